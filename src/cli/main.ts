@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Entry point. `credential-process` is the hot path (every SDK call of every tool goes through it),
+// so it skips commander and every other command module; see DESIGN.md.
+const args = process.argv.slice(2);
+if (args[0] === 'credential-process') {
+  const { runCredentialProcess } = await import('./credentialProcess.js');
+  process.exitCode = await runCredentialProcess(args.slice(1));
+} else {
+  const { runProgram } = await import('./program.js');
+  process.exitCode = await runProgram(process.argv);
+}

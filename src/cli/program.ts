@@ -1,0 +1,49 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { isUserError } from '../userError.js';
+import { reportError } from './output.js';
+import { commandRegistrations } from './commands.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('rolegate')
+    .description(
+      'Safe everyday AWS credentials: a read-only key on the laptop, MFA once a day,\n' +
+        'an admin role that can only be assumed with MFA, set up and verified in one command.',
+    )
+    .version(version, '-V, --version')
+    .option('--debug', 'print stack traces and SDK details on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate setup                      create the read-only user, MFA device, admin role and profiles
+  $ aws s3 ls                           read with the read-only key (no prompt)
+  $ rolegate exec admin -- terraform apply
+  $ rolegate profiles                   list profiles and what is risky about them`,
+    );
+  program.exitOverride();
+  for (const register of commandRegistrations) register(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function runProgram(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; usage errors are bad input
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const debug = argv.includes('--debug');
+    reportError(error, debug);
+    return isUserError(error) ? error.exitCode : 1;
+  }
+}

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { motoLauncher, venvBin } from './paths.js';
+
+/** moto's default account: every ARN in a test names it. */
+export const ACCOUNT_ID = '123456789012';
+
+export interface LoggedRequest {
+  service: string | null;
+  action: string | null;
+  access_key: string | null;
+  path: string;
+}
+
+export interface MotoServer {
+  endpoint: string;
+  port: number;
+  /** Wipes every backend (moto's reset API): call between tests. Also clears the request log. */
+  reset(): Promise<void>;
+  /** Turns moto's access control on after `count` more requests (moto's reset-auth API). */
+  enableAccessControl(count?: number): Promise<void>;
+  /** Turns access control off again. */
+  disableAccessControl(): Promise<void>;
+  requests(): Promise<LoggedRequest[]>;
+  clearRequests(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts a moto server for this test process on 127.0.0.1 and a free port. The server watches its
+ * stdin, so it also ends when this process dies without running `stop()`.
+ */
+export async function startMoto(): Promise<MotoServer> {
+  const child = spawn(join(venvBin, 'python'), [motoLauncher], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+    },
+  });
+  running.add(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error(`moto did not start in 60 s: ${stderr}`)), 60_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`moto exited with ${code}: ${stderr}`));
+    });
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const post = async (path: string, body = '') => {
+    const response = await fetch(endpoint + path, { method: 'POST', body });
+    if (!response.ok) throw new Error(`moto ${path}: HTTP ${response.status}`);
+  };
+  return {
+    endpoint,
+    port,
+    async reset() {
+      await post('/moto-api/reset');
+      await post('/moto-api/reset-auth', 'inf');
+      await post('/_harness/requests/clear');
+    },
+    enableAccessControl: (count = 0) => post('/moto-api/reset-auth', String(count)),
+    disableAccessControl: () => post('/moto-api/reset-auth', 'inf'),
+    async requests() {
+      const response = await fetch(endpoint + '/_harness/requests');
+      return (await response.json()) as LoggedRequest[];
+    },
+    clearRequests: () => post('/_harness/requests/clear'),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin!.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      running.delete(child);
+    },
+  };
+}

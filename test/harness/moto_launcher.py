@@ -1,0 +1,78 @@
+"""Starts moto's server on 127.0.0.1 and a free port for one test process.
+
+Prints {"port": N} on stdout once it listens, then serves until stdin closes: the parent test
+process holds the pipe, so the server ends with it even when the parent is killed.
+
+Adds two harness routes beside moto's own:
+  GET  /_harness/requests        -> [{"service", "action", "access_key"}] in arrival order
+  POST /_harness/requests/clear  -> empties the log
+so tests can count the AWS calls a command made (e.g. exactly one GetSessionToken).
+"""
+import io
+import json
+import os
+import re
+import sys
+import threading
+from urllib.parse import parse_qs
+
+from moto.server import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+LOG = []
+LOG_LOCK = threading.Lock()
+CREDENTIAL_RE = re.compile(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/")
+
+
+def record(environ):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    action = None
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        action = target.split(".")[-1]
+    else:
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        form = parse_qs(body.decode("utf-8", "replace")) if body else {}
+        action = (form.get("Action") or query.get("Action") or [None])[0]
+    match = CREDENTIAL_RE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    with LOG_LOCK:
+        LOG.append({
+            "service": match.group(2) if match else None,
+            "action": action,
+            "access_key": match.group(1) if match else None,
+            "path": environ.get("PATH_INFO"),
+        })
+
+
+def harness(app):
+    def wrapped(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/_harness/requests":
+            with LOG_LOCK:
+                payload = json.dumps(LOG).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [payload]
+        if path == "/_harness/requests/clear":
+            with LOG_LOCK:
+                LOG.clear()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b"{}"]
+        if not path.startswith("/moto-api"):
+            record(environ)
+        return app(environ, start_response)
+    return wrapped
+
+
+def main():
+    app = harness(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(json.dumps({"port": server.server_port}), flush=True)
+    sys.stdin.read()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

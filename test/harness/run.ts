@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { rolegateBin, venvBin } from './paths.js';
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env: NodeJS.ProcessEnv;
+  input?: string;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Runs a program to completion; never rejects on a non-zero exit (tests assert on `code`). */
+export function run(file: string, args: string[], options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** The real AWS CLI (v1, from the project's venv). */
+export function runAws(args: string[], options: RunOptions): Promise<RunResult> {
+  return run(join(venvBin, 'aws'), args, options);
+}
+
+/** A boto3 snippet; whatever it prints as JSON on its last line is returned parsed. */
+export async function runBoto3<T = unknown>(code: string, options: RunOptions): Promise<T> {
+  const result = await run(join(venvBin, 'python'), ['-c', code], options);
+  if (result.code !== 0) throw new Error(`boto3 snippet failed (${result.code}): ${result.stderr}`);
+  const lines = result.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1] ?? 'null') as T;
+}
+
+/** The built rolegate CLI, as a user would run it. */
+export function runRolegate(args: string[], options: RunOptions): Promise<RunResult> {
+  return run(process.execPath, [rolegateBin, ...args], options);
+}
