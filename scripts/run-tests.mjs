@@ -6,8 +6,11 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
-const dist = join(root, 'dist');
-const filters = process.argv.slice(2);
+// `--dist DIR` runs another compiled tree (parallel builds use their own --outDir).
+const argv = process.argv.slice(2);
+const distFlag = argv.indexOf('--dist');
+const dist = distFlag >= 0 ? join(root, argv.splice(distFlag, 2)[1]) : join(root, 'dist');
+const filters = argv;
 
 function collect(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -12,8 +12,11 @@ function findRoot(start: string): string {
   return dir;
 }
 
-/** The repository root (works from src/ and from the compiled dist/). */
-export const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root (works from src/ and from any compiled output folder inside it). */
+export const projectRoot = findRoot(here);
+/** The compiled output this harness belongs to (dist/ by default; any `--outDir` works). */
+export const outputRoot = join(here, '..', '..');
 export const venvBin = join(projectRoot, '.venv', 'bin');
-export const rolegateBin = join(projectRoot, 'dist', 'src', 'cli', 'main.js');
+export const rolegateBin = join(outputRoot, 'src', 'cli', 'main.js');
 export const motoLauncher = join(projectRoot, 'test', 'harness', 'moto_launcher.py');
