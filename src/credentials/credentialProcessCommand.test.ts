@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentialProcessCommand, defaultScriptPath, quotePosix } from './credentialProcessCommand.js';
+
+function withDir<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'rolegate-cpc-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** How botocore splits credential_process (shlex, POSIX mode). */
+function shlexSplit(command: string): string[] {
+  const r = spawnSync('python3', ['-c', 'import shlex,sys,json; print(json.dumps(shlex.split(sys.argv[1])))', command], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as string[];
+}
+
+/** How a POSIX shell splits it (the JavaScript SDK runs it through one). */
+function shSplit(command: string): string[] {
+  const r = spawnSync('sh', ['-c', `set -- ${command}; printf '%s\\0' "$@"`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.split('\0').slice(0, -1);
+}
+
+test('rolegate on PATH that is this very program: the short form', () => {
+  withDir((dir) => {
+    const script = join(dir, 'pkg', 'main.js');
+    mkdirSync(join(dir, 'pkg'));
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(script, '');
+    chmodSync(script, 0o755);
+    symlinkSync(script, join(dir, 'bin', 'rolegate'));
+    const command = credentialProcessCommand('admin', { env: { PATH: join(dir, 'bin') }, scriptPath: script, platform: 'linux' });
+    assert.equal(command, 'rolegate credential-process admin');
+  });
+});
+
+test('another rolegate on PATH, or none: absolute node and script paths, quoted', () => {
+  withDir((dir) => {
+    mkdirSync(join(dir, 'bin'));
+    const other = join(dir, 'bin', 'rolegate');
+    writeFileSync(other, '#!/bin/sh\n');
+    chmodSync(other, 0o755);
+    const script = join(dir, 'it is mine', "o'brien", 'main.js');
+    for (const env of [{ PATH: join(dir, 'bin') }, { PATH: '' }]) {
+      const command = credentialProcessCommand('my admin', { env, scriptPath: script, nodePath: '/opt/node 20/bin/node', platform: 'linux' });
+      const expected = ['/opt/node 20/bin/node', script, 'credential-process', 'my admin'];
+      assert.deepEqual(shlexSplit(command), expected);
+      assert.deepEqual(shSplit(command), expected);
+    }
+  });
+});
+
+test('the default points at the compiled CLI entry and runs under the current node', () => {
+  const command = credentialProcessCommand('default', { env: { PATH: '' } });
+  assert.deepEqual(shlexSplit(command), [process.execPath, defaultScriptPath(), 'credential-process', 'default']);
+  assert.match(defaultScriptPath(), /src[/\\]cli[/\\]main\.js$/);
+});
+
+test('quotePosix leaves plain words alone and quotes the rest', () => {
+  assert.equal(quotePosix('admin'), 'admin');
+  assert.equal(quotePosix('a b'), "'a b'");
+  assert.equal(quotePosix("it's"), "'it'\\''s'");
+});

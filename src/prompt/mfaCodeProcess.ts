@@ -1,0 +1,62 @@
+/**
+ * MFA codes from the profile's `mfa_process` command (a password manager's CLI, `oathtool`, ...):
+ * run through the shell like `credential_process` is, stdout must be a 6-digit code.
+ */
+import { spawn } from 'node:child_process';
+import { UserError } from '../userError.js';
+
+export interface MfaProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+function lastLines(text: string, count = 3): string {
+  return text.trim().split('\n').slice(-count).join(' / ');
+}
+
+export function runMfaProcess(command: string, options: MfaProcessOptions = {}): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(command, {
+      shell: true,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new UserError(`mfa_process did not finish within ${Math.round(timeoutMs / 1000)} s`, {
+          next: 'check the mfa_process command in your AWS config (it must print a code and exit)',
+        }),
+      );
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new UserError(`mfa_process could not be started: ${error.message}`, { next: 'check the mfa_process command in your AWS config' }));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        const detail = stderr.trim() ? `: ${lastLines(stderr)}` : '';
+        return reject(
+          new UserError(`mfa_process failed (${signal ?? `exit ${code}`})${detail}`, {
+            next: 'run the mfa_process command from your AWS config by hand and fix it',
+          }),
+        );
+      }
+      const code6 = stdout.trim().split(/\s+/).pop() ?? '';
+      if (!/^\d{6}$/.test(code6)) {
+        return reject(
+          new UserError('mfa_process did not print a 6-digit code', {
+            next: 'make the mfa_process command print only the current code on stdout',
+          }),
+        );
+      }
+      resolve(code6);
+    });
+  });
+}
