@@ -1,0 +1,20 @@
+/** Where an MFA code comes from: the profile's mfa_process, else the terminal, else a clear failure. */
+import { UserError } from '../userError.js';
+import type { SessionSpec } from './profileSpec.js';
+
+export async function obtainMfaCode(session: SessionSpec, env: NodeJS.ProcessEnv, context: { profile: string; expiredAt?: Date }): Promise<string> {
+  if (session.mfaProcess) {
+    const { runMfaProcess } = await import('../prompt/mfaCodeProcess.js');
+    return runMfaProcess(session.mfaProcess, { env });
+  }
+  const { terminalAvailable, promptMfaCodeOnTerminal } = await import('../prompt/mfaCodeTerminal.js');
+  if (!terminalAvailable()) {
+    const why = context.expiredAt
+      ? `the MFA session for profile ${session.keyProfile} expired at ${context.expiredAt.toISOString()} and a new MFA code is needed`
+      : `profile ${context.profile} needs an MFA code`;
+    throw new UserError(`${why}, but there is no terminal to ask on and no mfa_process is set`, {
+      next: `add \`mfa_process = <a command that prints the current code>\` to profile ${context.profile} in your AWS config, or run \`rolegate env ${context.profile}\` once from a terminal to start the day's session`,
+    });
+  }
+  return promptMfaCodeOnTerminal(session.mfaSerial, { label: `profile ${context.profile}` });
+}

@@ -1,0 +1,129 @@
+/**
+ * What a profile asks rolegate for, read from the shared config and credentials files:
+ *   session  the profile holds the long-term key (in a store or the credentials file): an MFA
+ *            session from GetSessionToken
+ *   role     an admin role assumed with such a session, either in setup's store layout
+ *            (rolegate_role_arn / rolegate_source_profile, beside credential_process) or in the
+ *            guide's layout (role_arn / source_profile / mfa_serial, which the AWS CLI also reads)
+ * This module is on the credential-process hot path: it imports only the profile view.
+ */
+import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
+import { resolveProfile } from '../config/profiles.js';
+import { badInput } from '../userError.js';
+
+export interface SessionSpec {
+  /** The profile whose long-term key signs GetSessionToken (the key store entry's name). */
+  keyProfile: string;
+  mfaSerial: string;
+  mfaProcess?: string;
+  /** `rolegate_store` when a profile names its store; otherwise the store is found by looking. */
+  storeHint?: string;
+  region?: string;
+  /** rolegate_session_duration on the profile (seconds), when set. */
+  durationSeconds?: number;
+}
+
+export interface RoleSpec {
+  profile: string;
+  layout: 'store' | 'guide';
+  roleArn: string;
+  mfaSerial: string;
+  /** mfa_serial as written on this profile itself (what the AWS CLI puts in its cache key). */
+  ownMfaSerial?: string;
+  durationSeconds?: number;
+  roleSessionName?: string;
+  externalId?: string;
+  region?: string;
+  session: SessionSpec;
+}
+
+export type CredentialSpec =
+  | { kind: 'session'; profile: string; region?: string; session: SessionSpec }
+  | { kind: 'role'; profile: string; region?: string; role: RoleSpec };
+
+function text(values: ProfileValues | undefined, key: string): string | undefined {
+  const value = values?.[key];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function seconds(values: ProfileValues | undefined, key: string, profile: string): number | undefined {
+  const value = text(values, key);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw badInput(`${key} of profile ${profile} is not a whole number of seconds: ${value}`, `fix ${key} in your AWS config`);
+  return Number(value);
+}
+
+function allProfileNames(shared: SharedProfiles): string[] {
+  return [...new Set([...shared.config.keys(), ...shared.credentials.keys()])];
+}
+
+/** The mfa_serial a key-holding profile's role profiles use, when it has none itself. */
+function mfaSerialOfDependents(shared: SharedProfiles, keyProfile: string): string | undefined {
+  const serials = new Set<string>();
+  for (const name of allProfileNames(shared)) {
+    const values = resolveProfile(shared, name);
+    const source = text(values, 'rolegate_source_profile') ?? text(values, 'source_profile');
+    const serial = text(values, 'mfa_serial');
+    if (source === keyProfile && serial) serials.add(serial);
+  }
+  return serials.size === 1 ? [...serials][0] : undefined;
+}
+
+function sessionSpec(shared: SharedProfiles, keyProfile: string, mfaSerial: string | undefined, mfaProcess: string | undefined, asked: string): SessionSpec {
+  const values = resolveProfile(shared, keyProfile);
+  if (!values) throw badInput(`profile ${asked} takes its key from profile ${keyProfile}, which does not exist`, `add [${keyProfile}] to your AWS config, or run rolegate setup`);
+  const serial = mfaSerial ?? text(values, 'mfa_serial') ?? mfaSerialOfDependents(shared, keyProfile);
+  if (!serial) {
+    throw badInput(`profile ${asked} has no mfa_serial, and rolegate only hands out MFA sessions`, `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to profile ${keyProfile} in your AWS config`);
+  }
+  return {
+    keyProfile,
+    mfaSerial: serial,
+    mfaProcess: mfaProcess ?? text(values, 'mfa_process'),
+    storeHint: text(values, 'rolegate_store'),
+    region: text(values, 'region'),
+    durationSeconds: seconds(values, 'rolegate_session_duration', keyProfile),
+  };
+}
+
+export function describeProfile(shared: SharedProfiles, profile: string): CredentialSpec {
+  const values = resolveProfile(shared, profile);
+  if (!values) throw badInput(`there is no profile named ${profile}`, 'run `rolegate status` or `aws configure list-profiles` to see the profiles you have');
+  const region = text(values, 'region');
+  const storeRole = text(values, 'rolegate_role_arn');
+  const guideRole = text(values, 'role_arn');
+  const roleArn = storeRole ?? guideRole;
+  if (roleArn) {
+    const layout = storeRole ? 'store' : 'guide';
+    const sourceProfile = text(values, layout === 'store' ? 'rolegate_source_profile' : 'source_profile');
+    if (!sourceProfile) {
+      const key = layout === 'store' ? 'rolegate_source_profile' : 'source_profile';
+      throw badInput(`profile ${profile} has a role but no ${key}`, `add ${key} = <the profile holding your key> to profile ${profile}`);
+    }
+    const sourceValues = resolveProfile(shared, sourceProfile);
+    if (text(sourceValues, 'role_arn') || text(sourceValues, 'rolegate_role_arn')) {
+      throw badInput(`profile ${profile} chains from another role profile (${sourceProfile}); rolegate assumes roles from the key profile only`, `set the source profile of ${profile} to the profile holding your key`);
+    }
+    const mfaSerial = text(values, 'mfa_serial') ?? text(sourceValues, 'mfa_serial');
+    const session = sessionSpec(shared, sourceProfile, mfaSerial, text(values, 'mfa_process'), profile);
+    return {
+      kind: 'role',
+      profile,
+      region: region ?? session.region,
+      role: {
+        profile,
+        layout,
+        roleArn,
+        mfaSerial: session.mfaSerial,
+        ownMfaSerial: text(values, 'mfa_serial'),
+        durationSeconds: seconds(values, 'duration_seconds', profile),
+        roleSessionName: text(values, 'role_session_name'),
+        externalId: text(values, 'external_id'),
+        region: region ?? session.region,
+        session,
+      },
+    };
+  }
+  const session = sessionSpec(shared, profile, undefined, undefined, profile);
+  return { kind: 'session', profile, region, session };
+}

@@ -1,0 +1,73 @@
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startMoto, type MotoServer } from '../harness/moto.js';
+import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { runAws, runBoto3, runRolegate } from '../harness/run.js';
+import { createAccount, filesContaining, mfaProcessRuns, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
+
+let moto: MotoServer;
+let box: Sandbox;
+let account: Account;
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  await moto.stop();
+});
+beforeEach(async (t) => {
+  await moto.reset();
+  box?.cleanup();
+  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
+  account = await createAccount(box);
+  void t;
+});
+after(() => box?.cleanup());
+
+test('file store layout: aws and aws --profile admin work through credential_process, one MFA code for both, no secret under ~/.aws', async () => {
+  await storeKey(box, 'file', account.key);
+  writeStoreLayout(box, account);
+  await moto.clearRequests();
+
+  const plain = await runAws(['sts', 'get-caller-identity', '--output', 'json'], { env: box.env });
+  assert.equal(plain.code, 0, plain.stderr);
+  // moto answers GetCallerIdentity for GetSessionToken credentials with its default user
+  assert.match(JSON.parse(plain.stdout).Arn, /:user\//);
+
+  const admin = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity', '--output', 'json'], { env: box.env });
+  assert.equal(admin.code, 0, admin.stderr);
+  assert.match(JSON.parse(admin.stdout).Arn, /:assumed-role\/admin\//);
+
+  const viaBoto3 = await runBoto3<string>('import boto3, json; print(json.dumps(boto3.Session(profile_name="admin").client("sts").get_caller_identity()["Arn"]))', { env: box.env });
+  assert.match(viaBoto3, /:assumed-role\/admin\//);
+
+  assert.equal(mfaProcessRuns(account), 1, 'one MFA code for the whole day');
+  const actions = (await moto.requests()).map((r) => r.action);
+  assert.equal(actions.filter((a) => a === 'GetSessionToken').length, 1);
+  assert.equal(actions.filter((a) => a === 'AssumeRole').length, 1);
+  // the role was assumed with the session credentials, not with the long-term key
+  const assume = (await moto.requests()).find((r) => r.action === 'AssumeRole');
+  assert.notEqual(assume?.access_key, account.key.accessKeyId);
+
+  assert.deepEqual(filesContaining(join(box.home, '.aws'), account.key.secretAccessKey), []);
+  assert.deepEqual(filesContaining(join(box.home, '.aws'), account.key.accessKeyId), []);
+  assert.deepEqual(filesContaining(join(box.home, '.cache'), account.key.secretAccessKey), []);
+});
+
+test('credential-process prints the credential_process JSON, and answers from the cache the second time', async () => {
+  await storeKey(box, 'file', account.key);
+  writeStoreLayout(box, account);
+  const first = await runRolegate(['credential-process', 'admin'], { env: box.env });
+  assert.equal(first.code, 0, first.stderr);
+  const output = JSON.parse(first.stdout);
+  assert.equal(output.Version, 1);
+  assert.match(output.AccessKeyId, /^ASIA/);
+  assert.ok(output.SecretAccessKey && output.SessionToken);
+  assert.match(output.Expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  await moto.clearRequests();
+  const second = await runRolegate(['credential-process', 'admin'], { env: { ...box.env, ROLEGATE_FILE_PASSPHRASE: '' } });
+  assert.equal(second.code, 0, second.stderr);
+  assert.deepEqual(JSON.parse(second.stdout), output);
+  assert.deepEqual(await moto.requests(), []);
+  assert.equal(mfaProcessRuns(account), 1);
+});

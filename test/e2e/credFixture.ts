@@ -1,0 +1,102 @@
+/**
+ * Shared set-up for the credentials end-to-end tests: an IAM user with a virtual MFA device and an
+ * admin role in moto (made with boto3, not with `rolegate setup`), and the profile layouts setup
+ * writes (store layout with credential_process, or the guide's layout with a plaintext key).
+ */
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ACCOUNT_ID } from '../harness/moto.js';
+import { runBoto3 } from '../harness/run.js';
+import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
+import { openKeyStore, type LongTermKey, type StoreKind } from '../../src/credentials/keyStore.js';
+import type { Sandbox } from '../harness/sandbox.js';
+
+export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/admin`;
+export const MFA_SERIAL = `arn:aws:iam::${ACCOUNT_ID}:mfa/admin`;
+export const PASSPHRASE = 'test passphrase for the encrypted key file';
+
+export interface Account {
+  key: LongTermKey;
+  seedFile: string;
+  counterFile: string;
+  mfaProcess: string;
+}
+
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:user/admin` }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }],
+});
+
+/** Creates user `admin` with a key and an MFA device, and role `admin`, in moto (access control off). */
+export async function createAccount(box: Sandbox): Promise<Account> {
+  const bootstrapEnv = { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bootstrap' };
+  const created = await runBoto3<{ key: LongTermKey; seed: string }>(
+    `
+import boto3, json
+iam = boto3.client("iam")
+iam.create_user(UserName="admin")
+k = iam.create_access_key(UserName="admin")["AccessKey"]
+d = iam.create_virtual_mfa_device(VirtualMFADeviceName="admin")["VirtualMFADevice"]
+iam.enable_mfa_device(UserName="admin", SerialNumber=d["SerialNumber"], AuthenticationCode1="123456", AuthenticationCode2="654321")
+iam.create_role(RoleName="admin", AssumeRolePolicyDocument=${JSON.stringify(TRUST)})
+seed = d["Base32StringSeed"]
+seed = seed.decode() if isinstance(seed, bytes) else seed
+print(json.dumps({"key": {"accessKeyId": k["AccessKeyId"], "secretAccessKey": k["SecretAccessKey"]}, "seed": seed}))
+`,
+    { env: bootstrapEnv },
+  );
+  const seedFile = join(box.home, 'mfa-seed.txt');
+  writeFileSync(seedFile, created.seed, { mode: 0o600 });
+  const counterFile = join(box.home, 'mfa-calls.txt');
+  const script = fileURLToPath(new URL('./credMfaCode.js', import.meta.url));
+  return { key: created.key, seedFile, counterFile, mfaProcess: `'${process.execPath}' '${script}' '${seedFile}' '${counterFile}'` };
+}
+
+export function mfaProcessRuns(account: Account): number {
+  return existsSync(account.counterFile) ? readFileSync(account.counterFile, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+
+/** The store layout setup writes for `--store keychain|file` (see /tmp/rolegate-helpers.md). */
+export function writeStoreLayout(box: Sandbox, account: Account, options: { mfaProcess?: boolean; durationSeconds?: number } = {}): void {
+  const mfa = options.mfaProcess === false ? '' : `mfa_process = ${account.mfaProcess}\n`;
+  writeFileSync(
+    box.configFile,
+    `[default]\nregion = us-east-1\ncredential_process = ${credentialProcessCommand('default', { env: box.env })}\nmfa_serial = ${MFA_SERIAL}\n${mfa}` +
+      `\n[profile admin]\nregion = us-east-1\ncredential_process = ${credentialProcessCommand('admin', { env: box.env })}\n` +
+      `rolegate_role_arn = ${ROLE_ARN}\nrolegate_source_profile = default\nmfa_serial = ${MFA_SERIAL}\n${mfa}` +
+      (options.durationSeconds ? `duration_seconds = ${options.durationSeconds}\n` : ''),
+  );
+}
+
+/** The guide's layout (`--store plain`): what the AWS CLI understands natively. */
+export function writeGuideLayout(box: Sandbox, account: Account, options: { mfaProcess?: boolean } = {}): void {
+  const mfa = options.mfaProcess === false ? '' : `mfa_process = ${account.mfaProcess}\n`;
+  writeFileSync(
+    box.configFile,
+    `[default]\nregion = us-east-1\n\n[profile admin]\nrole_arn = ${ROLE_ARN}\nsource_profile = default\nmfa_serial = ${MFA_SERIAL}\nregion = us-east-1\n${mfa}`,
+  );
+  writeFileSync(box.credentialsFile, `[default]\naws_access_key_id = ${account.key.accessKeyId}\naws_secret_access_key = ${account.key.secretAccessKey}\n`, { mode: 0o600 });
+}
+
+export async function storeKey(box: Sandbox, kind: StoreKind, key: LongTermKey): Promise<void> {
+  await (await openKeyStore(kind, { env: box.env })).save('default', key);
+}
+
+/** Every file under `dir` whose content includes `needle` (to prove a secret is nowhere there). */
+export function filesContaining(dir: string, needle: string): string[] {
+  if (!existsSync(dir)) return [];
+  const hits: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const info = statSync(path);
+    if (info.isDirectory()) hits.push(...filesContaining(path, needle));
+    else if (info.isFile() && readFileSync(path).includes(needle)) hits.push(path);
+  }
+  return hits;
+}
+
+export function makeExecutable(path: string, text: string): void {
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+}

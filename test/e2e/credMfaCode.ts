@@ -1,0 +1,16 @@
+/**
+ * A stand-in for a password manager in `mfa_process`: prints the current TOTP code for the seed in
+ * the file named by argv[2] (the seed never goes on a command line) and appends a line to the
+ * counter file argv[3], so tests can count how often rolegate asked for a code.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { Secret, TOTP } from 'otpauth';
+
+const [seedFile, counterFile] = process.argv.slice(2);
+if (!seedFile) {
+  process.stderr.write('usage: credMfaCode SEEDFILE [COUNTERFILE]\n');
+  process.exit(2);
+}
+if (counterFile) appendFileSync(counterFile, `${process.pid}\n`);
+const seed = readFileSync(seedFile, 'utf8').trim();
+process.stdout.write(new TOTP({ secret: Secret.fromBase32(seed), digits: 6, period: 30 }).generate() + '\n');
