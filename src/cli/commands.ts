@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { register as registerRotate } from './rotate.js';
 
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandRegistrations: RegisterCommand[] = [];
+export const commandRegistrations: RegisterCommand[] = [registerRotate];

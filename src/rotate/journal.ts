@@ -5,9 +5,9 @@
  * (`~/.config/rolegate/rotate.json`), mode 0600.
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { rolegateConfigDir } from '../credentials/cachePaths.js';
 
 /** The last step that is known to be complete. */
 export type RotationStep = 'started' | 'created' | 'proven' | 'stored' | 'deactivated';
@@ -32,11 +32,9 @@ interface JournalFile {
   rotations: Record<string, RotationEntry>;
 }
 
+/** rolegate's config folder (beside the encrypted key file): $XDG_CONFIG_HOME/rolegate. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  // The XDG spec says relative paths are invalid and must be ignored.
-  const base = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.config');
-  return join(base, 'rolegate');
+  return rolegateConfigDir(env);
 }
 
 export function journalPath(env: NodeJS.ProcessEnv = process.env): string {

@@ -99,7 +99,7 @@ export async function settleRotation(deps: RotationDeps, entry: RotationEntry): 
     }
     const old = keys.find((k) => k.accessKeyId === entry.oldAccessKeyId);
     if (old) {
-      deps.log(`finishing the interrupted rotation: removing the old key ${old.accessKeyId}`);
+      deps.log(`finishing the rotation: removing the old key ${old.accessKeyId}`);
       if (old.status === 'Active') await deps.iam.setStatus(entry.userName, old.accessKeyId, 'Inactive');
       await deps.iam.deleteKey(entry.userName, old.accessKeyId);
       deleted.push(old.accessKeyId);
@@ -123,7 +123,7 @@ export async function settleRotation(deps: RotationDeps, entry: RotationEntry): 
     }
     for (const id of ours) {
       if (id === stored.accessKeyId) continue; // never the stored key
-      deps.log(`rolling back the interrupted rotation: deleting the new key ${id}, keeping ${stored.accessKeyId}`);
+      deps.log(`undoing the rotation: deleting the new key ${id}, keeping ${stored.accessKeyId}`);
       await deps.iam.deleteKey(entry.userName, id);
       deleted.push(id);
     }

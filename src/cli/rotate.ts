@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+
+interface RotateFlags {
+  adminProfile: string;
+  store?: string;
+  userName?: string;
+  deleteInactive?: boolean;
+  mfaCodeCommand?: string;
+  yes?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('rotate')
+    .summary('replace the read-only user\'s access key with a new one, safely')
+    .description(
+      'Creates a new access key for the IAM user behind PROFILE (default: "default"), proves that it\n' +
+        'works, stores it where the old one was (same store, same profile), then deactivates and deletes\n' +
+        'the old key. The IAM calls run through the admin role (one MFA code, usually already cached), so\n' +
+        'the key on the laptop never needs permission to manage keys.\n\n' +
+        'If anything fails before the new key is proven, the new key is deleted and the old one kept. A\n' +
+        'rotation that is interrupted (killed, network lost) is finished or undone by running rotate again.',
+    )
+    .argument('[profile]', 'the profile whose long-term key to rotate', 'default')
+    .option('--admin-profile <name>', 'the admin role profile that performs the rotation', 'admin')
+    .option('--store <kind>', 'where the key is stored: keychain, file or plain (default: detected)')
+    .option('--user-name <name>', 'the IAM user (default: the owner of the current key, from sts get-caller-identity)')
+    .option('--delete-inactive', 'when the user already has two keys, delete its inactive other key first (never an active one)')
+    .option('--mfa-code-command <cmd>', "a command that prints a current MFA code (default: the profile's mfa_process, else a prompt)")
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate rotate                         rotate the default profile's key (asks first)
+  $ rolegate rotate --yes --json            without asking; machine-readable result
+  $ rolegate rotate work --admin-profile work-admin
+  $ rolegate rotate --delete-inactive       the user has an old inactive key: delete it, then rotate
+  $ rolegate rotate                         after an interrupted rotate: finishes or undoes it`,
+    )
+    .action(async (profile: string, flags: RotateFlags) => {
+      const { rotateProfile } = await import('../rotate/rotateProfile.js');
+      const { color, printJson } = await import('./output.js');
+      const log = (message: string) => process.stderr.write(`rolegate: ${message}\n`);
+      const report = await rotateProfile({
+        profile,
+        adminProfile: flags.adminProfile,
+        store: flags.store,
+        userName: flags.userName,
+        deleteInactive: Boolean(flags.deleteInactive),
+        mfaCodeCommand: flags.mfaCodeCommand,
+        env: process.env,
+        log,
+        confirm: (question) => confirmOnTerminal(question, Boolean(flags.yes)),
+      });
+      if (flags.json) {
+        printJson(report);
+        return;
+      }
+      const lines: string[] = [];
+      if (report.interrupted) {
+        const i = report.interrupted;
+        lines.push(
+          i.outcome === 'finished'
+            ? `finished the interrupted rotation: ${report.newAccessKeyId} is in use, the old key ${i.oldAccessKeyId} is deleted`
+            : `undid the interrupted rotation: kept ${i.oldAccessKeyId}${i.deletedAccessKeyIds.length ? `, deleted ${i.deletedAccessKeyIds.join(', ')}` : ''}`,
+        );
+      }
+      if (report.outcome === 'rotated') {
+        for (const id of report.deletedInactiveAccessKeyIds) lines.push(`deleted the inactive key ${id}`);
+        lines.push(
+          `${color.green('rotated')}: user ${report.userName} now uses ${report.newAccessKeyId} (profile ${report.profile}, ${report.store} store); ` +
+            `the old key ${report.oldAccessKeyId} is deleted`,
+        );
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}
+
+/** --yes answers; otherwise ask on the terminal; without one, say how to proceed (never wait). */
+async function confirmOnTerminal(question: string, yes: boolean): Promise<boolean> {
+  if (yes) return true;
+  const { terminalAvailable, readTerminalLine } = await import('../prompt/mfaCodeTerminal.js');
+  if (!process.stdin.isTTY || !terminalAvailable()) {
+    const { UserError } = await import('../userError.js');
+    throw new UserError(`${question.replace(/\?$/, '')}: needs confirmation, and there is no terminal to ask on; nothing was changed`, {
+      next: 'run rolegate rotate --yes',
+    });
+  }
+  const answer = await readTerminalLine(`rolegate: ${question} [y/N] `);
+  return /^y(es)?$/i.test(answer.trim());
+}

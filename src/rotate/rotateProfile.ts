@@ -1,0 +1,129 @@
+/**
+ * `rolegate rotate [PROFILE]` below the CLI: finds the profile's store and key, takes the rotation
+ * lock, settles a rotation that an earlier run left unfinished, then rotates through the admin role.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KeyStore } from '../credentials/keyStore.js';
+import { UserError } from '../userError.js';
+import { adminRoleCredentials } from './adminCredentials.js';
+import { iamKeyOperations } from './iamKeys.js';
+import { clearRotation, readRotation, writeRotation } from './journal.js';
+import { proveKeyWorks, userNameOfKey } from './keyIdentity.js';
+import { rotateKey, settleRotation, type RotateResult, type RotationDeps, type SettleResult } from './rotation.js';
+import { acquireRotationLock } from './rotationLock.js';
+import { openProfileStore } from './storedKey.js';
+
+/** Test hook: the process SIGKILLs itself right after the named step (see rotation.ts checkpoints). */
+export const KILL_AFTER_STEP_VARIABLE = 'ROLEGATE_TEST_KILL_AFTER_STEP';
+
+export interface RotateProfileOptions {
+  profile: string;
+  adminProfile: string;
+  store?: string;
+  userName?: string;
+  deleteInactive: boolean;
+  mfaCodeCommand?: string;
+  env: NodeJS.ProcessEnv;
+  log(message: string): void;
+  /** Asks before anything changes; false = stop with nothing changed. */
+  confirm(question: string): Promise<boolean>;
+  proofTimeoutMs?: number;
+}
+
+export interface RotateReport {
+  profile: string;
+  store: string;
+  userName: string;
+  /** `rotated`: a new key replaced the old one. `finished`: an interrupted rotation was completed. */
+  outcome: 'rotated' | 'finished';
+  oldAccessKeyId: string;
+  newAccessKeyId: string;
+  deletedInactiveAccessKeyIds: string[];
+  /** What was done about a rotation an earlier run left unfinished, if there was one. */
+  interrupted: SettleResult | null;
+}
+
+export async function rotateProfile(options: RotateProfileOptions): Promise<RotateReport> {
+  const { profile, env } = options;
+  const store: KeyStore = await openProfileStore(profile, env, options.store);
+  const release = await acquireRotationLock(env);
+  try {
+    const pending = await readRotation(profile, env);
+    const initial = await store.load(profile);
+    if (!initial) {
+      throw new UserError(`profile ${profile} has no key in the ${store.kind} store`, {
+        next: 'run rolegate setup to create and store the key, or name the store with --store',
+      });
+    }
+
+    let iamClient: Promise<IAMClient> | undefined;
+    const adminIam = () =>
+      (iamClient ??= (async () => {
+        const credentials = await adminRoleCredentials({
+          adminProfile: options.adminProfile,
+          sourceProfile: profile,
+          sourceKey: initial,
+          mfaCodeCommand: options.mfaCodeCommand,
+          env,
+        });
+        const { createIamClient } = await import('../aws/clients.js');
+        return createIamClient({ credentials, env });
+      })());
+
+    const killAfter = env[KILL_AFTER_STEP_VARIABLE];
+    const deps: RotationDeps = {
+      iam: iamKeyOperations(adminIam),
+      prove: (key, userName) => proveKeyWorks(key, userName, { env, log: options.log, timeoutMs: options.proofTimeoutMs }),
+      loadStored: () => store.load(profile),
+      saveStored: (key) => store.save(profile, key),
+      journal: {
+        read: () => readRotation(profile, env),
+        write: (entry) => writeRotation(entry, env),
+        clear: () => clearRotation(profile, env),
+      },
+      log: options.log,
+      checkpoint: (name) => {
+        if (killAfter && killAfter === name) process.kill(process.pid, 'SIGKILL');
+      },
+    };
+
+    const finishing = pending?.newAccessKeyId !== undefined && pending.newAccessKeyId === initial.accessKeyId;
+    const userName = finishing ? pending!.userName : (options.userName ?? (await userNameOfKey(initial, profile, env)));
+    const question = pending
+      ? finishing
+        ? `An earlier rotation of profile ${profile} stopped after step "${pending.step}"; finish it (delete the old key ${pending.oldAccessKeyId})?`
+        : `An earlier rotation of profile ${profile} stopped after step "${pending.step}"; undo it (keep ${initial.accessKeyId}, delete the key it created), then rotate the key of IAM user ${userName}?`
+      : `Rotate the access key ${initial.accessKeyId} of IAM user ${userName} (profile ${profile}, ${store.kind} store)${options.deleteInactive ? ', deleting its inactive other key first' : ''}?`;
+    if (!(await options.confirm(question))) {
+      throw new UserError('nothing was changed', { next: 'run rolegate rotate --yes to rotate without asking' });
+    }
+
+    let interrupted: SettleResult | null = null;
+    if (pending) {
+      options.log(`settling the rotation of profile ${profile} that stopped after step "${pending.step}"`);
+      interrupted = await settleRotation(deps, pending);
+      if (interrupted.outcome === 'finished') {
+        return {
+          profile,
+          store: store.kind,
+          userName,
+          outcome: 'finished',
+          oldAccessKeyId: pending.oldAccessKeyId,
+          newAccessKeyId: pending.newAccessKeyId!,
+          deletedInactiveAccessKeyIds: [],
+          interrupted,
+        };
+      }
+    }
+
+    const result: RotateResult = await rotateKey(deps, {
+      profile,
+      store: store.kind,
+      userName,
+      deleteInactive: options.deleteInactive,
+    });
+    return { profile, store: store.kind, outcome: 'rotated', ...result, interrupted };
+  } finally {
+    await release();
+  }
+}
