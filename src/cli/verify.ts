@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+
+interface VerifyFlags {
+  profile: string;
+  adminProfile: string;
+  mfaCodeCommand?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .summary('prove the setup holds: reads work, writes are denied, admin needs MFA')
+    .description(
+      'Checks, without creating anything, that:\n' +
+        '  - the read-only profile is an IAM user that can read (ec2:DescribeInstances) and cannot write\n' +
+        '    (an EC2 DryRun call; IAM\'s policy simulator too, where the account allows it);\n' +
+        '  - the user has an enabled MFA device, and the admin profile names it;\n' +
+        '  - the admin profile, with one MFA code, yields the admin role, and the role can write (DryRun);\n' +
+        '  - the role cannot be assumed without MFA: its trust policy and the user\'s policies are read\n' +
+        '    from IAM and checked, and simulated with aws:MultiFactorAuthPresent=false where possible.\n' +
+        'Prints a table of checks with pass, fail or skip and the reason. Exit status 1 when any check fails.',
+    )
+    .option('--profile <name>', 'the read-only profile', 'default')
+    .option('--admin-profile <name>', 'the admin role profile', 'admin')
+    .option('--mfa-code-command <cmd>', "a command that prints a current MFA code (default: the profile's mfa_process, else a prompt on the terminal)")
+    .option('--json', 'print the checks as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate verify                                  check profiles default and admin (asks for one MFA code)
+  $ rolegate verify --json                           machine-readable; exit status 1 on any failure
+  $ rolegate verify --profile work --admin-profile work-admin
+  $ rolegate verify --mfa-code-command 'ykman oath accounts code -s aws'`,
+    )
+    .action(async (flags: VerifyFlags) => {
+      const { runVerify } = await import('../verify/verify.js');
+      const { color, formatTable, printJson } = await import('./output.js');
+      const report = await runVerify({
+        profile: flags.profile,
+        adminProfile: flags.adminProfile,
+        mfaCodeCommand: flags.mfaCodeCommand,
+        env: process.env,
+      });
+      if (flags.json) printJson(report);
+      else {
+        const paint = (status: string) => (status === 'pass' ? color.green(status) : status === 'fail' ? color.red(status) : color.yellow(status));
+        process.stdout.write(formatTable(['CHECK', 'RESULT', 'REASON'], report.checks.map((c) => [c.title, paint(c.status), c.reason])));
+        const failed = report.checks.filter((c) => c.status === 'fail').length;
+        process.stdout.write(
+          failed === 0
+            ? `\n${color.green('verified')}: the setup holds${report.checks.some((c) => c.status === 'skip') ? ' (skipped checks are listed with the reason)' : ''}\n`
+            : `\n${color.red(`${failed} check${failed === 1 ? '' : 's'} failed`)}; rolegate setup repairs what it created (rolegate setup --plan shows what it would change)\n`,
+        );
+      }
+      if (!report.ok) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,120 @@
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMoto, type MotoServer } from '../harness/moto.js';
+import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { runRolegate } from '../harness/run.js';
+import { asBootstrap, buildSetupAccount, mfaCodeCommand, writeGuideProfiles, type AccountFixture } from './verifyFixture.js';
+
+interface Check {
+  id: string;
+  status: 'pass' | 'fail' | 'skip';
+  reason: string;
+}
+
+let moto: MotoServer;
+let box: Sandbox;
+let account: AccountFixture;
+
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  await moto.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  box = makeSandbox({ endpoint: moto.endpoint });
+  account = await buildSetupAccount(box);
+  writeGuideProfiles(box, account);
+});
+afterEach(() => box.cleanup());
+
+/** Runs verify with moto's access control on, so a denied write is really denied. */
+async function verify(extra: string[] = []) {
+  await moto.enableAccessControl(0);
+  try {
+    const result = await runRolegate(['verify', '--json', '--mfa-code-command', mfaCodeCommand(box, account), ...extra], { env: box.env });
+    const report = JSON.parse(result.stdout || '{}') as { ok: boolean; checks: Check[] };
+    return { ...result, report, failed: report.checks?.filter((c) => c.status === 'fail').map((c) => c.id) ?? [] };
+  } finally {
+    await moto.disableAccessControl();
+  }
+}
+
+const statusOf = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.id, c.status]));
+
+test('a correct setup passes every check (simulator checks skipped: moto answers HTTP 500)', async () => {
+  const result = await verify();
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.deepEqual(statusOf(result.report.checks), {
+    identity: 'pass',
+    read: 'pass',
+    write: 'pass',
+    writeSimulated: 'skip',
+    mfaDevice: 'pass',
+    elevation: 'pass',
+    adminWrite: 'pass',
+    trustMfa: 'pass',
+    userMfa: 'pass',
+    roleSimulated: 'skip',
+  });
+  const reasons = Object.fromEntries(result.report.checks.map((c) => [c.id, c.reason]));
+  assert.match(reasons.identity!, /user\/admin/);
+  assert.match(reasons.write!, /UnauthorizedOperation|AccessDenied/);
+  assert.match(reasons.elevation!, /assumed-role\/admin\/rolegate-verify/);
+  assert.match(reasons.adminWrite!, /DryRunOperation/);
+  assert.ok(!(result.stdout + result.stderr).includes(account.secretAccessKey));
+});
+
+test('the trust policy without its MFA condition fails "role trust policy requires MFA"', async () => {
+  await asBootstrap(
+    box,
+    `iam.update_assume_role_policy(RoleName="admin", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": "${account.userArn}"}, "Action": "sts:AssumeRole"}]}))`,
+  );
+  const result = await verify();
+  assert.equal(result.code, 1);
+  assert.deepEqual(result.failed, ['trustMfa']);
+  assert.match(result.report.checks.find((c) => c.id === 'trustMfa')!.reason, /without MFA/);
+});
+
+test('a write policy attached to the user fails "read-only profile cannot write"', async () => {
+  await asBootstrap(box, `iam.attach_user_policy(UserName="admin", PolicyArn="arn:aws:iam::aws:policy/AmazonEC2FullAccess")`);
+  const result = await verify();
+  assert.equal(result.code, 1);
+  assert.deepEqual(result.failed, ['write']);
+  assert.match(result.report.checks.find((c) => c.id === 'write')!.reason, /DryRunOperation/);
+});
+
+test('without the MFA device, "MFA device present and enabled" fails', async () => {
+  await asBootstrap(
+    box,
+    `iam.deactivate_mfa_device(UserName="admin", SerialNumber="${account.serial}")\niam.delete_virtual_mfa_device(SerialNumber="${account.serial}")`,
+  );
+  const result = await verify();
+  assert.equal(result.code, 1);
+  assert.deepEqual(result.failed, ['mfaDevice']);
+});
+
+test('the table names each check with its result', async () => {
+  const table = await (async () => {
+    await moto.enableAccessControl(0);
+    try {
+      return await runRolegate(['verify', '--mfa-code-command', mfaCodeCommand(box, account)], { env: box.env });
+    } finally {
+      await moto.disableAccessControl();
+    }
+  })();
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^CHECK\s+RESULT\s+REASON/m);
+  assert.match(table.stdout, /role trust policy requires MFA\s+pass/);
+  assert.match(table.stdout, /policy simulator: role denied without MFA\s+skip\s+simulator unavailable/);
+  assert.match(table.stdout, /verified/);
+});
+
+test('a profile that does not exist fails the identity check and skips the rest', async () => {
+  const result = await verify(['--profile', 'nosuch']);
+  assert.equal(result.code, 1);
+  assert.equal(result.report.checks[0]!.status, 'fail');
+  assert.ok(result.report.checks.slice(1).every((c) => c.status === 'skip'), JSON.stringify(result.report.checks));
+});
