@@ -1,6 +1,5 @@
 // The profiles botocore sees in the shared config and credentials files. This module is on the
 // hot path of `rolegate credential-process`: keep its imports light (no lock or write modules).
-import type { IniDocument } from './iniDocument.js';
 import { buildProfileMap, getOwn, rawSections, type ProfileValue, type ProfileValues } from './profileMap.js';
 import { sharedFilePaths } from './sharedFilePaths.js';
 import { parseSharedText, readSharedBytes } from './sharedFileText.js';
@@ -18,15 +17,13 @@ export interface SharedProfiles {
   services?: Map<string, ProfileValues>;
 }
 
-async function loadDocument(path: string, env: NodeJS.ProcessEnv): Promise<IniDocument | undefined> {
-  const bytes = await readSharedBytes(path);
-  return bytes === undefined ? undefined : parseSharedText(path, bytes, env);
-}
-
 /** Reads both files (a missing file is empty). A file botocore cannot parse → UserError naming file and line. */
 export async function readSharedProfiles(env: NodeJS.ProcessEnv = process.env): Promise<SharedProfiles> {
   const { configFile, credentialsFile } = sharedFilePaths(env);
-  const [configDoc, credentialsDoc] = await Promise.all([loadDocument(configFile, env), loadDocument(credentialsFile, env)]);
+  const [configBytes, credentialsBytes] = await Promise.all([readSharedBytes(configFile), readSharedBytes(credentialsFile)]);
+  // parsed in botocore's order, so the error reported for two bad files is the config file's
+  const configDoc = configBytes && parseSharedText(configFile, configBytes, env);
+  const credentialsDoc = credentialsBytes && parseSharedText(credentialsFile, credentialsBytes, env);
   const configMap = configDoc ? buildProfileMap(rawSections(configDoc)) : undefined;
   return {
     config: configMap?.profiles ?? new Map(),
