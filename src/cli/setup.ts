@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+
+interface SetupFlags {
+  userName: string;
+  roleName: string;
+  policyName: string;
+  readPolicy: string;
+  adminPolicy: string;
+  roleDuration: string;
+  trust: string;
+  store: string;
+  region?: string;
+  adminProfile: string;
+  bootstrapProfile?: string;
+  adopt?: boolean;
+  deleteRootKeys?: boolean;
+  yes?: boolean;
+  plan?: boolean;
+  json?: boolean;
+  mfaPairCommand?: string;
+  mfaCodeCommand?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('setup')
+    .description(
+      'Create (or complete) the secure setup: a read-only IAM user with a virtual MFA device and an\n' +
+        'access key in a safe store, an admin role that needs MFA, and the profiles that use them.\n' +
+        'Idempotent: a second run changes nothing; an interrupted run is completed by running it again.',
+    )
+    .option('--plan', 'print what would be created or changed, with the exact policies, and change nothing')
+    .option('--user-name <name>', 'the read-only IAM user', 'admin')
+    .option('--role-name <name>', 'the admin role', 'admin')
+    .option('--policy-name <name>', "the user's inline policy that allows assuming the role", 'admin')
+    .option('--read-policy <policy>', "AWS managed policy for the user (name or ARN)", 'SecurityAudit')
+    .option('--admin-policy <policy>', 'AWS managed policy for the role (name or ARN)', 'AdministratorAccess')
+    .option('--role-duration <seconds>', 'maximum session duration of the role', '3600')
+    .option('--trust <scope>', 'who the role trusts (with MFA): account | user', 'account')
+    .option('--store <kind>', 'where the access key is kept: keychain | file | plain', 'keychain')
+    .option('--region <region>', 'region written to the profiles (default: AWS_REGION, else us-east-1)')
+    .option('--admin-profile <name>', 'the profile that elevates to the role', 'admin')
+    .option('--bootstrap-profile <profile>', 'profile with the credentials to set up with (default: the default chain)')
+    .option('--adopt', 'take over a same-named user, role or MFA device that rolegate did not create')
+    .option('--delete-root-keys', 'with root credentials: delete the root access key once the new key works')
+    .option('--mfa-pair-command <cmd>', 'instead of a QR code: run CMD with the otpauth:// URI on stdin')
+    .option('--mfa-code-command <cmd>', 'instead of typing: run CMD to print a current MFA code (twice)')
+    .option('-y, --yes', 'answer yes to confirmations')
+    .option('--json', 'print the plan and the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate setup --plan                       show what would be done
+  $ rolegate setup                              pair the MFA device by QR code, store the key in the keychain
+  $ rolegate setup --bootstrap-profile root --store file --region eu-west-1
+  $ rolegate setup --mfa-pair-command 'ykman oath accounts uri' --mfa-code-command 'ykman oath accounts code -s admin'`,
+    )
+    .action(async (flags: SetupFlags) => {
+      const opts = await import('../setup/options.js');
+      const { resolveRegion } = await import('../aws/clients.js');
+      const options = {
+        userName: opts.checkIamName('user', '--user-name', flags.userName, 64),
+        roleName: opts.checkIamName('role', '--role-name', flags.roleName, 64),
+        policyName: opts.checkIamName('policy', '--policy-name', flags.policyName, 128),
+        readPolicy: opts.checkPolicyRef('--read-policy', flags.readPolicy),
+        adminPolicy: opts.checkPolicyRef('--admin-policy', flags.adminPolicy),
+        roleDuration: opts.checkRoleDuration(flags.roleDuration),
+        trust: opts.checkChoice('--trust', flags.trust, ['account', 'user'] as const),
+        store: opts.checkChoice('--store', flags.store, ['keychain', 'file', 'plain'] as const),
+        region: opts.checkRegion(flags.region ?? resolveRegion()),
+        readProfile: opts.SETUP_DEFAULTS.readProfile,
+        adminProfile: opts.checkProfileName('--admin-profile', flags.adminProfile),
+        bootstrapProfile: flags.bootstrapProfile === undefined ? undefined : opts.checkProfileName('--bootstrap-profile', flags.bootstrapProfile),
+        adopt: Boolean(flags.adopt),
+        deleteRootKeys: Boolean(flags.deleteRootKeys),
+        yes: Boolean(flags.yes),
+        mfaPairCommand: flags.mfaPairCommand,
+        mfaCodeCommand: flags.mfaCodeCommand,
+        plan: Boolean(flags.plan),
+      };
+      if (options.adminProfile === options.readProfile) {
+        const { badInput } = await import('../userError.js');
+        throw badInput('--admin-profile must differ from the read-only profile (default)', 'pass another name with --admin-profile');
+      }
+      const { createSetupIO } = await import('../setup/setupIO.js');
+      const { runSetup } = await import('../setup/engine.js');
+      const io = await createSetupIO({ json: Boolean(flags.json), yes: options.yes });
+      const report = await runSetup(options, io, process.env);
+      if (flags.json) (await import('./output.js')).printJson(report);
+    });
+}

@@ -1,0 +1,16 @@
+import { createInterface } from 'node:readline/promises';
+
+/** True when a person can answer: stdin and stderr are a terminal. Without one, nothing waits. */
+export function canAsk(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+}
+
+/** Asks one question on the terminal (stdin/stderr, so stdout stays clean for --json). */
+export async function askLine(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}

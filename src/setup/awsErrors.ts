@@ -1,0 +1,59 @@
+import { UserError } from '../userError.js';
+
+/** The error code of an SDK service exception (`NoSuchEntity`, `AccessDenied`, ...). */
+export function errorCode(error: unknown): string | undefined {
+  if (error && typeof error === 'object') {
+    const e = error as { name?: string; Code?: string; code?: string };
+    return e.Code ?? e.name ?? e.code;
+  }
+  return undefined;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return errorCode(error) === 'NoSuchEntity' || errorCode(error) === 'NoSuchEntityException';
+}
+
+const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
+const REJECTED = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'ExpiredTokenException', 'UnrecognizedClientException']);
+
+/** What a principal needs for each group of calls, named in the error when one is denied. */
+function policyNeeded(action: string): string {
+  if (action.startsWith('iam:')) return 'IAMFullAccess (or AdministratorAccess)';
+  return 'AdministratorAccess';
+}
+
+/**
+ * Runs one AWS call as `action` (e.g. `iam:CreateUser`) and turns the faults a user can fix into
+ * UserErrors that name the action. Everything else is rethrown as it is.
+ */
+export async function awsCall<T>(action: string, run: () => Promise<T>, who = 'the bootstrap identity'): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw translateAwsError(error, action, who);
+  }
+}
+
+export function translateAwsError(error: unknown, action: string, who = 'the bootstrap identity'): unknown {
+  if (error instanceof UserError) return error;
+  const code = errorCode(error);
+  if (code === 'CredentialsProviderError' || (error instanceof Error && /Could not load credentials/i.test(error.message))) {
+    return new UserError('no AWS credentials found to set up with', {
+      next: 'run with --bootstrap-profile PROFILE (a profile of an administrator or the account root), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+      cause: error,
+    });
+  }
+  if (code && DENIED.has(code)) {
+    return new UserError(`${who} is not allowed to call ${action} (AccessDenied)`, {
+      next: `attach ${policyNeeded(action)} to it, or run with --bootstrap-profile PROFILE of an administrator`,
+      cause: error,
+    });
+  }
+  if (code && REJECTED.has(code)) {
+    return new UserError(`AWS rejected the credentials of ${who} (${code})`, {
+      next: 'check the access key (is it active, and for this account?), or run with --bootstrap-profile PROFILE',
+      cause: error,
+    });
+  }
+  return error;
+}

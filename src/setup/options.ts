@@ -1,0 +1,83 @@
+import { badInput } from '../userError.js';
+import type { TrustScope } from '../policy/trustPolicy.js';
+
+export type StoreKind = 'keychain' | 'file' | 'plain';
+
+/** Everything `rolegate setup` is asked to reach; names are validated before any AWS call. */
+export interface SetupOptions {
+  userName: string;
+  roleName: string;
+  policyName: string;
+  readPolicy: string;
+  adminPolicy: string;
+  roleDuration: number;
+  trust: TrustScope;
+  store: StoreKind;
+  region: string;
+  readProfile: string;
+  adminProfile: string;
+  bootstrapProfile?: string;
+  adopt: boolean;
+  deleteRootKeys: boolean;
+  yes: boolean;
+  mfaPairCommand?: string;
+  mfaCodeCommand?: string;
+}
+
+export const SETUP_DEFAULTS = {
+  userName: 'admin',
+  roleName: 'admin',
+  policyName: 'admin',
+  readPolicy: 'SecurityAudit',
+  adminPolicy: 'AdministratorAccess',
+  roleDuration: 3600,
+  trust: 'account' as TrustScope,
+  store: 'keychain' as StoreKind,
+  readProfile: 'default',
+  adminProfile: 'admin',
+};
+
+const IAM_NAME = /^[\w+=,.@-]+$/;
+
+/** IAM user, role and policy names: letters, digits and `+=,.@_-`, with a length limit. */
+export function checkIamName(kind: string, flag: string, value: string, max: number): string {
+  if (value.length === 0 || value.length > max || !IAM_NAME.test(value)) {
+    throw badInput(
+      `invalid ${kind} name ${JSON.stringify(value)}: IAM allows 1-${max} characters of letters, digits and + = , . @ _ -`,
+      `pass a valid name with ${flag}`,
+    );
+  }
+  return value;
+}
+
+export function checkPolicyRef(flag: string, value: string): string {
+  if (/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/.test(value) || /^[\w+=,.@/-]{1,128}$/.test(value)) return value;
+  throw badInput(`invalid managed policy ${JSON.stringify(value)}`, `pass a managed policy name (SecurityAudit) or ARN with ${flag}`);
+}
+
+export function checkProfileName(flag: string, value: string): string {
+  if (value.length === 0 || /[\s[\]]/.test(value)) {
+    throw badInput(`invalid profile name ${JSON.stringify(value)}: no spaces or brackets`, `pass another name with ${flag}`);
+  }
+  return value;
+}
+
+export function checkRegion(value: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) {
+    throw badInput(`invalid region ${JSON.stringify(value)}`, 'pass a region such as us-east-1 with --region');
+  }
+  return value;
+}
+
+export function checkRoleDuration(value: string | number): number {
+  const seconds = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
+    throw badInput(`invalid role duration ${JSON.stringify(String(value))}: IAM allows 3600 to 43200 seconds`, 'pass whole seconds with --role-duration, e.g. 3600');
+  }
+  return seconds;
+}
+
+export function checkChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw badInput(`invalid value ${JSON.stringify(value)} for ${flag}`, `use one of: ${choices.join(', ')}`);
+}

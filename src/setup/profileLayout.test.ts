@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { profileChanges, profileLayout } from './profileLayout.js';
+
+const base = {
+  region: 'eu-west-1',
+  readProfile: 'default',
+  adminProfile: 'admin',
+  roleArn: 'arn:aws:iam::123456789012:role/admin',
+  mfaSerial: 'arn:aws:iam::123456789012:mfa/admin',
+  roleDuration: 3600,
+  credentialProcess: (p: string) => `rolegate credential-process ${p}`,
+};
+
+test('plain layout: the guide profiles, no duration at the default', () => {
+  const layout = profileLayout({ ...base, store: 'plain' });
+  assert.deepEqual(Object.fromEntries(layout), {
+    default: { region: 'eu-west-1' },
+    admin: { role_arn: base.roleArn, source_profile: 'default', mfa_serial: base.mfaSerial, region: 'eu-west-1' },
+  });
+});
+
+test('store layout: credential_process, never role_arn beside it; duration when not 3600', () => {
+  const layout = profileLayout({ ...base, store: 'keychain', roleDuration: 7200 });
+  assert.deepEqual(layout.get('default'), { region: 'eu-west-1', credential_process: 'rolegate credential-process default', mfa_serial: base.mfaSerial });
+  const admin = layout.get('admin')!;
+  assert.equal(admin.role_arn, undefined);
+  assert.equal(admin.rolegate_role_arn, base.roleArn);
+  assert.equal(admin.duration_seconds, '7200');
+  assert.equal(admin.credential_process, 'rolegate credential-process admin');
+});
+
+test('changes: missing and different values are set, stale layout keys unset, foreign keys kept', () => {
+  const layout = profileLayout({ ...base, store: 'keychain' });
+  const current: Record<string, Record<string, string>> = {
+    default: { region: 'eu-west-1', output: 'json' },
+    admin: { role_arn: 'x', source_profile: 'default', mfa_serial: base.mfaSerial, region: 'us-east-1' },
+  };
+  const changes = profileChanges(layout, (p) => current[p]);
+  assert.deepEqual(changes, [
+    { profile: 'default', set: { credential_process: 'rolegate credential-process default', mfa_serial: base.mfaSerial }, unset: [] },
+    {
+      profile: 'admin',
+      set: { region: 'eu-west-1', credential_process: 'rolegate credential-process admin', rolegate_role_arn: base.roleArn, rolegate_source_profile: 'default' },
+      unset: ['role_arn', 'source_profile'],
+    },
+  ]);
+  assert.deepEqual(profileChanges(layout, (p) => Object.fromEntries(Object.entries(layout.get(p)!))), []);
+});

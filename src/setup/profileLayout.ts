@@ -1,0 +1,89 @@
+import type { StoreKind } from './options.js';
+
+/**
+ * The profiles setup writes (see /tmp/rolegate-helpers.md): the guide layout for `--store plain`,
+ * which the AWS CLI and SDKs understand natively, and the store layout (credential_process) for a
+ * key kept outside ~/.aws. Pure: the config file's profiles as maps of key → value.
+ */
+export interface ProfileLayoutInput {
+  store: StoreKind;
+  region: string;
+  readProfile: string;
+  adminProfile: string;
+  roleArn: string;
+  mfaSerial: string;
+  roleDuration: number;
+  /** credentialProcessCommand from src/credentials (needed for the store layout only). */
+  credentialProcess?: (profile: string) => string;
+}
+
+export type ProfileLayout = Map<string, Record<string, string>>;
+
+/** Every key setup may write into a profile; what it removes again on teardown or a layout change. */
+export const LAYOUT_KEYS = [
+  'region',
+  'role_arn',
+  'source_profile',
+  'mfa_serial',
+  'duration_seconds',
+  'credential_process',
+  'rolegate_role_arn',
+  'rolegate_source_profile',
+] as const;
+
+/** Keys that hold a long-term key in the credentials file. */
+export const STATIC_KEY_KEYS = ['aws_access_key_id', 'aws_secret_access_key'] as const;
+
+export function profileLayout(input: ProfileLayoutInput): ProfileLayout {
+  const duration: Record<string, string> = input.roleDuration === 3600 ? {} : { duration_seconds: String(input.roleDuration) };
+  const layout: ProfileLayout = new Map();
+  if (input.store === 'plain') {
+    layout.set(input.readProfile, { region: input.region });
+    layout.set(input.adminProfile, {
+      role_arn: input.roleArn,
+      source_profile: input.readProfile,
+      mfa_serial: input.mfaSerial,
+      region: input.region,
+      ...duration,
+    });
+    return layout;
+  }
+  const command = input.credentialProcess;
+  if (!command) throw new Error('the store layout needs credentialProcessCommand');
+  layout.set(input.readProfile, {
+    region: input.region,
+    credential_process: command(input.readProfile),
+    mfa_serial: input.mfaSerial,
+  });
+  layout.set(input.adminProfile, {
+    region: input.region,
+    credential_process: command(input.adminProfile),
+    rolegate_role_arn: input.roleArn,
+    rolegate_source_profile: input.readProfile,
+    mfa_serial: input.mfaSerial,
+    ...duration,
+  });
+  return layout;
+}
+
+export interface ProfileChange {
+  profile: string;
+  set: Record<string, string>;
+  unset: string[];
+}
+
+/**
+ * What must change in the config file to reach `layout`: values that differ or are missing, and
+ * layout keys that another layout left behind. Keys rolegate never writes are not touched.
+ */
+export function profileChanges(layout: ProfileLayout, current: (profile: string) => Record<string, unknown> | undefined): ProfileChange[] {
+  const changes: ProfileChange[] = [];
+  for (const [profile, wanted] of layout) {
+    const have = current(profile) ?? {};
+    const set: Record<string, string> = {};
+    for (const [key, value] of Object.entries(wanted)) if (have[key] !== value) set[key] = value;
+    const unset = LAYOUT_KEYS.filter((key) => !(key in wanted) && key in have);
+    if (Object.keys(set).length || unset.length) changes.push({ profile, set, unset });
+  }
+  return changes;
+}

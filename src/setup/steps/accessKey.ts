@@ -1,0 +1,76 @@
+import { CreateAccessKeyCommand, DeleteAccessKeyCommand, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
+import { UserError } from '../../userError.js';
+import { awsCall } from '../awsErrors.js';
+import { accessKeys, readUser } from '../iamReads.js';
+import { decodeKeyIds, encodeKeyIds, PENDING_KEY_TAG, tagValue } from '../tags.js';
+import type { Inspection, SetupContext, Step } from '../step.js';
+
+/**
+ * The user's access key, kept in the chosen store under the read profile. The key is the one
+ * resource whose secret cannot be read back, so before CreateAccessKey the ids of the keys that
+ * exist are recorded on the user (PENDING_KEY_TAG): a key that appears after them and never
+ * reached the store lost its secret in a crash, and the next run deletes it and creates another.
+ */
+export const accessKeyStep: Step = {
+  id: 'access-key',
+  async inspect(ctx: SetupContext): Promise<Inspection> {
+    const user = ctx.options.userName;
+    const profile = ctx.options.readProfile;
+    const store = await ctx.keyStore();
+    const resource = `access key of user ${user} (${store.kind} store, profile ${profile})`;
+    const userInfo = await readUser(ctx.iam, user);
+    const keys = userInfo ? await accessKeys(ctx.iam, user) : [];
+    const pendingValue = tagValue(userInfo?.Tags, PENDING_KEY_TAG);
+    const before = pendingValue === undefined ? undefined : decodeKeyIds(pendingValue);
+    const stored = await store.load(profile);
+    const storedIsLive = stored !== undefined && keys.some((k) => k.AccessKeyId === stored.accessKeyId);
+    const lost = before === undefined ? [] : keys.map((k) => k.AccessKeyId!).filter((id) => !before.includes(id) && id !== stored?.accessKeyId);
+    const deleteLost = async () => {
+      for (const id of lost) {
+        await awsCall('iam:DeleteAccessKey', () => ctx.iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })));
+      }
+    };
+    const clearPending = async () => {
+      await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_KEY_TAG] })));
+    };
+    const lostNote = lost.length ? `; ${lost.length} key(s) whose secret an interrupted run lost will be deleted (${lost.join(', ')})` : '';
+
+    if (storedIsLive) {
+      ctx.state.key = stored;
+      if (before === undefined) return { item: { step: 'access-key', resource, status: 'exists', summary: `exists (${stored.accessKeyId}) and is stored` } };
+      return {
+        item: { step: 'access-key', resource, status: 'update', summary: `exists (${stored.accessKeyId})${lostNote}; clearing the progress record` },
+        apply: async () => {
+          await deleteLost();
+          await clearPending();
+          return `kept ${stored.accessKeyId}${lost.length ? `, deleted ${lost.length} lost key(s)` : ''}`;
+        },
+      };
+    }
+    const remaining = keys.map((k) => k.AccessKeyId!).filter((id) => !lost.includes(id));
+    const blocker =
+      remaining.length >= 2
+        ? new UserError(`user ${user} already has two access keys (${remaining.join(', ')}), the most IAM allows, and rolegate holds neither secret`, {
+            next: `delete one you no longer use (aws iam delete-access-key --user-name ${user} --access-key-id ID), then run setup again`,
+          })
+        : undefined;
+    return {
+      item: { step: 'access-key', resource, status: 'create', summary: `will be created and stored${lostNote}` },
+      blocker,
+      apply: async () => {
+        if (blocker) throw blocker;
+        await awsCall('iam:TagUser', () =>
+          ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: PENDING_KEY_TAG, Value: encodeKeyIds(remaining) }] })),
+        );
+        await deleteLost();
+        const created = await awsCall('iam:CreateAccessKey', () => ctx.iam.send(new CreateAccessKeyCommand({ UserName: user })));
+        ctx.checkpoint('access-key:created');
+        const key = { accessKeyId: created.AccessKey!.AccessKeyId!, secretAccessKey: created.AccessKey!.SecretAccessKey! };
+        await store.save(profile, key);
+        ctx.state.key = key;
+        await clearPending();
+        return `created ${key.accessKeyId}, stored in the ${store.kind} store`;
+      },
+    };
+  },
+};

@@ -1,0 +1,65 @@
+import { CreateRoleCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
+import { awsCall } from '../awsErrors.js';
+import { readRole } from '../iamReads.js';
+import { isManaged, MANAGED_TAG } from '../tags.js';
+import { trustPolicy } from '../../policy/trustPolicy.js';
+import { parsePolicyDocument, samePolicy } from '../../policy/policyDocument.js';
+import type { Inspection, SetupContext, Step } from '../step.js';
+import { notOurs } from './iamUser.js';
+
+/** The admin role: trust policy with MFA, maximum session duration, the managed tag. */
+export const adminRoleStep: Step = {
+  id: 'role',
+  async inspect(ctx: SetupContext): Promise<Inspection> {
+    const name = ctx.options.roleName;
+    const resource = `IAM role ${name}`;
+    const document = trustPolicy({ account: ctx.names.account, trust: ctx.options.trust, userName: ctx.options.userName });
+    const json = JSON.stringify(document);
+    const duration = ctx.options.roleDuration;
+    const role = await readRole(ctx.iam, name);
+    if (!role) {
+      return {
+        item: { step: 'role', resource, status: 'create', summary: `will be created (max session ${duration} s)`, document },
+        apply: async () => {
+          await awsCall('iam:CreateRole', () =>
+            ctx.iam.send(
+              new CreateRoleCommand({
+                RoleName: name,
+                AssumeRolePolicyDocument: json,
+                MaxSessionDuration: duration,
+                Description: 'Administrator role, assumable only with MFA (rolegate)',
+                Tags: [MANAGED_TAG],
+              }),
+            ),
+          );
+          return 'created';
+        },
+      };
+    }
+    const adopting = !isManaged(role.Tags);
+    if (adopting && !ctx.options.adopt) throw notOurs('an IAM role', name, '--role-name');
+    const trustDiffers = !samePolicy(parsePolicyDocument(role.AssumeRolePolicyDocument), document);
+    const durationDiffers = role.MaxSessionDuration !== duration;
+    const changes = [
+      ...(adopting ? ['not created by rolegate: will be adopted (tagged managed-by=rolegate)'] : []),
+      ...(trustDiffers ? ['trust policy differs: will be replaced'] : []),
+      ...(durationDiffers ? [`max session ${role.MaxSessionDuration} s: will be ${duration} s`] : []),
+    ];
+    if (changes.length === 0) return { item: { step: 'role', resource, status: 'exists', summary: 'exists', document } };
+    return {
+      item: { step: 'role', resource, status: 'update', summary: `differs: ${changes.join('; ')}`, changes, document },
+      apply: async () => {
+        if (adopting) await awsCall('iam:TagRole', () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: [MANAGED_TAG] })));
+        if (trustDiffers) {
+          await awsCall('iam:UpdateAssumeRolePolicy', () =>
+            ctx.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: json })),
+          );
+        }
+        if (durationDiffers) {
+          await awsCall('iam:UpdateRole', () => ctx.iam.send(new UpdateRoleCommand({ RoleName: name, MaxSessionDuration: duration })));
+        }
+        return 'updated';
+      },
+    };
+  },
+};

@@ -1,0 +1,40 @@
+import { CreateUserCommand, TagUserCommand } from '@aws-sdk/client-iam';
+import { UserError } from '../../userError.js';
+import { awsCall } from '../awsErrors.js';
+import { readUser } from '../iamReads.js';
+import { isManaged, MANAGED_TAG } from '../tags.js';
+import type { Inspection, SetupContext, Step } from '../step.js';
+
+/** The read-only IAM user: created and tagged, or (with --adopt) an existing one tagged as ours. */
+export const iamUserStep: Step = {
+  id: 'user',
+  async inspect(ctx: SetupContext): Promise<Inspection> {
+    const name = ctx.options.userName;
+    const resource = `IAM user ${name}`;
+    const user = await readUser(ctx.iam, name);
+    if (!user) {
+      return {
+        item: { step: 'user', resource, status: 'create', summary: 'will be created' },
+        apply: async () => {
+          await awsCall('iam:CreateUser', () => ctx.iam.send(new CreateUserCommand({ UserName: name, Tags: [MANAGED_TAG] })));
+          return 'created';
+        },
+      };
+    }
+    if (isManaged(user.Tags)) return { item: { step: 'user', resource, status: 'exists', summary: 'exists' } };
+    if (!ctx.options.adopt) throw notOurs('an IAM user', name, '--user-name');
+    return {
+      item: { step: 'user', resource, status: 'update', summary: 'exists, not created by rolegate: will be adopted (tagged managed-by=rolegate)' },
+      apply: async () => {
+        await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: name, Tags: [MANAGED_TAG] })));
+        return 'adopted';
+      },
+    };
+  },
+};
+
+export function notOurs(what: string, name: string, flag: string): UserError {
+  return new UserError(`${what} named ${name} already exists and was not created by rolegate`, {
+    next: `pick another name with ${flag} NAME, or take it over with --adopt (teardown will then remove it too)`,
+  });
+}

@@ -1,0 +1,36 @@
+import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { awsCall } from '../awsErrors.js';
+import { readUserPolicy } from '../iamReads.js';
+import { assumeRolePolicy } from '../../policy/assumeRolePolicy.js';
+import { parsePolicyDocument, samePolicy } from '../../policy/policyDocument.js';
+import type { Inspection, SetupContext, Step } from '../step.js';
+
+/** The user's inline policy: sts:AssumeRole on the admin role, only with MFA. */
+export const inlinePolicyStep: Step = {
+  id: 'inline-policy',
+  async inspect(ctx: SetupContext): Promise<Inspection> {
+    const { userName, policyName } = ctx.options;
+    const resource = `inline policy ${policyName} on user ${userName}`;
+    const document = assumeRolePolicy({ account: ctx.names.account, roleName: ctx.options.roleName });
+    const current = await readUserPolicy(ctx.iam, userName, policyName);
+    if (current !== undefined && samePolicy(parsePolicyDocument(current), document)) {
+      return { item: { step: 'inline-policy', resource, status: 'exists', summary: 'exists', document } };
+    }
+    const creating = current === undefined;
+    return {
+      item: {
+        step: 'inline-policy',
+        resource,
+        status: creating ? 'create' : 'update',
+        summary: creating ? 'will be created' : 'differs: will be replaced',
+        document,
+      },
+      apply: async () => {
+        await awsCall('iam:PutUserPolicy', () =>
+          ctx.iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument: JSON.stringify(document) })),
+        );
+        return creating ? 'created' : 'replaced';
+      },
+    };
+  },
+};

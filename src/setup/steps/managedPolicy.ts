@@ -1,0 +1,45 @@
+import { AttachRolePolicyCommand, AttachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
+import { badInput } from '../../userError.js';
+import { awsCall, isNotFound } from '../awsErrors.js';
+import { attachedRolePolicyArns, attachedUserPolicyArns } from '../iamReads.js';
+import type { Inspection, SetupContext, Step, StepId } from '../step.js';
+
+async function checkPolicyExists(ctx: SetupContext, arn: string, flag: string): Promise<void> {
+  try {
+    await awsCall('iam:GetPolicy', () => ctx.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+  } catch (error) {
+    if (isNotFound(error)) throw badInput(`the managed policy ${arn} does not exist`, `pass an existing policy with ${flag} (e.g. SecurityAudit, ReadOnlyAccess, ViewOnlyAccess)`);
+    throw error;
+  }
+}
+
+function attachStep(id: StepId, target: 'user' | 'role'): Step {
+  return {
+    id,
+    async inspect(ctx): Promise<Inspection> {
+      const arn = target === 'user' ? ctx.names.readPolicyArn : ctx.names.adminPolicyArn;
+      const name = target === 'user' ? ctx.options.userName : ctx.options.roleName;
+      const flag = target === 'user' ? '--read-policy' : '--admin-policy';
+      const resource = `policy ${arn.replace(/^arn:aws:iam::aws:policy\//, '')} on ${target} ${name}`;
+      const attached = target === 'user' ? await attachedUserPolicyArns(ctx.iam, name) : await attachedRolePolicyArns(ctx.iam, name);
+      if (attached.includes(arn)) return { item: { step: id, resource, status: 'exists', summary: 'attached' } };
+      await checkPolicyExists(ctx, arn, flag);
+      return {
+        item: { step: id, resource, status: 'create', summary: 'will be attached' },
+        apply: async () => {
+          if (target === 'user') {
+            await awsCall('iam:AttachUserPolicy', () => ctx.iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: arn })));
+          } else {
+            await awsCall('iam:AttachRolePolicy', () => ctx.iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn })));
+          }
+          return 'attached';
+        },
+      };
+    },
+  };
+}
+
+/** The read policy (SecurityAudit) on the user. */
+export const readPolicyStep = attachStep('read-policy', 'user');
+/** The admin policy (AdministratorAccess) on the role. */
+export const adminPolicyStep = attachStep('admin-policy', 'role');

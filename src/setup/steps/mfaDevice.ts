@@ -1,0 +1,120 @@
+import {
+  CreateVirtualMFADeviceCommand,
+  DeleteVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
+  TagUserCommand,
+  UntagUserCommand,
+} from '@aws-sdk/client-iam';
+import { UserError, badInput } from '../../userError.js';
+import { awsCall, errorCode } from '../awsErrors.js';
+import { readUser, userMfaSerials, virtualMfaDevice } from '../iamReads.js';
+import { isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
+import { skipTotpWait } from '../testHooks.js';
+import type { Inspection, SetupContext, Step } from '../step.js';
+
+/**
+ * The user's virtual MFA device, named after the user. A device that an interrupted run created
+ * but never enabled cannot be reused (its seed was never stored), so it is deleted and replaced;
+ * the user tag PENDING_MFA_TAG records that the device being paired is ours.
+ */
+export const mfaDeviceStep: Step = {
+  id: 'mfa-device',
+  async inspect(ctx: SetupContext): Promise<Inspection> {
+    const user = ctx.options.userName;
+    const serial = ctx.names.mfaSerial;
+    const resource = `virtual MFA device ${serial.split(':mfa/')[1]} for user ${user}`;
+    const userInfo = await readUser(ctx.iam, user);
+    const pending = tagValue(userInfo?.Tags, PENDING_MFA_TAG);
+    const attached = userInfo ? await userMfaSerials(ctx.iam, user) : [];
+    const clearPending = async () => {
+      if (pending !== undefined) {
+        await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
+      }
+    };
+    if (attached.includes(serial)) {
+      ctx.state.mfaSerial = serial;
+      if (pending === undefined) return { item: { step: 'mfa-device', resource, status: 'exists', summary: 'exists and is enabled' } };
+      return {
+        item: { step: 'mfa-device', resource, status: 'update', summary: 'enabled; clearing the progress record of an interrupted run' },
+        apply: async () => {
+          await clearPending();
+          return 'enabled (progress record cleared)';
+        },
+      };
+    }
+    if (attached.length > 0) {
+      const other = attached[0]!;
+      if (!ctx.options.adopt) {
+        throw new UserError(`user ${user} already has an MFA device attached (${other})`, {
+          next: `run setup with --adopt to use that device as it is, or remove it first: aws iam deactivate-mfa-device --user-name ${user} --serial-number ${other}`,
+        });
+      }
+      ctx.state.mfaSerial = other;
+      return { item: { step: 'mfa-device', resource: `MFA device ${other} of user ${user}`, status: 'exists', summary: 'exists (adopted, not created by rolegate)' } };
+    }
+    ctx.state.mfaSerial = serial;
+    const device = await virtualMfaDevice(ctx.iam, serial);
+    const assignedTo = device?.User?.UserName;
+    if (device && assignedTo && assignedTo !== user) {
+      throw new UserError(`a virtual MFA device named ${serial} is attached to another user (${assignedTo})`, {
+        next: 'pick another user name with --user-name NAME',
+      });
+    }
+    const leftover = device !== undefined;
+    if (leftover && pending !== serial && !isManaged(device.Tags) && !ctx.options.adopt) {
+      throw new UserError(`an unpaired virtual MFA device named ${serial} exists that rolegate did not create`, {
+        next: `delete it (aws iam delete-virtual-mfa-device --serial-number ${serial}) or run setup with --adopt to replace it`,
+      });
+    }
+    const unavailable = (await import('../../prompt/mfaPairing.js')).pairingUnavailableReason({
+      pairCommand: ctx.options.mfaPairCommand,
+      codeCommand: ctx.options.mfaCodeCommand,
+    });
+    return {
+      item: {
+        step: 'mfa-device',
+        resource,
+        status: 'create',
+        summary: leftover ? 'an unpaired device from an interrupted run will be replaced, then paired' : 'will be created and paired',
+      },
+      blocker: unavailable ? badInput(unavailable, 'run setup in a terminal, or pass --mfa-pair-command CMD and --mfa-code-command CMD') : undefined,
+      apply: async () => {
+        await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: PENDING_MFA_TAG, Value: serial }] })));
+        if (leftover) {
+          await awsCall('iam:DeleteVirtualMFADevice', () => ctx.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
+        }
+        const created = await awsCall('iam:CreateVirtualMFADevice', () =>
+          ctx.iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: user, Tags: [MANAGED_TAG] })),
+        );
+        ctx.checkpoint('mfa-device:created');
+        const seedBytes = created.VirtualMFADevice?.Base32StringSeed;
+        if (!seedBytes) throw new Error('CreateVirtualMFADevice returned no seed');
+        const { pairMfaDevice } = await import('../../prompt/mfaPairing.js');
+        const { code1, code2 } = await pairMfaDevice({
+          seed: new TextDecoder().decode(seedBytes),
+          account: `${user}@${ctx.names.account}`,
+          pairCommand: ctx.options.mfaPairCommand,
+          codeCommand: ctx.options.mfaCodeCommand,
+          env: ctx.env,
+          skipWait: skipTotpWait(ctx.env),
+          write: ctx.io.terminal,
+        });
+        try {
+          await awsCall('iam:EnableMFADevice', () =>
+            ctx.iam.send(new EnableMFADeviceCommand({ UserName: user, SerialNumber: created.VirtualMFADevice!.SerialNumber ?? serial, AuthenticationCode1: code1, AuthenticationCode2: code2 })),
+          );
+        } catch (error) {
+          if (errorCode(error) === 'InvalidAuthenticationCode') {
+            throw new UserError('AWS did not accept the two MFA codes (is the device clock right?)', {
+              next: 'run setup again: the unpaired device is replaced and paired anew',
+              cause: error,
+            });
+          }
+          throw error;
+        }
+        await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
+        return 'created and paired';
+      },
+    };
+  },
+};

@@ -1,0 +1,28 @@
+import type { Tag } from '@aws-sdk/client-iam';
+
+/** Every resource rolegate creates carries this tag; teardown removes only what carries it. */
+export const MANAGED_TAG: Tag = { Key: 'managed-by', Value: 'rolegate' };
+
+/**
+ * Progress records, kept as tags on the user while a step that cannot be read back is under way:
+ * the key ids that existed before CreateAccessKey (a key created after them whose secret never
+ * reached the store is ours, and lost), and the serial of a virtual MFA device being paired.
+ */
+export const PENDING_KEY_TAG = 'rolegate:pending-access-key';
+export const PENDING_MFA_TAG = 'rolegate:pending-mfa-device';
+
+export function isManaged(tags: Tag[] | undefined): boolean {
+  return (tags ?? []).some((t) => t.Key === MANAGED_TAG.Key && t.Value === MANAGED_TAG.Value);
+}
+
+export function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
+  return (tags ?? []).find((t) => t.Key === key)?.Value;
+}
+
+export function encodeKeyIds(ids: string[]): string {
+  return ids.length === 0 ? 'none' : ids.join(' ');
+}
+
+export function decodeKeyIds(value: string): string[] {
+  return value === 'none' ? [] : value.split(' ').filter(Boolean);
+}

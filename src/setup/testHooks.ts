@@ -1,0 +1,17 @@
+/**
+ * TEST HOOK, for the resumability tests only: with ROLEGATE_TEST_KILL_AFTER_STEP=<name>, the process
+ * SIGKILLs itself when it reaches that point (a step id after the step, or an inner point such as
+ * `mfa-device:created` or `access-key:created`), as a crash or a closed laptop would end it.
+ */
+export function testKillPoint(env: NodeJS.ProcessEnv, name: string): void {
+  if (env.ROLEGATE_TEST_KILL_AFTER_STEP === name) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
+ * TEST HOOK: with ROLEGATE_TEST_SKIP_TOTP_WAIT=1, pairing does not sleep until the next TOTP window
+ * before asking --mfa-code-command for the second code; the command gets the next window's time in
+ * ROLEGATE_TOTP_TIME instead (which it is given in any case). moto does not check codes.
+ */
+export function skipTotpWait(env: NodeJS.ProcessEnv): boolean {
+  return env.ROLEGATE_TEST_SKIP_TOTP_WAIT === '1';
+}

@@ -1,0 +1,102 @@
+// Shared helpers of the setup and teardown end-to-end tests.
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { URI } from 'otpauth';
+import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { runBoto3, runRolegate, type RunResult } from '../harness/run.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const totpCommand = join(here, 'setupTotpCommand.js');
+
+/** A documented example key: moto accepts any key while its access control is off. */
+export const BOOTSTRAP_CREDENTIALS = '[bootstrap]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n';
+
+export function setupSandbox(endpoint: string, extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
+  const box = makeSandbox({ endpoint, extraEnv: { ROLEGATE_TEST_SKIP_TOTP_WAIT: '1', ...extraEnv } });
+  writeFileSync(box.credentialsFile, BOOTSTRAP_CREDENTIALS, { mode: 0o600 });
+  return box;
+}
+
+export function secretFile(box: Sandbox): string {
+  return join(box.home, 'totp-uri');
+}
+
+/** Flags that pair the device through the helper script instead of a person. */
+export function mfaFlags(box: Sandbox, codeMode: 'code' | 'wrong' = 'code'): string[] {
+  const file = secretFile(box);
+  return [
+    '--mfa-pair-command',
+    `'${process.execPath}' '${totpCommand}' pair '${file}'`,
+    '--mfa-code-command',
+    `'${process.execPath}' '${totpCommand}' ${codeMode} '${file}'`,
+  ];
+}
+
+/** The current code of the device the helper paired (for the AWS CLI's MFA prompt). */
+export function currentCode(box: Sandbox): string {
+  return URI.parse(readFileSync(secretFile(box), 'utf8').trim()).generate();
+}
+
+export function setup(box: Sandbox, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runRolegate(['setup', '--bootstrap-profile', 'bootstrap', '--store', 'plain', ...mfaFlags(box), ...extra], {
+    env: { ...box.env, ...env },
+    timeoutMs: 120_000,
+  });
+}
+
+export function fileBytes(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'latin1') : undefined;
+}
+
+/** Everything IAM holds that setup could touch, listed through boto3 (not through rolegate). */
+export interface AccountListing {
+  users: { name: string; tags: Record<string, string>; attached: string[]; inline: Record<string, unknown>; keys: string[]; mfa: string[] }[];
+  roles: { name: string; tags: Record<string, string>; trust: unknown; maxSession: number; attached: string[]; inline: string[] }[];
+  localPolicies: string[];
+  virtualMfa: { serial: string; user: string | null }[];
+}
+
+const LISTING = `
+import boto3, json
+iam = boto3.client("iam")
+tags = lambda ts: {t["Key"]: t["Value"] for t in (ts or [])}
+users = []
+for u in iam.list_users()["Users"]:
+    n = u["UserName"]
+    users.append({
+        "name": n,
+        "tags": tags(iam.list_user_tags(UserName=n)["Tags"]),
+        "attached": sorted(p["PolicyArn"] for p in iam.list_attached_user_policies(UserName=n)["AttachedPolicies"]),
+        "inline": {p: iam.get_user_policy(UserName=n, PolicyName=p)["PolicyDocument"] for p in iam.list_user_policies(UserName=n)["PolicyNames"]},
+        "keys": sorted(k["AccessKeyId"] for k in iam.list_access_keys(UserName=n)["AccessKeyMetadata"]),
+        "mfa": sorted(d["SerialNumber"] for d in iam.list_mfa_devices(UserName=n)["MFADevices"]),
+    })
+roles = []
+for r in iam.list_roles()["Roles"]:
+    n = r["RoleName"]
+    full = iam.get_role(RoleName=n)["Role"]
+    roles.append({
+        "name": n,
+        "tags": tags(full.get("Tags")),
+        "trust": full["AssumeRolePolicyDocument"],
+        "maxSession": full.get("MaxSessionDuration"),
+        "attached": sorted(p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=n)["AttachedPolicies"]),
+        "inline": sorted(iam.list_role_policies(RoleName=n)["PolicyNames"]),
+    })
+local = sorted(p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"])
+mfa = sorted(({"serial": d["SerialNumber"], "user": d.get("User", {}).get("UserName")} for d in iam.list_virtual_mfa_devices()["VirtualMFADevices"]), key=lambda d: d["serial"])
+print(json.dumps({"users": users, "roles": roles, "localPolicies": local, "virtualMfa": mfa}))
+`;
+
+export function accountListing(box: Sandbox): Promise<AccountListing> {
+  return runBoto3<AccountListing>(LISTING, { env: { ...box.env, AWS_PROFILE: 'bootstrap' } });
+}
+
+/** Mutating IAM/STS calls in a moto request log. */
+export function mutations(log: { action: string | null }[]): string[] {
+  return log.map((r) => r.action ?? '').filter((a) => /^(Create|Put|Attach|Detach|Tag|Untag|Delete|Update|Enable|Deactivate)/.test(a));
+}
+
+export { makeSandbox };
+export type { Sandbox };
