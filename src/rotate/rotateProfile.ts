@@ -61,10 +61,9 @@ export async function rotateProfile(options: RotateProfileOptions): Promise<Rota
       (iamClient ??= (async () => {
         const credentials = await adminRoleCredentials({
           adminProfile: options.adminProfile,
-          sourceProfile: profile,
-          sourceKey: initial,
           mfaCodeCommand: options.mfaCodeCommand,
           env,
+          log: options.log,
         });
         const { createIamClient } = await import('../aws/clients.js');
         return createIamClient({ credentials, env });

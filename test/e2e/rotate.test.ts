@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { startMoto, type MotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runBoto3, runRolegate, type RunResult } from '../harness/run.js';
-import { buildPlainAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN, type Key } from './rotateFixture.js';
+import { rmSync } from 'node:fs';
+import { rolegateBin } from '../harness/paths.js';
+import { runAws } from '../harness/run.js';
+import { openKeyStore } from '../../src/credentials/keyStore.js';
+import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
+import { buildPlainAccount, buildStoreAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN, type Key } from './rotateFixture.js';
 
 let moto: MotoServer;
 let box: Sandbox;
@@ -60,7 +65,9 @@ test('rotate (plain store) leaves exactly one key, the new one, and the AWS CLI 
   for (const call of iamCalls) {
     assert.ok(call.access_key !== old.accessKeyId && call.access_key !== stored.accessKeyId, `${call.action} ran with the user's own key`);
   }
-  assert.ok(log.some((r) => r.action === 'AssumeRole' && r.access_key === old.accessKeyId));
+  // The chain: the stored (old) key asks for the MFA session, the session assumes the role.
+  assert.ok(log.some((r) => r.action === 'GetSessionToken' && r.access_key === old.accessKeyId));
+  assert.ok(log.some((r) => r.action === 'AssumeRole' && r.access_key !== old.accessKeyId));
   assert.equal(statSync(box.credentialsFile).mode & 0o777, 0o600);
 });
 
@@ -145,4 +152,29 @@ test('rotate --help explains the admin-role path and shows examples', async () =
   assert.match(result.stdout, /through the admin role/);
   assert.match(result.stdout, /Examples:/);
   assert.match(result.stdout, /--delete-inactive/);
+});
+
+test('rotate with the encrypted file store replaces the key in the file, and nothing lands under ~/.aws', async () => {
+  const env = { ...box.env, ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple (test)' };
+  const fileStore = () => openKeyStore('file', { env });
+  const processFor = (profile: string) => credentialProcessCommand(profile, { env, scriptPath: rolegateBin });
+  const { key: old } = await buildStoreAccount(box, async (key) => (await fileStore()).save('default', key), processFor);
+
+  const result = await runRolegate(['rotate', '--yes', '--json'], { env });
+  assert.equal(result.code, 0, result.stderr);
+  const stored = (await (await fileStore()).load('default'))!;
+  assertNoSecret(result, old, stored);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.store, 'file');
+  assert.equal(report.newAccessKeyId, stored.accessKeyId);
+  assert.notEqual(stored.accessKeyId, old.accessKeyId);
+  assert.deepEqual(await listKeys(box), [{ AccessKeyId: stored.accessKeyId, Status: 'Active' }]);
+  assert.equal((await cliIdentity(box, stored)).arn, USER_ARN);
+  assert.equal(existsSync(box.credentialsFile), false, 'no credentials file was written');
+
+  // The everyday path starts a new MFA session from the rotated key through credential_process.
+  rmSync(join(box.home, '.cache', 'rolegate'), { recursive: true, force: true });
+  const viaProcess = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity', '--output', 'json'], { env });
+  assert.equal(viaProcess.code, 0, viaProcess.stderr);
+  assert.match(JSON.parse(viaProcess.stdout).Arn, /:assumed-role\/admin\//);
 });

@@ -66,15 +66,19 @@ export async function buildPlainAccount(box: Sandbox): Promise<RotateAccount> {
 }
 
 /** Creates the account state, stores the key with `save` (the file store), and writes the store layout. */
-export async function buildStoreAccount(box: Sandbox, save: (key: Key) => Promise<void>): Promise<RotateAccount> {
+export async function buildStoreAccount(
+  box: Sandbox,
+  save: (key: Key) => Promise<void>,
+  credentialProcess: (profile: string) => string,
+): Promise<RotateAccount> {
   const built = await runBoto3<Key & { serial: string; seed: string }>(BUILD, { env: { ...box.env, ...BOOTSTRAP } });
   const mfaProcess = writeTotpScript(box, built.seed);
   const key = { accessKeyId: built.accessKeyId, secretAccessKey: built.secretAccessKey };
   await save(key);
   writeFileSync(
     box.configFile,
-    `[default]\nregion = us-east-1\ncredential_process = rolegate credential-process default\nmfa_serial = ${built.serial}\nmfa_process = ${mfaProcess}\n\n` +
-      `[profile admin]\nregion = us-east-1\ncredential_process = rolegate credential-process admin\n` +
+    `[default]\nregion = us-east-1\ncredential_process = ${credentialProcess('default')}\nmfa_serial = ${built.serial}\nmfa_process = ${mfaProcess}\n\n` +
+      `[profile admin]\nregion = us-east-1\ncredential_process = ${credentialProcess('admin')}\n` +
       `rolegate_role_arn = arn:aws:iam::${ACCOUNT_ID}:role/admin\nrolegate_source_profile = default\nmfa_serial = ${built.serial}\nmfa_process = ${mfaProcess}\n`,
   );
   return { key, serial: built.serial };
