@@ -172,7 +172,9 @@ export class SharedFileDocument implements ProfileDocument {
     const sorted = [...new Set(indices)].sort((a, b) => b - a);
     const lastEolLost = sorted.length > 0 && sorted[0] === this.lines.length - 1 && this.lines[this.lines.length - 1]!.eol === '';
     for (const i of sorted) this.lines.splice(i, 1);
-    if (lastEolLost && this.lines.length > 0) this.lines[this.lines.length - 1]!.eol = '';
+    // keep a missing final newline missing (an empty last line keeps its ending, or it would vanish)
+    const last = this.lines[this.lines.length - 1];
+    if (lastEolLost && last && last.text !== '') last.eol = '';
   }
 
   private styleFrom(entry: IniEntry): Style | undefined {
