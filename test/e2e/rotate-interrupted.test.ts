@@ -6,7 +6,7 @@ import { startMoto, type MotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { pendingRotation } from '../../src/rotate/pendingRotation.js';
-import { buildPlainAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN } from './rotateFixture.js';
+import { accountView, buildPlainAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN } from './rotateFixture.js';
 
 let moto: MotoServer;
 let box: Sandbox;
@@ -22,15 +22,13 @@ beforeEach(async () => {
 });
 afterEach(() => box.cleanup());
 
-/** The stored key exists in IAM, is active, and the real AWS CLI authenticates as the user with it. */
+/** The stored key exists in IAM and is active, and the sandbox's files authenticate as the user (boto3). */
 async function assertStoredKeyWorks(): Promise<string> {
   const stored = plainStoredKey(box);
   assert.ok(stored, 'a key is stored');
-  const keys = await listKeys(box);
-  assert.ok(keys.some((k) => k.AccessKeyId === stored.accessKeyId && k.Status === 'Active'), `stored key active among ${JSON.stringify(keys)}`);
-  const identity = await cliIdentity(box);
-  assert.equal(identity.code, 0, identity.stderr);
-  assert.equal(identity.arn, USER_ARN);
+  const view = await accountView(box);
+  assert.ok(view.keys.some((k) => k.AccessKeyId === stored.accessKeyId && k.Status === 'Active'), `stored key active among ${JSON.stringify(view.keys)}`);
+  assert.equal(view.arn, USER_ARN);
   return stored.accessKeyId;
 }
 
@@ -66,9 +64,13 @@ for (const { point, forward } of points) {
     assert.equal(report.interrupted.outcome, forward ? 'finished' : 'rolled-back');
     assert.equal(report.outcome, forward ? 'finished' : 'rotated');
 
-    const final = await assertStoredKeyWorks();
-    assert.deepEqual(await listKeys(box), [{ AccessKeyId: final, Status: 'Active' }]);
-    assert.notEqual(final, old.accessKeyId);
+    // Exactly one key, the stored one, and the real AWS CLI authenticates as the user with the files.
+    const final = plainStoredKey(box)!;
+    assert.deepEqual(await listKeys(box), [{ AccessKeyId: final.accessKeyId, Status: 'Active' }]);
+    assert.notEqual(final.accessKeyId, old.accessKeyId);
+    const identity = await cliIdentity(box);
+    assert.equal(identity.code, 0, identity.stderr);
+    assert.equal(identity.arn, USER_ARN);
     assert.deepEqual(await pendingRotation(box.env), []);
     assert.equal(existsSync(join(box.home, '.config', 'rolegate', 'rotate.json')), false);
   });

@@ -114,6 +114,18 @@ export async function listKeys(box: Sandbox): Promise<KeyMetadata[]> {
   );
 }
 
+/** In one boto3 process: who the sandbox's files authenticate as, and the user's keys. */
+export async function accountView(box: Sandbox): Promise<{ arn: string; keys: KeyMetadata[] }> {
+  return runBoto3(
+    `import boto3, json
+arn = boto3.client('sts').get_caller_identity()['Arn']
+iam = boto3.client('iam', aws_access_key_id='${BOOTSTRAP.AWS_ACCESS_KEY_ID}', aws_secret_access_key='${BOOTSTRAP.AWS_SECRET_ACCESS_KEY}')
+keys = [{'AccessKeyId': k['AccessKeyId'], 'Status': k['Status']} for k in iam.list_access_keys(UserName='admin')['AccessKeyMetadata']]
+print(json.dumps({'arn': arn, 'keys': keys}))`,
+    { env: box.env },
+  );
+}
+
 /** Who the real AWS CLI says a key is (the key goes in through the environment, never argv). */
 export async function cliIdentity(box: Sandbox, key?: Key): Promise<{ code: number | null; arn?: string; stderr: string }> {
   const env = key ? { ...box.env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey } : box.env;
