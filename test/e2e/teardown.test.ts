@@ -1,0 +1,112 @@
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { startMoto, type MotoServer } from '../harness/moto.js';
+import { runBoto3, runRolegate } from '../harness/run.js';
+import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes, mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
+
+let moto: MotoServer;
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  await moto.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+const CONFIG = '# my settings\n[profile other]\nregion = eu-central-1\noutput = json\n\n; trailing comment\n';
+const CREDENTIALS = BOOTSTRAP_CREDENTIALS + '\n[other]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n';
+
+function teardown(box: Sandbox, extra: string[] = []) {
+  return runRolegate(['teardown', '--bootstrap-profile', 'bootstrap', ...extra], { env: box.env });
+}
+
+/** An account with something of its own: a user, a role and a local policy rolegate must not touch. */
+async function ownThings(box: Sandbox) {
+  await runBoto3(
+    `import boto3, json
+iam = boto3.client("iam")
+iam.create_user(UserName="alice")
+iam.create_role(RoleName="ci", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+iam.create_policy(PolicyName="mine", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}))
+print(1)`,
+    { env: { ...box.env, AWS_PROFILE: 'bootstrap' } },
+  );
+}
+
+test('teardown returns the account and the files to their state before setup', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    writeFileSync(box.configFile, CONFIG);
+    writeFileSync(box.credentialsFile, CREDENTIALS, { mode: 0o600 });
+    await ownThings(box);
+    const before = await accountListing(box);
+    const ran = await setup(box);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.notDeepEqual(await accountListing(box), before);
+
+    const listed = await teardown(box);
+    assert.equal(listed.code, 2, 'without a terminal and without --yes it refuses');
+    assert.match(listed.stdout, /IAM user admin: delete/);
+    assert.match(listed.stdout, /IAM role admin: delete/);
+    assert.match(listed.stderr, /--yes/);
+
+    const removed = await teardown(box, ['--yes']);
+    assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+    assert.deepEqual(await accountListing(box), before);
+    assert.equal(fileBytes(box.configFile), CONFIG);
+    assert.equal(fileBytes(box.credentialsFile), CREDENTIALS);
+
+    await moto.clearRequests();
+    const again = await teardown(box, ['--yes']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Nothing to remove/);
+    assert.deepEqual(mutations(await moto.requests()), []);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('teardown after an interrupted setup removes the unpaired device too', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    const before = await accountListing(box);
+    const killed = await setup(box, [], { ROLEGATE_TEST_KILL_AFTER_STEP: 'mfa-device:created' });
+    assert.equal(killed.signal, 'SIGKILL');
+    assert.equal((await accountListing(box)).virtualMfa.length, 1);
+    const removed = await teardown(box, ['--yes', '--json']);
+    assert.equal(removed.code, 0, removed.stderr);
+    const report = JSON.parse(removed.stdout) as { removed: boolean; actions: { resource: string }[] };
+    assert.equal(report.removed, true);
+    assert.ok(report.actions.some((a) => /unpaired MFA device/.test(a.resource)));
+    assert.deepEqual(await accountListing(box), before);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('teardown leaves alone a same-named user and role that rolegate did not create', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    await runBoto3(
+      `import boto3, json
+iam = boto3.client("iam")
+iam.create_user(UserName="admin")
+iam.create_role(RoleName="admin", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+print(1)`,
+      { env: { ...box.env, AWS_PROFILE: 'bootstrap' } },
+    );
+    const before = await accountListing(box);
+    await moto.clearRequests();
+    const result = await teardown(box, ['--yes']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /IAM user admin \(not created by rolegate\): left alone/);
+    assert.match(result.stdout, /IAM role admin \(not created by rolegate\): left alone/);
+    assert.deepEqual(mutations(await moto.requests()), []);
+    assert.deepEqual(await accountListing(box), before);
+  } finally {
+    box.cleanup();
+  }
+});
