@@ -3,8 +3,14 @@ import { register as registerRotate } from './rotate.js';
 import { register as registerVerify } from './verify.js';
 import { register as registerSetup } from './setup.js';
 import { register as registerTeardown } from './teardown.js';
+import { register as registerEnv } from './env.js';
+import { register as registerExec } from './exec.js';
+import { register as registerTerraform } from './terraform.js';
+import { register as registerStatus } from './status.js';
+import { register as registerLogout } from './logout.js';
+import { register as registerImport } from './import.js';
 
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandRegistrations: RegisterCommand[] = [registerVerify, registerRotate, registerSetup, registerTeardown];
+export const commandRegistrations: RegisterCommand[] = [registerVerify, registerRotate, registerSetup, registerTeardown, registerEnv, registerExec, registerTerraform, registerStatus, registerLogout, registerImport];

@@ -6,7 +6,7 @@ import { readSharedProfiles, type SharedProfiles } from '../config/profiles.js';
 import { lookupCached } from './cachedCredentials.js';
 import { describeProfile, type CredentialSpec } from './profileSpec.js';
 import type { ResolveOptions } from './resolveCredentials.js';
-import type { TemporaryCredentials } from './temporaryCredentials.js';
+import { formatExpiration, type TemporaryCredentials } from './temporaryCredentials.js';
 
 export interface ProfileCredentials {
   credentials: TemporaryCredentials;
@@ -32,3 +32,31 @@ export async function getProfileCredentials(profile: string, options: ResolveOpt
   const credentials = await resolveCredentials(shared, spec, options);
   return { credentials, spec, shared, region, fromCache: false };
 }
+
+/** Resolve options for a command run by a person: waits and warnings go to stderr. */
+export function reportingOptions(env: NodeJS.ProcessEnv = process.env, sessionDurationSeconds?: number): ResolveOptions {
+  return {
+    env,
+    sessionDurationSeconds,
+    onWait: (pid) => process.stderr.write(`rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
+    onWarning: (message) => process.stderr.write(`rolegate: warning: ${message}\n`),
+  };
+}
+
+/** The variables that hand temporary credentials to a tool (never AWS_PROFILE beside them). */
+export function credentialVariables(credentials: TemporaryCredentials, region: string | undefined): Record<string, string> {
+  const vars: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
+    AWS_CREDENTIAL_EXPIRATION: formatExpiration(credentials.expiration),
+  };
+  if (region) {
+    vars.AWS_REGION = region;
+    vars.AWS_DEFAULT_REGION = region;
+  }
+  return vars;
+}
+
+/** Variables that mean "credentials are already in this environment" (exec refuses to nest on them). */
+export const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'] as const;

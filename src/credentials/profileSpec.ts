@@ -57,29 +57,32 @@ function allProfileNames(shared: SharedProfiles): string[] {
   return [...new Set([...shared.config.keys(), ...shared.credentials.keys()])];
 }
 
-/** The mfa_serial a key-holding profile's role profiles use, when it has none itself. */
-function mfaSerialOfDependents(shared: SharedProfiles, keyProfile: string): string | undefined {
-  const serials = new Set<string>();
+/**
+ * A value (mfa_serial, mfa_process) that the role profiles using a key profile agree on, for a key
+ * profile that has none itself (the guide puts mfa_serial on the role profile only).
+ */
+function valueOfDependents(shared: SharedProfiles, keyProfile: string, key: string): string | undefined {
+  const values = new Set<string>();
   for (const name of allProfileNames(shared)) {
-    const values = resolveProfile(shared, name);
-    const source = text(values, 'rolegate_source_profile') ?? text(values, 'source_profile');
-    const serial = text(values, 'mfa_serial');
-    if (source === keyProfile && serial) serials.add(serial);
+    const profile = resolveProfile(shared, name);
+    const source = text(profile, 'rolegate_source_profile') ?? text(profile, 'source_profile');
+    const value = text(profile, key);
+    if (source === keyProfile && value) values.add(value);
   }
-  return serials.size === 1 ? [...serials][0] : undefined;
+  return values.size === 1 ? [...values][0] : undefined;
 }
 
 function sessionSpec(shared: SharedProfiles, keyProfile: string, mfaSerial: string | undefined, mfaProcess: string | undefined, asked: string): SessionSpec {
   const values = resolveProfile(shared, keyProfile);
   if (!values) throw badInput(`profile ${asked} takes its key from profile ${keyProfile}, which does not exist`, `add [${keyProfile}] to your AWS config, or run rolegate setup`);
-  const serial = mfaSerial ?? text(values, 'mfa_serial') ?? mfaSerialOfDependents(shared, keyProfile);
+  const serial = mfaSerial ?? text(values, 'mfa_serial') ?? valueOfDependents(shared, keyProfile, 'mfa_serial');
   if (!serial) {
     throw badInput(`profile ${asked} has no mfa_serial, and rolegate only hands out MFA sessions`, `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to profile ${keyProfile} in your AWS config`);
   }
   return {
     keyProfile,
     mfaSerial: serial,
-    mfaProcess: mfaProcess ?? text(values, 'mfa_process'),
+    mfaProcess: mfaProcess ?? text(values, 'mfa_process') ?? valueOfDependents(shared, keyProfile, 'mfa_process'),
     storeHint: text(values, 'rolegate_store'),
     region: text(values, 'region'),
     durationSeconds: seconds(values, 'rolegate_session_duration', keyProfile),

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import type { LinkStatus, StatusReport } from '../credentials/credentialStatus.js';
+
+function describeLink(link: LinkStatus | undefined, formatRemaining: (ms: number) => string): string {
+  if (!link) return '-';
+  switch (link.state) {
+    case 'none':
+      return 'none';
+    case 'expired':
+      return 'expired';
+    case 'renewing-soon':
+      return `renews now (${formatRemaining((link.secondsLeft ?? 0) * 1000)} left)`;
+    case 'valid':
+      return `valid ${formatRemaining((link.secondsLeft ?? 0) * 1000)}`;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('status')
+    .summary('show where keys are kept and how long sessions and role credentials last')
+    .description(
+      'Show, for each profile rolegate serves: where its key is kept, how long the MFA session and the role credentials have left, where they are cached, and who they are (asked of STS with cached credentials only: status never prompts).',
+    )
+    .option('--json', 'print as JSON')
+    .option('--offline', 'do not ask STS who the cached credentials belong to')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate status
+  $ rolegate status --json | jq '.profiles[] | {profile, session}'`,
+    )
+    .action(async (flags: { json?: boolean; offline?: boolean }) => {
+      const { credentialStatus } = await import('../credentials/credentialStatus.js');
+      const { formatRemaining } = await import('../credentials/duration.js');
+      const { formatTable, printJson } = await import('./output.js');
+      const report: StatusReport = await credentialStatus(process.env);
+      const identities = new Map<string, string>();
+      if (!flags.offline) {
+        const { createStsClient } = await import('../aws/clients.js');
+        const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+        await Promise.all(
+          report.profiles.map(async (p) => {
+            if (!p.usable) return;
+            try {
+              const client = createStsClient({ credentials: p.usable, env: process.env });
+              const answer = await client.send(new GetCallerIdentityCommand({}));
+              if (answer.Arn) identities.set(p.profile, answer.Arn);
+            } catch (error) {
+              identities.set(p.profile, `(refused: ${(error as Error).name})`);
+            }
+          }),
+        );
+      }
+      for (const p of report.profiles) for (const w of [...p.session.warnings, ...(p.role?.warnings ?? [])]) process.stderr.write(`rolegate: warning: ${w}\n`);
+      if (flags.json) {
+        printJson({
+          profiles: report.profiles.map(({ usable: _usable, ...rest }) => ({ ...rest, identity: identities.get(rest.profile) ?? null })),
+          other: report.other,
+          cacheDir: report.cacheDir,
+          awsCliCacheDir: report.awsCliCacheDir,
+        });
+        return;
+      }
+      if (report.profiles.length === 0) {
+        process.stdout.write('rolegate serves no profile here yet (no profile with an MFA device).\n  next: rolegate setup, or rolegate import\n');
+        return;
+      }
+      const rows = report.profiles.map((p) => [
+        p.profile,
+        p.kind === 'role' ? `role (${p.layout})` : `session (${p.layout})`,
+        p.keyProfile === p.profile ? p.store : `${p.store} (${p.keyProfile})`,
+        describeLink(p.session, formatRemaining),
+        describeLink(p.role, formatRemaining),
+        identities.get(p.profile) ?? (p.usable ? '' : '-'),
+      ]);
+      process.stdout.write(formatTable(['PROFILE', 'TYPE', 'KEY IN', 'MFA SESSION', 'ROLE', 'IDENTITY'], rows));
+      process.stdout.write(`\ncache: ${report.cacheDir}\nAWS CLI cache: ${report.awsCliCacheDir}\n`);
+      if (report.other.length > 0) process.stdout.write(`not served by rolegate: ${report.other.map((o) => o.profile).join(', ')}\n`);
+    });
+}

@@ -1,0 +1,98 @@
+/**
+ * `rolegate import`: moves a plaintext key from the credentials file into the keychain or the
+ * encrypted file, and rewrites the profiles to the store layout (credential_process), so no
+ * long-term secret stays in ~/.aws. Order matters: the key is stored and read back first, then the
+ * config gains credential_process, and only then does the plaintext key leave the credentials file.
+ */
+import { profileNames, readSharedProfiles, resolveProfile, type ProfileValues } from '../config/profiles.js';
+import { sharedFilePaths } from '../config/sharedFilePaths.js';
+import { badInput, UserError } from '../userError.js';
+import { credentialProcessCommand } from './credentialProcessCommand.js';
+import { openKeyStore, type StoreKind } from './keyStore.js';
+
+export interface ImportResult {
+  profile: string;
+  store: StoreKind;
+  accessKeyId: string;
+  rolesConverted: string[];
+  configFile: string;
+  credentialsFile: string;
+  /** The previous credentials file, which still holds the plaintext key. */
+  backupFile: string;
+}
+
+const text = (values: ProfileValues | undefined, key: string) => {
+  const value = values?.[key];
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+};
+
+export async function importKey(profile: string, kind: StoreKind, env: NodeJS.ProcessEnv = process.env): Promise<ImportResult> {
+  if (kind === 'plain') throw badInput('import moves a key out of the credentials file; --store plain would leave it there', 'use --store keychain or --store file');
+  const { configFile, credentialsFile } = sharedFilePaths(env);
+  const shared = await readSharedProfiles(env);
+  const plain = shared.credentials.get(profile);
+  const accessKeyId = text(plain, 'aws_access_key_id');
+  const secretAccessKey = text(plain, 'aws_secret_access_key');
+  if (!accessKeyId || !secretAccessKey) {
+    const already = /credential-process/.test(text(shared.config.get(profile), 'credential_process') ?? '');
+    throw badInput(
+      already ? `profile ${profile} already takes its key from a rolegate store` : `there is no plaintext key for profile ${profile} in ${credentialsFile}`,
+      already ? 'nothing to do; `rolegate status` shows where the key is kept' : 'name the profile that holds aws_access_key_id (rolegate import PROFILE --store keychain)',
+    );
+  }
+  if (text(plain, 'aws_session_token')) {
+    throw badInput(`profile ${profile} holds temporary credentials (aws_session_token), not a long-term key`, 'import the profile that holds your IAM user access key');
+  }
+  const roles = profileNames(shared).filter((name) => {
+    const values = resolveProfile(shared, name);
+    return text(values, 'role_arn') && text(values, 'source_profile') === profile;
+  });
+  const mfaSerial = text(resolveProfile(shared, profile), 'mfa_serial') ?? roles.map((r) => text(resolveProfile(shared, r), 'mfa_serial')).find(Boolean);
+  if (!mfaSerial) {
+    throw badInput(
+      `profile ${profile} has no mfa_serial (nor does a role profile that uses it); rolegate serves MFA sessions only`,
+      `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${profile === 'default' ? 'default' : `profile ${profile}`}] in ${configFile}, or run rolegate setup`,
+    );
+  }
+
+  const store = await openKeyStore(kind, { env });
+  await store.save(profile, { accessKeyId, secretAccessKey });
+  const back = await store.load(profile);
+  if (back?.accessKeyId !== accessKeyId || back.secretAccessKey !== secretAccessKey) {
+    throw new UserError(`the ${kind} store did not give the key back after saving it; the credentials file is unchanged`, { next: 'try --store file, or check the keychain' });
+  }
+
+  const { editSharedFile, BACKUP_SUFFIX } = await import('../config/sharedFileEditor.js');
+  await editSharedFile(
+    'config',
+    (doc) => {
+      doc.setValue(profile, 'credential_process', credentialProcessCommand(profile, { env }));
+      if (!doc.getValue(profile, 'mfa_serial')) doc.setValue(profile, 'mfa_serial', mfaSerial);
+      doc.setValue(profile, 'rolegate_store', kind);
+      for (const role of roles) {
+        const roleArn = doc.getValue(role, 'role_arn');
+        if (!roleArn) continue; // role_arn was in the credentials file: left as it is
+        doc.setValue(role, 'credential_process', credentialProcessCommand(role, { env }));
+        doc.setValue(role, 'rolegate_role_arn', roleArn);
+        doc.setValue(role, 'rolegate_source_profile', profile);
+        if (!doc.getValue(role, 'mfa_serial')) doc.setValue(role, 'mfa_serial', mfaSerial);
+        doc.unsetValue(role, 'role_arn');
+        doc.unsetValue(role, 'source_profile');
+      }
+    },
+    env,
+  );
+  const remaining = Object.keys(plain ?? {}).filter((k) => k !== 'aws_access_key_id' && k !== 'aws_secret_access_key');
+  await editSharedFile(
+    'credentials',
+    (doc) => {
+      if (remaining.length === 0) doc.removeProfile(profile);
+      else {
+        doc.unsetValue(profile, 'aws_access_key_id');
+        doc.unsetValue(profile, 'aws_secret_access_key');
+      }
+    },
+    env,
+  );
+  return { profile, store: kind, accessKeyId, rolesConverted: roles, configFile, credentialsFile, backupFile: credentialsFile + BACKUP_SUFFIX };
+}

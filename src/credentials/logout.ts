@@ -1,0 +1,55 @@
+/**
+ * Deletes cached temporary credentials: the MFA session of a key profile and every role credential
+ * made from it (rolegate's cache, and the AWS CLI's entries for guide-layout roles). Long-term keys
+ * are not touched.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { profileNames, readSharedProfiles } from '../config/profiles.js';
+import { awsCliCacheFile } from './awsCliCache.js';
+import { sessionCacheDir, sessionCacheFile } from './cachePaths.js';
+import { describeProfile, type CredentialSpec } from './profileSpec.js';
+import { readOptionalFile } from './privateFile.js';
+import { roleEntryName, sessionEntryName } from './sessionCache.js';
+
+async function removeIfPresent(path: string, removed: string[]): Promise<void> {
+  if ((await readOptionalFile(path).catch(() => '')) === undefined) return;
+  await rm(path, { force: true });
+  removed.push(path);
+}
+
+function servedSpecs(shared: Awaited<ReturnType<typeof readSharedProfiles>>): CredentialSpec[] {
+  const specs: CredentialSpec[] = [];
+  for (const name of profileNames(shared)) {
+    try {
+      specs.push(describeProfile(shared, name));
+    } catch {
+      // not a profile rolegate serves
+    }
+  }
+  return specs;
+}
+
+/** Returns the files removed. Without a profile, every cached session and role credential goes. */
+export async function logout(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const shared = await readSharedProfiles(env);
+  const removed: string[] = [];
+  const specs = servedSpecs(shared);
+  let keyProfile: string | undefined;
+  if (profile !== undefined) {
+    const spec = describeProfile(shared, profile);
+    keyProfile = spec.kind === 'session' ? spec.session.keyProfile : spec.role.session.keyProfile;
+    await removeIfPresent(sessionCacheFile(sessionEntryName(keyProfile), env), removed);
+  } else {
+    const dir = sessionCacheDir(env);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.json')).sort()) await removeIfPresent(join(dir, name), removed);
+  }
+  for (const spec of specs) {
+    if (spec.kind !== 'role') continue;
+    if (keyProfile !== undefined && spec.role.session.keyProfile !== keyProfile) continue;
+    const path = spec.role.layout === 'guide' ? awsCliCacheFile(spec.role, env) : sessionCacheFile(roleEntryName(spec.profile), env);
+    await removeIfPresent(path, removed);
+  }
+  return removed;
+}
