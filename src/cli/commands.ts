@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as registerRotate } from './rotate.js';
 import { register as registerVerify } from './verify.js';
+import { register as registerAudit } from './audit.js';
 import { register as registerSetup } from './setup.js';
 import { register as registerTeardown } from './teardown.js';
 import { register as registerEnv } from './env.js';
@@ -13,4 +14,4 @@ import { register as registerImport } from './import.js';
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandRegistrations: RegisterCommand[] = [registerVerify, registerRotate, registerSetup, registerTeardown, registerEnv, registerExec, registerTerraform, registerStatus, registerLogout, registerImport];
+export const commandRegistrations: RegisterCommand[] = [registerVerify, registerAudit, registerRotate, registerSetup, registerTeardown, registerEnv, registerExec, registerTerraform, registerStatus, registerLogout, registerImport];

@@ -1,0 +1,306 @@
+/**
+ * Local findings, offline: what on this laptop would hand an attacker AWS access, or hand it on
+ * more easily than it should. Reads files only; network lookups (key owner, key age) are done by
+ * the caller and passed in.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
+import type { Finding } from './finding.js';
+import { maskKeyId, scanText, type SecretHit } from './secretScan.js';
+
+export interface LongTermKeyOnDisk {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** `profile NAME (FILE)` or `environment`. */
+  source: 'credentials-file' | 'config-file' | 'environment';
+  profile?: string;
+  file?: string;
+}
+
+export interface LocalAuditInput {
+  env: NodeJS.ProcessEnv;
+  shared: SharedProfiles;
+  configFile: string;
+  credentialsFile: string;
+  /** Cache folders checked for expired entries and loose permissions: the AWS CLI's assume-role cache, rolegate's sessions. */
+  awsCliCacheDir: string;
+  rolegateSessionDir: string;
+  /** Access key id → owner ARN, from STS or a cache, where known. */
+  identities?: Map<string, string>;
+  /** Access key id → creation date, from IAM, where known. */
+  keyCreated?: Map<string, Date>;
+  now?: Date;
+}
+
+function home(env: NodeJS.ProcessEnv): string {
+  return env.HOME || env.USERPROFILE || '/';
+}
+
+function str(values: ProfileValues | undefined, key: string): string | undefined {
+  const value = values?.[key];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Long-term keys written in the shared files or the environment (session credentials are not). */
+export function longTermKeys(input: Pick<LocalAuditInput, 'env' | 'shared' | 'configFile' | 'credentialsFile'>): LongTermKeyOnDisk[] {
+  const keys: LongTermKeyOnDisk[] = [];
+  const fromFile = (map: Map<string, ProfileValues>, source: 'credentials-file' | 'config-file', file: string) => {
+    for (const [profile, values] of map) {
+      const accessKeyId = str(values, 'aws_access_key_id');
+      const secretAccessKey = str(values, 'aws_secret_access_key');
+      if (!accessKeyId || !secretAccessKey) continue;
+      if (str(values, 'aws_session_token') || str(values, 'aws_security_token') || accessKeyId.startsWith('ASIA')) continue;
+      keys.push({ accessKeyId, secretAccessKey, source, profile, file });
+    }
+  };
+  fromFile(input.shared.credentials, 'credentials-file', input.credentialsFile);
+  fromFile(input.shared.config, 'config-file', input.configFile);
+  const envId = input.env.AWS_ACCESS_KEY_ID?.trim();
+  const envSecret = (input.env.AWS_SECRET_ACCESS_KEY ?? input.env.AWS_SECRET_KEY)?.trim();
+  if (envId && envSecret && !input.env.AWS_SESSION_TOKEN && !input.env.AWS_SECURITY_TOKEN && !envId.startsWith('ASIA')) {
+    keys.push({ accessKeyId: envId, secretAccessKey: envSecret, source: 'environment' });
+  }
+  return keys;
+}
+
+const DAY = 86_400_000;
+
+function rootKeyFinding(masked: string, owner: string, where: string, profile: string | undefined, file: string | undefined): Finding {
+  return {
+    id: 'local.root-key',
+    scope: 'local',
+    severity: 'critical',
+    title: `The access key ${masked} belongs to the account root user (${owner})`,
+    where,
+    ...(file ? { location: { file } } : {}),
+    fix: `rolegate setup${profile ? ` --bootstrap-profile ${profile}` : ''} --delete-root-keys   # creates the read-only user and admin role, then deletes this root key`,
+  };
+}
+
+function keyFindings(input: LocalAuditInput, now: Date, cachedIdentities: Map<string, string>): Finding[] {
+  const findings: Finding[] = [];
+  const keys = longTermKeys(input);
+  // A key in rolegate's store, whose cached session says it is root (offline: from the cache alone).
+  for (const [profile, arn] of cachedIdentities) {
+    if (!/:root$/.test(arn) || keys.some((k) => k.profile === profile)) continue;
+    findings.push(rootKeyFinding('of this profile', arn, `profile ${profile} (key in rolegate's store; identity from rolegate's session cache)`, profile, undefined));
+  }
+  for (const key of keys) {
+    const masked = maskKeyId(key.accessKeyId);
+    const created = input.keyCreated?.get(key.accessKeyId);
+    const age = created ? `, ${Math.floor((now.getTime() - created.getTime()) / DAY)} days old` : '';
+    const where = key.source === 'environment' ? 'environment: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY' : `profile ${key.profile} in ${key.file}`;
+    if (key.source === 'environment') {
+      findings.push({
+        id: 'local.env-long-term-key',
+        scope: 'local',
+        severity: 'high',
+        title: `A long-term access key (${masked}${age}) is set in the environment, where every process and child process can read it`,
+        where,
+        fix: 'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY   # and remove the export from your shell start-up files; use `rolegate exec PROFILE -- CMD` for short-lived credentials',
+      });
+    } else {
+      findings.push({
+        id: 'local.plaintext-key',
+        scope: 'local',
+        severity: 'medium',
+        title: `A long-term access key (${masked}${age}) is stored in plaintext`,
+        where,
+        location: { file: key.file! },
+        fix: `rolegate setup --store keychain   # moves the key of profile ${key.profile} into the OS keychain and rewrites the profile (or --store file)`,
+      });
+    }
+    const owner = input.identities?.get(key.accessKeyId) ?? (key.profile ? cachedIdentities.get(key.profile) : undefined);
+    if (owner && /:root$/.test(owner)) findings.push(rootKeyFinding(masked, owner, where, key.profile, key.file));
+  }
+  return findings;
+}
+
+async function modeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+function permissionFinding(path: string, mode: number, holdsSecrets: boolean): Finding | undefined {
+  const writable = (mode & 0o022) !== 0;
+  const readable = (mode & 0o044) !== 0;
+  if (!writable && !readable) return undefined;
+  const what = writable ? 'writable' : 'readable';
+  return {
+    id: 'local.file-permissions',
+    scope: 'local',
+    // writable: anyone could add a credential_process and run code as you
+    severity: writable || holdsSecrets ? 'high' : 'medium',
+    title: `${path} is ${what} by other users (mode ${mode.toString(8).padStart(4, '0')})`,
+    where: path,
+    location: { file: path },
+    fix: `chmod 600 '${path}'`,
+  };
+}
+
+async function permissionFindings(input: LocalAuditInput, cacheFiles: string[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const candidates: Array<[string, boolean]> = [
+    [input.credentialsFile, true],
+    [input.configFile, false],
+    ...cacheFiles.map((f): [string, boolean] => [f, true]),
+  ];
+  for (const [path, secrets] of candidates) {
+    const mode = await modeOf(path);
+    if (mode === undefined) continue;
+    const finding = permissionFinding(path, mode, secrets);
+    if (finding) findings.push(finding);
+  }
+  return findings;
+}
+
+/** Shell history and start-up files; HISTFILE too when it points elsewhere. */
+export function shellFiles(env: NodeJS.ProcessEnv): string[] {
+  const h = home(env);
+  const files = [
+    '.bash_history',
+    '.zsh_history',
+    '.local/share/fish/fish_history',
+    '.bashrc',
+    '.bash_profile',
+    '.zshrc',
+    '.zshenv',
+    '.zprofile',
+    '.profile',
+    '.config/fish/config.fish',
+  ].map((f) => join(h, f));
+  if (env.HISTFILE && !files.includes(env.HISTFILE)) files.push(env.HISTFILE);
+  return files;
+}
+
+function describeHit(hit: SecretHit): string {
+  const parts: string[] = [];
+  if (hit.kinds.includes('secret-access-key')) parts.push('a secret access key');
+  if (hit.kinds.includes('access-key-id')) parts.push(`an access key id (${hit.keyIdPrefix ?? 'AKIA…'})`);
+  if (hit.kinds.includes('session-token')) parts.push('a session token');
+  return parts.join(' and ');
+}
+
+async function shellFindings(env: NodeJS.ProcessEnv): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const file of shellFiles(env)) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const hit of scanText(text)) {
+      const secret = hit.kinds.includes('secret-access-key');
+      const longTermId = hit.kinds.includes('access-key-id');
+      findings.push({
+        id: 'local.secret-in-shell-file',
+        scope: 'local',
+        severity: secret ? 'high' : longTermId ? 'medium' : 'low',
+        title: `${describeHit(hit)} in ${file}, line ${hit.line}`,
+        where: `${file}:${hit.line}`,
+        location: { file, line: hit.line },
+        fix: `sed -i '${hit.line}d' '${file}'${secret || longTermId ? '   # then rotate that key: rolegate rotate (or aws iam update-access-key --status Inactive)' : ''}`,
+      });
+    }
+  }
+  return findings;
+}
+
+const ADMIN_LIKE = /admin|administrator|poweruser|power-user|fullaccess|full-access|superuser|owner|root|breakglass|break-glass/i;
+
+function roleProfileFindings(input: LocalAuditInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const [profile, values] of input.shared.config) {
+    const roleArn = str(values, 'role_arn') ?? str(values, 'rolegate_role_arn');
+    if (!roleArn || str(values, 'mfa_serial')) continue;
+    const roleName = roleArn.split('/').pop() ?? roleArn;
+    if (!ADMIN_LIKE.test(roleName) && !ADMIN_LIKE.test(profile)) continue;
+    const source = str(values, 'source_profile') ?? str(values, 'rolegate_source_profile');
+    const sourceSerial = source ? str(input.shared.config.get(source), 'mfa_serial') : undefined;
+    const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? 'ACCOUNT_ID';
+    const serial = sourceSerial ?? `arn:aws:iam::${account}:mfa/YOUR_USER`;
+    findings.push({
+      id: 'local.admin-role-without-mfa',
+      scope: 'local',
+      severity: 'high',
+      title: `Profile ${profile} assumes the admin-like role ${roleArn} without mfa_serial, so no MFA code is asked for`,
+      where: `profile ${profile} in ${input.configFile}`,
+      location: { file: input.configFile },
+      fix: `aws configure set mfa_serial ${serial} --profile ${profile}   # and require MFA in the role's trust policy (rolegate verify checks it)`,
+    });
+  }
+  return findings;
+}
+
+async function listJson(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((f) => f.endsWith('.json')).map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+function expirationOf(entry: unknown): Date | undefined {
+  if (!entry || typeof entry !== 'object') return undefined;
+  const record = entry as Record<string, unknown>;
+  const credentials = (record.Credentials ?? record.credentials) as Record<string, unknown> | undefined;
+  const raw = credentials?.Expiration ?? credentials?.expiration ?? record.Expiration ?? record.expiration;
+  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+  const date = new Date(raw);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** rolegate's session cache names the identity behind each key profile: profile → ARN. */
+async function cachedKeyIdentities(files: string[]): Promise<Map<string, string>> {
+  const identities = new Map<string, string>();
+  for (const file of files) {
+    try {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      if (entry.kind === 'session' && typeof entry.profile === 'string' && typeof entry.arn === 'string') identities.set(entry.profile, entry.arn);
+    } catch {
+      // not one of ours, or damaged
+    }
+  }
+  return identities;
+}
+
+async function cacheFindings(files: string[], now: Date): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const file of files) {
+    let expiration: Date | undefined;
+    try {
+      expiration = expirationOf(JSON.parse(await readFile(file, 'utf8')));
+    } catch {
+      continue;
+    }
+    if (!expiration || expiration.getTime() > now.getTime()) continue;
+    findings.push({
+      id: 'local.expired-cache-entry',
+      scope: 'local',
+      severity: 'low',
+      title: `Expired cached credentials (expired ${expiration.toISOString()}) are left on disk`,
+      where: file,
+      location: { file },
+      fix: `rm '${file}'`,
+    });
+  }
+  return findings;
+}
+
+export async function auditLocal(input: LocalAuditInput): Promise<Finding[]> {
+  const now = input.now ?? new Date();
+  const rolegateCacheFiles = await listJson(input.rolegateSessionDir);
+  const cacheFiles = [...(await listJson(input.awsCliCacheDir)), ...rolegateCacheFiles];
+  return [
+    ...keyFindings(input, now, await cachedKeyIdentities(rolegateCacheFiles)),
+    ...(await permissionFindings(input, cacheFiles)),
+    ...(await shellFindings(input.env)),
+    ...roleProfileFindings(input),
+    ...(await cacheFindings(cacheFiles, now)),
+  ];
+}

@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+
+interface AuditFlags {
+  local?: boolean;
+  account?: boolean;
+  profile?: string;
+  json?: boolean;
+  sarif?: boolean;
+  failOn?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('audit')
+    .summary('find what is unsafe on this laptop and in the AWS account')
+    .description(
+      'Local checks (offline): long-term keys in plaintext (which profile; the key\'s age when the account\n' +
+        'is checked too), a root key, credentials/config/cache files other users can read, long-term keys\n' +
+        'in the environment, AWS secrets in shell history and start-up files (file and line; the secret is\n' +
+        'never printed), admin-like role profiles without mfa_serial, expired cached credentials.\n\n' +
+        'Account checks (read-only; SecurityAudit is enough): root user without MFA or with access keys,\n' +
+        'console users without MFA, access keys older than 90 days or unused for 90 days (credential report),\n' +
+        'users with AdministratorAccess attached directly, roles that trust an account or principal without\n' +
+        'an MFA condition (service-linked roles and service principals are skipped).\n\n' +
+        'Each finding has a severity (critical, high, medium, low, info), where it is, and the command that\n' +
+        'fixes it. Both scopes run unless --local or --account is given; with both, the keys found on disk\n' +
+        'are looked up (sts:GetCallerIdentity names a root key). --local alone makes no network call.\n' +
+        'A `rolegate setup --store plain` setup keeps its key in plaintext by choice: that is reported as one\n' +
+        'medium finding, so `--fail-on high` passes it; the keychain and file stores leave no finding.',
+    )
+    .option('--local', 'check this machine only (offline)')
+    .option('--account', 'check the AWS account only')
+    .option('--profile <name>', 'profile for the account checks (default: the default credential chain)')
+    .option('--json', 'print findings as JSON')
+    .option('--sarif', 'print findings as SARIF 2.1.0 (for code-scanning dashboards)')
+    .option('--fail-on <severity>', 'exit with status 1 when a finding at or above this severity exists (critical, high, medium, low, info)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate audit                              both scopes, findings for people
+  $ rolegate audit --local                      this machine only, no network
+  $ rolegate audit --account --profile admin    the account, with the admin role's credentials
+  $ rolegate audit --fail-on high               exit 1 on any high or critical finding (CI)
+  $ rolegate audit --sarif > rolegate.sarif     upload to a SARIF viewer`,
+    )
+    .action(async (flags: AuditFlags) => {
+      const { badInput } = await import('../userError.js');
+      const { isSeverity, atOrAbove, SEVERITIES } = await import('../audit/finding.js');
+      if (flags.json && flags.sarif) throw badInput('--json and --sarif cannot be combined', 'choose one output format');
+      if (flags.failOn !== undefined && !isSeverity(flags.failOn)) {
+        throw badInput(`--fail-on ${flags.failOn} is not a severity`, `use one of: ${[...SEVERITIES].reverse().join(', ')}`);
+      }
+      const both = !flags.local && !flags.account;
+      const { runAudit } = await import('../audit/runAudit.js');
+      const report = await runAudit({ local: both || Boolean(flags.local), account: both || Boolean(flags.account), profile: flags.profile, env: process.env });
+      const { color, printJson } = await import('./output.js');
+      if (flags.sarif) {
+        const { toSarif } = await import('../audit/sarif.js');
+        const { createRequire } = await import('node:module');
+        const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+        printJson(toSarif(report.findings, { version }));
+        for (const note of report.notes) process.stderr.write(`rolegate: note: ${note}\n`);
+      } else if (flags.json) {
+        const counts = Object.fromEntries([...SEVERITIES].reverse().map((s) => [s, report.findings.filter((f) => f.severity === s).length]));
+        printJson({ ...report, counts });
+      } else {
+        const paint = (severity: string) =>
+          severity === 'critical' || severity === 'high' ? color.red(severity.toUpperCase()) : severity === 'medium' ? color.yellow(severity.toUpperCase()) : severity.toUpperCase();
+        const out: string[] = [];
+        for (const f of report.findings) {
+          out.push(`${paint(f.severity)}  ${f.title}`, `  rule:  ${f.id}`, `  where: ${f.where}`, `  fix:   ${f.fix}`, '');
+        }
+        const counts = [...SEVERITIES].reverse().map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+        out.push(
+          report.findings.length === 0
+            ? color.green(`no findings (${report.scopes.join(' and ')} checked)`)
+            : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')} (${report.scopes.join(' and ')} checked)`,
+        );
+        for (const note of report.notes) out.push(color.dim(`note: ${note}`));
+        process.stdout.write(out.join('\n') + '\n');
+      }
+      if (flags.failOn && isSeverity(flags.failOn) && atOrAbove(report.findings, flags.failOn).length > 0) process.exitCode = 1;
+    });
+}
