@@ -60,7 +60,7 @@ export const profilesStep: Step = {
     }
     const lines = changes.map(
       (c) =>
-        `[${c.profile}] ` +
+        `[${c.profile === 'default' ? 'default' : `profile ${c.profile}`}] ` +
         [...Object.entries(c.set).map(([k, v]) => `${k} = ${v}`), ...c.unset.map((k) => `unset ${k}`)].join(', '),
     );
     for (const profile of removeFromCredentials) lines.push(`remove the access key of [${profile}] from ${paths.credentialsFile}`);

@@ -10,9 +10,9 @@ const NOT_YET = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'Acces
 export const verifyKeyStep: Step = {
   id: 'verify',
   async inspect(ctx: SetupContext): Promise<Inspection> {
-    const resource = `the key of user ${ctx.options.userName} works`;
+    const resource = `new key of user ${ctx.options.userName}`;
     return {
-      item: { step: 'verify', resource, status: 'check', summary: 'will be checked (sts get-caller-identity)' },
+      item: { step: 'verify', resource, status: 'check', summary: 'will be checked with sts get-caller-identity' },
       apply: async () => {
         const key = ctx.state.key;
         if (!key) throw new Error('no key to check');

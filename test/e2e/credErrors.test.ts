@@ -1,0 +1,158 @@
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { existsSync, readdirSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMoto, type MotoServer } from '../harness/moto.js';
+import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { run, runRolegate } from '../harness/run.js';
+import { rolegateBin } from '../harness/paths.js';
+import { createAccount, mfaProcessRuns, MFA_SERIAL, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
+import { writeSessionEntry } from '../../src/credentials/sessionCache.js';
+import { sessionCacheDir } from '../../src/credentials/cachePaths.js';
+import { openKeyStore } from '../../src/credentials/keyStore.js';
+
+let moto: MotoServer;
+let box: Sandbox;
+let account: Account;
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  await moto.stop();
+  box?.cleanup();
+});
+beforeEach(async () => {
+  await moto.reset();
+  box?.cleanup();
+  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
+  account = await createAccount(box);
+  await storeKey(box, 'file', account.key);
+});
+
+/** Runs rolegate in a new session (setsid): no controlling terminal, as under an SDK or CI. */
+function runDetached(args: string[], env: NodeJS.ProcessEnv) {
+  return run('setsid', ['-w', process.execPath, rolegateBin, ...args], { env, timeoutMs: 30_000 });
+}
+
+test('no terminal and no mfa_process: fails at once, saying to set mfa_process', async () => {
+  writeStoreLayout(box, account, { mfaProcess: false });
+  const result = await runDetached(['credential-process', 'admin'], box.env);
+  assert.equal(result.code, 1, result.stderr);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /profile admin needs an MFA code, but there is no terminal to ask on and no mfa_process is set/);
+  assert.match(result.stderr, /next: add `mfa_process = /);
+  assert.ok(!(await moto.requests()).some((r) => r.action === 'GetSessionToken'));
+});
+
+test('an expired session without a way to get a code says when it expired and what to do', async () => {
+  writeStoreLayout(box, account, { mfaProcess: false });
+  const expiration = new Date(Date.now() - 60_000);
+  await writeSessionEntry(
+    'session-default',
+    { version: 1, kind: 'session', profile: 'default', mfaSerial: MFA_SERIAL, createdAt: new Date().toISOString(), credentials: { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: 's', sessionToken: 't', expiration } },
+    box.env,
+  );
+  const result = await runDetached(['credential-process', 'default'], box.env);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /MFA session for profile default expired at \d{4}-/);
+  assert.match(result.stderr, /mfa_process/);
+});
+
+test('a deleted key (gone from the store) is named, with the way to store it again', async () => {
+  writeStoreLayout(box, account);
+  await (await openKeyStore('file', { env: box.env })).remove('default');
+  const result = await runDetached(['credential-process', 'admin'], { ...box.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /no access key for profile default/);
+  assert.match(result.stderr, /next: store the key again: `rolegate import default/);
+  assert.equal(mfaProcessRuns(account), 0, 'no code spent when there is no key');
+});
+
+test('a wrong passphrase for the key file is a clear error', async () => {
+  writeStoreLayout(box, account);
+  const result = await runDetached(['credential-process', 'default'], { ...box.env, ROLEGATE_FILE_PASSPHRASE: 'not it' });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /could not decrypt .*keys\.enc: wrong passphrase/);
+  assert.doesNotMatch(result.stderr, /not it/);
+});
+
+test('an unavailable keychain gives a clear error that offers --store file, and changes nothing', async () => {
+  writeFileSync(box.credentialsFile, `[default]\naws_access_key_id = ${account.key.accessKeyId}\naws_secret_access_key = ${account.key.secretAccessKey}\n`);
+  writeFileSync(box.configFile, `[default]\nmfa_serial = ${MFA_SERIAL}\n`);
+  const before = readFileSync(box.credentialsFile, 'utf8');
+  const result = await runDetached(['import', '--store', 'keychain'], { ...box.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /the OS keychain cannot be used here/);
+  assert.match(result.stderr, /next: use --store file/);
+  assert.equal(readFileSync(box.credentialsFile, 'utf8'), before);
+});
+
+test('a damaged session cache file is a warning and a miss', async () => {
+  writeStoreLayout(box, account);
+  mkdirSync(sessionCacheDir(box.env), { recursive: true });
+  writeFileSync(join(sessionCacheDir(box.env), 'session-default.json'), '\u0000garbage');
+  const result = await runDetached(['credential-process', 'default'], box.env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /warning: ignoring the damaged cache file .*session-default\.json/);
+  assert.equal(mfaProcessRuns(account), 1);
+});
+
+test('an unknown profile is bad input (exit 2)', async () => {
+  writeStoreLayout(box, account);
+  const result = await runDetached(['credential-process', 'nope'], box.env);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /there is no profile named nope/);
+});
+
+/** A stand-in for STS that refuses every call the way AWS refuses a wrong or reused MFA code. */
+async function refusingSts(): Promise<{ server: Server; endpoint: string; calls: string[] }> {
+  const calls: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      calls.push(new URLSearchParams(body).get('Action') ?? '?');
+      response.writeHead(403, { 'content-type': 'text/xml' });
+      response.end(
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
+          '<Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error><RequestId>1</RequestId></ErrorResponse>',
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { server, endpoint: `http://127.0.0.1:${address.port}`, calls };
+}
+
+test('a wrong MFA code: clear message, exit 1, nothing cached, no retry loop', async () => {
+  writeStoreLayout(box, account);
+  const sts = await refusingSts();
+  try {
+    const result = await runDetached(['credential-process', 'admin'], { ...box.env, AWS_ENDPOINT_URL: sts.endpoint });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /the MFA code was not accepted for arn:aws:iam::123456789012:mfa\/admin/);
+    assert.match(result.stderr, /next: wait for the next code/);
+    assert.deepEqual(sts.calls, ['GetSessionToken']);
+    assert.equal(mfaProcessRuns(account), 1);
+    const dir = sessionCacheDir(box.env);
+    assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], []);
+  } finally {
+    sts.server.close();
+  }
+});
+
+test('STS out of reach: a clear message and a non-zero exit, no hang', async () => {
+  writeStoreLayout(box, account);
+  const result = await runDetached(['credential-process', 'default'], { ...box.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /could not reach http:\/\/127\.0\.0\.1:9/);
+});
+
+test('credential-process without a profile, or with a stray argument, is bad input', async () => {
+  const none = await runRolegate(['credential-process'], { env: box.env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /needs a profile name/);
+  const extra = await runRolegate(['credential-process', 'a', 'b'], { env: box.env });
+  assert.equal(extra.code, 2);
+});

@@ -1,0 +1,62 @@
+// verify and audit on an account and laptop built by `rolegate setup` itself (store and guide layouts).
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { startMoto, type MotoServer } from '../harness/moto.js';
+import type { Sandbox } from '../harness/sandbox.js';
+import { runRolegate } from '../harness/run.js';
+import { mfaFlags, setupSandbox } from './setupSupport.js';
+
+let moto: MotoServer;
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  await moto.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+const PASSPHRASE = { ROLEGATE_FILE_PASSPHRASE: 'example passphrase for tests' };
+
+async function setUp(box: Sandbox, store: 'file' | 'plain') {
+  // moto matches trust principals literally: --trust user, so the role works under access control
+  const result = await runRolegate(['setup', '--bootstrap-profile', 'bootstrap', '--store', store, '--trust', 'user', '--yes', ...mfaFlags(box)], {
+    env: box.env,
+    timeoutMs: 120_000,
+  });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  // the bootstrap key is the user's to remove once setup is done (audit would rightly report it)
+  const text = readFileSync(box.credentialsFile, 'utf8');
+  writeFileSync(box.credentialsFile, text.replace(/^\[bootstrap\][^[]*/m, ''), { mode: 0o600 });
+}
+
+async function verify(box: Sandbox) {
+  const codeCommand = mfaFlags(box)[3]!;
+  await moto.enableAccessControl(0);
+  try {
+    return await runRolegate(['verify', '--json', '--mfa-code-command', codeCommand], { env: box.env });
+  } finally {
+    await moto.disableAccessControl();
+  }
+}
+
+for (const store of ['file', 'plain'] as const) {
+  test(`after rolegate setup --store ${store}, verify passes with access control on`, async () => {
+    const box = setupSandbox(moto.endpoint, PASSPHRASE);
+    try {
+      await setUp(box, store);
+      const result = await verify(box);
+      const report = JSON.parse(result.stdout || '{}') as { checks: Array<{ id: string; status: string; reason: string }> };
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.deepEqual(
+        report.checks.filter((c) => c.status !== 'pass').map((c) => c.id),
+        ['writeSimulated', 'roleSimulated'],
+      );
+      assert.match(report.checks[0]!.reason, store === 'file' ? /rolegate file store/ : /credentials file/);
+    } finally {
+      box.cleanup();
+    }
+  });
+}
