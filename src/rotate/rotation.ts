@@ -233,6 +233,7 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
     entry.newAccessKeyId = newKey.accessKeyId;
     await advance('created');
 
+    deps.log(`checking that the new key ${newKey.accessKeyId} works (sts get-caller-identity)`);
     await deps.prove(newKey, userName);
     await advance('proven');
 
