@@ -6,6 +6,7 @@ import { startMoto, type MotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { mfaFlags, setupSandbox } from './setupSupport.js';
+import { startAccountProxy } from './auditProxy.js';
 
 let moto: MotoServer;
 before(async () => {
@@ -60,3 +61,28 @@ for (const store of ['file', 'plain'] as const) {
     }
   });
 }
+
+test('after rolegate setup --store file, audit finds nothing on the laptop or in the account', async () => {
+  const box = setupSandbox(moto.endpoint, PASSPHRASE);
+  // moto cannot show a root user with MFA: the proxy says what a well-kept account would
+  const proxy = await startAccountProxy(moto.endpoint, { rootMfaEnabled: true });
+  try {
+    await setUp(box, 'file');
+    const env = {
+      ...box.env,
+      AWS_ENDPOINT_URL: proxy.endpoint,
+      // short-lived credentials, as `rolegate exec` hands them to a process (moto accepts any while access control is off)
+      AWS_ACCESS_KEY_ID: 'ASIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_SESSION_TOKEN: 'example-session-token',
+    };
+    const result = await runRolegate(['audit', '--json', '--fail-on', 'info'], { env });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout) as { findings: unknown[]; notes: string[] };
+    assert.deepEqual(report.findings, []);
+    assert.deepEqual(report.notes, []);
+  } finally {
+    await proxy.close();
+    box.cleanup();
+  }
+});
