@@ -149,7 +149,7 @@ test('without --yes and without a terminal, nothing changes and the message says
 test('rotate --help explains the admin-role path and shows examples', async () => {
   const result = await runRolegate(['rotate', '--help'], { env: box.env });
   assert.equal(result.code, 0);
-  assert.match(result.stdout, /through the admin role/);
+  assert.match(result.stdout, /through\s+the\s+admin\s+role/);
   assert.match(result.stdout, /Examples:/);
   assert.match(result.stdout, /--delete-inactive/);
 });
