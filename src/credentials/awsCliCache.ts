@@ -17,6 +17,14 @@ function pythonString(value: string): string {
   return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Python orders str by code point; JavaScript's < compares UTF-16 units (differs past U+FFFF). */
+function compareCodePoints(a: string, b: string): number {
+  const x = Array.from(a, (c) => c.codePointAt(0)!);
+  const y = Array.from(b, (c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
 /** Python's `json.dumps(value, sort_keys=True)` with its default separators `, ` and `: `. */
 export function pythonJsonDumps(value: unknown): string {
   if (value === null) return 'null';
@@ -30,7 +38,7 @@ export function pythonJsonDumps(value: unknown): string {
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareCodePoints(a, b));
     return `{${entries.map(([k, v]) => `${pythonString(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
   }
   throw new Error(`pythonJsonDumps: cannot encode ${typeof value}`);
