@@ -28,6 +28,17 @@ export async function adminRoleCredentials(options: AdminCredentialOptions): Pro
     });
   }
   const role = options.mfaCodeCommand ? { ...spec.role, session: { ...spec.role.session, mfaProcess: options.mfaCodeCommand } } : spec.role;
+  if (!role.session.mfaProcess) {
+    // Say how to give rotate a code before the chain finds it needs one and has nowhere to ask.
+    const { lookupRole, lookupSession } = await import('../credentials/cachedCredentials.js');
+    const cached = (await lookupRole(role, options.env)).credentials ?? (await lookupSession(role.session, options.env)).credentials;
+    const { terminalAvailable } = await import('../prompt/mfaCodeTerminal.js');
+    if (!cached && !terminalAvailable()) {
+      throw new UserError(`rotate needs an MFA code for the admin role (profile ${options.adminProfile}), and there is no terminal to ask on`, {
+        next: `pass --mfa-code-command CMD (a command that prints the current code), or set mfa_process in profile ${options.adminProfile}`,
+      });
+    }
+  }
   return resolveRoleCredentials(shared, role, {
     env: options.env,
     onWait: (pid) => options.log(`waiting for another rolegate process (pid ${pid}) that is asking for an MFA code`),

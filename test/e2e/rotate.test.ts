@@ -1,10 +1,10 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMoto, type MotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
-import { runBoto3, runRolegate, type RunResult } from '../harness/run.js';
+import { run, runBoto3, runRolegate, type RunResult } from '../harness/run.js';
 import { rmSync } from 'node:fs';
 import { rolegateBin } from '../harness/paths.js';
 import { runAws } from '../harness/run.js';
@@ -25,6 +25,10 @@ beforeEach(async () => {
   box = makeSandbox({ endpoint: moto.endpoint });
 });
 afterEach(() => box.cleanup());
+
+/** rolegate in a new session (setsid): no controlling terminal, as in CI or under a script. */
+const runWithoutTerminal = (args: string[], env: NodeJS.ProcessEnv) =>
+  run('setsid', ['-w', process.execPath, rolegateBin, ...args], { env, timeoutMs: 30_000 });
 
 const journal = () => join(box.home, '.config', 'rolegate', 'rotate.json');
 
@@ -139,7 +143,7 @@ test('a proof that fails (test hook) deletes the new key and keeps the old one, 
 
 test('without --yes and without a terminal, nothing changes and the message says --yes', async () => {
   const { key: old } = await buildPlainAccount(box);
-  const result = await runRolegate(['rotate'], { env: box.env });
+  const result = await runWithoutTerminal(['rotate'], box.env);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /no terminal to ask on; nothing was changed/);
   assert.match(result.stderr, /next: run rolegate rotate --yes/);
@@ -177,4 +181,34 @@ test('rotate with the encrypted file store replaces the key in the file, and not
   const viaProcess = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity', '--output', 'json'], { env });
   assert.equal(viaProcess.code, 0, viaProcess.stderr);
   assert.match(JSON.parse(viaProcess.stdout).Arn, /:assumed-role\/admin\//);
+});
+
+test('--user-name naming another user is refused, and nothing changes', async () => {
+  const { key: old } = await buildPlainAccount(box);
+  await runBoto3(`import boto3; boto3.client('iam').create_user(UserName='someone-else'); print('null')`, {
+    env: { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bootstrap-example' },
+  });
+  const result = await runRolegate(['rotate', '--yes', '--user-name', 'someone-else'], { env: box.env });
+  assert.equal(result.code, 1, result.stderr);
+  assert.ok(result.stderr.includes(`(${old.accessKeyId}) is not one of user someone-else's access keys`));
+  assert.deepEqual(await listKeys(box), [{ AccessKeyId: old.accessKeyId, Status: 'Active' }]);
+  assert.equal(plainStoredKey(box)!.accessKeyId, old.accessKeyId);
+});
+
+test('MFA code: without mfa_process and a terminal it says how to give one; --mfa-code-command gives one', async () => {
+  const { key: old } = await buildPlainAccount(box);
+  const config = readFileSync(box.configFile, 'utf8');
+  const mfaProcess = /^mfa_process = (.*)$/m.exec(config)![1]!;
+  writeFileSync(box.configFile, config.replace(/^mfa_process = .*\n/m, ''));
+
+  const refused = await runWithoutTerminal(['rotate', '--yes'], box.env);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /needs an MFA code for the admin role/);
+  assert.match(refused.stderr, /next: pass --mfa-code-command CMD/);
+  assert.deepEqual(await listKeys(box), [{ AccessKeyId: old.accessKeyId, Status: 'Active' }]);
+
+  const rotated = await runRolegate(['rotate', '--yes', '--mfa-code-command', mfaProcess], { env: box.env });
+  assert.equal(rotated.code, 0, rotated.stderr);
+  const stored = plainStoredKey(box)!;
+  assert.deepEqual(await listKeys(box), [{ AccessKeyId: stored.accessKeyId, Status: 'Active' }]);
 });
