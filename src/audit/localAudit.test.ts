@@ -86,6 +86,7 @@ test('one of each local problem: every one is found, and no secret is printed', 
     const expired = writeIn(box, '.aws/cli/cache/0123abcd.json', JSON.stringify({ Credentials: { Expiration: '2026-11-24T06:12:27.925810Z' } }), 0o644);
     writeIn(box, '.aws/cli/cache/fresh.json', JSON.stringify({ Credentials: { Expiration: '2026-11-24T13:00:00Z' } }));
     const rolegateExpired = writeIn(box, '.cache/rolegate/sessions/session-default.json', JSON.stringify({ version: 1, kind: 'session', profile: 'default', arn: 'arn:aws:iam::123456789012:user/admin', Credentials: { Expiration: '2026-11-23T20:00:00Z' } }));
+    writeFileSync(box.credentialsFile + '.rolegate.bak', `[default]\naws_access_key_id = ${ID}\naws_secret_access_key = ${SECRET}\n`, { mode: 0o600 });
     const env = { ...box.env, AWS_ACCESS_KEY_ID: ID, AWS_SECRET_ACCESS_KEY: SECRET };
     const findings = await auditLocal(await input(box, { identities: new Map([[ROOT_ID, 'arn:aws:iam::123456789012:root']]) }, env));
     const h = box.home;
@@ -100,6 +101,7 @@ test('one of each local problem: every one is found, and no secret is printed', 
         `local.file-permissions high ${expired}`,
         `local.file-permissions medium ${box.configFile}`,
         `local.plaintext-key medium profile legacy in ${box.credentialsFile}`,
+        `local.plaintext-key medium ${box.credentialsFile}.rolegate.bak`,
         `local.root-key critical profile legacy in ${box.credentialsFile}`,
         `local.secret-in-shell-file high ${h}/.bash_history:2`,
         `local.secret-in-shell-file high ${h}/.bashrc:3`,

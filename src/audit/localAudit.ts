@@ -6,6 +6,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
+import { BACKUP_SUFFIX } from '../config/sharedFileEditor.js';
 import type { Finding } from './finding.js';
 import { maskKeyId, scanText, type SecretHit } from './secretScan.js';
 
@@ -108,11 +109,43 @@ function keyFindings(input: LocalAuditInput, now: Date, cachedIdentities: Map<st
         title: `A long-term access key (${masked}${age}) is stored in plaintext`,
         where,
         location: { file: key.file! },
-        fix: `rolegate setup --store keychain   # moves the key of profile ${key.profile} into the OS keychain and rewrites the profile (or --store file)`,
+        fix: `rolegate import ${key.profile} --store keychain   # or --store file; then delete the backup it names`,
       });
     }
     const owner = input.identities?.get(key.accessKeyId) ?? (key.profile ? cachedIdentities.get(key.profile) : undefined);
     if (owner && /:root$/.test(owner)) findings.push(rootKeyFinding(masked, owner, where, key.profile, key.file));
+  }
+  return findings;
+}
+
+/** rolegate keeps `<file>.rolegate.bak` beside each shared file it edits: after an import, it still holds the key. */
+export function backupFiles(input: Pick<LocalAuditInput, 'configFile' | 'credentialsFile'>): string[] {
+  return [input.credentialsFile + BACKUP_SUFFIX, input.configFile + BACKUP_SUFFIX];
+}
+
+const SECRET_LINE = /^\s*aws_secret_access_key\s*[=:]\s*\S/im;
+const KEY_ID_LINE = /^\s*aws_access_key_id\s*[=:]\s*(\S+)/im;
+
+async function backupFindings(input: LocalAuditInput): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const file of backupFiles(input)) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!SECRET_LINE.test(text)) continue;
+    const id = KEY_ID_LINE.exec(text)?.[1];
+    findings.push({
+      id: 'local.plaintext-key',
+      scope: 'local',
+      severity: 'medium',
+      title: `A backup of an AWS shared file still holds a long-term access key${id ? ` (${maskKeyId(id)})` : ''} in plaintext`,
+      where: file,
+      location: { file },
+      fix: `rm '${file}'   # once aws sts get-caller-identity works without it`,
+    });
   }
   return findings;
 }
@@ -147,6 +180,7 @@ async function permissionFindings(input: LocalAuditInput, cacheFiles: string[]):
   const candidates: Array<[string, boolean]> = [
     [input.credentialsFile, true],
     [input.configFile, false],
+    ...backupFiles(input).map((f): [string, boolean] => [f, true]),
     ...cacheFiles.map((f): [string, boolean] => [f, true]),
   ];
   for (const [path, secrets] of candidates) {
@@ -182,7 +216,8 @@ function describeHit(hit: SecretHit): string {
   if (hit.kinds.includes('secret-access-key')) parts.push('a secret access key');
   if (hit.kinds.includes('access-key-id')) parts.push(`an access key id (${hit.keyIdPrefix ?? 'AKIA…'})`);
   if (hit.kinds.includes('session-token')) parts.push('a session token');
-  return parts.join(' and ');
+  const text = parts.join(' and ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 async function shellFindings(env: NodeJS.ProcessEnv): Promise<Finding[]> {
@@ -298,6 +333,7 @@ export async function auditLocal(input: LocalAuditInput): Promise<Finding[]> {
   const cacheFiles = [...(await listJson(input.awsCliCacheDir)), ...rolegateCacheFiles];
   return [
     ...keyFindings(input, now, await cachedKeyIdentities(rolegateCacheFiles)),
+    ...(await backupFindings(input)),
     ...(await permissionFindings(input, cacheFiles)),
     ...(await shellFindings(input.env)),
     ...roleProfileFindings(input),

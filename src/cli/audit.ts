@@ -14,19 +14,36 @@ export function register(program: Command): void {
     .command('audit')
     .summary('find what is unsafe on this laptop and in the AWS account')
     .description(
-      'Local checks (offline): long-term keys in plaintext (which profile; the key\'s age when the account\n' +
-        'is checked too), a root key, credentials/config/cache files other users can read, long-term keys\n' +
-        'in the environment, AWS secrets in shell history and start-up files (file and line; the secret is\n' +
-        'never printed), admin-like role profiles without mfa_serial, expired cached credentials.\n\n' +
-        'Account checks (read-only; SecurityAudit is enough): root user without MFA or with access keys,\n' +
-        'console users without MFA, access keys older than 90 days or unused for 90 days (credential report),\n' +
-        'users with AdministratorAccess attached directly, roles that trust an account or principal without\n' +
-        'an MFA condition (service-linked roles and service principals are skipped).\n\n' +
-        'Each finding has a severity (critical, high, medium, low, info), where it is, and the command that\n' +
-        'fixes it. Both scopes run unless --local or --account is given; with both, the keys found on disk\n' +
-        'are looked up (sts:GetCallerIdentity names a root key). --local alone makes no network call.\n' +
-        'A `rolegate setup --store plain` setup keeps its key in plaintext by choice: that is reported as one\n' +
-        'medium finding, so `--fail-on high` passes it; the keychain and file stores leave no finding.',
+      [
+        'Finds what would hand an attacker AWS access, on this machine and in the account.',
+        '',
+        'Local checks (offline):',
+        '  - long-term keys in plaintext (which profile; the key age when the account',
+        '    is checked too), also in the backups rolegate keeps (*.rolegate.bak)',
+        '  - a root key (from rolegate\'s cached session identity, or STS)',
+        '  - credentials, config and cache files other users can read or write',
+        '  - long-term keys in the environment',
+        '  - AWS secrets in shell history and start-up files (.bash_history,',
+        '    .zsh_history, fish history, .bashrc, .zshrc, .profile, ...): file and',
+        '    line only; the secret is never printed',
+        '  - role profiles for admin-like roles without mfa_serial',
+        '  - expired cached credentials (AWS CLI cache, rolegate cache)',
+        '',
+        'Account checks (read-only; SecurityAudit is enough):',
+        '  - root user without MFA, root access keys present',
+        '  - users with a console password and no MFA',
+        '  - access keys older than 90 days or unused for 90 days (credential report)',
+        '  - users with AdministratorAccess attached directly',
+        '  - roles that trust an account or principal without an MFA condition',
+        '    (service-linked roles and service principals are skipped)',
+        '',
+        'Each finding has a severity (critical, high, medium, low, info), where it is,',
+        'and the command that fixes it. Both scopes run unless --local or --account',
+        'is given. With both, keys found on disk are looked up (owner and age);',
+        '--local alone makes no network call. A `rolegate setup --store plain` setup',
+        'keeps its key in plaintext by choice: that is one medium finding, so',
+        '`--fail-on high` passes it; the keychain and file stores leave no finding.',
+      ].join('\n'),
     )
     .option('--local', 'check this machine only (offline)')
     .option('--account', 'check the AWS account only')

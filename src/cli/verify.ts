@@ -12,14 +12,20 @@ export function register(program: Command): void {
     .command('verify')
     .summary('prove the setup holds: reads work, writes are denied, admin needs MFA')
     .description(
-      'Checks, without creating anything, that:\n' +
-        '  - the read-only profile is an IAM user that can read (ec2:DescribeInstances) and cannot write\n' +
-        '    (an EC2 DryRun call; IAM\'s policy simulator too, where the account allows it);\n' +
-        '  - the user has an enabled MFA device, and the admin profile names it;\n' +
-        '  - the admin profile, with one MFA code, yields the admin role, and the role can write (DryRun);\n' +
-        '  - the role cannot be assumed without MFA: its trust policy and the user\'s policies are read\n' +
-        '    from IAM and checked, and simulated with aws:MultiFactorAuthPresent=false where possible.\n' +
-        'Prints a table of checks with pass, fail or skip and the reason. Exit status 1 when any check fails.',
+      [
+        'Proves the setup holds, and creates nothing:',
+        '  - the read-only profile is an IAM user that can read (ec2:DescribeInstances)',
+        '    and cannot write (an EC2 DryRun call; IAM\'s policy simulator too, where',
+        '    the account allows it)',
+        '  - the user has an enabled MFA device, and the admin profile names it',
+        '  - the admin profile, with one MFA code, yields the admin role, and the role',
+        '    can write (EC2 DryRun)',
+        '  - the role cannot be assumed without MFA: its trust policy and the user\'s',
+        '    policies are read from IAM and checked, and simulated with',
+        '    aws:MultiFactorAuthPresent=false where the simulator is available',
+        'Prints a table of checks (pass, fail or skip, with the reason).',
+        'Exit status 1 when any check fails.',
+      ].join('\n'),
     )
     .option('--profile <name>', 'the read-only profile', 'default')
     .option('--admin-profile <name>', 'the admin role profile', 'admin')

@@ -1,6 +1,8 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { startMoto, type MotoServer } from '../harness/moto.js';
+import { terminalAvailable } from '../../src/prompt/mfaCodeTerminal.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { asBootstrap, buildSetupAccount, mfaCodeCommand, writeGuideProfiles, type AccountFixture } from './verifyFixture.js';
@@ -96,20 +98,38 @@ test('without the MFA device, "MFA device present and enabled" fails', async () 
   assert.deepEqual(result.failed, ['mfaDevice']);
 });
 
-test('the table names each check with its result', async () => {
-  const table = await (async () => {
-    await moto.enableAccessControl(0);
-    try {
-      return await runRolegate(['verify', '--mfa-code-command', mfaCodeCommand(box, account)], { env: box.env });
-    } finally {
-      await moto.disableAccessControl();
-    }
-  })();
-  assert.equal(table.code, 0, table.stderr);
+test('the table names each check with its result; the MFA code comes from the profile\'s mfa_process', async () => {
+  writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + `mfa_process = ${mfaCodeCommand(box, account)}\n`);
+  await moto.enableAccessControl(0);
+  let table;
+  try {
+    table = await runRolegate(['verify'], { env: box.env });
+  } finally {
+    await moto.disableAccessControl();
+  }
+  assert.equal(table.code, 0, table.stdout + table.stderr);
   assert.match(table.stdout, /^CHECK\s+RESULT\s+REASON/m);
+  assert.match(table.stdout, /admin profile with MFA yields the role\s+pass/);
   assert.match(table.stdout, /role trust policy requires MFA\s+pass/);
   assert.match(table.stdout, /policy simulator: role denied without MFA\s+skip\s+simulator unavailable/);
   assert.match(table.stdout, /verified/);
+});
+
+// Children share this process's controlling terminal: with one, verify would rightly ask on it.
+test('without an MFA code source and no terminal, elevation fails and says how to give a code', { skip: terminalAvailable() && 'a terminal is attached' }, async () => {
+  await moto.enableAccessControl(0);
+  let result;
+  try {
+    result = await runRolegate(['verify', '--json'], { env: box.env });
+  } finally {
+    await moto.disableAccessControl();
+  }
+  assert.equal(result.code, 1);
+  const checks = (JSON.parse(result.stdout) as { checks: Check[] }).checks;
+  const elevation = checks.find((c) => c.id === 'elevation')!;
+  assert.equal(elevation.status, 'fail');
+  assert.match(elevation.reason, /--mfa-code-command|mfa_process/);
+  assert.equal(checks.find((c) => c.id === 'adminWrite')!.status, 'skip');
 });
 
 test('a profile that does not exist fails the identity check and skips the rest', async () => {
