@@ -44,6 +44,11 @@ Examples:
       const { rotateProfile } = await import('../rotate/rotateProfile.js');
       const { color, printJson } = await import('./output.js');
       const log = (message: string) => process.stderr.write(`rolegate: ${message}\n`);
+      // Ctrl-C mid-rotation is safe (the journal lets the next run finish or undo it); say so.
+      process.once('SIGINT', () => {
+        log('interrupted; run rolegate rotate again: it finishes or undoes the unfinished rotation');
+        process.exit(130);
+      });
       const report = await rotateProfile({
         profile,
         adminProfile: flags.adminProfile,
