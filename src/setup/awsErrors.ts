@@ -57,3 +57,29 @@ export function translateAwsError(error: unknown, action: string, who = 'the boo
   }
   return error;
 }
+
+/**
+ * IAM is eventually consistent: right after CreateUser or CreateVirtualMFADevice, another call can
+ * still get NoSuchEntity, and a trust policy naming the new user can be refused as an invalid
+ * principal. Such calls are retried with backoff for a while before the error counts.
+ */
+export async function retryWhileSpreading<T>(
+  run: () => Promise<T>,
+  isSpreading: (error: unknown) => boolean,
+  options: { maxWaitMs?: number; firstDelayMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.maxWaitMs ?? 30_000);
+  let delay = options.firstDelayMs ?? 1000;
+  for (;;) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isSpreading(error) || Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 8000);
+    }
+  }
+}
+
+export const isInvalidPrincipal = (error: unknown): boolean =>
+  errorCode(error) === 'MalformedPolicyDocument' && error instanceof Error && /principal/i.test(error.message);

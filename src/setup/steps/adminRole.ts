@@ -1,5 +1,5 @@
 import { CreateRoleCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
-import { awsCall } from '../awsErrors.js';
+import { awsCall, isInvalidPrincipal, retryWhileSpreading } from '../awsErrors.js';
 import { readRole } from '../iamReads.js';
 import { isManaged, MANAGED_TAG } from '../tags.js';
 import { trustPolicy } from '../../policy/trustPolicy.js';
@@ -21,7 +21,7 @@ export const adminRoleStep: Step = {
       return {
         item: { step: 'role', resource, status: 'create', summary: `will be created (max session ${duration} s)`, document },
         apply: async () => {
-          await awsCall('iam:CreateRole', () =>
+          await retryWhileSpreading(() => awsCall('iam:CreateRole', () =>
             ctx.iam.send(
               new CreateRoleCommand({
                 RoleName: name,
@@ -31,7 +31,7 @@ export const adminRoleStep: Step = {
                 Tags: [MANAGED_TAG],
               }),
             ),
-          );
+          ), isInvalidPrincipal);
           return 'created';
         },
       };
@@ -51,8 +51,9 @@ export const adminRoleStep: Step = {
       apply: async () => {
         if (adopting) await awsCall('iam:TagRole', () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: [MANAGED_TAG] })));
         if (trustDiffers) {
-          await awsCall('iam:UpdateAssumeRolePolicy', () =>
-            ctx.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: json })),
+          await retryWhileSpreading(
+            () => awsCall('iam:UpdateAssumeRolePolicy', () => ctx.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: json }))),
+            isInvalidPrincipal,
           );
         }
         if (durationDiffers) {

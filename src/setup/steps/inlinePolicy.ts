@@ -1,5 +1,5 @@
 import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { awsCall } from '../awsErrors.js';
+import { awsCall, isNotFound, retryWhileSpreading } from '../awsErrors.js';
 import { readUserPolicy } from '../iamReads.js';
 import { assumeRolePolicy } from '../../policy/assumeRolePolicy.js';
 import { parsePolicyDocument, samePolicy } from '../../policy/policyDocument.js';
@@ -26,9 +26,8 @@ export const inlinePolicyStep: Step = {
         document,
       },
       apply: async () => {
-        await awsCall('iam:PutUserPolicy', () =>
-          ctx.iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument: JSON.stringify(document) })),
-        );
+        const put = new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument: JSON.stringify(document) });
+        await retryWhileSpreading(() => awsCall('iam:PutUserPolicy', () => ctx.iam.send(put)), isNotFound, { maxWaitMs: 15_000 });
         return creating ? 'created' : 'replaced';
       },
     };

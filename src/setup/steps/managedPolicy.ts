@@ -1,6 +1,6 @@
 import { AttachRolePolicyCommand, AttachUserPolicyCommand, GetPolicyCommand } from '@aws-sdk/client-iam';
 import { badInput } from '../../userError.js';
-import { awsCall, isNotFound } from '../awsErrors.js';
+import { awsCall, isNotFound, retryWhileSpreading } from '../awsErrors.js';
 import { attachedRolePolicyArns, attachedUserPolicyArns } from '../iamReads.js';
 import type { Inspection, SetupContext, Step, StepId } from '../step.js';
 
@@ -27,11 +27,12 @@ function attachStep(id: StepId, target: 'user' | 'role'): Step {
       return {
         item: { step: id, resource, status: 'create', summary: 'will be attached' },
         apply: async () => {
-          if (target === 'user') {
-            await awsCall('iam:AttachUserPolicy', () => ctx.iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: arn })));
-          } else {
-            await awsCall('iam:AttachRolePolicy', () => ctx.iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn })));
-          }
+          // the user or role may be seconds old: IAM is eventually consistent
+          const attach = () =>
+            target === 'user'
+              ? awsCall('iam:AttachUserPolicy', () => ctx.iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: arn })))
+              : awsCall('iam:AttachRolePolicy', () => ctx.iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn })));
+          await retryWhileSpreading(attach, isNotFound, { maxWaitMs: 15_000 });
           return 'attached';
         },
       };

@@ -6,7 +6,7 @@ import {
   UntagUserCommand,
 } from '@aws-sdk/client-iam';
 import { UserError, badInput } from '../../userError.js';
-import { awsCall, errorCode } from '../awsErrors.js';
+import { awsCall, errorCode, isNotFound, retryWhileSpreading } from '../awsErrors.js';
 import { readUser, userMfaSerials, virtualMfaDevice } from '../iamReads.js';
 import { isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
 import { skipTotpWait } from '../testHooks.js';
@@ -100,9 +100,8 @@ export const mfaDeviceStep: Step = {
           write: ctx.io.terminal,
         });
         try {
-          await awsCall('iam:EnableMFADevice', () =>
-            ctx.iam.send(new EnableMFADeviceCommand({ UserName: user, SerialNumber: created.VirtualMFADevice!.SerialNumber ?? serial, AuthenticationCode1: code1, AuthenticationCode2: code2 })),
-          );
+          const enable = new EnableMFADeviceCommand({ UserName: user, SerialNumber: created.VirtualMFADevice!.SerialNumber ?? serial, AuthenticationCode1: code1, AuthenticationCode2: code2 });
+          await retryWhileSpreading(() => awsCall('iam:EnableMFADevice', () => ctx.iam.send(enable)), isNotFound, { maxWaitMs: 15_000 });
         } catch (error) {
           if (errorCode(error) === 'InvalidAuthenticationCode') {
             throw new UserError('AWS did not accept the two MFA codes (is the device clock right?)', {
