@@ -10,8 +10,10 @@ import { register as registerTerraform } from './terraform.js';
 import { register as registerStatus } from './status.js';
 import { register as registerLogout } from './logout.js';
 import { register as registerImport } from './import.js';
+import { register as registerConfig } from './config.js';
+import { register as registerProfiles } from './profiles.js';
 
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandRegistrations: RegisterCommand[] = [registerVerify, registerAudit, registerRotate, registerSetup, registerTeardown, registerEnv, registerExec, registerTerraform, registerStatus, registerLogout, registerImport];
+export const commandRegistrations: RegisterCommand[] = [registerVerify, registerAudit, registerRotate, registerSetup, registerTeardown, registerEnv, registerExec, registerTerraform, registerStatus, registerLogout, registerImport, registerConfig, registerProfiles];

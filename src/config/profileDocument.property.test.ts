@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { isUserError } from '../userError.js';
 import { iniLikeText, validIniText } from './iniArbitraries.js';
-import { IniParseError, parseIni, serializeIni, splitLines, type IniLine } from './iniDocument.js';
-import { configProfileSection, configSectionRole, rawSections } from './profileMap.js';
-import { SharedFileDocument, splitKey, type SharedFileKind } from './profileDocument.js';
+import { assertOnlyChanged, keyLines } from './editLocality.js';
+import { IniParseError, parseIni, serializeIni, splitLines } from './iniDocument.js';
+import { configSectionRole, rawSections } from './profileMap.js';
+import { SharedFileDocument, type SharedFileKind } from './profileDocument.js';
 
 const RUNS = Number(process.env.ROLEGATE_PROPERTY_RUNS ?? 400);
 
@@ -28,45 +29,6 @@ test('serialize(parse(x)) === x for any text that parses; anything else throws I
     { numRuns: RUNS * 3, seed: 7 },
   );
 });
-
-/** The line indices that hold `key` of `profile` (the entry, or for KEY.SUB the nested line). */
-function keyLines(kind: SharedFileKind, text: string, profile: string, key: string): Set<number> {
-  const doc = parseIni(text);
-  const section = kind === 'config' ? configProfileSection(doc, profile) : doc.structure.sections.find((s) => s.name === profile);
-  const out = new Set<number>();
-  if (!section) return out;
-  const { top, sub } = splitKey(key);
-  const entry = section.entries.find((e) => e.key === top.toLowerCase());
-  if (!entry) return out;
-  const span = () => {
-    for (let i = entry.line; i <= entry.lastLine; i++) out.add(i);
-  };
-  if (sub === undefined) {
-    span();
-    return out;
-  }
-  const nestedKeyOf = (i: number) => {
-    const t = doc.lines[i]!.text.trim();
-    return t.includes('=') ? t.slice(0, t.indexOf('=')).trim() : undefined;
-  };
-  const others = entry.continuationLines.filter((i) => nestedKeyOf(i) !== sub);
-  if (others.length === 0) span();
-  else for (const i of entry.continuationLines) if (nestedKeyOf(i) === sub) out.add(i);
-  return out;
-}
-
-/** The two texts are equal once the allowed lines are taken out (the final line's ending may change). */
-function assertOnlyChanged(before: string, after: string, removedOk: Set<number>, addedOk: Set<number>): void {
-  const keep = (lines: IniLine[], allowed: Set<number>) => lines.filter((_, i) => !allowed.has(i));
-  const a = keep(splitLines(before), removedOk);
-  const b = keep(splitLines(after), addedOk);
-  assert.equal(a.length, b.length, `line counts differ:\n${JSON.stringify(before)}\n${JSON.stringify(after)}`);
-  a.forEach((line, i) => {
-    const other = b[i]!;
-    assert.equal(other.text, line.text, `line text changed:\n${JSON.stringify(before)}\n${JSON.stringify(after)}`);
-    if (i < a.length - 1) assert.equal(other.eol, line.eol, `line ending changed:\n${JSON.stringify(before)}\n${JSON.stringify(after)}`);
-  });
-}
 
 const profileArb = fc.constantFrom('default', 'a', 'b', 'Admin', 'my name', 'fresh', 'x"y');
 const keyArb = fc.constantFrom('region', 'Region', 'output', 's3', 's3.max', 's3.a', 's3.new', 'k', 'newkey', 'aws_access_key_id');

@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+
+interface FileFlags {
+  credentials?: boolean;
+}
+
+/** Keys whose values are secrets: never taken from argv, never echoed in messages. */
+const SECRET_KEYS = new Set(['aws_secret_access_key', 'aws_session_token', 'aws_security_token']);
+/** Keys `aws configure set` writes to the credentials file whatever the flags say. */
+const CREDENTIALS_FILE_KEYS = new Set(['aws_access_key_id', ...SECRET_KEYS]);
+
+async function readStdinValue(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export function register(program: Command): void {
+  const config = program
+    .command('config')
+    .summary('get, set or unset values in ~/.aws/config and ~/.aws/credentials, losslessly')
+    .description(
+      'Read and change values in the shared AWS config and credentials files, like `aws configure get/set`, but lossless: comments, order, spacing and line endings are kept. Honours AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE.',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate config get default region
+  $ rolegate config set admin duration_seconds 3600
+  $ rolegate config set default s3.max_concurrent_requests 20
+  $ rolegate config unset admin mfa_process
+  $ printf '%s' "$SECRET" | rolegate config set ci aws_secret_access_key -
+`,
+    );
+
+  config
+    .command('get')
+    .summary('print a value as the AWS CLI sees it (exit 1 when unset)')
+    .description(
+      'Print the value of KEY in PROFILE as the AWS CLI sees it (credentials-file values win). Exits 1 with nothing printed when the key is not set.',
+    )
+    .argument('<profile>', 'profile name (default, admin, ...)')
+    .argument('<key>', 'key name; KEY.SUBKEY for a nested value (s3.max_concurrent_requests)')
+    .option('--credentials', 'read only the credentials file')
+    .option('--config', 'read only the config file')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate config get default region
+  $ rolegate config get admin mfa_serial
+  $ rolegate config get default s3.max_concurrent_requests
+  $ rolegate config get --credentials default aws_access_key_id
+`,
+    )
+    .action(async (profile: string, key: string, flags: FileFlags & { config?: boolean }) => {
+      const { readSharedProfiles, resolveProfile } = await import('../config/profiles.js');
+      const { getOwn } = await import('../config/profileMap.js');
+      const { splitKey } = await import('../config/profileDocument.js');
+      const { badInput } = await import('../userError.js');
+      if (flags.credentials && flags.config) throw badInput('--credentials and --config cannot be used together');
+      const { top, sub } = splitKey(key);
+      const shared = await readSharedProfiles();
+      const values = flags.credentials ? shared.credentials.get(profile) : flags.config ? shared.config.get(profile) : resolveProfile(shared, profile);
+      let value = values ? getOwn(values, top.toLowerCase()) : undefined;
+      if (sub !== undefined) value = typeof value === 'object' ? getOwn(value, sub) : undefined;
+      if (typeof value === 'string') {
+        process.stdout.write(value + '\n');
+        return;
+      }
+      if (typeof value === 'object') {
+        process.stderr.write(`rolegate: ${key} holds nested values; ask for one of them, for example ${key}.${Object.keys(value)[0] ?? 'NAME'}\n`);
+      }
+      process.exitCode = 1;
+    });
+
+  config
+    .command('set')
+    .summary('set a value, changing only its line')
+    .description(
+      "Set KEY in PROFILE to VALUE, changing only that line (or adding it at the end of the profile's section, or adding the section). Keys of access keys go to the credentials file. Secret values (aws_secret_access_key, aws_session_token) are read from stdin, never argv.",
+    )
+    .argument('<profile>', 'profile name (default, admin, ...)')
+    .argument('<key>', 'key name; KEY.SUBKEY for a nested value (s3.max_concurrent_requests)')
+    .argument('[value]', 'the value; "-" or omitted: read it from stdin')
+    .option('--credentials', 'write to the credentials file instead of the config file')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate config set default region eu-west-1
+  $ rolegate config set admin mfa_serial arn:aws:iam::123456789012:mfa/admin
+  $ rolegate config set default s3.addressing_style path
+  $ rolegate config set --credentials ci aws_access_key_id AKIAIOSFODNN7EXAMPLE
+  $ rolegate config set ci aws_secret_access_key - < secret.txt
+`,
+    )
+    .action(async (profile: string, key: string, value: string | undefined, flags: FileFlags) => {
+      const { editSharedFile } = await import('../config/sharedFileEditor.js');
+      const { badInput } = await import('../userError.js');
+      const lower = key.toLowerCase();
+      if (value !== undefined && value !== '-' && SECRET_KEYS.has(lower)) {
+        throw badInput(`${key} is a secret and is not taken from the command line (it would stay in shell history)`, `pass it on stdin: rolegate config set ${profile} ${key} - < FILE`);
+      }
+      const newValue = value === undefined || value === '-' ? await readStdinValue() : value;
+      const kind = flags.credentials || CREDENTIALS_FILE_KEYS.has(lower) ? 'credentials' : 'config';
+      await editSharedFile(kind, (doc) => doc.setValue(profile, key, newValue));
+    });
+
+  config
+    .command('unset')
+    .summary('remove a value, changing only its lines')
+    .description('Remove KEY from PROFILE (only its lines). Nothing to remove is not an error.')
+    .argument('<profile>', 'profile name (default, admin, ...)')
+    .argument('<key>', 'key name; KEY.SUBKEY for a nested value (s3.max_concurrent_requests)')
+    .option('--credentials', 'edit the credentials file instead of the config file')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate config unset admin duration_seconds
+  $ rolegate config unset default s3.max_concurrent_requests
+  $ rolegate config unset --credentials old aws_session_token
+`,
+    )
+    .action(async (profile: string, key: string, flags: FileFlags) => {
+      const { editSharedFile } = await import('../config/sharedFileEditor.js');
+      const kind = flags.credentials || CREDENTIALS_FILE_KEYS.has(key.toLowerCase()) ? 'credentials' : 'config';
+      await editSharedFile(kind, (doc) => doc.unsetValue(profile, key));
+    });
+}

@@ -1,0 +1,117 @@
+// What kind of credentials each profile gives, in botocore's order of precedence, and what is
+// risky about it. Used by `rolegate profiles` (and open to the audit).
+import { getOwn, type ProfileValues } from './profileMap.js';
+import { profileNames, resolveProfile, type SharedProfiles } from './profiles.js';
+
+export type ProfileKind =
+  | 'static-long-term'
+  | 'static-session'
+  | 'role'
+  | 'role-mfa'
+  | 'rolegate-role'
+  | 'rolegate-role-mfa'
+  | 'rolegate-session'
+  | 'credential-process'
+  | 'web-identity'
+  | 'sso'
+  | 'settings-only';
+
+export const KIND_LABELS: Record<ProfileKind, string> = {
+  'static-long-term': 'static long-term key',
+  'static-session': 'static session key',
+  role: 'role (no MFA)',
+  'role-mfa': 'role with MFA',
+  'rolegate-role': 'role via rolegate (no MFA)',
+  'rolegate-role-mfa': 'role via rolegate with MFA',
+  'rolegate-session': 'key store via rolegate',
+  'credential-process': 'credential_process',
+  'web-identity': 'web identity role',
+  sso: 'SSO',
+  'settings-only': 'no credentials',
+};
+
+export interface ProfileSummary {
+  name: string;
+  kind: ProfileKind;
+  /** The profile (or credential_source) this one takes its credentials from. */
+  source: string | undefined;
+  region: string | undefined;
+  mfaSerial: string | undefined;
+  roleArn: string | undefined;
+  /** Where a static key sits ('config' or 'credentials'). */
+  keyFile: 'config' | 'credentials' | undefined;
+  /** One line, when something about the profile is risky. */
+  risk: string | undefined;
+}
+
+const str = (values: ProfileValues | undefined, key: string): string | undefined => {
+  const value = values ? getOwn(values, key) : undefined;
+  return typeof value === 'string' ? value : undefined;
+};
+
+const ADMIN_LOOKING = /admin|poweruser/i;
+
+function isRolegateCommand(command: string): boolean {
+  return /rolegate/i.test(command) && /\bcredential-process\b/.test(command);
+}
+
+export function describeProfile(shared: SharedProfiles, name: string): ProfileSummary | undefined {
+  const values = resolveProfile(shared, name);
+  if (!values) return undefined;
+  const fromCredentials = shared.credentials.get(name);
+  const get = (key: string) => str(values, key);
+  const roleArn = get('role_arn');
+  const rolegateRoleArn = get('rolegate_role_arn');
+  const process = get('credential_process');
+  const mfaSerial = get('mfa_serial');
+  const summary: ProfileSummary = {
+    name,
+    kind: 'settings-only',
+    source: undefined,
+    region: get('region'),
+    mfaSerial,
+    roleArn: roleArn ?? rolegateRoleArn,
+    keyFile: undefined,
+    risk: undefined,
+  };
+  const staticKind = (): ProfileKind =>
+    get('aws_session_token') || get('aws_security_token') || get('aws_access_key_id')?.startsWith('ASIA') ? 'static-session' : 'static-long-term';
+
+  // botocore's chain for a named profile: assume role, web identity, SSO, credentials-file keys,
+  // credential_process, config-file keys
+  if (roleArn && !get('web_identity_token_file')) {
+    summary.kind = mfaSerial ? 'role-mfa' : 'role';
+    summary.source = get('source_profile') ?? get('credential_source');
+  } else if (roleArn) {
+    summary.kind = 'web-identity';
+  } else if (get('sso_session') || get('sso_start_url')) {
+    summary.kind = 'sso';
+    summary.source = get('sso_session');
+  } else if (str(fromCredentials, 'aws_access_key_id')) {
+    summary.kind = staticKind();
+    summary.keyFile = 'credentials';
+  } else if (process && rolegateRoleArn) {
+    summary.kind = mfaSerial ? 'rolegate-role-mfa' : 'rolegate-role';
+    summary.source = get('rolegate_source_profile');
+  } else if (process) {
+    summary.kind = isRolegateCommand(process) ? 'rolegate-session' : 'credential-process';
+  } else if (get('aws_access_key_id')) {
+    summary.kind = staticKind();
+    summary.keyFile = 'config';
+  }
+
+  if (summary.kind === 'static-long-term') {
+    summary.risk = `long-term access key in plaintext in the ${summary.keyFile} file`;
+  } else if (
+    (summary.kind === 'role' || summary.kind === 'rolegate-role') &&
+    (ADMIN_LOOKING.test(name) || ADMIN_LOOKING.test(summary.roleArn ?? ''))
+  ) {
+    summary.risk = 'admin-looking role without mfa_serial';
+  }
+  return summary;
+}
+
+/** Every profile botocore knows (config file first, then credentials-only ones). */
+export function describeProfiles(shared: SharedProfiles): ProfileSummary[] {
+  return profileNames(shared).map((name) => describeProfile(shared, name)!);
+}
