@@ -73,7 +73,11 @@ test('one of each local problem: every one is found, and no secret is printed', 
     writeFileSync(
       box.configFile,
       `[default]\nregion = us-east-1\n\n[profile poweruser]\nrole_arn = arn:aws:iam::123456789012:role/PowerUser\nsource_profile = legacy\n\n` +
-        `[profile readonly-role]\nrole_arn = arn:aws:iam::123456789012:role/ReadOnly\nsource_profile = legacy\n`,
+        `[profile readonly-role]\nrole_arn = arn:aws:iam::123456789012:role/ReadOnly\nsource_profile = legacy\n\n` +
+        `[profile ci-admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\ncredential_source = Ec2InstanceMetadata\n\n` +
+        `[profile store-admin]\nrolegate_role_arn = arn:aws:iam::123456789012:role/admin\nrolegate_source_profile = keyed\n\n` +
+        `[profile keyed]\nmfa_serial = arn:aws:iam::123456789012:mfa/admin\n\n` +
+        `[profile store-admin-nomfa]\nrolegate_role_arn = arn:aws:iam::123456789012:role/Administrator\nrolegate_source_profile = legacy\n`,
       { mode: 0o644 },
     );
     writeFileSync(box.credentialsFile, `[legacy]\naws_access_key_id = ${ROOT_ID}\naws_secret_access_key = ${SECRET}\n\n[temp]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\naws_session_token = token\n`, { mode: 0o644 });
@@ -86,19 +90,22 @@ test('one of each local problem: every one is found, and no secret is printed', 
     const expired = writeIn(box, '.aws/cli/cache/0123abcd.json', JSON.stringify({ Credentials: { Expiration: '2026-11-24T06:12:27.925810Z' } }), 0o644);
     writeIn(box, '.aws/cli/cache/fresh.json', JSON.stringify({ Credentials: { Expiration: '2026-11-24T13:00:00Z' } }));
     const rolegateExpired = writeIn(box, '.cache/rolegate/sessions/session-default.json', JSON.stringify({ version: 1, kind: 'session', profile: 'default', arn: 'arn:aws:iam::123456789012:user/admin', Credentials: { Expiration: '2026-11-23T20:00:00Z' } }));
+    const keyFile = writeIn(box, '.config/rolegate/keys.enc', '{"format":"rolegate-keys"}', 0o644);
     writeFileSync(box.credentialsFile + '.rolegate.bak', `[default]\naws_access_key_id = ${ID}\naws_secret_access_key = ${SECRET}\n`, { mode: 0o600 });
     const env = { ...box.env, AWS_ACCESS_KEY_ID: ID, AWS_SECRET_ACCESS_KEY: SECRET };
-    const findings = await auditLocal(await input(box, { identities: new Map([[ROOT_ID, 'arn:aws:iam::123456789012:root']]) }, env));
+    const findings = await auditLocal(await input(box, { identities: new Map([[ROOT_ID, 'arn:aws:iam::123456789012:root']]), keyFile }, env));
     const h = box.home;
     assert.deepEqual(
       findings.map((f) => `${f.id} ${f.severity} ${f.where}`).sort(),
       [
         `local.admin-role-without-mfa high profile poweruser in ${box.configFile}`,
+        `local.admin-role-without-mfa high profile store-admin-nomfa in ${box.configFile}`,
         `local.env-long-term-key high environment: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY`,
         `local.expired-cache-entry low ${expired}`,
         `local.expired-cache-entry low ${rolegateExpired}`,
         `local.file-permissions high ${box.credentialsFile}`,
         `local.file-permissions high ${expired}`,
+        `local.file-permissions high ${keyFile}`,
         `local.file-permissions medium ${box.configFile}`,
         `local.plaintext-key medium profile legacy in ${box.credentialsFile}`,
         `local.plaintext-key medium ${box.credentialsFile}.rolegate.bak`,
@@ -116,7 +123,7 @@ test('one of each local problem: every one is found, and no secret is printed', 
     assert.ok(!text.includes(SECRET.slice(0, 10)) && !text.includes(ID.slice(0, 6)) && !text.includes(ROOT_ID.slice(0, 6)), text);
     assert.equal(findings.find((f) => f.id === 'local.file-permissions' && f.where === box.credentialsFile)!.fix, `chmod 600 '${box.credentialsFile}'`);
     assert.equal(findings.find((f) => f.where === `${h}/.bash_history:2`)!.location?.line, 2);
-    assert.match(findings.find((f) => f.id === 'local.admin-role-without-mfa')!.fix, /^aws configure set mfa_serial arn:aws:iam::123456789012:mfa\/YOUR_USER --profile poweruser/);
+    assert.match(findings.find((f) => f.where.startsWith('profile poweruser'))!.fix, /^aws configure set mfa_serial arn:aws:iam::123456789012:mfa\/YOUR_USER --profile poweruser/);
   } finally {
     box.cleanup();
   }

@@ -27,6 +27,8 @@ export interface LocalAuditInput {
   /** Cache folders checked for expired entries and loose permissions: the AWS CLI's assume-role cache, rolegate's sessions. */
   awsCliCacheDir: string;
   rolegateSessionDir: string;
+  /** rolegate's encrypted key file (the `file` store), checked for loose permissions. */
+  keyFile?: string;
   /** Access key id → owner ARN, from STS or a cache, where known. */
   identities?: Map<string, string>;
   /** Access key id → creation date, from IAM, where known. */
@@ -181,6 +183,8 @@ async function permissionFindings(input: LocalAuditInput, cacheFiles: string[]):
     [input.credentialsFile, true],
     [input.configFile, false],
     ...backupFiles(input).map((f): [string, boolean] => [f, true]),
+    // encrypted, but a copy invites an offline guess at the passphrase
+    ...(input.keyFile ? [[input.keyFile, true] as [string, boolean]] : []),
     ...cacheFiles.map((f): [string, boolean] => [f, true]),
   ];
   for (const [path, secrets] of candidates) {
@@ -206,6 +210,7 @@ export function shellFiles(env: NodeJS.ProcessEnv): string[] {
     '.zprofile',
     '.profile',
     '.config/fish/config.fish',
+    '.local/share/powershell/PSReadLine/ConsoleHost_history.txt',
   ].map((f) => join(h, f));
   if (env.HISTFILE && !files.includes(env.HISTFILE)) files.push(env.HISTFILE);
   return files;
@@ -251,12 +256,18 @@ const ADMIN_LIKE = /admin|administrator|poweruser|power-user|fullaccess|full-acc
 function roleProfileFindings(input: LocalAuditInput): Finding[] {
   const findings: Finding[] = [];
   for (const [profile, values] of input.shared.config) {
-    const roleArn = str(values, 'role_arn') ?? str(values, 'rolegate_role_arn');
+    const guideRole = str(values, 'role_arn');
+    const storeRole = str(values, 'rolegate_role_arn');
+    const roleArn = storeRole ?? guideRole;
     if (!roleArn || str(values, 'mfa_serial')) continue;
+    // no MFA applies to roles assumed from an instance, a web identity or SSO
+    if (str(values, 'credential_source') || str(values, 'web_identity_token_file') || str(values, 'sso_session') || str(values, 'sso_start_url')) continue;
     const roleName = roleArn.split('/').pop() ?? roleArn;
     if (!ADMIN_LIKE.test(roleName) && !ADMIN_LIKE.test(profile)) continue;
-    const source = str(values, 'source_profile') ?? str(values, 'rolegate_source_profile');
+    const source = storeRole ? str(values, 'rolegate_source_profile') : str(values, 'source_profile');
     const sourceSerial = source ? str(input.shared.config.get(source), 'mfa_serial') : undefined;
+    // rolegate takes a store-layout role's mfa_serial from its source profile; botocore does not
+    if (storeRole && sourceSerial) continue;
     const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? 'ACCOUNT_ID';
     const serial = sourceSerial ?? `arn:aws:iam::${account}:mfa/YOUR_USER`;
     findings.push({

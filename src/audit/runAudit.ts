@@ -95,7 +95,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     scopes.unshift('local');
     const { readSharedProfiles } = await import('../config/profiles.js');
     const { sharedFilePaths } = await import('../config/sharedFilePaths.js');
-    const { awsCliCacheDir, sessionCacheDir } = await import('../credentials/cachePaths.js');
+    const { awsCliCacheDir, keyFilePath, sessionCacheDir } = await import('../credentials/cachePaths.js');
     const { auditLocal, longTermKeys } = await import('./localAudit.js');
     const { configFile, credentialsFile } = sharedFilePaths(env);
     let shared;
@@ -105,7 +105,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
       notes.push(`profiles not checked: ${error instanceof Error ? error.message : String(error)}`);
       shared = { config: new Map(), credentials: new Map() };
     }
-    const input = { env, shared, configFile, credentialsFile, awsCliCacheDir: awsCliCacheDir(env), rolegateSessionDir: sessionCacheDir(env), now: options.now };
+    const input = { env, shared, configFile, credentialsFile, awsCliCacheDir: awsCliCacheDir(env), rolegateSessionDir: sessionCacheDir(env), keyFile: keyFilePath(env), now: options.now };
     let lookups: Awaited<ReturnType<typeof lookUpKeys>> | undefined;
     if (iam) lookups = await lookUpKeys(longTermKeys(input), iam, env);
     findings.push(...(await auditLocal({ ...input, identities: lookups?.identities, keyCreated: lookups?.created })));

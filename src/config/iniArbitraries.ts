@@ -97,3 +97,20 @@ export const validIniText: fc.Arbitrary<string> = fc
     const text = lines.join(newline);
     return finalEol && lines.length > 0 ? text + newline : text;
   });
+
+/** Character-level noise over the characters that matter to the parser. */
+export const iniNoiseText: fc.Arbitrary<string> = fc
+  .array(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('[', ']', '=', ':', ' ', '\t', '\n', '\n', '\r', '#', ';', '"', "'", '\\', '.') },
+      { weight: 4, arbitrary: fc.constantFrom('a', 'b', 'default', 'profile ', 'profile', 's3', 'DEFAULT', 'sso-session ', 'services ') },
+      { weight: 1, arbitrary: fc.constantFrom('\u00a0', '\u000c', '\u000b', '\u001c', '\u0085', '\u2028', '\ufeff', '\r\n', 'É', 'ß') },
+    ),
+    { maxLength: 40 },
+  )
+  .map((parts) => parts.join(''));
+
+/** Section names for the shlex port: quotes, escapes and whitespace in every arrangement. */
+export const sectionNameText: fc.Arbitrary<string> = fc
+  .array(fc.constantFrom('profile', ' ', '\t', '"', "'", '\\', 'a', 'b c', ']', '#', '\u00a0', '\r'), { maxLength: 8 })
+  .map((parts) => parts.join(''));

@@ -147,7 +147,13 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
     let roleCredentials: AwsCredentialIdentity | undefined;
     try {
       const code = await mfaCode(options, target, env);
-      const sts: STSClient = createStsClient(readOnlyClient);
+      // the role is assumed from the admin profile's source profile (normally the read-only one)
+      let sourceClient = readOnlyClient;
+      if (target.sourceProfile && target.sourceProfile !== options.profile) {
+        const source = await readOnlyCredentials(shared, target.sourceProfile, env);
+        sourceClient = source.credentials ? { credentials: source.credentials, env } : { profile: target.sourceProfile, env };
+      }
+      const sts: STSClient = createStsClient(sourceClient);
       const assumed = await sts.send(
         new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rolegate-verify', SerialNumber: target.mfaSerial, TokenCode: code, DurationSeconds: 900 }),
       );

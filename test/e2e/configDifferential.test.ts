@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { iniLikeText, validIniText } from '../../src/config/iniArbitraries.js';
+import { iniLikeText, iniNoiseText, sectionNameText, validIniText } from '../../src/config/iniArbitraries.js';
+import { shlexSplit } from '../../src/config/shlexSplit.js';
 import { profileNames, readSharedProfiles, resolveProfile } from '../../src/config/profiles.js';
 import { isUserError } from '../../src/userError.js';
 import { projectRoot, venvBin } from '../harness/paths.js';
@@ -23,8 +24,16 @@ describe('generated files agree with botocore', () => {
   let expected: Array<Record<string, unknown>> = [];
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rolegate-differential-'));
-    const configs = [...fc.sample(iniLikeText, { numRuns: 250, seed: 42 }), ...fc.sample(validIniText, { numRuns: 150, seed: 43 })];
-    const credentials = [...fc.sample(validIniText, { numRuns: 250, seed: 44 }), ...fc.sample(iniLikeText, { numRuns: 150, seed: 45 })];
+    const configs = [
+      ...fc.sample(iniLikeText, { numRuns: 250, seed: 42 }),
+      ...fc.sample(validIniText, { numRuns: 150, seed: 43 }),
+      ...fc.sample(iniNoiseText.map((t) => '[default]\n' + t), { numRuns: 200, seed: 46 }),
+    ];
+    const credentials = [
+      ...fc.sample(validIniText, { numRuns: 250, seed: 44 }),
+      ...fc.sample(iniLikeText, { numRuns: 150, seed: 45 }),
+      ...fc.sample(iniNoiseText, { numRuns: 200, seed: 47 }),
+    ];
     configs.forEach((text, i) => {
       const pair = { config: join(dir, `${i}.config`), credentials: join(dir, `${i}.credentials`) };
       writeFileSync(pair.config, text);
@@ -40,7 +49,7 @@ describe('generated files agree with botocore', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('400 generated pairs read the same', async () => {
+  test('600 generated pairs read the same', async () => {
     let refused = 0;
     for (const [i, pair] of pairs.entries()) {
       const want = expected[i]!;
@@ -64,6 +73,24 @@ describe('generated files agree with botocore', () => {
       assert.deepStrictEqual(profileNames(shared).map((p) => [p, resolveProfile(shared, p)]), want.session, label);
     }
     // both kinds of outcome must be exercised, or the test proves little
-    assert.ok(refused > 50 && refused < 350, `${refused} refused`);
+    assert.ok(refused > 100 && refused < 500, `${refused} refused`);
+  });
+
+  test('section names split like Python shlex.split', async () => {
+    const names = fc.sample(sectionNameText, { numRuns: 500, seed: 48 });
+    const code = 'import json, shlex, sys\nout = []\nfor s in json.load(sys.stdin):\n    try:\n        out.append(shlex.split(s))\n    except ValueError:\n        out.append(None)\nprint(json.dumps(out))';
+    const result = await run(join(venvBin, 'python'), ['-c', code], { env: { PATH: process.env.PATH, LANG: 'C.UTF-8' }, input: JSON.stringify(names) });
+    assert.equal(result.code, 0, result.stderr);
+    const expectedSplits = JSON.parse(result.stdout) as (string[] | null)[];
+    names.forEach((name, i) => {
+      let got: string[] | null;
+      try {
+        got = shlexSplit(name);
+      } catch {
+        got = null;
+      }
+      assert.deepStrictEqual(got, expectedSplits[i], JSON.stringify(name));
+    });
+    assert.ok(expectedSplits.filter((x) => x === null).length > 20, 'errors are exercised too');
   });
 });
