@@ -1,6 +1,6 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { ACCOUNT_ID, startMoto, type MotoServer } from '../harness/moto.js';
 import { runAws, runBoto3 } from '../harness/run.js';
 import { accountListing, currentCode, fileBytes, mutations, setup, setupSandbox } from './setupSupport.js';
@@ -180,6 +180,37 @@ test('--store file: no secret under ~/.aws, credential_process profiles; a rerun
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /Nothing changed/);
     assert.deepEqual((await accountListing(box)).users[0]!.keys, [keyId]);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('drift is repaired: a changed trust policy, inline policy, detached policy and profile value', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    assert.equal((await setup(box)).code, 0);
+    const reference = await accountListing(box);
+    const config = fileBytes(box.configFile);
+    await runBoto3(
+      `import boto3, json
+iam = boto3.client("iam")
+open_trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+iam.update_assume_role_policy(RoleName="admin", PolicyDocument=json.dumps(open_trust))
+iam.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
+iam.detach_role_policy(RoleName="admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+print(1)`,
+      { env: { ...box.env, AWS_PROFILE: 'bootstrap' } },
+    );
+    writeFileSync(box.configFile, (config ?? '').replace(`mfa_serial = ${SERIAL}`, 'mfa_serial = arn:aws:iam::123456789012:mfa/other'));
+    const plan = await setup(box, ['--plan']);
+    assert.match(plan.stdout, /~ IAM role admin: differs: trust policy differs: will be replaced/);
+    assert.match(plan.stdout, /~ inline policy admin on user admin: differs: will be replaced/);
+    assert.match(plan.stdout, /\+ policy AdministratorAccess on role admin: will be attached/);
+    assert.match(plan.stdout, /~ profiles default, admin .*: differ: will be updated/);
+    const repaired = await setup(box);
+    assert.equal(repaired.code, 0, repaired.stderr);
+    assert.deepEqual(await accountListing(box), reference);
+    assert.equal(fileBytes(box.configFile), config);
   } finally {
     box.cleanup();
   }

@@ -173,6 +173,22 @@ print(1)`,
   }
 });
 
+test('an unpaired MFA device of the same name that rolegate did not create: refused; --adopt replaces it', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    await boto(box, 'iam.create_virtual_mfa_device(VirtualMFADeviceName="admin"); print(1)');
+    await moto.clearRequests();
+    const refused = await setup(box);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /an unpaired virtual MFA device named arn:aws:iam::123456789012:mfa\/admin exists that rolegate did not create/);
+    assert.deepEqual(mutations(await moto.requests()), []);
+    const listing = await completes(box, ['--adopt']);
+    assert.deepEqual(listing.virtualMfa, [{ serial: 'arn:aws:iam::123456789012:mfa/admin', user: 'admin' }]);
+  } finally {
+    box.cleanup();
+  }
+});
+
 test('a wrong MFA code: refused before EnableMFADevice; the next run replaces the unpaired device', async () => {
   const box = setupSandbox(moto.endpoint);
   try {

@@ -69,6 +69,29 @@ test('teardown returns the account and the files to their state before setup', a
   }
 });
 
+test('--store file: teardown removes the stored key and the profiles, keeping every other byte', async () => {
+  const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' });
+  box.env.ROLEGATE_KEY_FILE = `${box.home}/rolegate-keys.enc`;
+  try {
+    writeFileSync(box.configFile, CONFIG);
+    writeFileSync(box.credentialsFile, CREDENTIALS, { mode: 0o600 });
+    const before = await accountListing(box);
+    const ran = await setup(box, ['--store', 'file']);
+    assert.equal(ran.code, 0, ran.stderr);
+    const profilesIn = () => (JSON.parse(fileBytes(box.env.ROLEGATE_KEY_FILE!) ?? '{"profiles": []}') as { profiles: string[] }).profiles;
+    assert.deepEqual(profilesIn(), ['default']);
+    const removed = await teardown(box, ['--yes']);
+    assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+    assert.match(removed.stdout, /stored key of profile default \(file store\)/);
+    assert.deepEqual(profilesIn(), []);
+    assert.deepEqual(await accountListing(box), before);
+    assert.equal(fileBytes(box.configFile), CONFIG);
+    assert.equal(fileBytes(box.credentialsFile), CREDENTIALS);
+  } finally {
+    box.cleanup();
+  }
+});
+
 test('teardown after an interrupted setup removes the unpaired device too', async () => {
   const box = setupSandbox(moto.endpoint);
   try {
