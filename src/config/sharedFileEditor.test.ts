@@ -66,3 +66,27 @@ test('concurrent edits in one process both land', async () => {
   const text = readFileSync(configFile, 'utf8');
   for (let i = 0; i < 8; i++) assert.match(text, new RegExp(`\\[profile p${i}\\]\\nregion = r${i}`));
 });
+
+test('a symlinked file stays a link; the target is edited', async () => {
+  const { mkdirSync, symlinkSync, lstatSync } = await import('node:fs');
+  mkdirSync(join(home, 'aws'));
+  const target = join(home, 'dotfiles-config');
+  writeFileSync(target, '[default]\nregion = a\n');
+  symlinkSync(target, configFile);
+  await editSharedFile('config', (doc) => doc.setValue('default', 'region', 'b'), env);
+  assert.ok(lstatSync(configFile).isSymbolicLink());
+  assert.equal(readFileSync(target, 'utf8'), '[default]\nregion = b\n');
+  assert.equal(readFileSync(target + '.rolegate.bak', 'utf8'), '[default]\nregion = a\n');
+});
+
+test('a lock left behind by a killed process goes stale and does not block forever', async () => {
+  const { mkdirSync, utimesSync } = await import('node:fs');
+  mkdirSync(join(home, 'aws'));
+  const lock = configFile + '.rolegate.lock';
+  mkdirSync(lock);
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(lock, old, old);
+  await editSharedFile('config', (doc) => doc.setValue('default', 'region', 'x'), env);
+  assert.equal(readFileSync(configFile, 'utf8'), '[default]\nregion = x\n');
+  assert.equal(existsSync(lock), false);
+});
