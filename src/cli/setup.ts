@@ -25,8 +25,8 @@ export function register(program: Command): void {
   program
     .command('setup')
     .description(
-      'Create (or complete) the secure setup: a read-only IAM user with a virtual MFA device and an\n' +
-        'access key in a safe store, an admin role that needs MFA, and the profiles that use them.\n' +
+      'Create (or complete) the secure setup: a read-only IAM user with a virtual MFA device and an ' +
+        'access key in a safe store, an admin role that needs MFA, and the profiles that use them. ' +
         'Idempotent: a second run changes nothing; an interrupted run is completed by running it again.',
     )
     .option('--plan', 'print what would be created or changed, with the exact policies, and change nothing')
@@ -54,7 +54,11 @@ Examples:
   $ rolegate setup --plan                       show what would be done
   $ rolegate setup                              pair the MFA device by QR code, store the key in the keychain
   $ rolegate setup --bootstrap-profile root --store file --region eu-west-1
-  $ rolegate setup --mfa-pair-command 'ykman oath accounts uri' --mfa-code-command 'ykman oath accounts code -s admin'`,
+  $ rolegate setup --mfa-pair-command 'ykman oath accounts uri' --mfa-code-command 'ykman oath accounts code -s admin'
+
+--mfa-code-command runs with ROLEGATE_TOTP_TIME set to the Unix time the code is wanted for (a tool
+such as oathtool --now may use it); rolegate waits for the next 30 s window before the second call.
+Without a terminal, setup never asks: it applies the plan, and pairing needs both commands.`,
     )
     .action(async (flags: SetupFlags) => {
       const opts = await import('../setup/options.js');

@@ -14,8 +14,8 @@ export function register(program: Command): void {
   program
     .command('teardown')
     .description(
-      'Remove what `rolegate setup` created (recognised by name and the managed-by=rolegate tag): the\n' +
-        "user with its policies, MFA device and keys, the admin role, rolegate's profile keys and the stored key.\n" +
+      'Remove what `rolegate setup` created (recognised by name and the managed-by=rolegate tag): the ' +
+        "user with its policies, MFA device and keys, the admin role, rolegate's profile keys and the stored key. " +
         'Lists everything first and asks; same-named things rolegate did not create are left alone.',
     )
     .option('--user-name <name>', 'the read-only IAM user setup created', 'admin')
