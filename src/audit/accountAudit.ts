@@ -9,6 +9,7 @@ import {
   GetCredentialReportCommand,
   ListAccessKeysCommand,
   ListEntitiesForPolicyCommand,
+  ListRoleTagsCommand,
   ListRolesCommand,
   type IAMClient,
   type Role,
@@ -141,7 +142,17 @@ async function adminUserFindings(iam: IAMClient, partition: string): Promise<Fin
   return findings;
 }
 
-function roleFinding(role: Role, accountId: string | undefined): Finding[] {
+/** rolegate tags what it creates `managed-by = rolegate` (ListRoles does not return tags: ask per role). */
+async function managedByRolegate(iam: IAMClient, roleName: string): Promise<boolean> {
+  try {
+    const { Tags = [] } = await iam.send(new ListRoleTagsCommand({ RoleName: roleName }));
+    return Tags.some((t) => t.Key === 'managed-by' && t.Value === 'rolegate');
+  } catch {
+    return false;
+  }
+}
+
+function roleFinding(role: Role, accountId: string | undefined, ours: boolean): Finding[] {
   if ((role.Path ?? '/').startsWith('/aws-service-role/') || !role.AssumeRolePolicyDocument) return [];
   let gaps;
   try {
@@ -159,7 +170,9 @@ function roleFinding(role: Role, accountId: string | undefined): Finding[] {
       severity: ownAccount ? ('high' as const) : ('medium' as const),
       title: `Role ${role.RoleName} can be assumed by ${principals.join(', ')} without MFA (trust policy statement ${statement})`,
       where: role.Arn ?? `role/${role.RoleName}`,
-      fix: `aws iam update-assume-role-policy --role-name ${role.RoleName} --policy-document file://trust.json   # trust.json: the current policy (aws iam get-role --role-name ${role.RoleName}) with "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}} on statement ${statement}`,
+      fix: ours
+        ? `rolegate setup --role-name ${role.RoleName}   # rolegate created this role: setup puts the MFA condition back (--plan shows the change first)`
+        : `aws iam update-assume-role-policy --role-name ${role.RoleName} --policy-document file://trust.json   # trust.json: the current policy (aws iam get-role --role-name ${role.RoleName}) with "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}} on statement ${statement}`,
     };
   });
 }
@@ -169,7 +182,11 @@ async function roleFindings(iam: IAMClient, accountId: string | undefined): Prom
   let Marker: string | undefined;
   do {
     const page = await iam.send(new ListRolesCommand({ Marker }));
-    for (const role of page.Roles ?? []) findings.push(...roleFinding(role, accountId));
+    for (const role of page.Roles ?? []) {
+      const found = roleFinding(role, accountId, false);
+      if (found.length > 0 && (await managedByRolegate(iam, role.RoleName!))) findings.push(...roleFinding(role, accountId, true));
+      else findings.push(...found);
+    }
     Marker = page.IsTruncated ? page.Marker : undefined;
   } while (Marker);
   return findings;

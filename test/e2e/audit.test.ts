@@ -157,6 +157,7 @@ test('one of each problem, on the laptop and in the account: every rule fires, w
   const olduser = result.report.findings.find((f) => f.id === 'account.old-access-key' && f.where.endsWith('olduser'))!;
   assert.match(olduser.fix, /aws iam delete-access-key --user-name olduser --access-key-id AKIA\w{16}/);
   assert.match(result.report.findings.find((f) => f.id === 'local.root-key')!.title, /arn:aws:iam::123456789012:root/);
+  assert.match(result.report.findings.find((f) => f.id === 'account.role-trust-without-mfa')!.fix, /^aws iam update-assume-role-policy --role-name open /);
 
   const failing = await audit(['--fail-on', 'critical'], env);
   assert.equal(failing.code, 1);
@@ -200,4 +201,17 @@ test('the account audit with no credentials is a note, and the local audit still
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(result.report.findings, []);
   assert.match(result.report.notes[0]!, /account audit not run: no working credentials for profile nosuch/);
+});
+
+test('a rolegate-made role that lost its MFA condition is fixed by rolegate setup', async () => {
+  writeStoreLayout();
+  await asBootstrap(
+    box,
+    `iam.update_assume_role_policy(RoleName="admin", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${ACCOUNT_ID}:root"}, "Action": "sts:AssumeRole"}]}))`,
+  );
+  const result = await audit(['--account', '--json', '--fail-on', 'high'], sessionEnv());
+  assert.equal(result.code, 1);
+  assert.deepEqual(result.report.findings.map((f) => [f.id, f.where]), [['account.role-trust-without-mfa', account.roleArn]]);
+  assert.match(result.report.findings[0]!.fix, /^rolegate setup --role-name admin /);
 });
