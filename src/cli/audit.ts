@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .option('--profile <name>', 'profile for the account checks (default: the default credential chain)')
     .option('--json', 'print findings as JSON')
     .option('--sarif', 'print findings as SARIF 2.1.0 (for code-scanning dashboards)')
-    .option('--fail-on <severity>', 'exit with status 1 when a finding at or above this severity exists (critical, high, medium, low, info)')
+    .option('--fail-on <severity>', 'exit with status 1 when a finding at or above this severity exists (critical, high, medium, low, info); without it, audit reports and exits 0')
     .addHelpText(
       'after',
       `
