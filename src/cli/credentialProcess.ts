@@ -5,12 +5,24 @@
  * module graph is this file, the profile reader and the cache readers; no SDK, keyring, prompt or
  * commander module is loaded (test/e2e/credModuleGraph.test.ts checks that).
  */
-import { readSharedProfiles } from '../config/profiles.js';
-import { lookupCached } from '../credentials/cachedCredentials.js';
-import { describeProfile } from '../credentials/profileSpec.js';
-import { parseDuration } from '../credentials/duration.js';
+import { writeSync } from 'node:fs';
+import { readShortcut } from '../credentials/credentialProcessShortcut.js';
 import { toAwsShape, type TemporaryCredentials } from '../credentials/temporaryCredentials.js';
-import { isUserError } from '../userError.js';
+
+/**
+ * Writes straight to the file descriptor: touching process.stdout would load node's stream
+ * machinery (about 20 modules) for one small line. Falls back to the stream if the descriptor
+ * is non-blocking and full.
+ */
+function writeOut(fd: 1 | 2, text: string): void {
+  try {
+    const buffer = Buffer.from(text);
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(text);
+  }
+}
 
 const USAGE = `usage: rolegate credential-process PROFILE [--duration 12h]
 
@@ -20,8 +32,38 @@ setting. Meant for ~/.aws/config, e.g.:
   credential_process = rolegate credential-process admin
 `;
 
+/** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */
+async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv): Promise<TemporaryCredentials> {
+  const [{ readSharedProfiles }, { sharedFilePaths }, { lookupCached }, { describeProfile }, { parseDuration }, shortcut] = await Promise.all([
+    import('../config/profiles.js'),
+    import('../config/sharedFilePaths.js'),
+    import('../credentials/cachedCredentials.js'),
+    import('../credentials/profileSpec.js'),
+    import('../credentials/duration.js'),
+    import('../credentials/credentialProcessShortcut.js'),
+  ]);
+  const sessionDurationSeconds = durationText === undefined ? undefined : parseDuration(durationText);
+  const { configFile, credentialsFile } = sharedFilePaths(env);
+  const stamps = [shortcut.stampFile(configFile), shortcut.stampFile(credentialsFile)];
+  const shared = await readSharedProfiles(env);
+  const spec = describeProfile(shared, profile);
+  const cached = await lookupCached(spec, env);
+  for (const warning of cached.warnings) writeOut(2, `rolegate: warning: ${warning}\n`);
+  let credentials = cached.credentials;
+  if (!credentials) {
+    const { resolveCredentials } = await import('../credentials/resolveCredentials.js');
+    credentials = await resolveCredentials(shared, spec, {
+      env,
+      sessionDurationSeconds,
+      onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
+    });
+  }
+  await shortcut.writeShortcut(profile, env, stamps, cached.path).catch(() => undefined);
+  return credentials;
+}
+
 function fail(message: string, next: string | undefined, code: number): number {
-  process.stderr.write(`rolegate: ${message}\n${next ? `  next: ${next}\n` : ''}`);
+  writeOut(2, `rolegate: ${message}\n${next ? `  next: ${next}\n` : ''}`);
   return code;
 }
 
@@ -32,7 +74,7 @@ export async function runCredentialProcess(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') {
-      process.stdout.write(USAGE);
+      writeOut(1, USAGE);
       return 0;
     } else if (arg === '--debug') debug = true;
     else if (arg === '--duration') durationText = args[++i];
@@ -43,30 +85,24 @@ export async function runCredentialProcess(args: string[]): Promise<number> {
   }
   if (profile === undefined) return fail('credential-process needs a profile name', 'run rolegate credential-process --help', 2);
   const env = process.env;
+  const fast = readShortcut(profile, env);
+  if (fast) {
+    writeOut(1, JSON.stringify({ Version: 1, ...toAwsShape(fast) }) + '\n');
+    return 0;
+  }
+  const { isUserError } = await import('../userError.js');
   try {
     if (durationText === '') throw new Error('--duration needs a value');
-    const sessionDurationSeconds = durationText === undefined ? undefined : parseDuration(durationText);
-    const shared = await readSharedProfiles(env);
-    const spec = describeProfile(shared, profile);
-    let credentials: TemporaryCredentials | undefined = (await lookupCached(spec, env)).credentials;
-    if (!credentials) {
-      const { resolveCredentials } = await import('../credentials/resolveCredentials.js');
-      credentials = await resolveCredentials(shared, spec, {
-        env,
-        sessionDurationSeconds,
-        onWait: (pid) => process.stderr.write(`rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
-        onWarning: (message) => process.stderr.write(`rolegate: warning: ${message}\n`),
-      });
-    }
-    process.stdout.write(JSON.stringify({ Version: 1, ...toAwsShape(credentials) }) + '\n');
+    const credentials = await fullPath(profile, durationText, env);
+    writeOut(1, JSON.stringify({ Version: 1, ...toAwsShape(credentials) }) + '\n');
     return 0;
   } catch (error) {
     if (isUserError(error)) {
-      if (debug && error.cause) process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+      if (debug && error.cause) writeOut(2, `${String((error.cause as Error).stack ?? error.cause)}\n`);
       return fail(error.message, error.next, error.exitCode);
     }
     const message = error instanceof Error ? error.message : String(error);
-    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (debug && error instanceof Error) writeOut(2, `${error.stack}\n`);
     return fail(`unexpected error: ${message}`, 'run again with --debug for details, and report it if it persists', 1);
   }
 }

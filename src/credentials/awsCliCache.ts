@@ -3,10 +3,10 @@
  * in the guide's layout so that one MFA prompt serves both. The key is botocore's: SHA-1 hex of
  * `json.dumps(args, sort_keys=True)` over the AssumeRole arguments the profile sets.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { awsCliCacheDir } from './cachePaths.js';
-import { readOptionalFile, writePrivateFile } from './privateFile.js';
+import { readOptionalFile } from './readOptionalFile.js';
+import { sha1Hex } from './sha1.js';
 import type { RoleSpec } from './profileSpec.js';
 import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.js';
 
@@ -53,7 +53,7 @@ export interface AssumeRoleCacheArgs {
 }
 
 export function awsCliCacheKey(args: AssumeRoleCacheArgs): string {
-  return createHash('sha1').update(pythonJsonDumps(args), 'utf8').digest('hex');
+  return sha1Hex(pythonJsonDumps(args));
 }
 
 /** The arguments botocore would build from the profile (the random session name is left out). */
@@ -89,6 +89,7 @@ export async function readAwsCliCache(path: string): Promise<CacheRead> {
 }
 
 export async function writeAwsCliCache(path: string, credentials: TemporaryCredentials, assumedRole?: { AssumedRoleId?: string; Arn?: string }): Promise<void> {
+  const { writePrivateFile } = await import('./privateFile.js');
   const body: Record<string, unknown> = { Credentials: toAwsShape(credentials) };
   if (assumedRole) body.AssumedRoleUser = assumedRole;
   await writePrivateFile(path, JSON.stringify(body));

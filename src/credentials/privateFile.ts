@@ -2,7 +2,7 @@
  * Files that hold secrets or temporary credentials: written atomically (temp file in the same
  * folder, fsync, rename), mode 0600, in a folder created 0700. Reads return undefined when absent.
  */
-import { mkdir, open, readFile, rename, rm, chmod } from 'node:fs/promises';
+import { mkdir, open, rename, rm, chmod } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -35,11 +35,4 @@ export async function writePrivateFile(path: string, data: string | Uint8Array):
   }
 }
 
-export async function readOptionalFile(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
+export { readOptionalFile } from './readOptionalFile.js';

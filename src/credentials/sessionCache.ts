@@ -8,7 +8,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sessionCacheDir, sessionCacheFile } from './cachePaths.js';
-import { readOptionalFile, writePrivateFile } from './privateFile.js';
+import { readOptionalFile } from './readOptionalFile.js';
 import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.js';
 
 export interface SessionCacheEntry {
@@ -70,6 +70,7 @@ export async function readSessionEntryFile(path: string): Promise<EntryRead> {
 }
 
 export async function writeSessionEntry(name: string, entry: SessionCacheEntry, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { writePrivateFile } = await import('./privateFile.js');
   const { credentials, ...rest } = entry;
   await writePrivateFile(sessionCacheFile(name, env), JSON.stringify({ ...rest, Credentials: toAwsShape(credentials) }, null, 2) + '\n');
 }

@@ -1,0 +1,78 @@
+/**
+ * The fast lane of `credential-process`: a note, per profile, of which cache file answered last
+ * time and what the shared config and credentials files looked like then (path, size, mtime,
+ * inode). While both files are unchanged and that cache entry is still fresh, credential-process
+ * answers from it without loading the config parser or the profile logic: the whole cache hit is
+ * this module, two stats and one small read. Any change, absence or damage means "no shortcut",
+ * and the full path runs (and writes a new note).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { rolegateCacheDir, safeName } from './cachePaths.js';
+import { isFresh, parseCredentials, type TemporaryCredentials } from './temporaryCredentials.js';
+
+interface FileStamp {
+  path: string;
+  size: number | null;
+  mtimeMs: number | null;
+  ino: number | null;
+}
+
+interface Shortcut {
+  version: 1;
+  profile: string;
+  /** The variables that decide which files are read. */
+  env: Record<string, string | null>;
+  files: FileStamp[];
+  /** The cache entry (rolegate's or the AWS CLI's) that holds the profile's credentials. */
+  cacheFile: string;
+}
+
+const ENV_KEYS = ['HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'XDG_CACHE_HOME'] as const;
+
+export function shortcutFile(profile: string, env: NodeJS.ProcessEnv): string {
+  return join(rolegateCacheDir(env), 'shortcuts', `${safeName(profile)}.json`);
+}
+
+export function stampFile(path: string): FileStamp {
+  try {
+    const info = statSync(path);
+    return { path, size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
+  } catch {
+    return { path, size: null, mtimeMs: null, ino: null };
+  }
+}
+
+function envOf(env: NodeJS.ProcessEnv): Record<string, string | null> {
+  return Object.fromEntries(ENV_KEYS.map((key) => [key, env[key] ?? null]));
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+/** Fresh credentials through the shortcut, or undefined (then take the full path). Never throws. */
+export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date.now()): TemporaryCredentials | undefined {
+  try {
+    const note = JSON.parse(readFileSync(shortcutFile(profile, env), 'utf8')) as Shortcut;
+    if (note.version !== 1 || note.profile !== profile || !Array.isArray(note.files)) return undefined;
+    const current = envOf(env);
+    if (ENV_KEYS.some((key) => note.env?.[key] !== current[key])) return undefined;
+    if (!note.files.every((stamp) => sameStamp(stamp, stampFile(stamp.path)))) return undefined;
+    const entry = JSON.parse(readFileSync(note.cacheFile, 'utf8')) as { Credentials?: unknown };
+    const credentials = parseCredentials(entry.Credentials);
+    return credentials && isFresh(credentials.expiration, now) ? credentials : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Records the shortcut. `stamps` must be taken before the config was read, so an edit made while
+ * the full path ran leaves a note that no longer matches.
+ */
+export async function writeShortcut(profile: string, env: NodeJS.ProcessEnv, stamps: FileStamp[], cacheFile: string): Promise<void> {
+  const { writePrivateFile } = await import('./privateFile.js');
+  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile };
+  await writePrivateFile(shortcutFile(profile, env), JSON.stringify(note));
+}
