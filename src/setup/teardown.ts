@@ -21,6 +21,7 @@ import { LAYOUT_KEYS } from './profileLayout.js';
 import type { SetupIO } from './setupIO.js';
 import { isManaged, tagValue, PENDING_MFA_TAG } from './tags.js';
 import type { StoreKind } from './options.js';
+import { testKillPoint } from './testHooks.js';
 
 export interface TeardownOptions {
   userName: string;
@@ -174,9 +175,10 @@ export async function runTeardown(options: TeardownOptions, io: SetupIO, env: No
     if (!io.canAsk) throw badInput('teardown removes the resources listed above and needs confirmation', 'run it in a terminal, or add --yes');
     if (!(await io.confirm('Remove all of the above?'))) throw new UserError('teardown cancelled; nothing was removed');
   }
-  for (const a of actions) {
+  for (const [index, a] of actions.entries()) {
     await io.step(`${a.resource}...`, a.run);
     io.line(`- ${a.resource}: ${a.action === 'detach' ? 'detached' : 'removed'}`);
+    testKillPoint(env, `teardown:${index + 1}`);
   }
   report.removed = true;
   io.line('Teardown complete.');
@@ -199,11 +201,14 @@ async function localActions(
   const admin = shared.config.get(adminProfile);
   const credentialKey = shared.credentials.get(readProfile)?.aws_access_key_id;
   const plainKeyIsOurs = typeof credentialKey === 'string' && ours.userKeyIds.includes(credentialKey);
-  const readIsOurs =
-    plainKeyIsOurs || read?.mfa_serial === ours.ourSerial || (typeof read?.credential_process === 'string' && read.credential_process.includes('credential-process'));
   const adminIsOurs = admin !== undefined && (admin.role_arn === ours.ourRoleArn || admin.rolegate_role_arn === ours.ourRoleArn);
-
-  const store: StoreKind | undefined = options.store ?? (plainKeyIsOurs ? 'plain' : readIsOurs ? await storeHolding(readProfile, env) : undefined);
+  // The admin profile names its source profile: evidence that outlives the IAM user, so a
+  // teardown interrupted after the account part still recognises the read profile as ours.
+  const adminSource = admin?.source_profile ?? admin?.rolegate_source_profile;
+  const usesProcess = typeof read?.credential_process === 'string' && read.credential_process.includes('credential-process');
+  const readIsOurs = plainKeyIsOurs || read?.mfa_serial === ours.ourSerial || usesProcess || (adminIsOurs && adminSource === readProfile);
+  const store: StoreKind | undefined =
+    options.store ?? (!readIsOurs ? undefined : usesProcess ? await storeHolding(readProfile, env) : typeof credentialKey === 'string' ? 'plain' : undefined);
   if (store) {
     actions.push({
       resource: `stored key of profile ${readProfile} (${store} store)`,

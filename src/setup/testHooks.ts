@@ -1,7 +1,8 @@
 /**
  * TEST HOOK, for the resumability tests only: with ROLEGATE_TEST_KILL_AFTER_STEP=<name>, the process
  * SIGKILLs itself when it reaches that point (a step id after the step, or an inner point such as
- * `mfa-device:created` or `access-key:created`), as a crash or a closed laptop would end it.
+ * `mfa-device:created` or `access-key:created`; `teardown:N` after teardown's Nth action), as a
+ * crash or a closed laptop would end it.
  */
 export function testKillPoint(env: NodeJS.ProcessEnv, name: string): void {
   if (env.ROLEGATE_TEST_KILL_AFTER_STEP === name) process.kill(process.pid, 'SIGKILL');
