@@ -76,3 +76,14 @@ test('a check IAM refuses becomes a note; the others still run; roles are paged 
     ],
   );
 });
+
+test('trust severity: anyone, the account or a user here is high; another account medium; roles only low', async () => {
+  const { trustSeverity } = await import('./accountAudit.js');
+  const here = '123456789012';
+  assert.equal(trustSeverity(['*'], here), 'high');
+  assert.equal(trustSeverity([here], here), 'high');
+  assert.equal(trustSeverity([`arn:aws:iam::${here}:user/ci`], here), 'high');
+  assert.equal(trustSeverity(['arn:aws:iam::999999999999:root'], here), 'medium');
+  assert.equal(trustSeverity([`arn:aws:iam::${here}:role/ci`], here), 'low');
+  assert.equal(trustSeverity([`arn:aws:iam::${here}:role/ci`, `arn:aws:iam::${here}:root`], here), 'high');
+});

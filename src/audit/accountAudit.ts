@@ -152,6 +152,18 @@ async function managedByRolegate(iam: IAMClient, roleName: string): Promise<bool
   }
 }
 
+/**
+ * Anyone, an account, or a user: high in this account, medium for another account. Only role
+ * principals (role chaining, CI): low, since a role session rarely carries MFA; what matters
+ * there is that the trusted role is itself gated.
+ */
+export function trustSeverity(principals: string[], accountId: string | undefined): Finding['severity'] {
+  const isRole = (p: string) => /^arn:[^:]+:(iam::\d{12}:role\/|sts::\d{12}:assumed-role\/)/.test(p);
+  if (principals.every(isRole)) return 'low';
+  const own = principals.some((p) => !isRole(p) && (p === '*' || !accountId || p.includes(accountId)));
+  return own ? 'high' : 'medium';
+}
+
 function roleFinding(role: Role, accountId: string | undefined, ours: boolean): Finding[] {
   if ((role.Path ?? '/').startsWith('/aws-service-role/') || !role.AssumeRolePolicyDocument) return [];
   let gaps;
@@ -162,12 +174,11 @@ function roleFinding(role: Role, accountId: string | undefined, ours: boolean): 
   }
   return gaps.map((gap) => {
     const principals = gap.principals ?? [];
-    const ownAccount = principals.some((p) => p === '*' || !accountId || p.includes(accountId));
     const statement = gap.sid ? `"${gap.sid}"` : `#${gap.statement}`;
     return {
       id: 'account.role-trust-without-mfa',
       scope: 'account' as const,
-      severity: ownAccount ? ('high' as const) : ('medium' as const),
+      severity: trustSeverity(principals, accountId),
       title: `Role ${role.RoleName} can be assumed by ${principals.join(', ')} without MFA (trust policy statement ${statement})`,
       where: role.Arn ?? `role/${role.RoleName}`,
       fix: ours
