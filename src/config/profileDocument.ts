@@ -157,13 +157,11 @@ export class SharedFileDocument implements ProfileDocument {
   private insertAfter(after: number, texts: string[]): void {
     const eol = this.fileEol();
     const prev = this.lines[after];
-    const atEnd = after === this.lines.length - 1;
     const newLines: IniLine[] = texts.map((text) => ({ text, eol }));
     if (prev && !prev.eol) {
+      // only the last line can lack an ending: the new last line now lacks it instead
       prev.eol = eol;
       newLines[newLines.length - 1]!.eol = '';
-    } else if (atEnd && this.lines.length === 0) {
-      // a new file ends with a newline
     }
     this.lines.splice(after + 1, 0, ...newLines);
   }

@@ -17,7 +17,6 @@ export function shlexSplit(input: string): string[] {
     let token = '';
     let quoted = false;
     let escapedState = ' ';
-    let emitted = false;
     for (;;) {
       const ch = next();
       if (state === ' ') {
@@ -64,11 +63,8 @@ export function shlexSplit(input: string): string[] {
         } else token += ch;
       }
     }
-    if (token !== '' || quoted) {
-      tokens.push(token);
-      emitted = true;
-    }
-    if (!emitted && state === null) break;
+    // POSIX shlex: an empty token counts only when it was quoted ("")
+    if (token !== '' || quoted) tokens.push(token);
   }
   return tokens;
 }
