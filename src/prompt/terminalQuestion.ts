@@ -8,6 +8,11 @@ export function canAsk(): boolean {
 /** Asks one question on the terminal (stdin/stderr, so stdout stays clean for --json). */
 export async function askLine(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  // readline swallows Ctrl-C while it reads; hand it back to the process so it ends as expected
+  rl.on('SIGINT', () => {
+    rl.close();
+    process.kill(process.pid, 'SIGINT');
+  });
   try {
     return (await rl.question(question)).trim();
   } finally {
