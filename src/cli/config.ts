@@ -103,7 +103,11 @@ Examples:
       if (value !== undefined && value !== '-' && SECRET_KEYS.has(lower)) {
         throw badInput(`${key} is a secret and is not taken from the command line (it would stay in shell history)`, `pass it on stdin: rolegate config set ${profile} ${key} - < FILE`);
       }
+      if (value === undefined && process.stdin.isTTY) {
+        throw badInput('VALUE is missing', `give it after the key, or "-" to read it from stdin: rolegate config set ${profile} ${key} -`);
+      }
       const newValue = value === undefined || value === '-' ? await readStdinValue() : value;
+      if ((value === undefined || value === '-') && newValue === '') throw badInput('no value arrived on stdin', 'pipe the value in, or give it after the key');
       const kind = flags.credentials || CREDENTIALS_FILE_KEYS.has(lower) ? 'credentials' : 'config';
       await editSharedFile(kind, (doc) => doc.setValue(profile, key, newValue));
     });

@@ -153,6 +153,26 @@ describe('rolegate config get', () => {
   });
 });
 
+describe('rolegate config unset', () => {
+  test('removes only the lines of the key; the AWS CLI no longer sees it', async () => {
+    const sandbox = sandboxWith('09-nested-s3');
+    const before = read(sandbox.configFile);
+    const r = await runRolegate(['config', 'unset', 'default', 's3.max_concurrent_requests'], { env: sandbox.env });
+    assert.equal(r.code, 0, output(r));
+    const afterText = read(sandbox.configFile);
+    assertOnlyChanged(before, afterText, keyLines('config', before, 'default', 's3.max_concurrent_requests'), new Set());
+    const r2 = await runRolegate(['config', 'unset', 'default', 'api_versions'], { env: sandbox.env });
+    assert.equal(r2.code, 0, output(r2));
+    assertOnlyChanged(afterText, read(sandbox.configFile), keyLines('config', afterText, 'default', 'api_versions'), new Set());
+    const again = await runRolegate(['config', 'unset', 'default', 'api_versions'], { env: sandbox.env });
+    assert.equal(again.code, 0, 'nothing to remove is not an error');
+    const aws = await runAws(['configure', 'get', 's3.max_concurrent_requests', '--profile', 'default'], { env: sandbox.env });
+    assert.equal(aws.code, 1, output(aws));
+    const kept = await runAws(['configure', 'get', 's3.addressing_style', '--profile', 'default'], { env: sandbox.env });
+    assert.equal(kept.stdout, 'virtual\n', output(kept));
+  });
+});
+
 describe('rolegate config refuses safely', () => {
   test('a malformed file: clear error naming file and line, exit 2, byte-identical, no backup', async () => {
     const sandbox = sandboxWith();
