@@ -156,3 +156,23 @@ test('keyStore module itself loads no native or SDK module', () => {
   const text = readFileSync(here, 'utf8');
   assert.doesNotMatch(text, /^import .*(@napi-rs|@aws-sdk)/m);
 });
+
+test('plain store: the key goes into the credentials file (0600) through editSharedFile, and out again', async () => {
+  const t = tempEnv();
+  try {
+    const credentialsFile = join(t.home, '.aws', 'credentials');
+    t.env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
+    t.env.AWS_CONFIG_FILE = join(t.home, '.aws', 'config');
+    const store = await openKeyStore('plain', { env: t.env });
+    assert.equal(await store.load('default'), undefined);
+    await store.save('default', KEY);
+    assert.match(readFileSync(credentialsFile, 'utf8'), /^\[default\]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = /);
+    assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
+    assert.deepEqual(await store.load('default'), KEY);
+    await store.remove('default');
+    assert.equal(await store.load('default'), undefined);
+    assert.ok(!readFileSync(credentialsFile, 'utf8').includes(KEY.secretAccessKey));
+  } finally {
+    t.done();
+  }
+});
