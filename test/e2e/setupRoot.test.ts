@@ -1,0 +1,82 @@
+// Setup with the account root's key. moto never names root in GetCallerIdentity, so the audit
+// tests' proxy (auditProxy.ts) rewrites that one answer for the bootstrap key; the key itself is a
+// moto user's key, so moto can delete it when setup deletes "the root key" (DeleteAccessKey with
+// no user name deletes the caller's key).
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { ACCOUNT_ID, startMoto, type MotoServer } from '../harness/moto.js';
+import { runBoto3 } from '../harness/run.js';
+import { startAccountProxy, type AccountProxy } from './auditProxy.js';
+import { mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
+
+let moto: MotoServer;
+let proxy: AccountProxy;
+before(async () => {
+  moto = await startMoto();
+  proxy = await startAccountProxy(moto.endpoint);
+});
+after(async () => {
+  await proxy.close();
+  await moto.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+const ROOT = `arn:aws:iam::${ACCOUNT_ID}:root`;
+
+/** A sandbox whose bootstrap profile holds a key that STS (through the proxy) says is root's. */
+async function rootSandbox(): Promise<{ box: Sandbox; keyId: string }> {
+  const box = setupSandbox(proxy.endpoint);
+  const [id, secret] = await runBoto3<[string, string]>(
+    `import boto3, json
+iam = boto3.client("iam")
+iam.create_user(UserName="stand-in-for-root")
+k = iam.create_access_key(UserName="stand-in-for-root")["AccessKey"]
+print(json.dumps([k["AccessKeyId"], k["SecretAccessKey"]]))`,
+    { env: { ...box.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_PROFILE: 'bootstrap' } },
+  );
+  writeFileSync(box.credentialsFile, `[bootstrap]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`, { mode: 0o600 });
+  proxy.facts.identities = { [id]: ROOT };
+  return { box, keyId: id };
+}
+
+const rootKeys = (box: Sandbox) =>
+  runBoto3<string[]>(
+    'import boto3, json; print(json.dumps([k["AccessKeyId"] for k in boto3.client("iam").list_access_keys(UserName="stand-in-for-root")["AccessKeyMetadata"]]))',
+    { env: { ...box.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_PROFILE: 'bootstrap' } },
+  );
+
+test('root bootstrap: warned first; without a terminal or --delete-root-keys the root key is kept', async () => {
+  const { box, keyId } = await rootSandbox();
+  try {
+    const result = await setup(box);
+    assert.equal(result.code, 0, result.stderr);
+    const warning = result.stdout.indexOf("warning: setup is running with the account root's access key");
+    assert.ok(warning >= 0, result.stdout);
+    assert.ok(warning < result.stdout.indexOf('IAM user admin'), 'the warning comes before any step');
+    assert.match(result.stdout, new RegExp(`root access key ${keyId}: kept`));
+    assert.deepEqual(await rootKeys(box), [keyId]);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('root bootstrap with --delete-root-keys: the key is deleted last, after the new key was checked', async () => {
+  const { box, keyId } = await rootSandbox();
+  try {
+    const result = await setup(box, ['--delete-root-keys']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`root access key ${keyId}: deleted`));
+    assert.deepEqual(await rootKeys(box), []);
+    const log = await moto.requests();
+    const changes = mutations(log);
+    assert.equal(changes[changes.length - 1], 'DeleteAccessKey');
+    const deletion = log.findIndex((r) => r.action === 'DeleteAccessKey');
+    const check = log.findIndex((r) => r.action === 'GetCallerIdentity' && r.access_key !== keyId);
+    assert.ok(check >= 0 && check < deletion, 'the new key was checked before the root key was deleted');
+  } finally {
+    box.cleanup();
+  }
+});
