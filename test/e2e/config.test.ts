@@ -173,6 +173,18 @@ describe('rolegate config unset', () => {
   });
 });
 
+describe('rolegate config set with awkward names', () => {
+  test('a profile name with spaces and quotes gets a section the AWS CLI reads back', async () => {
+    const sandbox = sandboxWith('15-quoted-names');
+    const name = `team "blue" ops`;
+    const r = await runRolegate(['config', 'set', name, 'region', 'ca-central-1'], { env: sandbox.env });
+    assert.equal(r.code, 0, output(r));
+    assert.match(read(sandbox.configFile), /\n\[profile "team \\"blue\\" ops"\]\nregion = ca-central-1\n$/);
+    const aws = await runAws(['configure', 'get', 'region', '--profile', name], { env: sandbox.env });
+    assert.equal(aws.stdout, 'ca-central-1\n', output(aws));
+  });
+});
+
 describe('rolegate config refuses safely', () => {
   test('a malformed file: clear error naming file and line, exit 2, byte-identical, no backup', async () => {
     const sandbox = sandboxWith();
