@@ -1,7 +1,8 @@
 import { badInput } from '../userError.js';
 import type { TrustScope } from '../policy/trustPolicy.js';
+import type { StoreKind } from '../credentials/keyStore.js';
 
-export type StoreKind = 'keychain' | 'file' | 'plain';
+export type { StoreKind };
 
 /** Everything `rolegate setup` is asked to reach; names are validated before any AWS call. */
 export interface SetupOptions {
