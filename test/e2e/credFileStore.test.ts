@@ -15,12 +15,11 @@ before(async () => {
 after(async () => {
   await moto.stop();
 });
-beforeEach(async (t) => {
+beforeEach(async () => {
   await moto.reset();
   box?.cleanup();
   box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
   account = await createAccount(box);
-  void t;
 });
 after(() => box?.cleanup());
 
@@ -69,5 +68,25 @@ test('credential-process prints the credential_process JSON, and answers from th
   assert.equal(second.code, 0, second.stderr);
   assert.deepEqual(JSON.parse(second.stdout), output);
   assert.deepEqual(await moto.requests(), []);
+  assert.equal(mfaProcessRuns(account), 1);
+});
+
+test('--duration sets the MFA session length (15m to 36h); the role lasts duration_seconds', async () => {
+  await storeKey(box, 'file', account.key);
+  writeStoreLayout(box, account, { durationSeconds: 7200 });
+  const tooLong = await runRolegate(['credential-process', 'default', '--duration', '40h'], { env: box.env });
+  assert.equal(tooLong.code, 2);
+  assert.match(tooLong.stderr, /from 15 minutes to 36 hours/);
+  assert.equal(mfaProcessRuns(account), 0);
+  const session = await runRolegate(['credential-process', 'default', '--duration', '2h'], { env: box.env });
+  assert.equal(session.code, 0, session.stderr);
+  const left = Date.parse(JSON.parse(session.stdout).Expiration) - Date.now();
+  assert.ok(left > 100 * 60_000 && left <= 2 * 3600_000, `session expires in ${left} ms`);
+  const role = await runRolegate(['credential-process', 'admin'], { env: box.env });
+  assert.equal(role.code, 0, role.stderr);
+  const roleLeft = Date.parse(JSON.parse(role.stdout).Expiration) - Date.now();
+  assert.ok(roleLeft > 100 * 60_000 && roleLeft <= 7200_000, `role expires in ${roleLeft} ms`);
+  const assume = (await moto.requests()).filter((r) => r.action === 'AssumeRole');
+  assert.equal(assume.length, 1);
   assert.equal(mfaProcessRuns(account), 1);
 });
