@@ -55,7 +55,7 @@ export const profilesStep: Step = {
         },
       );
     }
-    if (changes.length === 0 && removeFromCredentials.length === 0) {
+    if (changes.length === 0 && removeFromCredentials.length === 0 && !blocker) {
       return { item: { step: 'profiles', resource, status: 'exists', summary: 'up to date' } };
     }
     const lines = changes.map(
