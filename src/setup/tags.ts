@@ -11,6 +11,9 @@ export const MANAGED_TAG: Tag = { Key: 'managed-by', Value: 'rolegate' };
 export const PENDING_KEY_TAG = 'rolegate:pending-access-key';
 export const PENDING_MFA_TAG = 'rolegate:pending-mfa-device';
 
+/** The description rolegate gives the keys it creates (a user tag keyed by the access key id). */
+export const KEY_DESCRIPTION = 'created by rolegate setup';
+
 export function isManaged(tags: Tag[] | undefined): boolean {
   return (tags ?? []).some((t) => t.Key === MANAGED_TAG.Key && t.Value === MANAGED_TAG.Value);
 }

@@ -33,7 +33,7 @@ test('setup from nothing creates exactly the resources, checked through boto3', 
       { ...user, keys: user.keys.length },
       {
         name: 'admin',
-        tags: { 'managed-by': 'rolegate' },
+        tags: { 'managed-by': 'rolegate', [user.keys[0]!]: 'created by rolegate setup' },
         attached: ['arn:aws:iam::aws:policy/SecurityAudit'],
         inline: { admin: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ROLE_ARN, Condition: MFA }] } },
         keys: 1,

@@ -101,7 +101,8 @@ test('a same-named user that rolegate did not create: refused, nothing changed; 
     assert.match(refused.stderr, /--adopt/);
     assert.deepEqual(mutations(await moto.requests()), []);
     const listing = await completes(box, ['--adopt']);
-    assert.deepEqual(listing.users[0]!.tags, { 'managed-by': 'rolegate' });
+    const user = listing.users[0]!;
+    assert.deepEqual(user.tags, { 'managed-by': 'rolegate', [user.keys[0]!]: 'created by rolegate setup' });
   } finally {
     box.cleanup();
   }

@@ -2,7 +2,7 @@ import { CreateAccessKeyCommand, DeleteAccessKeyCommand, TagUserCommand, UntagUs
 import { UserError } from '../../userError.js';
 import { awsCall } from '../awsErrors.js';
 import { accessKeys, readUser } from '../iamReads.js';
-import { decodeKeyIds, encodeKeyIds, PENDING_KEY_TAG, tagValue } from '../tags.js';
+import { decodeKeyIds, encodeKeyIds, KEY_DESCRIPTION, PENDING_KEY_TAG, tagValue } from '../tags.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
 
 /**
@@ -28,6 +28,9 @@ export const accessKeyStep: Step = {
     const deleteLost = async () => {
       for (const id of lost) {
         await awsCall('iam:DeleteAccessKey', () => ctx.iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })));
+      }
+      if (lost.length) {
+        await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: lost })));
       }
     };
     const clearPending = async () => {
@@ -68,6 +71,8 @@ export const accessKeyStep: Step = {
         const key = { accessKeyId: created.AccessKey!.AccessKeyId!, secretAccessKey: created.AccessKey!.SecretAccessKey! };
         await store.save(profile, key);
         ctx.state.key = key;
+        // IAM keys take no tags; a user tag named after the key is the key's description (as the console keeps it)
+        await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: key.accessKeyId, Value: KEY_DESCRIPTION }] })));
         await clearPending();
         return `created ${key.accessKeyId}, stored in the ${store.kind} store`;
       },
