@@ -7,7 +7,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { profileNames, readSharedProfiles } from '../config/profiles.js';
 import { awsCliCacheFile } from './awsCliCache.js';
-import { sessionCacheDir, sessionCacheFile } from './cachePaths.js';
+import { rolegateCacheDir, sessionCacheDir, sessionCacheFile } from './cachePaths.js';
 import { describeProfile, type CredentialSpec } from './profileSpec.js';
 import { readOptionalFile } from './privateFile.js';
 import { roleEntryName, sessionEntryName } from './sessionCache.js';
@@ -44,6 +44,8 @@ export async function logout(profile: string | undefined, env: NodeJS.ProcessEnv
     const dir = sessionCacheDir(env);
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.json')).sort()) await removeIfPresent(join(dir, name), removed);
+    // the shortcut notes hold no credentials, only where they were; they go too
+    await rm(join(rolegateCacheDir(env), 'shortcuts'), { recursive: true, force: true });
   }
   for (const spec of specs) {
     if (spec.kind !== 'role') continue;
