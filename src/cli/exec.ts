@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ChildProcess } from 'node:child_process';
 
 /** Signals passed on to the command. SIGINT and SIGQUIT from a terminal already reach it (same process group). */
 const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGINT', 'SIGQUIT'];
@@ -61,21 +62,29 @@ Examples:
 async function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { spawn } = await import('node:child_process');
   const [file, ...args] = command as [string, ...string[]];
-  const child = spawn(file, args, { env, stdio: 'inherit' });
+  // Handlers go in before the command starts: a signal that arrives in between must not kill
+  // rolegate with its default action and orphan the command.
   const interactive = Boolean(process.stdin.isTTY);
+  let child: ChildProcess | undefined;
+  const pending: NodeJS.Signals[] = [];
   const handlers = new Map<NodeJS.Signals, () => void>();
   for (const signal of FORWARDED) {
     // From a terminal, Ctrl-C and Ctrl-\ reach the command directly; forwarding them again would
     // make it see two (Terraform takes a second Ctrl-C as "stop now"). Otherwise pass them on.
     const handler = () => {
-      if (!(interactive && (signal === 'SIGINT' || signal === 'SIGQUIT'))) child.kill(signal);
+      if (interactive && (signal === 'SIGINT' || signal === 'SIGQUIT')) return;
+      if (child) child.kill(signal);
+      else pending.push(signal);
     };
     handlers.set(signal, handler);
     process.on(signal, handler);
   }
+  child = spawn(file, args, { env, stdio: 'inherit' });
+  for (const signal of pending) child.kill(signal);
+  const started = child;
   const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }>((resolve) => {
-    child.once('error', (error) => resolve({ error }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    started.once('error', (error) => resolve({ error }));
+    started.once('exit', (code, signal) => resolve({ code, signal }));
   });
   for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   if ('error' in outcome) {

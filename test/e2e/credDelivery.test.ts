@@ -73,9 +73,9 @@ test('exec passes the exit code through, with credentials and without AWS_PROFIL
   assert.match(JSON.parse(result.stdout).Arn, /:assumed-role\/admin\//);
 });
 
-test('exec passes a signal to the command, and returns what the command returned', async () => {
+test('exec passes a signal to the command, and returns what the command returned', { timeout: 60_000 }, async () => {
   await runRolegate(['env', 'admin'], { env: box.env }); // warm the cache
-  const child = spawn(process.execPath, [rolegateBin, 'exec', 'admin', '--', 'sh', '-c', 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.05; done'], {
+  const child = spawn(process.execPath, [rolegateBin, 'exec', 'admin', '--', 'sh', '-c', 'trap "echo got-term; exit 42" TERM; echo ready; i=0; while [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; exit 3'], {
     env: box.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
