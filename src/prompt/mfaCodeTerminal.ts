@@ -7,6 +7,7 @@
 import { openSync, closeSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
 import { UserError } from '../userError.js';
+import { whileQuiet } from './terminalQuiet.js';
 
 const TTY_PATH = '/dev/tty';
 
@@ -29,6 +30,10 @@ export interface TerminalLineOptions {
 
 /** Asks one question on the terminal and resolves with the line typed (without the newline). */
 export function readTerminalLine(question: string, options: TerminalLineOptions = {}): Promise<string> {
+  return whileQuiet(() => readLineFromTty(question, options));
+}
+
+function readLineFromTty(question: string, options: TerminalLineOptions): Promise<string> {
   let readFd: number;
   let writeFd: number;
   try {

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { whileQuiet } from './terminalQuiet.js';
 
 /** True when a person can answer: stdin and stderr are a terminal. Without one, nothing waits. */
 export function canAsk(): boolean {
@@ -6,7 +7,11 @@ export function canAsk(): boolean {
 }
 
 /** Asks one question on the terminal (stdin/stderr, so stdout stays clean for --json). */
-export async function askLine(question: string): Promise<string> {
+export function askLine(question: string): Promise<string> {
+  return whileQuiet(() => askOnStdin(question));
+}
+
+async function askOnStdin(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   // readline swallows Ctrl-C while it reads; hand it back to the process so it ends as expected
   rl.on('SIGINT', () => {

@@ -1,5 +1,6 @@
 import { confirm } from '../prompt/confirm.js';
 import { canAsk } from '../prompt/terminalQuestion.js';
+import { registerAnimation } from '../prompt/terminalQuiet.js';
 
 /**
  * Where setup and teardown talk to people: one line per step, a spinner only on a TTY, questions
@@ -29,9 +30,12 @@ export async function createSetupIO(options: { json: boolean; yes: boolean }): P
     async step(text, work) {
       if (!createSpinner) return work();
       const spinner = createSpinner({ text, stream: process.stderr }).start();
+      // a step may ask (the key file's passphrase): the spinner stands still while it does
+      const unregister = registerAnimation({ pause: () => spinner.stop(), resume: () => spinner.start() });
       try {
         return await work();
       } finally {
+        unregister();
         spinner.stop();
       }
     },

@@ -1,6 +1,6 @@
 // setup at a terminal (a pseudo-terminal driven from Python): it shows the plan and asks, draws the
 // QR code and the secret, asks again after a wrong code, and pairs with two consecutive codes.
-import { test, before, after } from 'node:test';
+import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startMoto, type MotoServer } from '../harness/moto.js';
@@ -14,6 +14,9 @@ before(async () => {
 });
 after(async () => {
   await moto.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
 });
 
 // Answers the prompts like a person with an authenticator app would. The secret is read from the
@@ -41,7 +44,8 @@ def read_until(pattern, timeout=60):
             if not chunk:
                 break
             buf += chunk
-    raise SystemExit(json.dumps({"error": "timeout waiting for " + pattern.decode(), "output": redact(buf)}))
+    print(json.dumps({"error": "timeout waiting for " + pattern.decode(), "output": redact(buf)}))
+    sys.exit(1)
 secret = None
 def redact(data):
     text = data.decode("utf-8", "replace")
@@ -54,8 +58,9 @@ def code(counter):
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 15
     return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
-read_until(rb"Apply these changes\? \[y/N\] ")
-os.write(fd, b"y\r")
+if "--yes" not in args["cmd"]:
+    read_until(rb"Apply these changes\? \[y/N\] ")
+    os.write(fd, b"y\r")
 m = read_until(rb"secret: ([A-Z2-7 ]+?)\r?\n")
 secret = m.group(1).decode().replace(" ", "")
 qr = "\u2580".encode() in buf or "\u2584".encode() in buf or "\u2588".encode() in buf
@@ -68,6 +73,19 @@ counter = int(time.time() // 30)
 os.write(fd, (code(counter) + "\r").encode())
 read_until(rb"MFA code 2")
 os.write(fd, (code(counter + 1) + "\r").encode())
+drawn_over_prompt = None
+if args.get("passphrase"):
+    read_until(rb"passphrase for [^\r\n]+: ")
+    mark = len(buf)
+    end = time.time() + 1.0
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            buf += os.read(fd, 4096)
+    drawn_over_prompt = buf[mark:].decode("utf-8", "replace")
+    os.write(fd, (args["passphrase"] + "\r").encode())
+    read_until(rb"same passphrase again: ")
+    os.write(fd, (args["passphrase"] + "\r").encode())
 while True:
     try:
         chunk = os.read(fd, 4096)
@@ -77,7 +95,7 @@ while True:
         break
     buf += chunk
 _, status = os.waitpid(pid, 0)
-print(json.dumps({"status": os.waitstatus_to_exitcode(status), "qr": qr, "output": redact(buf)}))
+print(json.dumps({"status": os.waitstatus_to_exitcode(status), "qr": qr, "output": redact(buf), "drawnOverPrompt": drawn_over_prompt}))
 `;
 
 test('at a terminal: plan and question, QR code, a wrong code asked again, then paired', async () => {
@@ -99,6 +117,32 @@ test('at a terminal: plan and question, QR code, a wrong code asked again, then 
     assert.match(outcome.output, /Setup complete/);
     const listing = await accountListing(box);
     assert.deepEqual(listing.users[0]!.mfa, ['arn:aws:iam::123456789012:mfa/admin']);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('at a terminal with the file store: the passphrase prompt stands alone, no spinner draws over it', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    const cmd = [process.execPath, rolegateBin, 'setup', '--bootstrap-profile', 'bootstrap', '--store', 'file', '--yes'];
+    // CI=true turns the spinner off; this test is about the spinner, so the child runs without it
+    const env: NodeJS.ProcessEnv = { ...box.env, TERM: 'xterm' };
+    delete env.CI;
+    delete env.ROLEGATE_FILE_PASSPHRASE;
+    const args = { cmd, env, passphrase: 'correct horse battery staple' };
+    const result = await run(join(venvBin, 'python'), ['-c', DRIVER, JSON.stringify(args)], {
+      env: box.env,
+      timeoutMs: 120_000,
+    });
+    const last = result.stdout.trim().split('\n').pop() ?? '{}';
+    const outcome = JSON.parse(last) as { status?: number; output: string; error?: string; drawnOverPrompt?: string };
+    assert.equal(outcome.error, undefined, outcome.output);
+    assert.equal(outcome.status, 0, outcome.output);
+    assert.equal(typeof outcome.drawnOverPrompt, 'string', 'the passphrase was asked for');
+    assert.doesNotMatch(outcome.drawnOverPrompt!, /[\u2800-\u28ff]/, 'no spinner frame while the prompt waits');
+    assert.match(outcome.output, /Setup complete/);
+    assert.doesNotMatch(outcome.output, /correct horse/, 'the passphrase is not echoed');
   } finally {
     box.cleanup();
   }
