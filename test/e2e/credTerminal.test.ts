@@ -1,7 +1,7 @@
-import { test, before, after } from 'node:test';
+import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMoto, type MotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
@@ -17,6 +17,9 @@ before(async () => {
 after(async () => {
   await moto.stop();
   box?.cleanup();
+});
+beforeEach(async () => {
+  await moto.reset();
 });
 
 test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are captured (as under credential_process)', async (t) => {
@@ -36,4 +39,31 @@ test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are cap
   assert.match(JSON.parse(readFileSync(out, 'utf8')).AccessKeyId, /^ASIA/);
   const calls = (await moto.requests()).filter((r) => r.action === 'GetSessionToken');
   assert.equal(calls.length, 1);
+});
+
+test('exec in a terminal: Ctrl-C reaches the command once (not also forwarded), and its exit code comes back', { timeout: 60_000 }, async (t) => {
+  if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
+  box?.cleanup();
+  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
+  const account = await createAccount(box);
+  await storeKey(box, 'file', account.key);
+  writeStoreLayout(box, account);
+  // a node program counts every SIGINT it gets (a shell's trap would merge two close ones), then
+  // exits with 40 + that count one second after the first (it ends by itself after 20 s anyway)
+  const counter = join(box.home, 'count-sigint.cjs');
+  writeFileSync(
+    counter,
+    "let n = 0; process.on('SIGINT', () => { if (n++ === 0) setTimeout(() => process.exit(40 + n), 1000); });\n" +
+      "setTimeout(() => process.exit(3), 20000); process.stdout.write('ready\\n');\n",
+  );
+  const inner = `'${process.execPath}' '${rolegateBin}' exec admin -- '${process.execPath}' '${counter}'; echo "rolegate-exit=$?"`;
+  const { spawn } = await import('node:child_process');
+  const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: box.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('ready') && !child.stdin.writableEnded) child.stdin.end('\u0003');
+  });
+  await new Promise((resolve) => child.once('close', resolve));
+  assert.match(out, /rolegate-exit=41/, out);
 });
