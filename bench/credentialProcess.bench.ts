@@ -3,7 +3,9 @@
  * `node -e 0` and `aws configure export-credentials` of the AWS CLI v2 (Debian's `awscli`), on the
  * same profile with the same cached role credentials (a guide-layout profile, whose cache entry
  * both read). No network: everything is answered from ~/.aws/cli/cache.
- * Run: npx tsc -p . --outDir dist-x && node dist-x/bench/credentialProcess.bench.js [--runs 30]
+ * Run: npx tsc -p . --outDir dist-x && node dist-x/bench/credentialProcess.bench.js [--runs 30] [--inherit-env]
+ * By default every command runs with a minimal environment; --inherit-env keeps this shell's
+ * (NODE_OPTIONS, NODE_EXTRA_CA_CERTS and the like change node's own start-up time a lot).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,9 @@ const AWS_V2 = ['/usr/bin/aws', '/usr/local/bin/aws'].find((path) => {
 });
 
 const home = mkdtempSync(join(tmpdir(), 'rolegate-bench-'));
+const inherited = process.argv.includes('--inherit-env') ? Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS_|ROLEGATE_|XDG_)/.test(k))) : {};
 const env: NodeJS.ProcessEnv = {
+  ...inherited,
   PATH: process.env.PATH,
   HOME: home,
   AWS_CONFIG_FILE: join(home, '.aws', 'config'),
@@ -85,7 +89,7 @@ try {
   const header = ['command', 'median ms', 'p90 ms', 'vs node', 'vs rolegate'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(`${RUNS} runs each, interleaved, node ${process.version}`);
+  console.log(`${RUNS} runs each, interleaved, node ${process.version}, ${process.argv.includes('--inherit-env') ? 'inherited' : 'minimal'} environment`);
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   if (!AWS_V2) console.log('(AWS CLI v2 not installed: `apt-get install awscli` adds the third column)');
