@@ -12,8 +12,25 @@ import { register as registerLogout } from './logout.js';
 import { register as registerImport } from './import.js';
 import { register as registerConfig } from './config.js';
 import { register as registerProfiles } from './profiles.js';
+import { register as registerCredentialProcess } from './credentialProcess.js';
 
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commandRegistrations: RegisterCommand[] = [registerVerify, registerAudit, registerRotate, registerSetup, registerTeardown, registerEnv, registerExec, registerTerraform, registerStatus, registerLogout, registerImport, registerConfig, registerProfiles];
+// In the order `rolegate --help` lists them: the setup's life cycle, daily use, then inspection.
+export const commandRegistrations: RegisterCommand[] = [
+  registerSetup,
+  registerVerify,
+  registerAudit,
+  registerRotate,
+  registerTeardown,
+  registerExec,
+  registerEnv,
+  registerTerraform,
+  registerCredentialProcess,
+  registerStatus,
+  registerLogout,
+  registerImport,
+  registerProfiles,
+  registerConfig,
+];

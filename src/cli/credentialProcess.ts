@@ -5,6 +5,7 @@
  * module graph is this file, the profile reader and the cache readers; no SDK, keyring, prompt or
  * commander module is loaded (test/e2e/credModuleGraph.test.ts checks that).
  */
+import type { Command } from 'commander';
 import { writeSync } from 'node:fs';
 import { readShortcut } from '../credentials/credentialProcessShortcut.js';
 import { toAwsShape, type TemporaryCredentials } from '../credentials/temporaryCredentials.js';
@@ -105,4 +106,21 @@ export async function runCredentialProcess(args: string[]): Promise<number> {
     if (debug && error instanceof Error) writeOut(2, `${error.stack}\n`);
     return fail(`unexpected error: ${message}`, 'run again with --debug for details, and report it if it persists', 1);
   }
+}
+
+/**
+ * Lists the command in `rolegate --help`. main.ts answers `rolegate credential-process ...` before
+ * commander loads; this action runs only when a global flag comes first (`rolegate --debug credential-process P`).
+ */
+export function register(program: Command): void {
+  program
+    .command('credential-process')
+    .summary('print temporary credentials for PROFILE (the credential_process helper the profiles call)')
+    .argument('<profile>')
+    .option('--duration <duration>', 'MFA session length, e.g. 12h (at most 36h)')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (profile: string, flags: { duration?: string }) => {
+      process.exitCode = await runCredentialProcess(flags.duration ? [profile, '--duration', flags.duration] : [profile]);
+    });
 }

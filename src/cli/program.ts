@@ -22,7 +22,7 @@ export function buildProgram(): Command {
       `
 Examples:
   $ rolegate setup                      create the read-only user, MFA device, admin role and profiles
-  $ aws s3 ls                           read with the read-only key (no prompt)
+  $ aws s3 ls                           read-only (one MFA code the first time each day)
   $ rolegate exec admin -- terraform apply
   $ rolegate profiles                   list profiles and what is risky about them`,
     );

@@ -24,6 +24,7 @@ interface SetupFlags {
 export function register(program: Command): void {
   program
     .command('setup')
+    .summary('create the read-only user, MFA device, admin role, stored key and profiles')
     .description(
       'Create (or complete) the secure setup: a read-only IAM user with a virtual MFA device and an ' +
         'access key in a safe store, an admin role that needs MFA, and the profiles that use them. ' +

@@ -35,7 +35,9 @@ Examples:
       const { credentialStatus } = await import('../credentials/credentialStatus.js');
       const { formatRemaining } = await import('../credentials/duration.js');
       const { formatTable, printJson } = await import('./output.js');
+      const { pendingRotation } = await import('../rotate/pendingRotation.js');
       const report: StatusReport = await credentialStatus(process.env);
+      const rotations = await pendingRotation(process.env);
       const identities = new Map<string, string>();
       if (!flags.offline) {
         const { createStsClient } = await import('../aws/clients.js');
@@ -60,8 +62,15 @@ Examples:
           other: report.other,
           cacheDir: report.cacheDir,
           awsCliCacheDir: report.awsCliCacheDir,
+          pendingRotations: rotations,
         });
         return;
+      }
+      // an unfinished rotation matters more than anything else here: say it first
+      for (const r of rotations) {
+        process.stdout.write(
+          `unfinished key rotation of profile ${r.profile} (user ${r.userName}, stopped after "${r.step}")\n  next: ${r.next}\n\n`,
+        );
       }
       if (report.profiles.length === 0) {
         process.stdout.write('rolegate serves no profile here yet (no profile with an MFA device).\n  next: rolegate setup, or rolegate import\n');

@@ -13,6 +13,7 @@ interface TeardownFlags {
 export function register(program: Command): void {
   program
     .command('teardown')
+    .summary('remove everything setup created, and its profiles')
     .description(
       'Remove what `rolegate setup` created (recognised by name and the managed-by=rolegate tag): the ' +
         "user with its policies, MFA device and keys, the admin role, rolegate's profile keys and the stored key. " +

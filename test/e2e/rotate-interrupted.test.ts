@@ -57,6 +57,10 @@ for (const { point, forward } of points) {
     assert.equal(pending[0]!.profile, 'default');
     assert.equal(pending[0]!.oldAccessKeyId, old.accessKeyId);
     assert.equal(pending[0]!.next, 'rolegate rotate');
+    const status = await runRolegate(['status', '--offline'], { env: box.env });
+    assert.match(status.stdout, /unfinished key rotation of profile default .*\n  next: rolegate rotate/);
+    const statusJson = await runRolegate(['status', '--offline', '--json'], { env: box.env });
+    assert.equal(JSON.parse(statusJson.stdout).pendingRotations[0].oldAccessKeyId, old.accessKeyId);
 
     const rerun = await runRolegate(['rotate', '--yes', '--json'], { env: box.env });
     assert.equal(rerun.code, 0, rerun.stderr);
