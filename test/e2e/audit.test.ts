@@ -2,7 +2,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCOUNT_ID, startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { RULES } from '../../src/audit/rules.js';
@@ -21,21 +21,18 @@ const ROOT_KEY_ID = 'AKIAI44QH8DHBEXAMPLE';
 const EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const DAY = 86_400_000;
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let proxy: AccountProxy;
 let box: Sandbox;
 let account: AccountFixture;
 
 before(async () => {
-  moto = await startMoto();
-  proxy = await startAccountProxy(moto.endpoint);
+  proxy = await startAccountProxy((await moto.started()).endpoint);
 });
 after(async () => {
   await proxy.close();
-  await moto.stop();
 });
 beforeEach(async () => {
-  await moto.reset();
   proxy.facts = { rootMfaEnabled: true };
   box = makeSandbox({ endpoint: proxy.endpoint });
   account = await buildSetupAccount(box, { trust: 'account' });

@@ -1,24 +1,19 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runAws, runRolegate } from '../harness/run.js';
 import { createAccount, mfaProcessRuns, writeGuideLayout, type Account } from './credFixture.js';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-before(async () => {
-  moto = await startMoto();
-});
 after(async () => {
-  await moto.stop();
   box?.cleanup();
 });
 beforeEach(async () => {
-  await moto.reset();
   box?.cleanup();
   box = makeSandbox({ endpoint: moto.endpoint });
   account = await createAccount(box);

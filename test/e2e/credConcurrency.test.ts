@@ -1,26 +1,21 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { createAccount, mfaProcessRuns, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
 import { lockFile } from '../../src/credentials/cachePaths.js';
 import { dirname } from 'node:path';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-before(async () => {
-  moto = await startMoto();
-});
 after(async () => {
-  await moto.stop();
   box?.cleanup();
 });
 beforeEach(async () => {
-  await moto.reset();
   box?.cleanup();
   box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
   account = await createAccount(box);

@@ -1,26 +1,21 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { run, runAws, runRolegate } from '../harness/run.js';
 import { rolegateBin, venvBin } from '../harness/paths.js';
 import { createAccount, filesContaining, mfaProcessRuns, PASSPHRASE, storeKey, writeGuideLayout, writeStoreLayout, type Account } from './credFixture.js';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-before(async () => {
-  moto = await startMoto();
-});
 after(async () => {
-  await moto.stop();
   box?.cleanup();
 });
 beforeEach(async () => {
-  await moto.reset();
   box?.cleanup();
   box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE, PATH: `${venvBin}:${process.env.PATH}` } });
   account = await createAccount(box);

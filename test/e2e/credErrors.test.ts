@@ -1,9 +1,9 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readdirSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
@@ -12,18 +12,13 @@ import { writeSessionEntry } from '../../src/credentials/sessionCache.js';
 import { sessionCacheDir } from '../../src/credentials/cachePaths.js';
 import { openKeyStore } from '../../src/credentials/keyStore.js';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-before(async () => {
-  moto = await startMoto();
-});
 after(async () => {
-  await moto.stop();
   box?.cleanup();
 });
 beforeEach(async () => {
-  await moto.reset();
   box?.cleanup();
   box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
   account = await createAccount(box);

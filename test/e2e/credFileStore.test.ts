@@ -1,22 +1,15 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runAws, runBoto3, runRolegate } from '../harness/run.js';
 import { createAccount, filesContaining, mfaProcessRuns, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
   box?.cleanup();
   box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
   account = await createAccount(box);

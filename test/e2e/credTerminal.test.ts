@@ -1,25 +1,18 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
 import { createAccount, PASSPHRASE, storeKey, writeStoreLayout } from './credFixture.js';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox | undefined;
-before(async () => {
-  moto = await startMoto();
-});
 after(async () => {
-  await moto.stop();
   box?.cleanup();
-});
-beforeEach(async () => {
-  await moto.reset();
 });
 
 test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are captured (as under credential_process)', async (t) => {

@@ -1,20 +1,11 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox } from '../harness/sandbox.js';
 import { runAws, runBoto3 } from '../harness/run.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMotoServer();
 
 test('the AWS CLI and boto3 reach moto through AWS_ENDPOINT_URL, with a sandboxed HOME', async () => {
   const box = makeSandbox({ endpoint: moto.endpoint });

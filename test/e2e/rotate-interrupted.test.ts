@@ -1,23 +1,16 @@
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { pendingRotation } from '../../src/rotate/pendingRotation.js';
 import { accountView, buildPlainAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN } from './rotateFixture.js';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
   box = makeSandbox({ endpoint: moto.endpoint });
 });
 afterEach(() => box.cleanup());

@@ -1,8 +1,8 @@
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { run, runBoto3, runRolegate, type RunResult } from '../harness/run.js';
 import { rmSync } from 'node:fs';
@@ -12,16 +12,9 @@ import { openKeyStore } from '../../src/credentials/keyStore.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 import { buildPlainAccount, buildStoreAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN, type Key } from './rotateFixture.js';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
   box = makeSandbox({ endpoint: moto.endpoint });
 });
 afterEach(() => box.cleanup());

@@ -1,20 +1,11 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ACCOUNT_ID, startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
 import { runAws, runBoto3 } from '../harness/run.js';
 import { accountListing, currentCode, fileBytes, mutations, setup, setupSandbox } from './setupSupport.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMotoServer();
 
 const USER_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/admin`;
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/admin`;

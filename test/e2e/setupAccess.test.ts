@@ -2,19 +2,13 @@
 // role it can write. moto matches trust-policy principals literally (an account-root principal
 // does not admit a user of that account), so this test sets up with --trust user; the account-wide
 // trust (--trust account) is the default and is evaluated with iam-simulate in src/policy/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { runAws } from '../harness/run.js';
 import { currentCode, setup, setupSandbox } from './setupSupport.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
+const moto = useMotoServer();
 
 test('read-only by default, elevated through the admin role (moto access control on, --trust user)', async () => {
   const box = setupSandbox(moto.endpoint);

@@ -1,22 +1,13 @@
 // Bad input and faults: each gives a clear message and a non-zero exit, changes nothing it should
 // not, and leaves a state that the next run completes.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { runBoto3, runRolegate } from '../harness/run.js';
 import { accountListing, fileBytes, mfaFlags, mutations, setup, setupSandbox, makeSandbox, type Sandbox } from './setupSupport.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMotoServer();
 
 const boto = (box: Sandbox, code: string) => runBoto3(`import boto3, json\niam = boto3.client("iam")\n${code}`, { env: { ...box.env, AWS_PROFILE: 'bootstrap' } });
 

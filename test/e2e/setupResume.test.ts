@@ -1,21 +1,12 @@
 // Resumability: setup is SIGKILLed right after each step (and at the two points inside steps where
 // a secret exists only in memory), then run again; the final state must equal a clean run's.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { runBoto3 } from '../harness/run.js';
 import { accountListing, fileBytes, setup, setupSandbox, type Sandbox } from './setupSupport.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMotoServer();
 
 /** The final state with the one random part (the key id) checked and replaced by a placeholder. */
 async function finalState(box: Sandbox) {

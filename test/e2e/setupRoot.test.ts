@@ -2,26 +2,21 @@
 // tests' proxy (auditProxy.ts) rewrites that one answer for the bootstrap key; the key itself is a
 // moto user's key, so moto can delete it when setup deletes "the root key" (DeleteAccessKey with
 // no user name deletes the caller's key).
-import { test, before, after, beforeEach } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { ACCOUNT_ID, startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
 import { runBoto3 } from '../harness/run.js';
 import { startAccountProxy, type AccountProxy } from './auditProxy.js';
 import { mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let proxy: AccountProxy;
 before(async () => {
-  moto = await startMoto();
-  proxy = await startAccountProxy(moto.endpoint);
+  proxy = await startAccountProxy((await moto.started()).endpoint);
 });
 after(async () => {
   await proxy.close();
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
 });
 
 const ROOT = `arn:aws:iam::${ACCOUNT_ID}:root`;

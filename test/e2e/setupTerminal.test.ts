@@ -1,23 +1,14 @@
 // setup at a terminal (a pseudo-terminal driven from Python): it shows the plan and asks, draws the
 // QR code and the secret, asks again after a wrong code, and pairs with two consecutive codes.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { venvBin, rolegateBin } from '../harness/paths.js';
 import { run } from '../harness/run.js';
 import { accountListing, setupSandbox } from './setupSupport.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMotoServer();
 
 // Answers the prompts like a person with an authenticator app would. The secret is read from the
 // screen to compute codes, and blanked out of the transcript it returns.

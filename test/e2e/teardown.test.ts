@@ -1,20 +1,11 @@
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { runBoto3, runRolegate } from '../harness/run.js';
 import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes, mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMotoServer();
 
 const CONFIG = '# my settings\n[profile other]\nregion = eu-central-1\noutput = json\n\n; trailing comment\n';
 const CREDENTIALS = BOOTSTRAP_CREDENTIALS + '\n[other]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n';

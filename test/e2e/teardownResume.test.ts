@@ -1,22 +1,13 @@
 // An interrupted teardown (SIGKILL after each of its actions) is finished by running it again:
 // the account and the files end as they were before setup.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { runRolegate } from '../harness/run.js';
 import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes, setup, setupSandbox } from './setupSupport.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMotoServer();
 
 const CONFIG = '[profile other]\nregion = eu-central-1\n';
 // 9 actions after a plain setup: 2 detaches, MFA device, key, inline policy, user, role, stored key, profiles

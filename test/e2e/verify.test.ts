@@ -1,7 +1,7 @@
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import { terminalAvailable } from '../../src/prompt/mfaCodeTerminal.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
@@ -13,18 +13,11 @@ interface Check {
   reason: string;
 }
 
-let moto: MotoServer;
+const moto = useMotoServer();
 let box: Sandbox;
 let account: AccountFixture;
 
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
   box = makeSandbox({ endpoint: moto.endpoint });
   account = await buildSetupAccount(box);
   writeGuideProfiles(box, account);

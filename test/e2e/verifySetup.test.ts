@@ -1,23 +1,14 @@
 // verify and audit on an account and laptop built by `rolegate setup` itself (store and guide layouts).
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { startMoto, type MotoServer } from '../harness/moto.js';
+import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { mfaFlags, setupSandbox } from './setupSupport.js';
 import { startAccountProxy } from './auditProxy.js';
 
-let moto: MotoServer;
-before(async () => {
-  moto = await startMoto();
-});
-after(async () => {
-  await moto.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMotoServer();
 
 const PASSPHRASE = { ROLEGATE_FILE_PASSPHRASE: 'example passphrase for tests' };
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { after, before, beforeEach } from 'node:test';
 import { motoLauncher, venvBin } from './paths.js';
 
 /** moto's default account: every ARN in a test names it. */
@@ -91,5 +92,50 @@ export async function startMoto(): Promise<MotoServer> {
       clearTimeout(timer);
       running.delete(child);
     },
+  };
+}
+
+export interface SharedMotoServer extends MotoServer {
+  /** Resolves once the server listens. Node 20 runs a file's top-level `before` hooks at once,
+   * without waiting for earlier ones, so a `before` that needs the server awaits this first. */
+  started(): Promise<MotoServer>;
+}
+
+/**
+ * The life of a moto server in a test file: started before the first test, reset before each test
+ * (so no test sees another's state), stopped after the last. Call it at the top of the file.
+ */
+export function useMotoServer(): SharedMotoServer {
+  let server: MotoServer | undefined;
+  let markStarted: (server: MotoServer) => void = () => {};
+  const starting = new Promise<MotoServer>((resolve) => (markStarted = resolve));
+  const current = (): MotoServer => {
+    if (!server) throw new Error('the moto server is used outside a test or hook');
+    return server;
+  };
+  before(async () => {
+    server = await startMoto();
+    markStarted(server);
+  });
+  beforeEach(async () => {
+    await current().reset();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  return {
+    started: () => starting,
+    get endpoint() {
+      return current().endpoint;
+    },
+    get port() {
+      return current().port;
+    },
+    reset: () => current().reset(),
+    enableAccessControl: (count?: number) => current().enableAccessControl(count),
+    disableAccessControl: () => current().disableAccessControl(),
+    requests: () => current().requests(),
+    clearRequests: () => current().clearRequests(),
+    stop: () => current().stop(),
   };
 }
