@@ -17,7 +17,7 @@ import type { RoleSpec } from '../src/credentials/profileSpec.js';
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 30;
-const rolegateMain = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const rolegateMain = fileURLToPath(new URL('../src/cli/main.cjs', import.meta.url));
 const AWS_V2 = ['/usr/bin/aws', '/usr/local/bin/aws'].find((path) => {
   if (!existsSync(path)) return false;
   const version = spawnSync(path, ['--version'], { encoding: 'utf8' });

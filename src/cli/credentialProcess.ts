@@ -7,8 +7,8 @@
  */
 import type { Command } from 'commander';
 import { writeSync } from 'node:fs';
-import { readShortcut } from '../credentials/credentialProcessShortcut.js';
-import { toAwsShape, type TemporaryCredentials } from '../credentials/temporaryCredentials.js';
+import { readShortcut } from '../credentials/credentialProcessShortcut.cjs';
+import { toAwsShape, type TemporaryCredentials } from '../credentials/temporaryCredentials.cjs';
 
 /**
  * Writes straight to the file descriptor: touching process.stdout would load node's stream
@@ -41,7 +41,7 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
     import('../credentials/cachedCredentials.js'),
     import('../credentials/profileSpec.js'),
     import('../credentials/duration.js'),
-    import('../credentials/credentialProcessShortcut.js'),
+    import('../credentials/credentialProcessShortcut.cjs'),
   ]);
   const sessionDurationSeconds = durationText === undefined ? undefined : parseDuration(durationText);
   const { configFile, credentialsFile } = sharedFilePaths(env);

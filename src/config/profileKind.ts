@@ -51,9 +51,9 @@ const str = (values: ProfileValues | undefined, key: string): string | undefined
 
 const ADMIN_LOOKING = /admin|poweruser/i;
 
-/** `rolegate credential-process P`, or the `'node' '.../cli/main.js' credential-process P` form setup writes. */
+/** `rolegate credential-process P`, or the `'node' '.../cli/main.cjs' credential-process P` form setup writes. */
 function isRolegateCommand(command: string): boolean {
-  return /(^|[\s'"/])credential-process\s/.test(command) && /rolegate|cli\/main\.js/i.test(command);
+  return /(^|[\s'"/])credential-process\s/.test(command) && /rolegate|cli\/main\.c?js/i.test(command);
 }
 
 export function describeProfile(shared: SharedProfiles, name: string): ProfileSummary | undefined {

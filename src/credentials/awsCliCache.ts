@@ -4,11 +4,11 @@
  * `json.dumps(args, sort_keys=True)` over the AssumeRole arguments the profile sets.
  */
 import { join } from 'node:path';
-import { awsCliCacheDir } from './cachePaths.js';
+import { awsCliCacheDir } from './cachePaths.cjs';
 import { readOptionalFile } from './readOptionalFile.js';
 import { sha1Hex } from './sha1.js';
 import type { RoleSpec } from './profileSpec.js';
-import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.js';
+import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 /** A Python string literal as json.dumps writes it with ensure_ascii: only printable ASCII stays. */
 function pythonString(value: string): string {

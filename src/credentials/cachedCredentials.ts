@@ -3,10 +3,10 @@
  * store, a prompt or the SDK. This is all `credential-process` needs on a cache hit.
  */
 import { awsCliCacheFile, readAwsCliCache } from './awsCliCache.js';
-import { sessionCacheFile } from './cachePaths.js';
+import { sessionCacheFile } from './cachePaths.cjs';
 import type { CredentialSpec, RoleSpec, SessionSpec } from './profileSpec.js';
 import { readSessionEntry, roleEntryName, sessionEntryName } from './sessionCache.js';
-import { isFresh, type TemporaryCredentials } from './temporaryCredentials.js';
+import { isFresh, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export interface CacheLookup {
   /** Present only when fresh (more than 15 minutes left) and made for this profile's settings. */

@@ -61,7 +61,7 @@ test('another rolegate on PATH, or none: absolute node and script paths, quoted'
 test('the default points at the compiled CLI entry and runs under the current node', () => {
   const command = credentialProcessCommand('default', { env: { PATH: '' } });
   assert.deepEqual(shlexSplit(command), [process.execPath, defaultScriptPath(), 'credential-process', 'default']);
-  assert.match(defaultScriptPath(), /src[/\\]cli[/\\]main\.js$/);
+  assert.match(defaultScriptPath(), /src[/\\]cli[/\\]main\.cjs$/);
 });
 
 test('quotePosix leaves plain words alone and quotes the rest', () => {

@@ -11,7 +11,7 @@ export interface CommandLocation {
   env?: NodeJS.ProcessEnv;
   /** The node binary running rolegate (default: process.execPath). */
   nodePath?: string;
-  /** rolegate's entry script (default: the compiled src/cli/main.js beside this module). */
+  /** rolegate's entry script (default: the compiled src/cli/main.cjs beside this module). */
   scriptPath?: string;
   platform?: NodeJS.Platform;
 }
@@ -27,7 +27,7 @@ function quoteAlways(word: string, platform: NodeJS.Platform): string {
 }
 
 export function defaultScriptPath(): string {
-  return fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  return fileURLToPath(new URL('../cli/main.cjs', import.meta.url));
 }
 
 function realpathOrSelf(path: string): string {

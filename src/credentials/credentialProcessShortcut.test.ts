@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readShortcut, stampFile, writeShortcut, shortcutFile } from './credentialProcessShortcut.js';
+import { readShortcut, stampFile, writeShortcut, shortcutFile } from './credentialProcessShortcut.cjs';
 
 function setup() {
   const home = mkdtempSync(join(tmpdir(), 'rolegate-shortcut-'));

@@ -5,10 +5,10 @@
 import { profileNames, readSharedProfiles } from '../config/profiles.js';
 import { isUserError } from '../userError.js';
 import { lookupRole, lookupSession, type CacheLookup } from './cachedCredentials.js';
-import { sessionCacheDir, awsCliCacheDir } from './cachePaths.js';
+import { sessionCacheDir, awsCliCacheDir } from './cachePaths.cjs';
 import { locateKeyStoreKind } from './longTermKey.js';
 import { describeProfile, type CredentialSpec } from './profileSpec.js';
-import { EXPIRY_WINDOW_MS, type TemporaryCredentials } from './temporaryCredentials.js';
+import { EXPIRY_WINDOW_MS, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export type CacheState = 'valid' | 'renewing-soon' | 'expired' | 'none';
 

@@ -6,7 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
 import { UserError } from '../userError.js';
-import { keyFilePath, lockFile } from './cachePaths.js';
+import { keyFilePath, lockFile } from './cachePaths.cjs';
 import { readOptionalFile, writePrivateFile } from './privateFile.js';
 import { withLock } from './refreshLock.js';
 import { isLongTermKey, type KeyStore, type LongTermKey } from './keyStore.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKeyStore } from './keyStore.js';
-import { keyFilePath } from './cachePaths.js';
+import { keyFilePath } from './cachePaths.cjs';
 import { fileStoreProfiles } from './fileKeyStore.js';
 import { isUserError } from '../userError.js';
 

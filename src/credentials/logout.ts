@@ -7,7 +7,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { profileNames, readSharedProfiles } from '../config/profiles.js';
 import { awsCliCacheFile } from './awsCliCache.js';
-import { rolegateCacheDir, sessionCacheDir, sessionCacheFile } from './cachePaths.js';
+import { rolegateCacheDir, sessionCacheDir, sessionCacheFile } from './cachePaths.cjs';
 import { describeProfile, type CredentialSpec } from './profileSpec.js';
 import { readOptionalFile } from './privateFile.js';
 import { roleEntryName, sessionEntryName } from './sessionCache.js';

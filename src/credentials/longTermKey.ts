@@ -5,7 +5,7 @@
  */
 import type { SharedProfiles } from '../config/profiles.js';
 import { UserError, isUserError } from '../userError.js';
-import { keyFilePath } from './cachePaths.js';
+import { keyFilePath } from './cachePaths.cjs';
 import { fileStoreProfiles } from './fileKeyStore.js';
 import { isStoreKind, openKeyStore, type LongTermKey, type StoreKind } from './keyStore.js';
 import type { SessionSpec } from './profileSpec.js';

@@ -6,7 +6,7 @@ import { readSharedProfiles, type SharedProfiles } from '../config/profiles.js';
 import { lookupCached } from './cachedCredentials.js';
 import { describeProfile, type CredentialSpec } from './profileSpec.js';
 import type { ResolveOptions } from './resolveCredentials.js';
-import { formatExpiration, type TemporaryCredentials } from './temporaryCredentials.js';
+import { formatExpiration, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export interface ProfileCredentials {
   credentials: TemporaryCredentials;

@@ -9,14 +9,14 @@ import type { SharedProfiles } from '../config/profiles.js';
 import { badInput } from '../userError.js';
 import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, writeAwsCliCache } from './awsCliCache.js';
 import { lookupRole, lookupSession } from './cachedCredentials.js';
-import { lockFile } from './cachePaths.js';
+import { lockFile } from './cachePaths.cjs';
 import { loadLongTermKey } from './longTermKey.js';
 import { obtainMfaCode } from './mfaCode.js';
 import type { CredentialSpec, RoleSpec, SessionSpec } from './profileSpec.js';
 import { withLock } from './refreshLock.js';
 import { roleEntryName, sessionEntryName, writeSessionEntry } from './sessionCache.js';
 import { stsError } from './stsErrors.js';
-import type { TemporaryCredentials } from './temporaryCredentials.js';
+import type { TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export const DEFAULT_SESSION_SECONDS = 12 * 3600;
 export const MAX_SESSION_SECONDS = 36 * 3600;

@@ -7,9 +7,9 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sessionCacheDir, sessionCacheFile } from './cachePaths.js';
+import { sessionCacheDir, sessionCacheFile } from './cachePaths.cjs';
 import { readOptionalFile } from './readOptionalFile.js';
-import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.js';
+import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export interface SessionCacheEntry {
   version: 1;

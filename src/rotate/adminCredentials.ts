@@ -6,7 +6,7 @@
  * the cached MFA session, else the stored key with a code from mfa_process or the terminal.
  */
 import { UserError } from '../userError.js';
-import type { TemporaryCredentials } from '../credentials/temporaryCredentials.js';
+import type { TemporaryCredentials } from '../credentials/temporaryCredentials.cjs';
 
 export interface AdminCredentialOptions {
   adminProfile: string;

@@ -7,7 +7,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { rolegateConfigDir } from '../credentials/cachePaths.js';
+import { rolegateConfigDir } from '../credentials/cachePaths.cjs';
 
 /** The last step that is known to be complete. */
 export type RotationStep = 'started' | 'created' | 'proven' | 'stored' | 'deactivated';

@@ -249,7 +249,7 @@ async function localActions(
 /** Which non-plain store holds the profile's key: the file store if its file names it, else the keychain. */
 async function storeHolding(profile: string, env: NodeJS.ProcessEnv): Promise<StoreKind> {
   try {
-    const { keyFilePath } = await import('../credentials/cachePaths.js');
+    const { keyFilePath } = await import('../credentials/cachePaths.cjs');
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(keyFilePath(env), 'utf8');
     if ((JSON.parse(text) as { profiles?: string[] }).profiles?.includes(profile)) return 'file';

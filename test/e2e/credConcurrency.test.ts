@@ -6,7 +6,7 @@ import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { createAccount, mfaProcessRuns, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
-import { lockFile } from '../../src/credentials/cachePaths.js';
+import { lockFile } from '../../src/credentials/cachePaths.cjs';
 import { dirname } from 'node:path';
 
 const moto = useMotoServer();

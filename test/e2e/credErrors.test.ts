@@ -9,7 +9,7 @@ import { run, runRolegate } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
 import { createAccount, mfaProcessRuns, MFA_SERIAL, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
 import { writeSessionEntry } from '../../src/credentials/sessionCache.js';
-import { sessionCacheDir } from '../../src/credentials/cachePaths.js';
+import { sessionCacheDir } from '../../src/credentials/cachePaths.cjs';
 import { openKeyStore } from '../../src/credentials/keyStore.js';
 
 const moto = useMotoServer();

@@ -42,6 +42,9 @@ process.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(requ
   return { result, modules };
 }
 
+const FORBIDDEN =
+  /node_modules|\/src\/prompt\/|\/src\/aws\/|resolveCredentials|keyStore|KeyStore|refreshLock|\/cli\/program\.js|\/cli\/commands\.js|\/cli\/output\.js/;
+
 test('credential-process answered from the cache loads no SDK, keyring, prompt, commander or refresh module', async () => {
   const box = makeSandbox();
   try {
@@ -55,19 +58,28 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
       `[default]\ncredential_process = ${credentialProcessCommand('default')}\nmfa_serial = ${MFA_SERIAL}\n\n` +
         `[profile admin]\ncredential_process = ${credentialProcessCommand('admin')}\nrolegate_role_arn = ${ROLE_ARN}\nrolegate_source_profile = default\nmfa_serial = ${MFA_SERIAL}\n`,
     );
-    // first call: the full cache lookup (config parser, profile logic); second: the shortcut it left
-    for (const [call, limit] of [['full lookup', 22], ['shortcut', 6]] as const) {
-      const { result, modules } = await loadedModules(['credential-process', 'admin'], box.env, box.home);
-      assert.equal(result.code, 0, result.stderr);
-      assert.equal(JSON.parse(result.stdout).AccessKeyId, 'ASIAIOSFODNN7EXAMPLE');
-      assert.ok(modules.some((m) => m.endsWith('/src/cli/credentialProcess.js')), 'the hook saw the modules load');
-      const forbidden = modules.filter((m) =>
-        /node_modules|\/src\/prompt\/|\/src\/aws\/|resolveCredentials|keyStore|KeyStore|refreshLock|\/cli\/program\.js|\/cli\/commands\.js|\/cli\/output\.js/.test(m),
-      );
-      assert.deepEqual(forbidden, [], call);
-      const own = [...new Set(modules.filter((m) => m.startsWith('file:')))];
-      assert.ok(own.length <= limit, `${call}: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
-    }
+    // first call: the full cache lookup (config parser, profile logic), in ES modules
+    const full = await loadedModules(['credential-process', 'admin'], box.env, box.home);
+    assert.equal(full.result.code, 0, full.result.stderr);
+    assert.equal(JSON.parse(full.result.stdout).AccessKeyId, 'ASIAIOSFODNN7EXAMPLE');
+    assert.ok(full.modules.some((m) => m.endsWith('/src/cli/credentialProcess.js')), 'the hook saw the ES modules load');
+    assert.deepEqual(full.modules.filter((m) => FORBIDDEN.test(m)), [], 'full lookup');
+    const own = [...new Set(full.modules.filter((m) => m.startsWith('file:')))];
+    assert.ok(own.length <= 22, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
+
+    // second call: the shortcut the first one left, answered by the CommonJS entry alone
+    const fast = await loadedModules(['credential-process', 'admin'], box.env, box.home);
+    assert.equal(fast.result.code, 0, fast.result.stderr);
+    assert.equal(JSON.parse(fast.result.stdout).AccessKeyId, 'ASIAIOSFODNN7EXAMPLE');
+    const esm = fast.modules.filter((m) => m.startsWith('file:') && !m.endsWith('/register.mjs') && !m.endsWith('/main.cjs'));
+    assert.deepEqual(esm, [], 'no ES module of ours loads on a cache hit');
+    const cjs = fast.modules.filter((m) => m.startsWith('cjs:')).map((m) => m.replace(/^cjs:.*\/src\//, 'src/'));
+    assert.deepEqual(cjs.sort(), [
+      'src/cli/main.cjs',
+      'src/credentials/cachePaths.cjs',
+      'src/credentials/credentialProcessShortcut.cjs',
+      'src/credentials/temporaryCredentials.cjs',
+    ]);
   } finally {
     box.cleanup();
   }

@@ -18,5 +18,5 @@ export const projectRoot = findRoot(here);
 /** The compiled output this harness belongs to (dist/ by default; any `--outDir` works). */
 export const outputRoot = join(here, '..', '..');
 export const venvBin = join(projectRoot, '.venv', 'bin');
-export const rolegateBin = join(outputRoot, 'src', 'cli', 'main.js');
+export const rolegateBin = join(outputRoot, 'src', 'cli', 'main.cjs');
 export const motoLauncher = join(projectRoot, 'test', 'harness', 'moto_launcher.py');

@@ -8,8 +8,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { rolegateCacheDir, safeName } from './cachePaths.js';
-import { isFresh, parseCredentials, type TemporaryCredentials } from './temporaryCredentials.js';
+import { rolegateCacheDir, safeName } from './cachePaths.cjs';
+import { isFresh, parseCredentials, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 interface FileStamp {
   path: string;
