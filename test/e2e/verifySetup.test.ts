@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
-import { runRolegate } from '../harness/run.js';
+import { runBoto3, runRolegate } from '../harness/run.js';
 import { mfaFlags, setupSandbox } from './setupSupport.js';
 import { startAccountProxy } from './auditProxy.js';
 
@@ -47,6 +47,50 @@ for (const store of ['file', 'plain'] as const) {
         ['writeSimulated', 'roleSimulated'],
       );
       assert.match(report.checks[0]!.reason, store === 'file' ? /rolegate file store/ : /credentials file/);
+    } finally {
+      box.cleanup();
+    }
+  });
+}
+
+// The issue's three ways of breaking a setup, applied to an account `rolegate setup` built. The
+// changes are made as an administrator would, with moto's access control off.
+const BREAKS = [
+  {
+    name: 'the trust policy loses its MFA condition',
+    check: 'trustMfa',
+    python: `arn = iam.get_user(UserName="admin")["User"]["Arn"]
+iam.update_assume_role_policy(RoleName="admin", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sts:AssumeRole"}]}))`,
+  },
+  {
+    name: 'a write policy is attached to the user',
+    check: 'write',
+    python: 'iam.attach_user_policy(UserName="admin", PolicyArn="arn:aws:iam::aws:policy/AmazonEC2FullAccess")',
+  },
+  {
+    name: 'the MFA device is removed',
+    check: 'mfaDevice',
+    python: `serial = iam.list_mfa_devices(UserName="admin")["MFADevices"][0]["SerialNumber"]
+iam.deactivate_mfa_device(UserName="admin", SerialNumber=serial)
+iam.delete_virtual_mfa_device(SerialNumber=serial)`,
+  },
+];
+
+for (const broken of BREAKS) {
+  test(`after rolegate setup, when ${broken.name}, verify fails naming "${broken.check}"`, async () => {
+    const box = setupSandbox(moto.endpoint, PASSPHRASE);
+    try {
+      await setUp(box, 'plain');
+      const admin = { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+      await runBoto3(`import boto3, json\niam = boto3.client("iam")\n${broken.python}\nprint(json.dumps("ok"))`, { env: admin });
+      const result = await verify(box);
+      const report = JSON.parse(result.stdout || '{}') as { checks: Array<{ id: string; status: string }> };
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.deepEqual(
+        report.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+        [broken.check],
+      );
     } finally {
       box.cleanup();
     }
