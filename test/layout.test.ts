@@ -34,7 +34,7 @@ function folderEdges(): Array<{ from: string; to: string; file: string }> {
   for (const file of sourceFiles(src)) {
     const from = relative(src, file).split(sep)[0]!;
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/(?:from|import\()\s*['"](\.\.?\/[^'"]+)['"]/g)) {
+    for (const match of text.matchAll(/(?:from|import\(?)\s*['"](\.\.?\/[^'"]+)['"]/g)) {
       const target = relative(src, normalize(join(dirname(file), match[1]!)));
       const to = target.split(sep)[0]!;
       if (to !== from && to in LAYER) edges.push({ from, to, file: relative(projectRoot, file) });
