@@ -59,7 +59,7 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
       onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
     });
   }
-  await shortcut.writeShortcut(profile, env, stamps, cached.path).catch(() => undefined);
+  await shortcut.writeShortcut(profile, env, stamps, cached.path, credentials).catch(() => undefined);
   return credentials;
 }
 

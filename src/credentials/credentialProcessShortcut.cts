@@ -1,10 +1,13 @@
 /**
  * The fast lane of `credential-process`: a note, per profile, of which cache file answered last
  * time and what the shared config and credentials files looked like then (path, size, mtime,
- * inode). While both files are unchanged and that cache entry is still fresh, credential-process
- * answers from it without loading the config parser or the profile logic: the whole cache hit is
- * this module, two stats and one small read. Any change, absence or damage means "no shortcut",
- * and the full path runs (and writes a new note).
+ * inode), and which credentials (access key id) that entry held. While both files are unchanged and
+ * that cache entry still holds those credentials and is fresh, credential-process answers from it
+ * without loading the config parser or the profile logic: the whole cache hit is this module, two
+ * stats and one small read. Any change, absence or damage means "no shortcut", and the full path
+ * runs (and writes a new note). The access key id matters: the full path checks that a cache entry
+ * was made for this profile's settings (role ARN, MFA device), and an entry rewritten since (by a
+ * run with another config file that has a profile of the same name) must not pass unchecked.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +29,8 @@ interface Shortcut {
   files: FileStamp[];
   /** The cache entry (rolegate's or the AWS CLI's) that holds the profile's credentials. */
   cacheFile: string;
+  /** The access key id of the credentials the full path served from `cacheFile`. */
+  accessKeyId: string;
 }
 
 const ENV_KEYS = ['HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'XDG_CACHE_HOME'] as const;
@@ -61,6 +66,7 @@ export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date
     if (!note.files.every((stamp) => sameStamp(stamp, stampFile(stamp.path)))) return undefined;
     const entry = JSON.parse(readFileSync(note.cacheFile, 'utf8')) as { Credentials?: unknown };
     const credentials = parseCredentials(entry.Credentials);
+    if (typeof note.accessKeyId !== 'string' || credentials?.accessKeyId !== note.accessKeyId) return undefined;
     return credentials && isFresh(credentials.expiration, now) ? credentials : undefined;
   } catch {
     return undefined;
@@ -69,10 +75,17 @@ export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date
 
 /**
  * Records the shortcut. `stamps` must be taken before the config was read, so an edit made while
- * the full path ran leaves a note that no longer matches.
+ * the full path ran leaves a note that no longer matches; `served` are the credentials the full
+ * path checked and served from `cacheFile`.
  */
-export async function writeShortcut(profile: string, env: NodeJS.ProcessEnv, stamps: FileStamp[], cacheFile: string): Promise<void> {
+export async function writeShortcut(
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  stamps: FileStamp[],
+  cacheFile: string,
+  served: Pick<TemporaryCredentials, 'accessKeyId'>,
+): Promise<void> {
   const { writePrivateFile } = await import('./privateFile.js');
-  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile };
+  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId };
   await writePrivateFile(shortcutFile(profile, env), JSON.stringify(note));
 }

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readShortcut, stampFile, writeShortcut, shortcutFile } from './credentialProcessShortcut.cjs';
+
+const SERVED = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE' };
 
 function setup() {
   const home = mkdtempSync(join(tmpdir(), 'rolegate-shortcut-'));
@@ -12,8 +14,8 @@ function setup() {
   const credentials = join(home, '.aws', 'credentials');
   writeFileSync(config, '[default]\n');
   const entry = join(home, 'entry.json');
-  const write = (minutes: number) =>
-    writeFileSync(entry, JSON.stringify({ Credentials: { AccessKeyId: 'ASIAIOSFODNN7EXAMPLE', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + minutes * 60_000).toISOString() } }));
+  const write = (minutes: number, accessKeyId = 'ASIAIOSFODNN7EXAMPLE') =>
+    writeFileSync(entry, JSON.stringify({ Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + minutes * 60_000).toISOString() } }));
   write(60);
   const env = { HOME: home };
   return { home, config, credentials, entry, write, env, done: () => rmSync(home, { recursive: true, force: true }) };
@@ -23,7 +25,7 @@ test('answers while the config files and the entry are unchanged and fresh; any 
   const t = setup();
   try {
     assert.equal(readShortcut('admin', t.env), undefined, 'no note yet');
-    await writeShortcut('admin', t.env, [stampFile(t.config), stampFile(t.credentials)], t.entry);
+    await writeShortcut('admin', t.env, [stampFile(t.config), stampFile(t.credentials)], t.entry, SERVED);
     assert.equal(readShortcut('admin', t.env)?.accessKeyId, 'ASIAIOSFODNN7EXAMPLE');
     assert.equal(readShortcut('other', t.env), undefined);
     assert.equal(readShortcut('admin', { ...t.env, AWS_CONFIG_FILE: t.config }), undefined, 'another environment');
@@ -32,12 +34,30 @@ test('answers while the config files and the entry are unchanged and fresh; any 
     t.write(60);
     writeFileSync(t.credentials, '');
     assert.equal(readShortcut('admin', t.env), undefined, 'a credentials file appeared');
-    await writeShortcut('admin', t.env, [stampFile(t.config), stampFile(t.credentials)], t.entry);
+    await writeShortcut('admin', t.env, [stampFile(t.config), stampFile(t.credentials)], t.entry, SERVED);
     assert.ok(readShortcut('admin', t.env));
     appendFileSync(t.config, '[profile x]\n');
     assert.equal(readShortcut('admin', t.env), undefined, 'the config changed');
     writeFileSync(shortcutFile('admin', t.env), '{not json');
     assert.equal(readShortcut('admin', t.env), undefined, 'a damaged note is no shortcut');
+  } finally {
+    t.done();
+  }
+});
+
+test('an entry rewritten with other credentials since the note (another config, same profile name) is no shortcut', async () => {
+  const t = setup();
+  try {
+    await writeShortcut('admin', t.env, [stampFile(t.config), stampFile(t.credentials)], t.entry, SERVED);
+    assert.equal(readShortcut('admin', t.env)?.accessKeyId, 'ASIAIOSFODNN7EXAMPLE');
+    // A run with AWS_CONFIG_FILE=/other/config, whose [admin] is a role in another account, refreshed
+    // the same cache entry: the full path would refuse it (role ARN differs), so must the shortcut.
+    t.write(60, 'ASIAOTHERACCOUNTROLE1');
+    assert.equal(readShortcut('admin', t.env), undefined);
+    // A note from before this check (no access key id) is no shortcut either.
+    writeFileSync(shortcutFile('admin', t.env), JSON.stringify({ ...JSON.parse(readFileSync(shortcutFile('admin', t.env), 'utf8')), accessKeyId: undefined }));
+    t.write(60);
+    assert.equal(readShortcut('admin', t.env), undefined);
   } finally {
     t.done();
   }
