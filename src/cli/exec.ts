@@ -13,6 +13,18 @@ export function splitExecArgs(argv: string[]): { before: string[]; command: stri
   return dashes < 0 ? { before: rest, command: [] } : { before: rest.slice(0, dashes), command: rest.slice(dashes + 1) };
 }
 
+/**
+ * The command's environment: ours, the profile's temporary credentials, never AWS_PROFILE beside
+ * them, and none of rolegate's own secrets (the key file's passphrase stays with rolegate).
+ */
+export async function commandEnvironment(base: NodeJS.ProcessEnv, credentials: Record<string, string>, profile: string): Promise<NodeJS.ProcessEnv> {
+  const { childEnv } = await import('../childEnv.js');
+  const env = childEnv({ ...base, ...credentials, ROLEGATE_PROFILE: profile });
+  delete env.AWS_PROFILE;
+  delete env.AWS_DEFAULT_PROFILE;
+  return env;
+}
+
 export function register(program: Command): void {
   program
     .command('exec')
@@ -52,10 +64,7 @@ Examples:
       const duration = flags.duration === undefined ? undefined : parseDuration(flags.duration);
       const profile = operands[0] ?? defaultProfileName();
       const { credentials, region } = await getProfileCredentials(profile, reportingOptions(process.env, duration));
-      const env: NodeJS.ProcessEnv = { ...process.env, ...credentialVariables(credentials, region), ROLEGATE_PROFILE: profile };
-      delete env.AWS_PROFILE;
-      delete env.AWS_DEFAULT_PROFILE;
-      process.exitCode = await runChild(command, env);
+      process.exitCode = await runChild(command, await commandEnvironment(process.env, credentialVariables(credentials, region), profile));
     });
 }
 

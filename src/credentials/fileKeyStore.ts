@@ -11,7 +11,9 @@ import { readOptionalFile, writePrivateFile } from './privateFile.js';
 import { withLock } from './refreshLock.js';
 import { isLongTermKey, type KeyStore, type LongTermKey } from './keyStore.js';
 
-export const PASSPHRASE_VARIABLE = 'ROLEGATE_FILE_PASSPHRASE';
+import { PASSPHRASE_VARIABLE } from '../childEnv.js';
+
+export { PASSPHRASE_VARIABLE };
 
 interface Envelope {
   format: 'rolegate-keys';

@@ -3,6 +3,7 @@
  * run through the shell like `credential_process` is, stdout must be a 6-digit code.
  */
 import { spawn } from 'node:child_process';
+import { childEnv } from '../childEnv.js';
 import { UserError } from '../userError.js';
 
 export interface MfaProcessOptions {
@@ -19,7 +20,7 @@ export function runMfaProcess(command: string, options: MfaProcessOptions = {}):
   return new Promise<string>((resolve, reject) => {
     const child = spawn(command, {
       shell: true,
-      env: options.env ?? process.env,
+      env: childEnv(options.env ?? process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
