@@ -28,9 +28,14 @@ export function runMfaProcess(command: string, options: MfaProcessOptions = {}):
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     const timer = setTimeout(() => {
+      // The shell may have started commands of its own that keep our pipes open: killing the shell
+      // does not end them, and open pipes would keep this process alive. Let go of everything.
       child.kill('SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.unref();
       reject(
-        new UserError(`mfa_process did not finish within ${Math.round(timeoutMs / 1000)} s`, {
+        new UserError(`mfa_process did not finish within ${Math.ceil(timeoutMs / 1000)} s`, {
           next: 'check the mfa_process command in your AWS config (it must print a code and exit)',
         }),
       );

@@ -16,7 +16,16 @@ export function runPairingCommand(
     const child = spawn('/bin/sh', ['-c', command], { env: childEnv(options.env), stdio: ['pipe', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const timer = setTimeout(() => {
+      // Killing the shell does not end commands it started, and their open pipes would keep this
+      // process waiting for a 'close' that never comes: let go of the pipes and fail now.
+      child.kill('SIGKILL');
+      child.stdin.destroy();
+      child.stdout.destroy();
+      child.unref();
+      reject(new UserError(`${flag} did not finish within ${Math.ceil(timeoutMs / 1000)} s`, { next: `check the command given to ${flag}, then run setup again` }));
+    }, timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(new UserError(`${flag} could not be started: ${error.message}`, { next: `check the command given to ${flag}` }));
