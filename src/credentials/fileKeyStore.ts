@@ -28,7 +28,40 @@ interface Envelope {
 
 type KeyMap = Record<string, LongTermKey>;
 
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1 };
+/**
+ * What new files are written with: OWASP's minimum for scrypt (N = 2^17, r = 8, p = 1; 128 MiB,
+ * about a quarter second), since a copy of the file can be attacked offline. Files written with
+ * 2^15 by earlier versions still open, and are rewritten with these on the next save.
+ */
+const SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
+
+/**
+ * The header is not authenticated (it decides the key that checks the tag), so what it may ask for
+ * is bounded: a tampered N, r or p must not make every credential_process allocate gigabytes or
+ * run for minutes. Lowering them gains an attacker nothing: another key, and the tag check fails.
+ */
+const KDF_LIMITS = { minN: 2 ** 15, maxN: 2 ** 20, maxR: 16, maxP: 4, maxMemory: 1024 ** 3 };
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const MIN_SALT_BYTES = 16;
+
+function isPowerOfTwo(n: number): boolean {
+  return Number.isSafeInteger(n) && n > 1 && (n & (n - 1)) === 0;
+}
+
+function headerProblem(envelope: Envelope): string | undefined {
+  const { N, r, p, salt } = envelope.kdf;
+  if (!isPowerOfTwo(N) || N < KDF_LIMITS.minN || N > KDF_LIMITS.maxN) return `scrypt N=${String(N)} is outside 2^15..2^20`;
+  if (!Number.isSafeInteger(r) || r < 1 || r > KDF_LIMITS.maxR) return `scrypt r=${String(r)} is outside 1..${KDF_LIMITS.maxR}`;
+  if (!Number.isSafeInteger(p) || p < 1 || p > KDF_LIMITS.maxP) return `scrypt p=${String(p)} is outside 1..${KDF_LIMITS.maxP}`;
+  if (128 * N * r > KDF_LIMITS.maxMemory) return 'scrypt would need more than 1 GiB';
+  if (typeof salt !== 'string' || Buffer.from(salt, 'base64').length < MIN_SALT_BYTES) return 'the salt is too short';
+  if (envelope.cipher !== 'aes-256-gcm') return `unknown cipher ${String(envelope.cipher)}`;
+  if (typeof envelope.nonce !== 'string' || Buffer.from(envelope.nonce, 'base64').length !== NONCE_BYTES) return 'the nonce is not 12 bytes';
+  if (typeof envelope.tag !== 'string' || Buffer.from(envelope.tag, 'base64').length !== TAG_BYTES) return 'the tag is not 16 bytes';
+  if (typeof envelope.data !== 'string') return 'no data';
+  return undefined;
+}
 
 function deriveKey(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 };
@@ -41,10 +74,10 @@ function additionalData(profiles: string[]): Buffer {
   return Buffer.from(JSON.stringify(['rolegate-keys', 1, profiles]));
 }
 
-export async function encryptKeys(keys: KeyMap, passphrase: string): Promise<string> {
-  const salt = randomBytes(16);
-  const nonce = randomBytes(12);
-  const key = await deriveKey(passphrase, salt, SCRYPT);
+export async function encryptKeys(keys: KeyMap, passphrase: string, kdf: { N: number; r: number; p: number } = SCRYPT): Promise<string> {
+  const salt = randomBytes(MIN_SALT_BYTES);
+  const nonce = randomBytes(NONCE_BYTES);
+  const key = await deriveKey(passphrase, salt, kdf);
   const profiles = Object.keys(keys).sort();
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(additionalData(profiles));
@@ -52,7 +85,7 @@ export async function encryptKeys(keys: KeyMap, passphrase: string): Promise<str
   const envelope: Envelope = {
     format: 'rolegate-keys',
     version: 1,
-    kdf: { name: 'scrypt', ...SCRYPT, salt: salt.toString('base64') },
+    kdf: { name: 'scrypt', N: kdf.N, r: kdf.r, p: kdf.p, salt: salt.toString('base64') },
     cipher: 'aes-256-gcm',
     nonce: nonce.toString('base64'),
     tag: cipher.getAuthTag().toString('base64'),
@@ -69,8 +102,10 @@ function parseEnvelope(text: string, path: string): Envelope {
   } catch {
     value = {} as Envelope;
   }
-  if (value.format !== 'rolegate-keys' || value.version !== 1 || value.kdf?.name !== 'scrypt' || !Array.isArray(value.profiles)) {
-    throw new UserError(`the encrypted key file ${path} is damaged or not a rolegate key file`, {
+  const problem =
+    value.format !== 'rolegate-keys' || value.version !== 1 || value.kdf?.name !== 'scrypt' || !Array.isArray(value.profiles) ? 'unknown format' : headerProblem(value);
+  if (problem) {
+    throw new UserError(`the encrypted key file ${path} is damaged or not a rolegate key file (${problem})`, {
       next: `restore it from a backup, or move it aside and store the key again (rolegate import --store file)`,
     });
   }
@@ -82,7 +117,8 @@ export async function decryptKeys(text: string, passphrase: string, path: string
   const { N, r, p, salt } = envelope.kdf;
   const key = await deriveKey(passphrase, Buffer.from(salt, 'base64'), { N, r, p });
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.nonce, 'base64'));
+    // authTagLength: without it Node accepts a tag cut down to 4 bytes, and checks only those.
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.nonce, 'base64'), { authTagLength: TAG_BYTES });
     decipher.setAAD(additionalData(envelope.profiles));
     decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]);
