@@ -90,16 +90,25 @@ async function codesFromCommand(totp: TOTP, options: PairingOptions): Promise<{ 
 }
 
 async function codesFromTerminal(totp: TOTP, options: PairingOptions): Promise<{ code1: string; code2: string }> {
+  const notACode = 'Type the 6 digits your authenticator app shows for this account.\n';
   for (;;) {
     const code1 = await askLine('MFA code 1: ');
-    const c1 = /^\d{6}$/.test(code1) ? counterOf(totp, code1, Date.now()) : undefined;
+    if (!/^\d{6}$/.test(code1)) {
+      options.write(notACode);
+      continue;
+    }
+    const c1 = counterOf(totp, code1, Date.now());
     if (c1 === undefined) {
       options.write('That code does not match the new device (a typo, or the app shows another account?). Try again.\n');
       continue;
     }
     for (;;) {
       const code2 = await askLine('MFA code 2 (wait for the code to change, then type the new one): ');
-      const c2 = /^\d{6}$/.test(code2) ? counterOf(totp, code2, Date.now()) : undefined;
+      if (!/^\d{6}$/.test(code2)) {
+        options.write(notACode);
+        continue;
+      }
+      const c2 = counterOf(totp, code2, Date.now());
       if (c2 === c1) {
         options.write('That is the same code; wait until the app shows the next one.\n');
         continue;

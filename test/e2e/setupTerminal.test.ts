@@ -56,6 +56,8 @@ m = read_until(rb"secret: ([A-Z2-7 ]+?)\r?\n")
 secret = m.group(1).decode().replace(" ", "")
 qr = "\u2580".encode() in buf or "\u2584".encode() in buf or "\u2588".encode() in buf
 read_until(rb"MFA code 1: ")
+os.write(fd, b"abc\r")
+read_until(rb"Type the 6 digits")
 counter = int(time.time() // 30)
 os.write(fd, (str((int(code(counter)) + 500000) % 1000000).zfill(6) + "\r").encode())
 read_until(rb"does not match")
@@ -104,6 +106,7 @@ test('at a terminal: plan and question, QR code, a wrong code asked again, then 
     assert.equal(outcome.qr, true, 'a QR code was drawn');
     assert.match(outcome.output, /Plan for account 123456789012/);
     assert.match(outcome.output, /"aws:MultiFactorAuthPresent": "true"/);
+    assert.match(outcome.output, /Type the 6 digits your authenticator app shows/);
     assert.match(outcome.output, /That code does not match/);
     assert.match(outcome.output, /Setup complete/);
     const listing = await accountListing(box);
