@@ -1,7 +1,7 @@
 // Editing the shared config or credentials file: lock, read, parse, edit, back up, write
 // atomically. The lock and atomic-write modules are imported only here, and only when needed.
 import { constants } from 'node:fs';
-import { access, mkdir, open, readFile, realpath, stat } from 'node:fs/promises';
+import { access, mkdir, open, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../userError.js';
 import { SharedFileDocument, type ProfileDocument, type SharedFileKind } from './profileDocument.js';
@@ -82,10 +82,19 @@ async function isReadOnly(path: string, mode: number): Promise<boolean> {
  * rename), mode 0600 for the credentials file and for files rolegate creates; the parent folder
  * is created 0700 when missing.
  */
+export interface EditOptions {
+  /**
+   * When the edit leaves nothing but white space, remove the file (after the usual backup) rather
+   * than keep an empty one: teardown's way of leaving no file where setup created one.
+   */
+  removeWhenEmptied?: boolean;
+}
+
 export async function editSharedFile(
   kind: SharedFileKind,
   edit: (doc: ProfileDocument) => void | Promise<void>,
   env: NodeJS.ProcessEnv = process.env,
+  options: EditOptions = {},
 ): Promise<{ changed: boolean; path: string }> {
   const paths = sharedFilePaths(env);
   const path = await targetPath(kind === 'config' ? paths.configFile : paths.credentialsFile);
@@ -132,7 +141,8 @@ export async function editSharedFile(
     const mode = !info || kind === 'credentials' ? 0o600 : Number(info.mode) & 0o777;
     try {
       if (info) await writeFileAtomic(path + BACKUP_SUFFIX, bytes, { mode: 0o600, fsync: true });
-      await writeFileAtomic(path, next, { mode, fsync: true, encoding: 'utf8' });
+      if (options.removeWhenEmptied && next.trim() === '') await rm(path, { force: true });
+      else await writeFileAtomic(path, next, { mode, fsync: true, encoding: 'utf8' });
     } catch (error) {
       throw new UserError(`cannot write ${shown} (${errorCode(error) ?? 'error'}); it was left as it was`, {
         next: `check that you may write to the folder ${dirname(shown)}`,

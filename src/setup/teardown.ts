@@ -239,6 +239,7 @@ async function localActions(
             }
           },
           env,
+          { removeWhenEmptied: true },
         );
       },
     });
@@ -265,6 +266,6 @@ async function dropEmptyProfile(kind: 'credentials' | 'config', profile: string,
   const values = (kind === 'credentials' ? shared.credentials : shared.config).get(profile);
   if (!values || Object.keys(values).length > 0) return;
   const { editSharedFile } = await import('../config/sharedFileEditor.js');
-  await editSharedFile(kind, (doc) => doc.removeProfile(profile), env);
+  await editSharedFile(kind, (doc) => doc.removeProfile(profile), env, { removeWhenEmptied: true });
 }
 

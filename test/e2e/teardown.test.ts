@@ -124,3 +124,22 @@ print(1)`,
     box.cleanup();
   }
 });
+
+test('a config file that setup created is gone after teardown, not left empty', async () => {
+  const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' });
+  box.env.ROLEGATE_KEY_FILE = `${box.home}/rolegate-keys.enc`;
+  try {
+    assert.equal(fileBytes(box.configFile), undefined, 'no config file before setup');
+    const credentialsBefore = fileBytes(box.credentialsFile);
+    const ran = await setup(box, ['--store', 'file']);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(fileBytes(box.configFile) ?? '', /credential-process default/);
+    const removed = await teardown(box, ['--yes']);
+    assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+    assert.equal(fileBytes(box.configFile), undefined, 'the config file setup created is removed');
+    assert.match(fileBytes(`${box.configFile}.rolegate.bak`) ?? '', /credential-process default/, 'its last version is kept as the backup');
+    assert.equal(fileBytes(box.credentialsFile), credentialsBefore);
+  } finally {
+    box.cleanup();
+  }
+});
