@@ -52,7 +52,7 @@ test('an entry rewritten with other credentials since the note (another config, 
     assert.equal(readShortcut('admin', t.env)?.accessKeyId, 'ASIAIOSFODNN7EXAMPLE');
     // A run with AWS_CONFIG_FILE=/other/config, whose [admin] is a role in another account, refreshed
     // the same cache entry: the full path would refuse it (role ARN differs), so must the shortcut.
-    t.write(60, 'ASIAOTHERACCOUNTROLE1');
+    t.write(60, 'ASIAEXAMPLEOTHERROLE1');
     assert.equal(readShortcut('admin', t.env), undefined);
     // A note from before this check (no access key id) is no shortcut either.
     writeFileSync(shortcutFile('admin', t.env), JSON.stringify({ ...JSON.parse(readFileSync(shortcutFile('admin', t.env), 'utf8')), accessKeyId: undefined }));
