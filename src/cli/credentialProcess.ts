@@ -1,14 +1,14 @@
 /**
  * `rolegate credential-process PROFILE [--duration D]`: the AWS `credential_process` contract.
  * Prints {"Version": 1, AccessKeyId, SecretAccessKey, SessionToken, Expiration} on stdout, or a
- * message on stderr and a non-zero exit. main.ts calls this without commander: on a cache hit the
- * module graph is this file, the profile reader and the cache readers; no SDK, keyring, prompt or
- * commander module is loaded (test/e2e/credModuleGraph.test.ts checks that).
+ * message on stderr and a non-zero exit. main.cts answers a cache hit through the shortcut note
+ * before this module loads, and calls this without commander when it cannot; then the module graph
+ * is this file, the profile reader and the cache readers; no SDK, keyring, prompt or commander
+ * module is loaded (test/e2e/credModuleGraph.test.ts checks that).
  */
 import type { Command } from 'commander';
 import { writeSync } from 'node:fs';
-import { readShortcut } from '../credentials/credentialProcessShortcut.cjs';
-import { toAwsShape, type TemporaryCredentials } from '../credentials/temporaryCredentials.cjs';
+import { credentialProcessLine, type TemporaryCredentials } from '../credentials/temporaryCredentials.cjs';
 
 /**
  * Writes straight to the file descriptor: touching process.stdout would load node's stream
@@ -86,16 +86,11 @@ export async function runCredentialProcess(args: string[]): Promise<number> {
   }
   if (profile === undefined) return fail('credential-process needs a profile name', 'run rolegate credential-process --help', 2);
   const env = process.env;
-  const fast = readShortcut(profile, env);
-  if (fast) {
-    writeOut(1, JSON.stringify({ Version: 1, ...toAwsShape(fast) }) + '\n');
-    return 0;
-  }
   const { isUserError } = await import('../userError.js');
   try {
     if (durationText === '') throw new Error('--duration needs a value');
     const credentials = await fullPath(profile, durationText, env);
-    writeOut(1, JSON.stringify({ Version: 1, ...toAwsShape(credentials) }) + '\n');
+    writeOut(1, credentialProcessLine(credentials));
     return 0;
   } catch (error) {
     if (isUserError(error)) {

@@ -8,14 +8,14 @@
  */
 import { writeSync } from 'node:fs';
 import { readShortcut } from '../credentials/credentialProcessShortcut.cjs';
-import { toAwsShape } from '../credentials/temporaryCredentials.cjs';
+import { credentialProcessLine } from '../credentials/temporaryCredentials.cjs';
 
 function answerFromCache(args: string[]): boolean {
   const profile = args[1];
   if (args[0] !== 'credential-process' || args.length !== 2 || !profile || profile.startsWith('-')) return false;
   const cached = readShortcut(profile, process.env);
   if (!cached) return false;
-  writeSync(1, JSON.stringify({ Version: 1, ...toAwsShape(cached) }) + '\n');
+  writeSync(1, credentialProcessLine(cached));
   return true;
 }
 

@@ -38,3 +38,8 @@ export function toAwsShape(credentials: TemporaryCredentials) {
     Expiration: formatExpiration(credentials.expiration),
   };
 }
+
+/** The line `credential_process` prints: the AWS contract's JSON, version 1. */
+export function credentialProcessLine(credentials: TemporaryCredentials): string {
+  return JSON.stringify({ Version: 1, ...toAwsShape(credentials) }) + '\n';
+}
