@@ -49,7 +49,9 @@ test('exec in a terminal: Ctrl-C reaches the command once (not also forwarded), 
     "let n = 0; process.on('SIGINT', () => { if (n++ === 0) setTimeout(() => process.exit(40 + n), 1000); });\n" +
       "setTimeout(() => process.exit(3), 20000); process.stdout.write('ready\\n');\n",
   );
-  const inner = `'${process.execPath}' '${rolegateBin}' exec admin -- '${process.execPath}' '${counter}'; echo "rolegate-exit=$?"`;
+  // `script` runs this under $SHELL -c. A non-interactive dash dies of the Ctrl-C before it can
+  // echo, so the shell traps SIGINT (a trap, unlike an ignore, is not inherited by rolegate).
+  const inner = `trap : INT; '${process.execPath}' '${rolegateBin}' exec admin -- '${process.execPath}' '${counter}'; echo "rolegate-exit=$?"`;
   const { spawn } = await import('node:child_process');
   const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: box.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
