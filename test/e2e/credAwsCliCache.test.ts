@@ -1,24 +1,16 @@
-import { test, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { runAws, runRolegate } from '../harness/run.js';
-import { createAccount, mfaProcessRuns, writeGuideLayout, type Account } from './credFixture.js';
+import { useCredAccount, mfaProcessRuns, writeGuideLayout, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-after(async () => {
-  box?.cleanup();
-});
-beforeEach(async () => {
-  box?.cleanup();
-  box = makeSandbox({ endpoint: moto.endpoint });
-  account = await createAccount(box);
-  await moto.clearRequests();
-});
+useCredAccount(moto, {}, (made) => ({ box, account } = made));
 
 const cliCacheDir = () => join(box.home, '.aws', 'cli', 'cache');
 

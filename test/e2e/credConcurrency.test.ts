@@ -1,28 +1,18 @@
-import { test, after, beforeEach } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { useMotoServer } from '../harness/moto.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
-import { createAccount, mfaProcessRuns, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
+import { useCredAccount, mfaProcessRuns, type Account } from './credFixture.js';
 import { lockFile } from '../../src/credentials/cachePaths.cjs';
 import { dirname } from 'node:path';
 
 const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-after(async () => {
-  box?.cleanup();
-});
-beforeEach(async () => {
-  box?.cleanup();
-  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
-  account = await createAccount(box);
-  await storeKey(box, 'file', account.key);
-  writeStoreLayout(box, account);
-  await moto.clearRequests();
-});
+useCredAccount(moto, { store: 'file', layout: 'store' }, (made) => ({ box, account } = made));
 
 test('20 credential-process calls started at once with an empty cache: one mfa_process run, one GetSessionToken, one AssumeRole', async () => {
   const results = await Promise.all(Array.from({ length: 20 }, () => runRolegate(['credential-process', 'admin'], { env: box.env, timeoutMs: 120_000 })));

@@ -1,28 +1,18 @@
-import { test, after, beforeEach } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { run, runAws, runRolegate } from '../harness/run.js';
 import { rolegateBin, venvBin } from '../harness/paths.js';
-import { createAccount, filesContaining, mfaProcessRuns, PASSPHRASE, storeKey, writeGuideLayout, writeStoreLayout, type Account } from './credFixture.js';
+import { useCredAccount, filesContaining, mfaProcessRuns, writeGuideLayout, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-after(async () => {
-  box?.cleanup();
-});
-beforeEach(async () => {
-  box?.cleanup();
-  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE, PATH: `${venvBin}:${process.env.PATH}` } });
-  account = await createAccount(box);
-  await storeKey(box, 'file', account.key);
-  writeStoreLayout(box, account);
-  await moto.clearRequests();
-});
+useCredAccount(moto, { store: 'file', layout: 'store', extraEnv: { PATH: `${venvBin}:${process.env.PATH}` } }, (made) => ({ box, account } = made));
 
 const have = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 const rolegate = `'${process.execPath}' '${rolegateBin}'`;

@@ -1,13 +1,13 @@
-import { test, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readdirSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { createAccount, mfaProcessRuns, MFA_SERIAL, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
+import { useCredAccount, mfaProcessRuns, MFA_SERIAL, writeStoreLayout, type Account } from './credFixture.js';
 import { writeSessionEntry } from '../../src/credentials/sessionCache.js';
 import { sessionCacheDir } from '../../src/credentials/cachePaths.cjs';
 import { openKeyStore } from '../../src/credentials/keyStore.js';
@@ -15,15 +15,7 @@ import { openKeyStore } from '../../src/credentials/keyStore.js';
 const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-after(async () => {
-  box?.cleanup();
-});
-beforeEach(async () => {
-  box?.cleanup();
-  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
-  account = await createAccount(box);
-  await storeKey(box, 'file', account.key);
-});
+useCredAccount(moto, { store: 'file' }, (made) => ({ box, account } = made));
 
 /** Runs rolegate in a new session (setsid): no controlling terminal, as under an SDK or CI. */
 function runDetached(args: string[], env: NodeJS.ProcessEnv) {

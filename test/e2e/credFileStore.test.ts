@@ -1,20 +1,15 @@
-import { test, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { runAws, runBoto3, runRolegate } from '../harness/run.js';
-import { createAccount, filesContaining, mfaProcessRuns, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
+import { useCredAccount, filesContaining, mfaProcessRuns, PASSPHRASE, storeKey, writeStoreLayout, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-beforeEach(async () => {
-  box?.cleanup();
-  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
-  account = await createAccount(box);
-});
-after(() => box?.cleanup());
+useCredAccount(moto, { extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } }, (made) => ({ box, account } = made));
 
 test('file store layout: aws and aws --profile admin work through credential_process, one MFA code for both, no secret under ~/.aws', async () => {
   await storeKey(box, 'file', account.key);

@@ -6,7 +6,9 @@
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACCOUNT_ID } from '../harness/moto.js';
+import { beforeEach, after } from 'node:test';
+import { ACCOUNT_ID, type SharedMotoServer } from '../harness/moto.js';
+import { makeSandbox } from '../harness/sandbox.js';
 import { runBoto3 } from '../harness/run.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 import { openKeyStore, type LongTermKey, type StoreKind } from '../../src/credentials/keyStore.js';
@@ -99,4 +101,34 @@ export function filesContaining(dir: string, needle: string): string[] {
 export function makeExecutable(path: string, text: string): void {
   writeFileSync(path, text);
   chmodSync(path, 0o755);
+}
+
+export interface CredAccountOptions {
+  /** Extra variables for the sandbox (ROLEGATE_FILE_PASSPHRASE is set when the key is stored in the file store). */
+  extraEnv?: NodeJS.ProcessEnv;
+  /** Where the user's key goes before each test (none: the test stores it). */
+  store?: 'file';
+  /** Which profiles are written before each test (none: the test writes them). */
+  layout?: 'store' | 'guide';
+}
+
+/**
+ * Before each test of the file: a fresh sandbox and account in moto, optionally with the key
+ * stored and a layout written, and an empty request log. `use` receives them (tests keep their
+ * own `box` and `account` variables); the last sandbox is removed after the file.
+ */
+export function useCredAccount(moto: SharedMotoServer, options: CredAccountOptions, use: (made: { box: Sandbox; account: Account }) => void): void {
+  let box: Sandbox | undefined;
+  beforeEach(async () => {
+    box?.cleanup();
+    const passphrase = options.store === 'file' ? { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } : {};
+    box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ...passphrase, ...options.extraEnv } });
+    const account = await createAccount(box);
+    if (options.store) await storeKey(box, options.store, account.key);
+    if (options.layout === 'store') writeStoreLayout(box, account);
+    if (options.layout === 'guide') writeGuideLayout(box, account);
+    await moto.clearRequests();
+    use({ box, account });
+  });
+  after(() => box?.cleanup());
 }
