@@ -33,6 +33,8 @@ export interface LockOptions {
   staleAfterMs?: number;
   /** Called once when this process starts waiting for another holder. */
   onWait?: (holderPid: number) => void;
+  /** The error thrown when the wait runs out (default: a refresh that takes too long). */
+  busyError?: (holderPid: number | undefined) => UserError;
 }
 
 const POLL_MS = 50;
@@ -147,7 +149,8 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       waiting = true;
       if (holder) options.onWait?.(holder.pid);
     }
-    if (Date.now() > deadline) {
+    if (Date.now() >= deadline) {
+      if (options.busyError) throw options.busyError(lastHolder?.pid);
       throw new UserError(
         `another rolegate process${lastHolder ? ` (pid ${lastHolder.pid})` : ''} has been refreshing these credentials for over ${Math.round(waitMs / 1000)} s`,
         { next: `finish or cancel that process (its MFA prompt may be waiting), or remove ${path} if it is stuck` },

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearRotation, journalPath, pendingRotation, readRotation, writeRotation, type RotationEntry } from './journal.js';
-import { acquireRotationLock } from './rotationLock.js';
+import { acquireRotationLock, rotationLockPath } from './rotationLock.js';
+import { processStartTime } from '../credentials/refreshLock.js';
 
 function sandbox(): { env: NodeJS.ProcessEnv; home: string; done(): void } {
   const home = mkdtempSync(join(tmpdir(), 'rolegate-journal-'));
@@ -79,21 +80,26 @@ test('pendingRotation reports an unreadable journal instead of throwing', async 
   }
 });
 
-test('the rotation lock: a second holder is refused while the first lives; a dead owner\'s lock is taken over', async () => {
+test('the rotation lock: a second rotate is refused at once while the first lives; a dead owner\'s lock is taken over', async () => {
   const box = sandbox();
   try {
     const release = await acquireRotationLock(box.env);
-    const lockPath = join(box.home, '.config', 'rolegate', 'rotate.lock');
-    // Pretend another live process (our parent) holds it.
-    writeFileSync(lockPath, String(process.ppid));
-    await assert.rejects(acquireRotationLock(box.env), /another rolegate rotate is running/);
-    // A pid that cannot be running (beyond pid_max on Linux).
-    writeFileSync(lockPath, '2147483646');
+    const lockPath = rotationLockPath(box.env);
+    assert.equal(lockPath, join(box.home, '.config', 'rolegate', 'rotate.lock'));
+    const holder = (pid: number) =>
+      JSON.stringify({ pid, host: hostname(), start: processStartTime(pid), created: Date.now(), nonce: `held-by-${pid}` });
+    // Another live process (our parent) holds it: refused without waiting.
+    writeFileSync(lockPath, holder(process.ppid));
+    await assert.rejects(acquireRotationLock(box.env), new RegExp(`another rolegate rotate is running \\(pid ${process.ppid}\\)`));
+    // A pid that cannot be running (beyond pid_max on Linux): the lock is stale and taken over.
+    writeFileSync(lockPath, holder(2147483646));
     const again = await acquireRotationLock(box.env);
-    assert.equal(readFileSync(lockPath, 'utf8'), String(process.pid));
+    assert.equal(JSON.parse(readFileSync(lockPath, 'utf8')).pid, process.pid);
+    // The first holder's release does not remove a lock it no longer owns.
+    await release();
+    assert.equal(existsSync(lockPath), true);
     await again();
     assert.equal(existsSync(lockPath), false);
-    await release();
   } finally {
     box.done();
   }
