@@ -2,12 +2,27 @@
  * Files that hold secrets or temporary credentials: written atomically (temp file in the same
  * folder, fsync, rename), mode 0600, in a folder created 0700. Reads return undefined when absent.
  */
-import { mkdir, open, rename, rm, chmod } from 'node:fs/promises';
+import { mkdir, open, rename, rm, chmod, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { UserError } from '../userError.js';
 
+/**
+ * Creates `dir` (0700) or makes an existing one private. A folder that others can write to lets
+ * them plant a cache entry (credentials of their own account) or remove a lock, so one left open
+ * (0755 by an older tool, 0777 by a umask) is closed, and one that belongs to another user is
+ * refused: rolegate cannot close it.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return;
+  const info = await stat(dir);
+  if (info.uid !== process.getuid()) {
+    throw new UserError(`the folder ${dir} belongs to another user (uid ${info.uid}), who could change the credentials in it`, {
+      next: `remove the folder or make it yours (chown), then run rolegate again`,
+    });
+  }
+  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
 
 export async function writePrivateFile(path: string, data: string | Uint8Array): Promise<void> {
