@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { makeSandbox, type Sandbox } from '../../test/harness/sandbox.js';
 import { readSharedProfiles } from '../config/profiles.js';
@@ -121,7 +122,7 @@ test('one of each local problem: every one is found, and no secret is printed', 
     );
     const text = JSON.stringify(findings);
     assert.ok(!text.includes(SECRET.slice(0, 10)) && !text.includes(ID.slice(0, 6)) && !text.includes(ROOT_ID.slice(0, 6)), text);
-    assert.equal(findings.find((f) => f.id === 'local.file-permissions' && f.where === box.credentialsFile)!.fix, `chmod 600 '${box.credentialsFile}'`);
+    assert.equal(findings.find((f) => f.id === 'local.file-permissions' && f.where === box.credentialsFile)!.fix, `chmod 600 ${box.credentialsFile}`);
     assert.equal(findings.find((f) => f.where === `${h}/.bash_history:2`)!.location?.line, 2);
     assert.match(findings.find((f) => f.where.startsWith('profile poweruser'))!.fix, /^aws configure set mfa_serial arn:aws:iam::123456789012:mfa\/YOUR_USER --profile poweruser/);
   } finally {
@@ -137,6 +138,31 @@ test('offline, a root key is named from rolegate\'s cached session identity, als
     const findings = await auditLocal(await input(box));
     assert.deepEqual(findings.map((f) => [f.id, f.severity]), [['local.root-key', 'critical']]);
     assert.match(findings[0]!.fix, /rolegate setup --bootstrap-profile default --delete-root-keys/);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test("the fix commands are quoted for the shell: run as printed, they fix files in a folder named with ' and spaces", async () => {
+  const box = makeSandbox();
+  try {
+    const home = join(box.home, "it's my home");
+    mkdirSync(join(home, '.aws'), { recursive: true });
+    const credentialsFile = join(home, '.aws', 'credentials');
+    writeFileSync(credentialsFile, '[default]\nregion = us-east-1\n', { mode: 0o644 });
+    chmodSync(credentialsFile, 0o644);
+    const bashrc = join(home, '.bashrc');
+    writeFileSync(bashrc, `echo one\nexport AWS_SECRET_ACCESS_KEY=${SECRET}\necho three\n`, { mode: 0o600 });
+    const env = { ...box.env, HOME: home, AWS_SHARED_CREDENTIALS_FILE: credentialsFile };
+    const findings = await auditLocal(await input(box, { credentialsFile }, env));
+    const fixes = ['local.file-permissions', 'local.secret-in-shell-file'].map((id) => {
+      const found = findings.find((f) => f.id === id);
+      assert.ok(found, `${id} in ${JSON.stringify(findings)}`);
+      return found.fix.split('   #')[0]!;
+    });
+    for (const fix of fixes) execFileSync('sh', ['-c', fix], { env });
+    assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
+    assert.equal(readFileSync(bashrc, 'utf8'), 'echo one\necho three\n');
   } finally {
     box.cleanup();
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
 import { BACKUP_SUFFIX } from '../config/sharedFileEditor.js';
 import type { Finding } from './finding.js';
+import { quotePosix } from '../shellQuote.js';
 import { maskKeyId, scanText, type SecretHit } from './secretScan.js';
 
 export interface LongTermKeyOnDisk {
@@ -77,7 +78,7 @@ function rootKeyFinding(masked: string, owner: string, where: string, profile: s
     title: `The access key ${masked} belongs to the account root user (${owner})`,
     where,
     ...(file ? { location: { file } } : {}),
-    fix: `rolegate setup${profile ? ` --bootstrap-profile ${profile}` : ''} --delete-root-keys   # creates the read-only user and admin role, then deletes this root key`,
+    fix: `rolegate setup${profile ? ` --bootstrap-profile ${quotePosix(profile)}` : ''} --delete-root-keys   # creates the read-only user and admin role, then deletes this root key`,
   };
 }
 
@@ -111,7 +112,7 @@ function keyFindings(input: LocalAuditInput, now: Date, cachedIdentities: Map<st
         title: `A long-term access key (${masked}${age}) is stored in plaintext`,
         where,
         location: { file: key.file! },
-        fix: `rolegate import ${key.profile} --store keychain   # or --store file; then delete the backup it names`,
+        fix: `rolegate import ${quotePosix(key.profile ?? 'default')} --store keychain   # or --store file; then delete the backup it names`,
       });
     }
     const owner = input.identities?.get(key.accessKeyId) ?? (key.profile ? cachedIdentities.get(key.profile) : undefined);
@@ -146,7 +147,7 @@ async function backupFindings(input: LocalAuditInput): Promise<Finding[]> {
       title: `A backup of an AWS shared file still holds a long-term access key${id ? ` (${maskKeyId(id)})` : ''} in plaintext`,
       where: file,
       location: { file },
-      fix: `rm '${file}'   # once aws sts get-caller-identity works without it`,
+      fix: `rm ${quotePosix(file)}   # once aws sts get-caller-identity works without it`,
     });
   }
   return findings;
@@ -173,7 +174,7 @@ function permissionFinding(path: string, mode: number, holdsSecrets: boolean): F
     title: `${path} is ${what} by other users (mode ${mode.toString(8).padStart(4, '0')})`,
     where: path,
     location: { file: path },
-    fix: `chmod 600 '${path}'`,
+    fix: `chmod 600 ${quotePosix(path)}`,
   };
 }
 
@@ -244,7 +245,7 @@ async function shellFindings(env: NodeJS.ProcessEnv): Promise<Finding[]> {
         title: `${describeHit(hit)} in ${file}, line ${hit.line}`,
         where: `${file}:${hit.line}`,
         location: { file, line: hit.line },
-        fix: `sed -i '${hit.line}d' '${file}'${secret || longTermId ? '   # then rotate that key: rolegate rotate (or aws iam update-access-key --status Inactive)' : ''}`,
+        fix: `sed -i ${hit.line}d ${quotePosix(file)}${secret || longTermId ? '   # then rotate that key: rolegate rotate (or aws iam update-access-key --status Inactive)' : ''}`,
       });
     }
   }
@@ -277,7 +278,7 @@ function roleProfileFindings(input: LocalAuditInput): Finding[] {
       title: `Profile ${profile} assumes the admin-like role ${roleArn} without mfa_serial, so no MFA code is asked for`,
       where: `profile ${profile} in ${input.configFile}`,
       location: { file: input.configFile },
-      fix: `aws configure set mfa_serial ${serial} --profile ${profile}   # and require MFA in the role's trust policy (rolegate verify checks it)`,
+      fix: `aws configure set mfa_serial ${serial} --profile ${quotePosix(profile)}   # and require MFA in the role's trust policy (rolegate verify checks it)`,
     });
   }
   return findings;
@@ -332,7 +333,7 @@ async function cacheFindings(files: string[], now: Date): Promise<Finding[]> {
       title: `Expired cached credentials (expired ${expiration.toISOString()}) are left on disk`,
       where: file,
       location: { file },
-      fix: `rm '${file}'`,
+      fix: `rm ${quotePosix(file)}`,
     });
   }
   return findings;

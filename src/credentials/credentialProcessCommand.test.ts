@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync, chmodSync }
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentialProcessCommand, defaultScriptPath, quotePosix } from './credentialProcessCommand.js';
+import { credentialProcessCommand, defaultScriptPath } from './credentialProcessCommand.js';
+import { quotePosix } from '../shellQuote.js';
 
 function withDir<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-cpc-'));

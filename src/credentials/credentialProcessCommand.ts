@@ -6,6 +6,7 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quotePosix } from '../shellQuote.js';
 
 export interface CommandLocation {
   env?: NodeJS.ProcessEnv;
@@ -14,12 +15,6 @@ export interface CommandLocation {
   /** rolegate's entry script (default: the compiled src/cli/main.cjs beside this module). */
   scriptPath?: string;
   platform?: NodeJS.Platform;
-}
-
-const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-export function quotePosix(word: string): string {
-  return SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function quoteAlways(word: string, platform: NodeJS.Platform): string {
