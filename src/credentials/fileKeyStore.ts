@@ -5,7 +5,7 @@
  * asking for the passphrase; they are bound to the ciphertext as GCM additional data.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
-import { UserError } from '../userError.js';
+import { badInput, UserError } from '../userError.js';
 import { keyFilePath, lockFile } from './cachePaths.cjs';
 import { readOptionalFile, writePrivateFile } from './privateFile.js';
 import { withLock } from './refreshLock.js';
@@ -143,20 +143,55 @@ export async function fileStoreProfiles(env: NodeJS.ProcessEnv = process.env): P
   }
 }
 
-async function askPassphrase(path: string, confirm: boolean): Promise<string> {
+/**
+ * The shortest passphrase a new key file takes. Whoever copies the file can guess offline, and
+ * scrypt only slows each guess; length is what makes the guessing hopeless.
+ */
+export const MIN_NEW_PASSPHRASE_LENGTH = 12;
+
+/**
+ * Refuses a passphrase from the environment that is too short for a new key file. Commands that
+ * create AWS resources before they store a key (setup, import) call it first, so nothing is made
+ * that cannot be stored.
+ */
+export async function checkNewFilePassphrase(env: NodeJS.ProcessEnv): Promise<void> {
+  const passphrase = env[PASSPHRASE_VARIABLE];
+  if (!passphrase || [...passphrase].length >= MIN_NEW_PASSPHRASE_LENGTH) return;
+  if ((await readOptionalFile(keyFilePath(env))) !== undefined) return;
+  throw badInput(
+    `${PASSPHRASE_VARIABLE} is too short for a new encrypted key file: it needs at least ${MIN_NEW_PASSPHRASE_LENGTH} characters`,
+    `set ${PASSPHRASE_VARIABLE} to a longer passphrase (a few random words) and run the command again`,
+  );
+}
+
+async function askPassphrase(path: string, creating: boolean): Promise<string> {
   const { terminalAvailable, readTerminalLine } = await import('../prompt/mfaCodeTerminal.js');
   if (!terminalAvailable()) {
     throw new UserError(`the encrypted key file ${path} needs its passphrase, and there is no terminal to ask on`, {
       next: `set ${PASSPHRASE_VARIABLE} in the environment, or run the command from a terminal`,
     });
   }
-  const first = await readTerminalLine(`rolegate: passphrase for ${path}: `, { hidden: true });
-  if (first === '') throw new UserError('an empty passphrase is not allowed', { next: 'run the command again and type a passphrase' });
-  if (confirm) {
-    const second = await readTerminalLine('rolegate: the same passphrase again: ', { hidden: true });
-    if (second !== first) throw new UserError('the two passphrases differ', { next: 'run the command again' });
+  if (!creating) {
+    const given = await readTerminalLine(`rolegate: passphrase for ${path}: `, { hidden: true });
+    if (given === '') throw new UserError('an empty passphrase is not allowed', { next: 'run the command again and type the passphrase' });
+    return given;
   }
-  return first;
+  // A new file: a passphrase too short, or two entries that differ, is asked for again.
+  let problem = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const first = await readTerminalLine(`rolegate: ${problem}passphrase for ${path} (at least ${MIN_NEW_PASSPHRASE_LENGTH} characters): `, { hidden: true });
+    if ([...first].length < MIN_NEW_PASSPHRASE_LENGTH) {
+      problem = 'too short; ';
+      continue;
+    }
+    const second = await readTerminalLine('rolegate: the same passphrase again: ', { hidden: true });
+    if (second === first) return first;
+    problem = 'the two entries differed; ';
+  }
+  throw badInput(
+    `no passphrase was chosen for the new key file ${path}`,
+    `run the command again and type a passphrase of at least ${MIN_NEW_PASSPHRASE_LENGTH} characters (a few random words) twice`,
+  );
 }
 
 export function openFileKeyStore(env: NodeJS.ProcessEnv): KeyStore {
@@ -175,11 +210,20 @@ export function openFileKeyStore(env: NodeJS.ProcessEnv): KeyStore {
       const exists = (await readOptionalFile(path)) !== undefined;
       const keys = await readAll();
       if (!change(keys)) return;
+      if (!exists) await checkNewFilePassphrase(env);
       await writePrivateFile(path, await encryptKeys(keys, await getPassphrase(!exists)));
     });
 
   return {
     kind: 'file',
+    async prepareSave() {
+      if ((await readOptionalFile(path)) === undefined) {
+        await checkNewFilePassphrase(env);
+        await getPassphrase(true);
+      } else {
+        await readAll(); // a wrong passphrase fails here, not after the key exists
+      }
+    },
     async save(profile, key) {
       await update((keys) => {
         keys[profile] = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKeyStore } from './keyStore.js';
 import { keyFilePath } from './cachePaths.cjs';
-import { fileStoreProfiles } from './fileKeyStore.js';
+import { encryptKeys, fileStoreProfiles } from './fileKeyStore.js';
 import { isUserError } from '../userError.js';
 
 const KEY = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -50,7 +50,7 @@ test('file store: saves, loads and removes keys of several profiles in one 0600 
 });
 
 test('file store: honours XDG_CONFIG_HOME; each write uses a new salt and nonce', async () => {
-  const t = tempEnv({ ROLEGATE_FILE_PASSPHRASE: 'pw' });
+  const t = tempEnv({ ROLEGATE_FILE_PASSPHRASE: 'an xdg passphrase' });
   try {
     t.env.XDG_CONFIG_HOME = join(t.home, 'xdg');
     const store = await openKeyStore('file', { env: t.env });
@@ -67,7 +67,7 @@ test('file store: honours XDG_CONFIG_HOME; each write uses a new salt and nonce'
 });
 
 test('file store: a wrong passphrase or an altered file is a clear UserError, not a crash', async () => {
-  const t = tempEnv({ ROLEGATE_FILE_PASSPHRASE: 'right' });
+  const t = tempEnv({ ROLEGATE_FILE_PASSPHRASE: 'the right passphrase' });
   try {
     await (await openKeyStore('file', { env: t.env })).save('default', KEY);
     const wrong = await openKeyStore('file', { env: { ...t.env, ROLEGATE_FILE_PASSPHRASE: 'wrong' } });
@@ -80,6 +80,40 @@ test('file store: a wrong passphrase or an altered file is a clear UserError, no
     await assert.rejects(right.load('default'), (e: unknown) => isUserError(e) && /altered/.test(e.message));
     writeFileSync(path, 'not json');
     await assert.rejects(right.load('default'), (e: unknown) => isUserError(e) && /damaged/.test(e.message));
+  } finally {
+    t.done();
+  }
+});
+
+test('file store: a new file needs a passphrase of 12 characters or more; an existing file opens with a shorter one', async () => {
+  const t = tempEnv({ ROLEGATE_FILE_PASSPHRASE: 'eleven char' });
+  try {
+    const store = await openKeyStore('file', { env: t.env });
+    const tooShort = (e: unknown) => isUserError(e) && e.exitCode === 2 && /at least 12 characters/.test(e.message) && /ROLEGATE_FILE_PASSPHRASE/.test(e.next ?? '');
+    await assert.rejects(store.prepareSave!(), tooShort);
+    await assert.rejects(store.save('default', KEY), tooShort);
+    assert.equal(existsSync(keyFilePath(t.env)), false, 'no file was written');
+    // a file made before the rule (or by hand) still opens and takes new keys
+    mkdirSync(dirname(keyFilePath(t.env)), { recursive: true, mode: 0o700 });
+    writeFileSync(keyFilePath(t.env), await encryptKeys({ default: KEY }, 'eleven char'), { mode: 0o600 });
+    await store.prepareSave!();
+    await store.save('ops', OTHER);
+    assert.deepEqual(await store.load('default'), KEY);
+    assert.deepEqual(await store.load('ops'), OTHER);
+    const twelve = await openKeyStore('file', { env: { ...t.env, XDG_CONFIG_HOME: join(t.home, 'other'), ROLEGATE_FILE_PASSPHRASE: 'twelve chars' } });
+    await twelve.save('default', KEY);
+    assert.deepEqual(await twelve.load('default'), KEY);
+  } finally {
+    t.done();
+  }
+});
+
+test('file store: prepareSave checks the passphrase against an existing file before anything is created', async () => {
+  const t = tempEnv({ ROLEGATE_FILE_PASSPHRASE: 'the right passphrase' });
+  try {
+    await (await openKeyStore('file', { env: t.env })).save('default', KEY);
+    const wrong = await openKeyStore('file', { env: { ...t.env, ROLEGATE_FILE_PASSPHRASE: 'a wrong passphrase' } });
+    await assert.rejects(wrong.prepareSave!(), (e: unknown) => isUserError(e) && /wrong passphrase/.test(e.message));
   } finally {
     t.done();
   }

@@ -17,6 +17,11 @@ export interface KeyStore {
   save(profile: string, key: LongTermKey): Promise<void>;
   load(profile: string): Promise<LongTermKey | undefined>;
   remove(profile: string): Promise<void>;
+  /**
+   * Asks now for what a later save will need (the key file's passphrase, checked against the
+   * file or, for a new file, long enough), so a caller can fail before it creates the key.
+   */
+  prepareSave?(): Promise<void>;
 }
 
 export interface KeyStoreOptions {

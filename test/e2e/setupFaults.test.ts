@@ -44,6 +44,21 @@ test('invalid names and values: exit 2 before any AWS call', async () => {
   }
 });
 
+test('ROLEGATE_FILE_PASSPHRASE too short for a new key file: exit 2 before any AWS call; a long enough one completes', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    const short = await setup(box, ['--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: 'eleven char' });
+    assert.equal(short.code, 2, short.stderr);
+    assert.match(short.stderr, /ROLEGATE_FILE_PASSPHRASE is too short for a new encrypted key file: it needs at least 12 characters/);
+    assert.match(short.stderr, /next: /);
+    assert.deepEqual(await moto.requests(), []);
+    const long = await setup(box, ['--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: 'twelve chars' });
+    assert.equal(long.code, 0, long.stderr);
+  } finally {
+    box.cleanup();
+  }
+});
+
 test('no credentials: a clear message, exit 1', async () => {
   const box = makeSandbox({ endpoint: moto.endpoint });
   try {

@@ -76,6 +76,9 @@ if args.get("passphrase"):
         if r:
             buf += os.read(fd, 4096)
     drawn_over_prompt = buf[mark:].decode("utf-8", "replace")
+    if args.get("shortPassphrase"):
+        os.write(fd, (args["shortPassphrase"] + "\r").encode())
+        read_until(rb"too short; passphrase for [^\r\n]+: ")
     os.write(fd, (args["passphrase"] + "\r").encode())
     read_until(rb"same passphrase again: ")
     os.write(fd, (args["passphrase"] + "\r").encode())
@@ -116,7 +119,7 @@ test('at a terminal: plan and question, QR code, a wrong code asked again, then 
   }
 });
 
-test('at a terminal with the file store: the passphrase prompt stands alone, no spinner draws over it', async () => {
+test('at a terminal with the file store: the passphrase prompt stands alone, no spinner draws over it; a short one is asked for again', async () => {
   const box = setupSandbox(moto.endpoint);
   try {
     const cmd = [process.execPath, rolegateBin, 'setup', '--bootstrap-profile', 'bootstrap', '--store', 'file', '--yes'];
@@ -124,7 +127,7 @@ test('at a terminal with the file store: the passphrase prompt stands alone, no 
     const env: NodeJS.ProcessEnv = { ...box.env, TERM: 'xterm' };
     delete env.CI;
     delete env.ROLEGATE_FILE_PASSPHRASE;
-    const args = { cmd, env, passphrase: 'correct horse battery staple' };
+    const args = { cmd, env, shortPassphrase: 'too short', passphrase: 'correct horse battery staple' };
     const result = await run(join(venvBin, 'python'), ['-c', DRIVER, JSON.stringify(args)], {
       env: box.env,
       timeoutMs: 120_000,
@@ -136,7 +139,8 @@ test('at a terminal with the file store: the passphrase prompt stands alone, no 
     assert.equal(typeof outcome.drawnOverPrompt, 'string', 'the passphrase was asked for');
     assert.doesNotMatch(outcome.drawnOverPrompt!, /[\u2800-\u28ff]/, 'no spinner frame while the prompt waits');
     assert.match(outcome.output, /Setup complete/);
-    assert.doesNotMatch(outcome.output, /correct horse/, 'the passphrase is not echoed');
+    assert.doesNotMatch(outcome.output, /correct horse|too short\r?\n/, 'the passphrase is not echoed');
+    assert.match(outcome.output, /too short; passphrase for .*keys\.enc \(at least 12 characters\): /, 'a short one is asked for again');
   } finally {
     box.cleanup();
   }

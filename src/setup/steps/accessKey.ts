@@ -62,6 +62,7 @@ export const accessKeyStep: Step = {
       blocker,
       apply: async () => {
         if (blocker) throw blocker;
+        await store.prepareSave?.();
         await awsCall('iam:TagUser', () =>
           ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: PENDING_KEY_TAG, Value: encodeKeyIds(remaining) }] })),
         );
