@@ -227,20 +227,30 @@ async function localActions(
       action: 'remove rolegate keys',
       run: async () => {
         const { editSharedFile } = await import('../config/sharedFileEditor.js');
+        const { forgetProfilesBefore, profileBefore } = await import('./profilesBefore.js');
         const now = await readSharedProfiles(env);
+        const before = new Map<string, Record<string, string>>();
+        for (const profile of profiles) before.set(profile, (await profileBefore(env, paths.configFile, profile)) ?? {});
         await editSharedFile(
           'config',
           (doc) => {
             for (const profile of profiles) {
               const values = now.config.get(profile) ?? {};
+              const kept = before.get(profile)!;
               const others = Object.keys(values).filter((k) => !(LAYOUT_KEYS as readonly string[]).includes(k));
-              if (others.length === 0) doc.removeProfile(profile);
-              else for (const key of LAYOUT_KEYS) doc.unsetValue(profile, key);
+              if (others.length === 0 && Object.keys(kept).length === 0) doc.removeProfile(profile);
+              else {
+                for (const key of LAYOUT_KEYS) {
+                  if (key in kept) doc.setValue(profile, key, kept[key]!);
+                  else doc.unsetValue(profile, key);
+                }
+              }
             }
           },
           env,
           { removeWhenEmptied: true },
         );
+        await forgetProfilesBefore(env, paths.configFile, profiles);
       },
     });
   }

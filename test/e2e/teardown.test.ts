@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import { runBoto3, runRolegate } from '../harness/run.js';
 import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes, mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
@@ -59,6 +60,28 @@ test('teardown returns the account and the files to their state before setup', a
     box.cleanup();
   }
 });
+
+for (const [label, config] of [
+  ['another region', '[default]\nregion=eu-west-1\noutput = json\n'],
+  ['the same region, and nothing else', '[default]\nregion = us-east-1\n'],
+] as const) {
+  test(`a [default] profile the user had (${label}): teardown puts its region back, byte for byte`, async () => {
+    const box = setupSandbox(moto.endpoint);
+    try {
+      writeFileSync(box.configFile, config);
+      const ran = await setup(box, ['--region', 'us-east-1']);
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.match(fileBytes(box.configFile)!, /^\[default\]\nregion ?= ?us-east-1\n/);
+      assert.equal(existsSync(join(box.home, '.config', 'rolegate', 'profiles-before-setup.json')), true);
+      const removed = await teardown(box, ['--yes']);
+      assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+      assert.equal(fileBytes(box.configFile), config);
+      assert.equal(existsSync(join(box.home, '.config', 'rolegate', 'profiles-before-setup.json')), false, 'the record goes with teardown');
+    } finally {
+      box.cleanup();
+    }
+  });
+}
 
 test('--store file: teardown removes the stored key and the profiles, keeping every other byte', async () => {
   const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' });

@@ -70,6 +70,9 @@ export const profilesStep: Step = {
       blocker,
       apply: async () => {
         if (blocker) throw blocker;
+        // before the first change: what the profiles held, for teardown to put back
+        const { layoutValues, recordProfilesBefore } = await import('../profilesBefore.js');
+        await recordProfilesBefore(ctx.env, paths.configFile, Object.fromEntries([...layout.keys()].map((p) => [p, layoutValues(shared.config.get(p))])));
         const { editSharedFile } = await import('../../config/sharedFileEditor.js');
         if (removeFromCredentials.length) {
           await editSharedFile(
