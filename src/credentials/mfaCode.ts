@@ -2,7 +2,19 @@
 import { UserError } from '../userError.js';
 import type { SessionSpec } from './profileSpec.js';
 
-export async function obtainMfaCode(session: SessionSpec, env: NodeJS.ProcessEnv, context: { profile: string; expiredAt?: Date }): Promise<string> {
+/** Codes typed at the terminal: after AWS refuses one, the person is asked for the next (3 in all). */
+export const TERMINAL_MFA_ATTEMPTS = 3;
+
+/** Whether obtainMfaCode will ask the person (so a refused code may be asked for again). */
+export function mfaCodeFromPerson(session: SessionSpec): boolean {
+  return !session.mfaProcess;
+}
+
+export async function obtainMfaCode(
+  session: SessionSpec,
+  env: NodeJS.ProcessEnv,
+  context: { profile: string; expiredAt?: Date; refusedBefore?: boolean },
+): Promise<string> {
   if (session.mfaProcess) {
     const { runMfaProcess } = await import('../prompt/mfaCodeProcess.js');
     return runMfaProcess(session.mfaProcess, { env });
@@ -16,5 +28,8 @@ export async function obtainMfaCode(session: SessionSpec, env: NodeJS.ProcessEnv
       next: `add \`mfa_process = <a command that prints the current code>\` to profile ${context.profile} in your AWS config, or run \`rolegate env ${context.profile}\` once from a terminal to start the day's session`,
     });
   }
-  return promptMfaCodeOnTerminal(session.mfaSerial, { label: `profile ${context.profile}` });
+  return promptMfaCodeOnTerminal(session.mfaSerial, {
+    label: `profile ${context.profile}`,
+    note: context.refusedBefore ? 'AWS did not accept that code; wait for the next one. ' : undefined,
+  });
 }

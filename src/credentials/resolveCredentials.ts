@@ -11,11 +11,11 @@ import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, writeAwsCliCache } fr
 import { lookupRole, lookupSession } from './cachedCredentials.js';
 import { lockFile } from './cachePaths.cjs';
 import { loadLongTermKey } from './longTermKey.js';
-import { obtainMfaCode } from './mfaCode.js';
+import { mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS } from './mfaCode.js';
 import type { CredentialSpec, RoleSpec, SessionSpec } from './profileSpec.js';
 import { withLock } from './refreshLock.js';
 import { roleEntryName, sessionEntryName, writeSessionEntry } from './sessionCache.js';
-import { stsError } from './stsErrors.js';
+import { isMfaCodeRejection, stsError } from './stsErrors.js';
 import type { TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export const DEFAULT_SESSION_SECONDS = 12 * 3600;
@@ -66,15 +66,23 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
       const again = await lookupSession(session, env);
       if (again.credentials) return again.credentials;
       const { key } = await loadLongTermKey(session, shared, env);
-      const code = await obtainMfaCode(session, env, { profile: options.askedFor ?? session.keyProfile, expiredAt: again.found?.expiration });
       const context = { call: 'GetSessionToken', keyProfile: session.keyProfile, mfaSerial: session.mfaSerial } as const;
-      let credentials: TemporaryCredentials;
-      try {
-        const { client, sdk } = await sts(key, session.region, env);
-        const response = await client.send(new sdk.GetSessionTokenCommand({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code }));
-        credentials = fromSdk(response.Credentials);
-      } catch (error) {
+      const { client, sdk } = await sts(key, session.region, env).catch((error: unknown) => {
         throw stsError(error, context, env);
+      });
+      // A code typed by a person and refused by AWS (a typo, a code from the last window) is asked
+      // for again; one from mfa_process is not, so a broken command cannot loop.
+      const attempts = mfaCodeFromPerson(session) ? TERMINAL_MFA_ATTEMPTS : 1;
+      let credentials: TemporaryCredentials | undefined;
+      for (let attempt = 1; !credentials; attempt++) {
+        const code = await obtainMfaCode(session, env, { profile: options.askedFor ?? session.keyProfile, expiredAt: again.found?.expiration, refusedBefore: attempt > 1 });
+        try {
+          const response = await client.send(new sdk.GetSessionTokenCommand({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code }));
+          credentials = fromSdk(response.Credentials);
+        } catch (error) {
+          if (attempt < attempts && isMfaCodeRejection(error)) continue;
+          throw stsError(error, context, env);
+        }
       }
       await writeSessionEntry(
         sessionEntryName(session.keyProfile),

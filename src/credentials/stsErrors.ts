@@ -5,13 +5,20 @@ export type StsCallContext =
   | { call: 'GetSessionToken'; keyProfile: string; mfaSerial: string }
   | { call: 'AssumeRole'; profile: string; roleArn: string; keyProfile: string };
 
+/** AWS's answer to a wrong, expired or already used MFA code. */
+export function isMfaCodeRejection(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  const message = (e?.message ?? '').split('\n')[0] ?? '';
+  return (e?.name === 'AccessDenied' || e?.name === 'AccessDeniedException') && /MultiFactorAuthentication|one time pass ?code|MFA/i.test(message);
+}
+
 export function stsError(error: unknown, context: StsCallContext, env: NodeJS.ProcessEnv): UserError {
   if (isUserError(error)) return error;
   const e = error as { name?: string; code?: string; message?: string; $metadata?: unknown };
   const name = e.name ?? '';
   const message = (e.message ?? String(error)).split('\n')[0] ?? '';
   const options = { cause: error };
-  if (/MultiFactorAuthentication|one time pass ?code|MFA/i.test(message) && (name === 'AccessDenied' || name === 'AccessDeniedException')) {
+  if (isMfaCodeRejection(error)) {
     const serial = context.call === 'GetSessionToken' ? context.mfaSerial : 'your MFA device';
     return new UserError(`the MFA code was not accepted for ${serial} (${message})`, {
       ...options,

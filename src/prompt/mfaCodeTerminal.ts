@@ -90,10 +90,11 @@ function readLineFromTty(question: string, options: TerminalLineOptions): Promis
 }
 
 /** Asks for a 6-digit code for `serial`, asking again (up to 3 times) when the answer is not one. */
-export async function promptMfaCodeOnTerminal(serial: string, options: { label?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function promptMfaCodeOnTerminal(serial: string, options: { label?: string; timeoutMs?: number; note?: string } = {}): Promise<string> {
   const label = options.label ? ` (${options.label})` : '';
   for (let attempt = 0; attempt < 3; attempt++) {
-    const answer = (await readTerminalLine(`rolegate: MFA code for ${serial}${label}: `, { timeoutMs: options.timeoutMs })).trim();
+    const note = attempt === 0 ? (options.note ?? '') : '';
+    const answer = (await readTerminalLine(`rolegate: ${note}MFA code for ${serial}${label}: `, { timeoutMs: options.timeoutMs })).trim();
     if (/^\d{6}$/.test(answer)) return answer;
   }
   throw new UserError('no 6-digit MFA code was entered', { next: 'run the command again and type the code your authenticator app shows' });

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { existsSync, readdirSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { useCredAccount, mfaProcessRuns, MFA_SERIAL, writeStoreLayout, type Account } from './credFixture.js';
+import { mfaRefusingSts, useCredAccount, mfaProcessRuns, MFA_SERIAL, writeStoreLayout, type Account } from './credFixture.js';
 import { writeSessionEntry } from '../../src/credentials/sessionCache.js';
 import { sessionCacheDir } from '../../src/credentials/cachePaths.cjs';
 import { openKeyStore } from '../../src/credentials/keyStore.js';
@@ -92,29 +91,9 @@ test('an unknown profile is bad input (exit 2)', async () => {
   assert.match(result.stderr, /there is no profile named nope/);
 });
 
-/** A stand-in for STS that refuses every call the way AWS refuses a wrong or reused MFA code. */
-async function refusingSts(): Promise<{ server: Server; endpoint: string; calls: string[] }> {
-  const calls: string[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      calls.push(new URLSearchParams(body).get('Action') ?? '?');
-      response.writeHead(403, { 'content-type': 'text/xml' });
-      response.end(
-        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
-          '<Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error><RequestId>1</RequestId></ErrorResponse>',
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return { server, endpoint: `http://127.0.0.1:${address.port}`, calls };
-}
-
 test('a wrong MFA code: clear message, exit 1, nothing cached, no retry loop', async () => {
   writeStoreLayout(box, account);
-  const sts = await refusingSts();
+  const sts = await mfaRefusingSts();
   try {
     const result = await runDetached(['credential-process', 'admin'], { ...box.env, AWS_ENDPOINT_URL: sts.endpoint });
     assert.equal(result.code, 1);

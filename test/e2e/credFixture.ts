@@ -3,6 +3,7 @@
  * admin role in moto (made with boto3, not with `rolegate setup`), and the profile layouts setup
  * writes (store layout with credential_process, or the guide's layout with a plaintext key).
  */
+import { createServer, type Server } from 'node:http';
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,4 +132,50 @@ export function useCredAccount(moto: SharedMotoServer, options: CredAccountOptio
     use({ box, account });
   });
   after(() => box?.cleanup());
+}
+
+const MFA_REFUSAL =
+  '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
+  '<Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error><RequestId>1</RequestId></ErrorResponse>';
+
+/**
+ * A stand-in endpoint for what moto cannot do: refuse an MFA code. It answers the first
+ * `refuseFirst` GetSessionToken calls (all of them by default) the way AWS refuses a wrong or
+ * reused code, and passes every other call on to `forwardTo` (moto) unchanged.
+ */
+export async function mfaRefusingSts(options: { refuseFirst?: number; forwardTo?: string } = {}): Promise<{ server: Server; endpoint: string; calls: string[] }> {
+  const calls: string[] = [];
+  let refused = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const action = new URLSearchParams(body.toString()).get('Action') ?? '?';
+      calls.push(action);
+      const refuse = action === 'GetSessionToken' && refused < (options.refuseFirst ?? Infinity);
+      if (refuse || !options.forwardTo) {
+        refused += 1;
+        response.writeHead(403, { 'content-type': 'text/xml' });
+        response.end(MFA_REFUSAL);
+        return;
+      }
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
+      }
+      fetch(`${options.forwardTo}${request.url ?? '/'}`, { method: request.method, headers, body })
+        .then(async (upstream) => {
+          response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/xml' });
+          response.end(Buffer.from(await upstream.arrayBuffer()));
+        })
+        .catch((error: unknown) => {
+          response.writeHead(502);
+          response.end(String(error));
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { server, endpoint: `http://127.0.0.1:${address.port}`, calls };
 }

@@ -7,7 +7,7 @@ import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { createAccount, PASSPHRASE, storeKey, writeStoreLayout } from './credFixture.js';
+import { createAccount, mfaRefusingSts, PASSPHRASE, storeKey, writeStoreLayout } from './credFixture.js';
 
 const moto = useMotoServer();
 let box: Sandbox | undefined;
@@ -32,6 +32,40 @@ test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are cap
   assert.match(JSON.parse(readFileSync(out, 'utf8')).AccessKeyId, /^ASIA/);
   const calls = (await moto.requests()).filter((r) => r.action === 'GetSessionToken');
   assert.equal(calls.length, 1);
+});
+
+test('a code typed at the terminal that AWS refuses is asked for again, and the next one works (refusal from a stand-in: moto accepts any code)', { timeout: 60_000 }, async (t) => {
+  if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
+  box?.cleanup();
+  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
+  const account = await createAccount(box);
+  await storeKey(box, 'file', account.key);
+  writeStoreLayout(box, account, { mfaProcess: false });
+  await moto.clearRequests();
+  const sts = await mfaRefusingSts({ refuseFirst: 1, forwardTo: moto.endpoint });
+  try {
+    const out = join(box.home, 'out.json');
+    const err = join(box.home, 'err.txt');
+    const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
+    const { spawn } = await import('node:child_process');
+    const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, AWS_ENDPOINT_URL: sts.endpoint }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let typed = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString();
+      const prompts = screen.match(/MFA code for [^\r\n]*: /g)?.length ?? 0;
+      // one code per prompt: 111111 is refused by the stand-in, 222222 goes on to moto
+      if (prompts > typed && typed < 2) child.stdin.write(typed++ === 0 ? '111111\n' : '222222\n');
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    assert.equal(code, 0, `${screen}\n${readFileSync(err, 'utf8')}`);
+    assert.match(screen, /rolegate: AWS did not accept that code; wait for the next one\. MFA code for arn:aws:iam::123456789012:mfa\/admin \(profile admin\): /);
+    assert.match(JSON.parse(readFileSync(out, 'utf8')).AccessKeyId, /^ASIA/);
+    assert.deepEqual(sts.calls.filter((a) => a === 'GetSessionToken').length, 2, 'the refused code and the next one');
+    assert.equal((await moto.requests()).filter((r) => r.action === 'GetSessionToken').length, 1, 'the second code reached STS');
+  } finally {
+    sts.server.close();
+  }
 });
 
 test('exec in a terminal: Ctrl-C reaches the command once (not also forwarded), and its exit code comes back', { timeout: 60_000 }, async (t) => {
