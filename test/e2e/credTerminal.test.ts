@@ -1,25 +1,21 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { createAccount, mfaRefusingSts, PASSPHRASE, storeKey, writeStoreLayout } from './credFixture.js';
+import { mfaRefusingSts, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
-let box: Sandbox | undefined;
-after(async () => {
-  box?.cleanup();
-});
+let box: Sandbox;
+let account: Account;
+useCredAccount(moto, { store: 'file' }, (made) => ({ box, account } = made));
 
 test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are captured (as under credential_process)', async (t) => {
   if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed: no pseudo-terminal to test with');
-  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
-  const account = await createAccount(box);
-  await storeKey(box, 'file', account.key);
   writeStoreLayout(box, account, { mfaProcess: false });
   const out = join(box.home, 'out.json');
   const err = join(box.home, 'err.txt');
@@ -36,12 +32,7 @@ test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are cap
 
 test('a code typed at the terminal that AWS refuses is asked for again, and the next one works (refusal from a stand-in: moto accepts any code)', { timeout: 60_000 }, async (t) => {
   if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
-  box?.cleanup();
-  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
-  const account = await createAccount(box);
-  await storeKey(box, 'file', account.key);
   writeStoreLayout(box, account, { mfaProcess: false });
-  await moto.clearRequests();
   const sts = await mfaRefusingSts({ refuseFirst: 1, forwardTo: moto.endpoint });
   try {
     const out = join(box.home, 'out.json');
@@ -70,10 +61,6 @@ test('a code typed at the terminal that AWS refuses is asked for again, and the 
 
 test('exec in a terminal: Ctrl-C reaches the command once (not also forwarded), and its exit code comes back', { timeout: 60_000 }, async (t) => {
   if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
-  box?.cleanup();
-  box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE } });
-  const account = await createAccount(box);
-  await storeKey(box, 'file', account.key);
   writeStoreLayout(box, account);
   // a node program counts every SIGINT it gets (a shell's trap would merge two close ones), then
   // exits with 40 + that count one second after the first (it ends by itself after 20 s anyway)
