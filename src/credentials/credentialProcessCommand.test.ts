@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentialProcessCommand, defaultScriptPath } from './credentialProcessCommand.js';
 import { quotePosix } from '../shellQuote.js';
+import { isUserError } from '../userError.js';
 
 function withDir<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-cpc-'));
@@ -69,4 +70,12 @@ test('quotePosix leaves plain words alone and quotes the rest', () => {
   assert.equal(quotePosix('admin'), 'admin');
   assert.equal(quotePosix('a b'), "'a b'");
   assert.equal(quotePosix("it's"), "'it'\\''s'");
+});
+
+test('on Windows a profile name with " or % is refused (cmd.exe cannot take it quoted); others are double-quoted', () => {
+  const where = { platform: 'win32' as const, nodePath: 'C:\\node\\node.exe', scriptPath: 'C:\\rolegate\\main.cjs', env: {} };
+  assert.equal(credentialProcessCommand('team admin', where), '"C:\\node\\node.exe" "C:\\rolegate\\main.cjs" credential-process "team admin"');
+  for (const name of ['say"hi', '%USERNAME%']) {
+    assert.throws(() => credentialProcessCommand(name, where), (e: unknown) => isUserError(e) && e.exitCode === 2 && /cannot be written into credential_process on Windows/.test(e.message));
+  }
 });

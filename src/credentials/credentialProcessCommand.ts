@@ -7,6 +7,7 @@ import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quotePosix } from '../shellQuote.js';
+import { badInput } from '../userError.js';
 
 export interface CommandLocation {
   env?: NodeJS.ProcessEnv;
@@ -52,6 +53,11 @@ export function credentialProcessCommand(profile: string, where: CommandLocation
   const env = where.env ?? process.env;
   const platform = where.platform ?? process.platform;
   const script = where.scriptPath ?? defaultScriptPath();
+  // cmd.exe (the JavaScript SDK runs credential_process through it) ends a quote at " and
+  // expands %NAME% inside one: no quoting keeps such a name intact, so it is refused there.
+  if (platform === 'win32' && /["%]/.test(profile)) {
+    throw badInput(`the profile name ${profile} cannot be written into credential_process on Windows (it holds " or %)`, 'use a profile name without " and %');
+  }
   const profileWord = platform === 'win32' ? `"${profile}"` : quotePosix(profile);
   if (platform !== 'win32') {
     const onPath = findOnPath('rolegate', env);
