@@ -19,22 +19,26 @@ pid, fd = pty.fork()
 if pid == 0:
     os.execvpe(args["cmd"][0], args["cmd"], args["env"])
 buf = b""
-def read_until(pattern, timeout=60):
+def read_some(wait):
+    """Adds what the terminal shows within wait seconds to buf; False once the child has closed it."""
     global buf
+    r, _, _ = select.select([fd], [], [], wait)
+    if not r:
+        return True
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        return False
+    buf += chunk
+    return bool(chunk)
+def read_until(pattern, timeout=60):
     end = time.time() + timeout
     while time.time() < end:
         m = re.search(pattern, buf)
         if m:
             return m
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buf += chunk
+        if not read_some(0.2):
+            break
     print(json.dumps({"error": "timeout waiting for " + pattern.decode(), "output": redact(buf)}))
     sys.exit(1)
 secret = None
@@ -72,9 +76,7 @@ if args.get("passphrase"):
     mark = len(buf)
     end = time.time() + 1.0
     while time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            buf += os.read(fd, 4096)
+        read_some(0.1)
     drawn_over_prompt = buf[mark:].decode("utf-8", "replace")
     if args.get("shortPassphrase"):
         os.write(fd, (args["shortPassphrase"] + "\r").encode())
@@ -82,14 +84,8 @@ if args.get("passphrase"):
     os.write(fd, (args["passphrase"] + "\r").encode())
     read_until(rb"same passphrase again: ")
     os.write(fd, (args["passphrase"] + "\r").encode())
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    buf += chunk
+while read_some(60):
+    pass
 _, status = os.waitpid(pid, 0)
 print(json.dumps({"status": os.waitstatus_to_exitcode(status), "qr": qr, "output": redact(buf), "drawnOverPrompt": drawn_over_prompt}))
 `;
