@@ -48,8 +48,14 @@ export function awsCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** A file-name-safe form of any cache key: readable, and unique for distinct inputs. */
+/**
+ * A file name for a profile or cache key, one to one: every character outside [A-Za-z0-9_.-] is
+ * written as the %XX of each of its UTF-8 bytes (so `%` itself is %25, and "é" is %c3%a9).
+ */
 export function safeName(key: string): string {
-  return key.replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return key.replace(/[^A-Za-z0-9_.-]/gu, (c) =>
+    Array.from(Buffer.from(c, 'utf8'), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
+  );
 }
 
 export function sessionCacheFile(name: string, env: NodeJS.ProcessEnv = process.env): string {
