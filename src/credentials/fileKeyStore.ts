@@ -211,7 +211,8 @@ export function openFileKeyStore(env: NodeJS.ProcessEnv): KeyStore {
       const keys = await readAll();
       if (!change(keys)) return;
       if (!exists) await checkNewFilePassphrase(env);
-      await writePrivateFile(path, await encryptKeys(keys, await getPassphrase(!exists)));
+      // a folder named through ROLEGATE_KEY_FILE is the person's own: not re-permissioned
+      await writePrivateFile(path, await encryptKeys(keys, await getPassphrase(!exists)), { tighten: !env.ROLEGATE_KEY_FILE });
     });
 
   return {

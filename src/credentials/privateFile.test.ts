@@ -36,3 +36,15 @@ test('a folder that belongs to another user is refused, with the next step', { s
     chownSync(dir, 4242, 4242);
     await assert.rejects(ensurePrivateDir(dir), (error: unknown) => isUserError(error) && /belongs to another user \(uid 4242\)/.test(error.message) && /chown/.test(error.next ?? ''));
   }));
+
+test('a folder the person chose (tighten: false) is created 0700 when missing, and otherwise left as it is', () =>
+  withTemp(async (root) => {
+    const chosen = join(root, 'shared');
+    mkdirSync(chosen);
+    chmodSync(chosen, 0o755);
+    await writePrivateFile(join(chosen, 'keys.enc'), 'x', { tighten: false });
+    assert.equal(statSync(chosen).mode & 0o777, 0o755);
+    assert.equal(statSync(join(chosen, 'keys.enc')).mode & 0o777, 0o600);
+    await writePrivateFile(join(root, 'new', 'keys.enc'), 'x', { tighten: false });
+    assert.equal(statSync(join(root, 'new')).mode & 0o777, 0o700);
+  }));

@@ -7,15 +7,23 @@ import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../userError.js';
 
+export interface PrivateDirOptions {
+  /**
+   * false for a folder the person chose (ROLEGATE_KEY_FILE's): it is created 0700 when missing but
+   * otherwise left as it is, since it may hold other things of theirs.
+   */
+  tighten?: boolean;
+}
+
 /**
  * Creates `dir` (0700) or makes an existing one private. A folder that others can write to lets
  * them plant a cache entry (credentials of their own account) or remove a lock, so one left open
  * (0755 by an older tool, 0777 by a umask) is closed, and one that belongs to another user is
  * refused: rolegate cannot close it.
  */
-export async function ensurePrivateDir(dir: string): Promise<void> {
+export async function ensurePrivateDir(dir: string, options: PrivateDirOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (process.platform === 'win32' || typeof process.getuid !== 'function') return;
+  if (options.tighten === false || process.platform === 'win32' || typeof process.getuid !== 'function') return;
   const info = await stat(dir);
   if (info.uid !== process.getuid()) {
     throw new UserError(`the folder ${dir} belongs to another user (uid ${info.uid}), who could change the credentials in it`, {
@@ -25,9 +33,9 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
 
-export async function writePrivateFile(path: string, data: string | Uint8Array): Promise<void> {
+export async function writePrivateFile(path: string, data: string | Uint8Array, options: PrivateDirOptions = {}): Promise<void> {
   const dir = dirname(path);
-  await ensurePrivateDir(dir);
+  await ensurePrivateDir(dir, options);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
