@@ -35,10 +35,35 @@ async function readRecord(env: NodeJS.ProcessEnv): Promise<BeforeRecord> {
   return { version: 1, files: {} };
 }
 
-/** The layout keys (string values only) a profile holds now. */
-export function layoutValues(values: Record<string, unknown> | undefined): ProfileKeys {
+/** What setup writes or points at; values equal to these are setup's own, never the user's. */
+export interface SetupValues {
+  /** The layout setup is about to write for this profile. */
+  wanted: Record<string, string>;
+  roleArn: string;
+  mfaSerial: string;
+  readProfile: string;
+}
+
+/**
+ * The layout keys (text values) a profile holds now that are the user's own. A value that is
+ * setup's (from an earlier run whose record is gone, or equal to what it writes now) is left out:
+ * putting it back on teardown would point at the role and device teardown deletes. `region` is
+ * the exception: the same region is as likely the user's as setup's, and harmless to keep.
+ */
+export function usersOwnValues(values: Record<string, unknown> | undefined, setup: SetupValues): ProfileKeys {
   const kept: ProfileKeys = {};
-  for (const key of LAYOUT_KEYS) if (typeof values?.[key] === 'string') kept[key] = values[key] as string;
+  for (const key of LAYOUT_KEYS) {
+    const value = values?.[key];
+    if (typeof value !== 'string') continue;
+    const setups =
+      key.startsWith('rolegate_') ||
+      (key === 'credential_process' && value.includes('credential-process')) ||
+      (key !== 'region' && value === setup.wanted[key]) ||
+      value === setup.roleArn ||
+      value === setup.mfaSerial ||
+      (key === 'source_profile' && value === setup.readProfile);
+    if (!setups) kept[key] = value;
+  }
   return kept;
 }
 
@@ -60,13 +85,15 @@ export async function profileBefore(env: NodeJS.ProcessEnv, configFile: string, 
   return (await readRecord(env)).files[resolve(configFile)]?.[profile];
 }
 
-/** Drops the records of `profiles` (after teardown restored them); the file goes when empty. */
-export async function forgetProfilesBefore(env: NodeJS.ProcessEnv, configFile: string, profiles: string[]): Promise<void> {
+/**
+ * Drops what was recorded for `configFile` once teardown has restored its profiles: all of it, as
+ * a record that outlived its setup would put back an old state after the next one. The file goes
+ * when empty.
+ */
+export async function forgetProfilesBefore(env: NodeJS.ProcessEnv, configFile: string): Promise<void> {
   const record = await readRecord(env);
-  const file = record.files[resolve(configFile)];
-  if (!file) return;
-  for (const profile of profiles) delete file[profile];
-  if (Object.keys(file).length === 0) delete record.files[resolve(configFile)];
+  if (!record.files[resolve(configFile)]) return;
+  delete record.files[resolve(configFile)];
   if (Object.keys(record.files).length === 0) await rm(profilesBeforePath(env), { force: true });
   else await writePrivateFile(profilesBeforePath(env), `${JSON.stringify(record, null, 2)}\n`);
 }

@@ -250,7 +250,7 @@ async function localActions(
           env,
           { removeWhenEmptied: true },
         );
-        await forgetProfilesBefore(env, paths.configFile, profiles);
+        await forgetProfilesBefore(env, paths.configFile);
       },
     });
   }

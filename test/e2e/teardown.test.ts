@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import { runBoto3, runRolegate } from '../harness/run.js';
@@ -82,6 +82,23 @@ for (const [label, config] of [
     }
   });
 }
+
+test('setup rerun after its record is lost (as after an older rolegate): teardown puts back none of setup\'s own keys', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    const record = join(box.home, '.config', 'rolegate', 'profiles-before-setup.json');
+    assert.equal((await setup(box, ['--region', 'us-east-1'])).code, 0);
+    rmSync(record);
+    const again = await setup(box, ['--region', 'eu-west-1']);
+    assert.equal(again.code, 0, again.stderr);
+    const removed = await teardown(box, ['--yes']);
+    assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+    const left = fileBytes(box.configFile) ?? '';
+    assert.doesNotMatch(left, /role_arn|source_profile|mfa_serial|credential_process|rolegate_/, left);
+  } finally {
+    box.cleanup();
+  }
+});
 
 test('--store file: teardown removes the stored key and the profiles, keeping every other byte', async () => {
   const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' });

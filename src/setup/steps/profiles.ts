@@ -71,8 +71,13 @@ export const profilesStep: Step = {
       apply: async () => {
         if (blocker) throw blocker;
         // before the first change: what the profiles held, for teardown to put back
-        const { layoutValues, recordProfilesBefore } = await import('../profilesBefore.js');
-        await recordProfilesBefore(ctx.env, paths.configFile, Object.fromEntries([...layout.keys()].map((p) => [p, layoutValues(shared.config.get(p))])));
+        const { usersOwnValues, recordProfilesBefore } = await import('../profilesBefore.js');
+        const setupValues = { roleArn: ctx.names.roleArn, mfaSerial: ctx.state.mfaSerial, readProfile: o.readProfile };
+        await recordProfilesBefore(
+          ctx.env,
+          paths.configFile,
+          Object.fromEntries([...layout].map(([p, wanted]) => [p, usersOwnValues(shared.config.get(p), { ...setupValues, wanted })])),
+        );
         const { editSharedFile } = await import('../../config/sharedFileEditor.js');
         if (removeFromCredentials.length) {
           await editSharedFile(
