@@ -152,17 +152,15 @@ test("the fix commands are quoted for the shell: run as printed, they fix files 
     writeFileSync(credentialsFile, '[default]\nregion = us-east-1\n', { mode: 0o644 });
     chmodSync(credentialsFile, 0o644);
     const bashrc = join(home, '.bashrc');
-    writeFileSync(bashrc, `echo one\nexport AWS_SECRET_ACCESS_KEY=${SECRET}\necho three\n`, { mode: 0o600 });
+    writeFileSync(bashrc, `echo one\nexport AWS_ACCESS_KEY_ID=${ID}\nexport AWS_SECRET_ACCESS_KEY=${SECRET}\necho four\n`, { mode: 0o600 });
     const env = { ...box.env, HOME: home, AWS_SHARED_CREDENTIALS_FILE: credentialsFile };
     const findings = await auditLocal(await input(box, { credentialsFile }, env));
-    const fixes = ['local.file-permissions', 'local.secret-in-shell-file'].map((id) => {
-      const found = findings.find((f) => f.id === id);
-      assert.ok(found, `${id} in ${JSON.stringify(findings)}`);
-      return found.fix.split('   #')[0]!;
-    });
-    for (const fix of fixes) execFileSync('sh', ['-c', fix], { env });
+    const fixes = findings.filter((f) => f.id === 'local.file-permissions' || f.id === 'local.secret-in-shell-file').map((f) => f.fix.split('   #')[0]!);
+    assert.equal(fixes.length, 3, JSON.stringify(findings));
+    // run as printed, the two line fixes in either order
+    for (const fix of [...fixes].reverse()) execFileSync('sh', ['-c', fix], { env });
     assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
-    assert.equal(readFileSync(bashrc, 'utf8'), 'echo one\necho three\n');
+    assert.equal(readFileSync(bashrc, 'utf8'), 'echo one\n\n\necho four\n');
   } finally {
     box.cleanup();
   }

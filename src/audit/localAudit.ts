@@ -245,7 +245,9 @@ async function shellFindings(env: NodeJS.ProcessEnv): Promise<Finding[]> {
         title: `${describeHit(hit)} in ${file}, line ${hit.line}`,
         where: `${file}:${hit.line}`,
         location: { file, line: hit.line },
-        fix: `sed -i ${hit.line}d ${quotePosix(file)}${secret || longTermId ? '   # then rotate that key: rolegate rotate (or aws iam update-access-key --status Inactive)' : ''}`,
+        // The line is blanked, not deleted: line numbers stay put, so the fixes of two hits in one
+        // file can run in any order. perl -i behaves the same on Linux and macOS (sed -i does not).
+        fix: `perl -i -pe 's/.*// if $. == ${hit.line}' ${quotePosix(file)}   # blanks line ${hit.line}${secret || longTermId ? '; then rotate that key: rolegate rotate (or aws iam update-access-key --status Inactive)' : ''}`,
       });
     }
   }
