@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { awsCliCacheDir } from './cachePaths.cjs';
-import { readOptionalFile } from './readOptionalFile.js';
+import { readTrustedFile, UntrustedFileError } from './trustedFile.cjs';
 import { sha1Hex } from './sha1.js';
 import type { RoleSpec } from './profileSpec.js';
 import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.cjs';
@@ -75,9 +75,10 @@ export type CacheRead = { credentials?: TemporaryCredentials; warning?: string }
 export async function readAwsCliCache(path: string): Promise<CacheRead> {
   let text: string | undefined;
   try {
-    text = await readOptionalFile(path);
+    text = readTrustedFile(path);
   } catch (error) {
-    return { warning: `cannot read the AWS CLI cache entry ${path}: ${(error as Error).message}` };
+    const verb = error instanceof UntrustedFileError ? 'ignoring' : 'cannot read';
+    return { warning: `${verb} the AWS CLI cache entry ${path}: ${(error as Error).message}` };
   }
   if (text === undefined) return {};
   try {

@@ -9,7 +9,8 @@
  * was made for this profile's settings (role ARN, MFA device), and an entry rewritten since (by a
  * run with another config file that has a profile of the same name) must not pass unchecked.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readTrustedFile } from './trustedFile.cjs';
 import { join } from 'node:path';
 import { rolegateCacheDir, safeName } from './cachePaths.cjs';
 import { isFresh, parseCredentials, type TemporaryCredentials } from './temporaryCredentials.cjs';
@@ -59,12 +60,14 @@ function sameStamp(a: FileStamp, b: FileStamp): boolean {
 /** Fresh credentials through the shortcut, or undefined (then take the full path). Never throws. */
 export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date.now()): TemporaryCredentials | undefined {
   try {
-    const note = JSON.parse(readFileSync(shortcutFile(profile, env), 'utf8')) as Shortcut;
+    const note = JSON.parse(readTrustedFile(shortcutFile(profile, env)) ?? 'null') as Shortcut | null;
+    if (!note) return undefined;
     if (note.version !== 1 || note.profile !== profile || !Array.isArray(note.files)) return undefined;
     const current = envOf(env);
     if (ENV_KEYS.some((key) => note.env?.[key] !== current[key])) return undefined;
     if (!note.files.every((stamp) => sameStamp(stamp, stampFile(stamp.path)))) return undefined;
-    const entry = JSON.parse(readFileSync(note.cacheFile, 'utf8')) as { Credentials?: unknown };
+    const entry = JSON.parse(readTrustedFile(note.cacheFile) ?? 'null') as { Credentials?: unknown } | null;
+    if (!entry) return undefined;
     const credentials = parseCredentials(entry.Credentials);
     if (typeof note.accessKeyId !== 'string' || credentials?.accessKeyId !== note.accessKeyId) return undefined;
     return credentials && isFresh(credentials.expiration, now) ? credentials : undefined;

@@ -29,12 +29,20 @@ test('an existing folder that others can read or write is made private before it
     assert.equal(statSync(dir).mode & 0o777, 0o700);
   }));
 
-test('a folder that belongs to another user is refused, with the next step', { skip: process.getuid?.() !== 0 && 'needs root to give a folder to another user' }, () =>
+test('a folder that belongs to another user is refused, with the next step', { skip: process.getuid?.() === 0 && 'root may use any folder' }, async () => {
+  // / belongs to root: for anyone else it is another user's folder
+  await assert.rejects(ensurePrivateDir('/'), (error: unknown) => isUserError(error) && /the folder \/ belongs to another user \(uid 0\)/.test(error.message) && /chown/.test(error.next ?? ''));
+});
+
+test("root may use another user's folder (sudo with HOME kept), and closes it if it is open", { skip: process.getuid?.() !== 0 && 'needs root to give a folder to another user' }, () =>
   withTemp(async (root) => {
     const dir = join(root, 'cache');
-    mkdirSync(dir, { mode: 0o777 });
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
     chownSync(dir, 4242, 4242);
-    await assert.rejects(ensurePrivateDir(dir), (error: unknown) => isUserError(error) && /belongs to another user \(uid 4242\)/.test(error.message) && /chown/.test(error.next ?? ''));
+    await writePrivateFile(join(dir, 'entry.json'), '{}');
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(dir).uid, 4242, 'the owner stays');
   }));
 
 test('a folder the person chose (tighten: false) is created 0700 when missing, and otherwise left as it is', () =>

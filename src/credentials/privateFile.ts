@@ -19,13 +19,14 @@ export interface PrivateDirOptions {
  * Creates `dir` (0700) or makes an existing one private. A folder that others can write to lets
  * them plant a cache entry (credentials of their own account) or remove a lock, so one left open
  * (0755 by an older tool, 0777 by a umask) is closed, and one that belongs to another user is
- * refused: rolegate cannot close it.
+ * refused: rolegate cannot close it. Reads check each file as well (trustedFile.cts).
  */
 export async function ensurePrivateDir(dir: string, options: PrivateDirOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (options.tighten === false || process.platform === 'win32' || typeof process.getuid !== 'function') return;
   const info = await stat(dir);
-  if (info.uid !== process.getuid()) {
+  // root may use a user's folder (sudo with HOME kept, a container with the home mounted)
+  if (info.uid !== process.getuid() && process.getuid() !== 0) {
     throw new UserError(`the folder ${dir} belongs to another user (uid ${info.uid}), who could change the credentials in it`, {
       next: `remove the folder or make it yours (chown), then run rolegate again`,
     });

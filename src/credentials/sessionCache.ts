@@ -9,6 +9,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sessionCacheDir, sessionCacheFile } from './cachePaths.cjs';
 import { readOptionalFile } from './readOptionalFile.js';
+import { readTrustedFile, UntrustedFileError } from './trustedFile.cjs';
 import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export interface SessionCacheEntry {
@@ -56,9 +57,10 @@ export async function readSessionEntry(name: string, env: NodeJS.ProcessEnv = pr
 export async function readSessionEntryFile(path: string): Promise<EntryRead> {
   let text: string | undefined;
   try {
-    text = await readOptionalFile(path);
+    text = readTrustedFile(path);
   } catch (error) {
-    return { warning: `cannot read the cache file ${path}: ${(error as Error).message}` };
+    const verb = error instanceof UntrustedFileError ? 'ignoring' : 'cannot read';
+    return { warning: `${verb} the cache file ${path}: ${(error as Error).message}` };
   }
   if (text === undefined) return {};
   try {

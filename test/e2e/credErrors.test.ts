@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, writeFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
@@ -82,6 +82,24 @@ test('a damaged session cache file is a warning and a miss', async () => {
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /warning: ignoring the damaged cache file .*session-default\.json/);
   assert.equal(mfaProcessRuns(account), 1);
+});
+
+test('a session cache file that others may write is not served: a warning, a fresh session, and the file replaced by a private one', async () => {
+  writeStoreLayout(box, account);
+  const planted = { accessKeyId: 'ASIAPLANTEDEXAMPLE01', secretAccessKey: 'planted', sessionToken: 'planted', expiration: new Date(Date.now() + 3_600_000) };
+  await writeSessionEntry(
+    'session-default',
+    { version: 1, kind: 'session', profile: 'default', mfaSerial: MFA_SERIAL, createdAt: new Date().toISOString(), credentials: planted },
+    box.env,
+  );
+  const file = join(sessionCacheDir(box.env), 'session-default.json');
+  chmodSync(file, 0o666);
+  const result = await runDetached(['credential-process', 'default'], box.env);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /warning: ignoring the cache file .*session-default\.json: other users may write to it \(mode 0666\)/);
+  assert.notEqual(JSON.parse(result.stdout).AccessKeyId, planted.accessKeyId);
+  assert.equal(mfaProcessRuns(account), 1, 'a new MFA session was made');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
 });
 
 test('an unknown profile is bad input (exit 2)', async () => {
