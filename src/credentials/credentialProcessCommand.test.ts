@@ -75,7 +75,7 @@ test('quotePosix leaves plain words alone and quotes the rest', () => {
 test('on Windows a profile name with " or % is refused (cmd.exe cannot take it quoted); others are double-quoted', () => {
   const where = { platform: 'win32' as const, nodePath: 'C:\\node\\node.exe', scriptPath: 'C:\\rolegate\\main.cjs', env: {} };
   assert.equal(credentialProcessCommand('team admin', where), '"C:\\node\\node.exe" "C:\\rolegate\\main.cjs" credential-process "team admin"');
-  for (const name of ['say"hi', '%USERNAME%']) {
+  for (const name of ['say"hi', '%USERNAME%', 'ends\\']) {
     assert.throws(() => credentialProcessCommand(name, where), (e: unknown) => isUserError(e) && e.exitCode === 2 && /cannot be written into credential_process on Windows/.test(e.message));
   }
 });

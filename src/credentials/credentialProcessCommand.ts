@@ -54,9 +54,10 @@ export function credentialProcessCommand(profile: string, where: CommandLocation
   const platform = where.platform ?? process.platform;
   const script = where.scriptPath ?? defaultScriptPath();
   // cmd.exe (the JavaScript SDK runs credential_process through it) ends a quote at " and
-  // expands %NAME% inside one: no quoting keeps such a name intact, so it is refused there.
-  if (platform === 'win32' && /["%]/.test(profile)) {
-    throw badInput(`the profile name ${profile} cannot be written into credential_process on Windows (it holds " or %)`, 'use a profile name without " and %');
+  // expands %NAME% inside one, and a closing \" reads as an escaped quote: no quoting keeps such
+  // a name intact, so it is refused there.
+  if (platform === 'win32' && /["%]|\\$/.test(profile)) {
+    throw badInput(`the profile name ${profile} cannot be written into credential_process on Windows (it holds " or %, or ends in \\)`, 'use a profile name without " and % that does not end in \\');
   }
   const profileWord = platform === 'win32' ? `"${profile}"` : quotePosix(profile);
   if (platform !== 'win32') {

@@ -29,7 +29,7 @@ interface LockInfo {
 export interface LockOptions {
   /** How long to wait for a live holder before giving up (default 5 minutes). */
   waitMs?: number;
-  /** A lock older than this is stale whoever holds it (default 10 minutes). */
+  /** A lock older than this is stale whoever holds it (default 40 minutes). */
   staleAfterMs?: number;
   /** Called once when this process starts waiting for another holder. */
   onWait?: (holderPid: number) => void;
@@ -112,7 +112,10 @@ async function takeOver(path: string, stale: LockInfo, ownNonce: string): Promis
 /** Acquires the lock at `path`; resolves with a release function. */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<() => Promise<void>> {
   const waitMs = options.waitMs ?? 5 * 60_000;
-  const staleAfterMs = options.staleAfterMs ?? 10 * 60_000;
+  // Longer than a holder can live: a passphrase prompt and up to 3 refused MFA codes, each asked
+  // up to 3 times with 3 minutes per answer, is 30 minutes. Only holders on another host, whose
+  // pid cannot be probed, ever wait this out.
+  const staleAfterMs = options.staleAfterMs ?? 40 * 60_000;
   await ensurePrivateDir(dirname(path));
   const info: LockInfo = {
     pid: process.pid,

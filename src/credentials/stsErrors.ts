@@ -9,7 +9,10 @@ export type StsCallContext =
 export function isMfaCodeRejection(error: unknown): boolean {
   const e = error as { name?: string; message?: string };
   const message = (e?.message ?? '').split('\n')[0] ?? '';
-  return (e?.name === 'AccessDenied' || e?.name === 'AccessDeniedException') && /MultiFactorAuthentication|one time pass ?code|MFA/i.test(message);
+  // AWS says "MultiFactorAuthentication failed with invalid MFA one time pass code" (a wrong code)
+  // or "MultiFactorAuthentication failed, unable to validate MFA code" (a used one). A looser
+  // match would take a denial that merely names a user such as mfa-ops for a refused code.
+  return (e?.name === 'AccessDenied' || e?.name === 'AccessDeniedException') && /MultiFactorAuthentication failed|invalid MFA one time pass ?code/i.test(message);
 }
 
 export function stsError(error: unknown, context: StsCallContext, env: NodeJS.ProcessEnv): UserError {
