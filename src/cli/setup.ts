@@ -88,8 +88,8 @@ Without a terminal, setup never asks: it applies the plan, and pairing needs bot
         const { badInput } = await import('../userError.js');
         throw badInput('--admin-profile must differ from the read-only profile (default)', 'pass another name with --admin-profile');
       }
-      // a passphrase too short for a new key file is refused before anything is created
-      if (options.store === 'file' && !options.plan) await (await import('../credentials/fileKeyStore.js')).checkNewFilePassphrase(process.env);
+      // a file store without a usable passphrase is refused before anything is created
+      if (options.store === 'file' && !options.plan) await (await import('../credentials/fileKeyStore.js')).checkFileStorePassphrase(process.env);
       const { createSetupIO } = await import('../setup/setupIO.js');
       const { runSetup } = await import('../setup/engine.js');
       const io = await createSetupIO({ json: Boolean(flags.json), yes: options.yes });

@@ -149,11 +149,7 @@ export async function fileStoreProfiles(env: NodeJS.ProcessEnv = process.env): P
  */
 export const MIN_NEW_PASSPHRASE_LENGTH = 12;
 
-/**
- * Refuses a passphrase from the environment that is too short for a new key file. Commands that
- * create AWS resources before they store a key (setup, import) call it first, so nothing is made
- * that cannot be stored.
- */
+/** Refuses a passphrase from the environment that is too short for a new key file. */
 export async function checkNewFilePassphrase(env: NodeJS.ProcessEnv): Promise<void> {
   const passphrase = env[PASSPHRASE_VARIABLE];
   if (!passphrase || [...passphrase].length >= MIN_NEW_PASSPHRASE_LENGTH) return;
@@ -161,6 +157,20 @@ export async function checkNewFilePassphrase(env: NodeJS.ProcessEnv): Promise<vo
   throw badInput(
     `${PASSPHRASE_VARIABLE} is too short for a new encrypted key file: it needs at least ${MIN_NEW_PASSPHRASE_LENGTH} characters`,
     `set ${PASSPHRASE_VARIABLE} to a longer passphrase (a few random words) and run the command again`,
+  );
+}
+
+/**
+ * For setup, before it creates anything: the file store will get a usable passphrase, from the
+ * environment (long enough for a new file) or from a terminal to ask on.
+ */
+export async function checkFileStorePassphrase(env: NodeJS.ProcessEnv): Promise<void> {
+  if (env[PASSPHRASE_VARIABLE]) return checkNewFilePassphrase(env);
+  const { terminalAvailable } = await import('../prompt/mfaCodeTerminal.js');
+  if (terminalAvailable()) return;
+  throw badInput(
+    `--store file needs the passphrase of ${keyFilePath(env)}, and there is no terminal to ask on`,
+    `set ${PASSPHRASE_VARIABLE} (at least ${MIN_NEW_PASSPHRASE_LENGTH} characters for a new file), or run setup from a terminal`,
   );
 }
 

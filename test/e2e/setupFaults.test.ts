@@ -44,13 +44,17 @@ test('invalid names and values: exit 2 before any AWS call', async () => {
   }
 });
 
-test('ROLEGATE_FILE_PASSPHRASE too short for a new key file: exit 2 before any AWS call; a long enough one completes', async () => {
+test('--store file with ROLEGATE_FILE_PASSPHRASE too short for a new key file, or unset without a terminal: exit 2 before any AWS call; a long enough one completes', async () => {
   const box = setupSandbox(moto.endpoint);
   try {
     const short = await setup(box, ['--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: 'eleven char' });
     assert.equal(short.code, 2, short.stderr);
     assert.match(short.stderr, /ROLEGATE_FILE_PASSPHRASE is too short for a new encrypted key file: it needs at least 12 characters/);
     assert.match(short.stderr, /next: /);
+    assert.deepEqual(await moto.requests(), []);
+    const none = await setup(box, ['--store', 'file']);
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /--store file needs the passphrase of .*keys\.enc, and there is no terminal to ask on/);
     assert.deepEqual(await moto.requests(), []);
     const long = await setup(box, ['--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: 'twelve chars' });
     assert.equal(long.code, 0, long.stderr);

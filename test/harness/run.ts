@@ -16,10 +16,15 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Runs a program to completion; never rejects on a non-zero exit (tests assert on `code`). */
+/**
+ * Runs a program to completion; never rejects on a non-zero exit (tests assert on `code`). The
+ * program runs in a session of its own (detached: setsid), without the controlling terminal of
+ * whoever started the tests, so a run from a developer's shell sees no /dev/tty, as in CI; tests
+ * that want a terminal make one (script, pty).
+ */
 export function run(file: string, args: string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
