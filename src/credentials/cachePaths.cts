@@ -48,14 +48,26 @@ export function awsCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** A file-name-safe form of any cache key: readable, and unique for distinct inputs. */
+/** Longer escaped names are shortened: with a suffix and a temporary name's additions, they stay under 255 bytes. */
+const MAX_NAME = 180;
+
 /**
  * A file name for a profile or cache key, one to one: every character outside [A-Za-z0-9_.-] is
- * written as the %XX of each of its UTF-8 bytes (so `%` itself is %25, and "é" is %c3%a9).
+ * written as the %XX of each of its UTF-8 bytes (so `%` itself is %25, and "é" is %c3%a9), and a
+ * lone surrogate, which has no UTF-8 form, as %uXXXX. A name that would be too long for the file
+ * system keeps its first 120 characters and gains ~ and the SHA-256 of the whole key (~ appears
+ * in no other name).
  */
 export function safeName(key: string): string {
-  return key.replace(/[^A-Za-z0-9_.-]/gu, (c) =>
-    Array.from(Buffer.from(c, 'utf8'), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''),
-  );
+  const escaped = key.replace(/[^A-Za-z0-9_.-]/gu, (c) => {
+    const code = c.codePointAt(0)!;
+    if (code >= 0xd800 && code <= 0xdfff) return `%u${code.toString(16)}`;
+    return Array.from(Buffer.from(c, 'utf8'), (byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+  });
+  if (escaped.length <= MAX_NAME) return escaped;
+  // loaded only here: the hot path's names are short
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  return `${escaped.slice(0, 120)}~${createHash('sha256').update(key).digest('hex')}`;
 }
 
 export function sessionCacheFile(name: string, env: NodeJS.ProcessEnv = process.env): string {
