@@ -30,10 +30,14 @@ test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are cap
   assert.equal(calls.length, 1);
 });
 
-test('a code typed at the terminal that AWS refuses is asked for again, and the next one works (refusal from a stand-in: moto accepts any code)', { timeout: 60_000 }, async (t) => {
-  if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
+/**
+ * credential-process admin at a terminal, behind a stand-in STS that refuses the first `refuse`
+ * GetSessionToken calls (moto accepts any code) and passes the rest to moto; a code is typed at
+ * each MFA prompt, up to three.
+ */
+async function typeCodesAtPrompts(refuse: number) {
   writeStoreLayout(box, account, { mfaProcess: false });
-  const sts = await mfaRefusingSts({ refuseFirst: 1, forwardTo: moto.endpoint });
+  const sts = await mfaRefusingSts({ refuseFirst: refuse, forwardTo: moto.endpoint });
   try {
     const out = join(box.home, 'out.json');
     const err = join(box.home, 'err.txt');
@@ -45,18 +49,36 @@ test('a code typed at the terminal that AWS refuses is asked for again, and the 
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString();
       const prompts = screen.match(/MFA code for [^\r\n]*: /g)?.length ?? 0;
-      // one code per prompt: 111111 is refused by the stand-in, 222222 goes on to moto
-      if (prompts > typed && typed < 2) child.stdin.write(typed++ === 0 ? '111111\n' : '222222\n');
+      if (prompts > typed && typed < 3) child.stdin.write(`${++typed}${typed}${typed}${typed}${typed}${typed}\n`);
     });
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    assert.equal(code, 0, `${screen}\n${readFileSync(err, 'utf8')}`);
-    assert.match(screen, /rolegate: AWS did not accept that code; wait for the next one\. MFA code for arn:aws:iam::123456789012:mfa\/admin \(profile admin\): /);
-    assert.match(JSON.parse(readFileSync(out, 'utf8')).AccessKeyId, /^ASIA/);
-    assert.deepEqual(sts.calls.filter((a) => a === 'GetSessionToken').length, 2, 'the refused code and the next one');
-    assert.equal((await moto.requests()).filter((r) => r.action === 'GetSessionToken').length, 1, 'the second code reached STS');
+    const stsCalls = sts.calls.filter((a) => a === 'GetSessionToken').length;
+    return { code, screen, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8'), stsCalls };
   } finally {
     sts.server.close();
   }
+}
+
+const refusedNote = /rolegate: AWS did not accept that code; wait for the next one\. MFA code for arn:aws:iam::123456789012:mfa\/admin \(profile admin\): /;
+
+test('a code typed at the terminal that AWS refuses is asked for again, and the next one works (refusal from a stand-in: moto accepts any code)', { timeout: 60_000 }, async (t) => {
+  if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
+  const result = await typeCodesAtPrompts(1);
+  assert.equal(result.code, 0, `${result.screen}\n${result.stderr}`);
+  assert.match(result.screen, refusedNote);
+  assert.match(JSON.parse(result.stdout).AccessKeyId, /^ASIA/);
+  assert.equal(result.stsCalls, 2, 'the refused code and the next one');
+  assert.equal((await moto.requests()).filter((r) => r.action === 'GetSessionToken').length, 1, 'the second code reached STS');
+});
+
+test('three refused codes at the terminal end it: exit 1, the refusal explained, nothing served (refusal from a stand-in)', { timeout: 60_000 }, async (t) => {
+  if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
+  const result = await typeCodesAtPrompts(5);
+  assert.equal(result.code, 1, result.screen);
+  assert.equal(result.stsCalls, 3, 'three codes, then it stops');
+  assert.equal(result.screen.match(/AWS did not accept that code/g)?.length, 2, 'asked again twice');
+  assert.match(result.stderr, /the MFA code was not accepted for arn:aws:iam::123456789012:mfa\/admin/);
+  assert.equal(result.stdout, '');
 });
 
 test('exec in a terminal: Ctrl-C reaches the command once (not also forwarded), and its exit code comes back', { timeout: 60_000 }, async (t) => {
