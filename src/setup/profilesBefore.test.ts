@@ -3,29 +3,46 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forgetProfilesBefore, profileBefore, profilesBeforePath, recordProfilesBefore, usersOwnValues } from './profilesBefore.js';
+import { forgetProfilesBefore, profileRecord, profileRestore, profilesBeforePath, recordProfiles, usersOwnValues } from './profilesBefore.js';
 
-test('the first record of a profile wins; forgetting the last one removes the file', async () => {
+test('before is recorded once, written on every run; forgetting the last file removes the record', async () => {
   const home = mkdtempSync(join(tmpdir(), 'rolegate-before-'));
   try {
     const env = { HOME: home };
     const config = join(home, '.aws', 'config');
-    await recordProfilesBefore(env, config, { default: { region: 'eu-west-1' }, admin: {} });
+    await recordProfiles(env, config, { default: { before: { region: 'eu-west-1' }, written: { region: 'us-east-1' } }, admin: { before: {}, written: { region: 'us-east-1' } } });
     assert.equal(statSync(profilesBeforePath(env)).mode & 0o777, 0o600);
-    await recordProfilesBefore(env, config, { default: { region: 'us-east-1' }, ops: { region: 'ap-south-1' } });
-    assert.deepEqual(await profileBefore(env, config, 'default'), { region: 'eu-west-1' });
-    assert.deepEqual(await profileBefore(env, config, 'admin'), {});
-    assert.deepEqual(await profileBefore(env, config, 'ops'), { region: 'ap-south-1' });
-    assert.equal(await profileBefore(env, join(home, 'other-config'), 'default'), undefined, 'records are per config file');
-    await recordProfilesBefore(env, join(home, 'other-config'), { default: {} });
+    await recordProfiles(env, config, { default: { before: { region: 'us-east-1' }, written: { region: 'ap-south-1' } } });
+    assert.deepEqual(await profileRecord(env, config, 'default'), { before: { region: 'eu-west-1' }, written: { region: 'ap-south-1' } });
+    assert.deepEqual(await profileRecord(env, config, 'admin'), { before: {}, written: { region: 'us-east-1' } });
+    assert.equal(await profileRecord(env, join(home, 'other-config'), 'default'), undefined, 'records are per config file');
+    await recordProfiles(env, join(home, 'other-config'), { default: { before: {}, written: {} } });
     await forgetProfilesBefore(env, config);
-    assert.equal(await profileBefore(env, config, 'ops'), undefined, 'all of the file is forgotten');
+    assert.equal(await profileRecord(env, config, 'default'), undefined, 'all of the file is forgotten');
     assert.equal(existsSync(profilesBeforePath(env)), true, 'another file is still recorded');
     await forgetProfilesBefore(env, join(home, 'other-config'));
     assert.equal(existsSync(profilesBeforePath(env)), false);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+});
+
+test('profileRestore: setup\'s keys go back to their value before setup or go; what the user changed since stays', () => {
+  const written = { region: 'us-east-1', role_arn: 'arn:aws:iam::123456789012:role/admin', mfa_serial: 'arn:aws:iam::123456789012:mfa/admin' };
+  // untouched since setup, nothing before: the section goes
+  assert.deepEqual(profileRestore({ ...written }, { before: {}, written }), { set: {}, unset: ['region', 'role_arn', 'mfa_serial'], remove: true });
+  // a region of the user's before setup comes back
+  assert.deepEqual(profileRestore({ ...written }, { before: { region: 'eu-west-1' }, written }), { set: { region: 'eu-west-1' }, unset: ['role_arn', 'mfa_serial'], remove: false });
+  // changed after setup (region) or added after setup (duration_seconds): the user's now
+  assert.deepEqual(profileRestore({ ...written, region: 'eu-north-1', duration_seconds: '7200' }, { before: { region: 'eu-west-1' }, written }), {
+    set: {},
+    unset: ['role_arn', 'mfa_serial'],
+    remove: false,
+  });
+  // other keys of the user's keep the section
+  assert.equal(profileRestore({ ...written, output: 'json' }, { before: {}, written }).remove, false);
+  // no record (a setup from before records were kept): every layout key goes
+  assert.deepEqual(profileRestore({ region: 'eu-north-1', role_arn: 'x' }, undefined), { set: {}, unset: ['region', 'role_arn'], remove: true });
 });
 
 const ROLE = 'arn:aws:iam::123456789012:role/admin';

@@ -1,11 +1,12 @@
 /**
- * What the profiles setup writes held before setup first changed them, so that teardown puts a
- * person's own `region` (or any other key setup overwrites) back instead of deleting it.
+ * What the profiles setup writes held before setup first changed them, and what setup last wrote
+ * there, so that teardown puts a person's own `region` (or any other key setup overwrote) back
+ * instead of deleting it, and leaves alone what they changed after setup.
  *
- * Kept in ~/.config/rolegate/profiles-before-setup.json, per config file, per profile: the layout
- * keys the profile had (a profile recorded with no keys had none). The first record of a profile
- * wins, so a rerun with other flags does not take setup's own values for the user's. The file
- * holds no secret (layout keys are names, ARNs and commands), but it is written 0600 all the same.
+ * Kept in ~/.config/rolegate/profiles-before-setup.json, per config file, per profile. `before`
+ * is recorded once (a rerun with other flags must not take setup's own values for the user's);
+ * `written` on every run. The file holds no secret (layout keys are names, ARNs and commands), but
+ * it is written 0600 all the same.
  */
 import { join, resolve } from 'node:path';
 import { rm } from 'node:fs/promises';
@@ -14,9 +15,17 @@ import { readOptionalFile, writePrivateFile } from '../credentials/privateFile.j
 import { LAYOUT_KEYS } from './profileLayout.js';
 
 type ProfileKeys = Record<string, string>;
+
+export interface ProfileRecord {
+  /** The user's own layout keys before setup first changed the profile. */
+  before: ProfileKeys;
+  /** The layout keys setup last wrote. */
+  written: ProfileKeys;
+}
+
 interface BeforeRecord {
   version: 1;
-  files: Record<string, Record<string, ProfileKeys>>;
+  files: Record<string, Record<string, ProfileRecord>>;
 }
 
 export function profilesBeforePath(env: NodeJS.ProcessEnv): string {
@@ -67,22 +76,54 @@ export function usersOwnValues(values: Record<string, unknown> | undefined, setu
   return kept;
 }
 
-/** Records each profile that has no record yet for `configFile`. */
-export async function recordProfilesBefore(env: NodeJS.ProcessEnv, configFile: string, profiles: Record<string, ProfileKeys>): Promise<void> {
+/** Records what setup is about to write; `before` only for a profile that has no record yet. */
+export async function recordProfiles(env: NodeJS.ProcessEnv, configFile: string, profiles: Record<string, ProfileRecord>): Promise<void> {
   const record = await readRecord(env);
   const file = (record.files[resolve(configFile)] ??= {});
-  let changed = false;
-  for (const [profile, keys] of Object.entries(profiles)) {
-    if (profile in file) continue;
-    file[profile] = keys;
-    changed = true;
+  for (const [profile, { before, written }] of Object.entries(profiles)) {
+    file[profile] = { before: file[profile]?.before ?? before, written };
   }
-  if (changed) await writePrivateFile(profilesBeforePath(env), `${JSON.stringify(record, null, 2)}\n`);
+  await writePrivateFile(profilesBeforePath(env), `${JSON.stringify(record, null, 2)}\n`);
 }
 
-/** The recorded keys of `profile` in `configFile`; undefined when setup recorded nothing for it. */
-export async function profileBefore(env: NodeJS.ProcessEnv, configFile: string, profile: string): Promise<ProfileKeys | undefined> {
-  return (await readRecord(env)).files[resolve(configFile)]?.[profile];
+/** What was recorded for `profile` in `configFile`; undefined when setup recorded nothing for it. */
+export async function profileRecord(env: NodeJS.ProcessEnv, configFile: string, profile: string): Promise<ProfileRecord | undefined> {
+  const found = (await readRecord(env)).files[resolve(configFile)]?.[profile];
+  return found && typeof found.before === 'object' && typeof found.written === 'object' ? found : undefined;
+}
+
+export interface ProfileRestore {
+  set: ProfileKeys;
+  unset: string[];
+  /** Nothing of the user's is left in the profile: remove its section. */
+  remove: boolean;
+}
+
+/**
+ * What teardown does to one of setup's profiles. With a record: a layout key the user changed or
+ * added since setup stays as it is, one setup wrote goes back to its value before setup, or goes.
+ * Without one (a setup from before records were kept): every layout key goes.
+ */
+export function profileRestore(values: Record<string, unknown>, record: ProfileRecord | undefined): ProfileRestore {
+  const set: ProfileKeys = {};
+  const unset: string[] = [];
+  let usersKeys = 0;
+  for (const key of LAYOUT_KEYS) {
+    const now = typeof values[key] === 'string' ? (values[key] as string) : undefined;
+    if (record && now !== undefined && now !== record.written[key]) {
+      usersKeys += 1;
+      continue;
+    }
+    const before = record?.before[key];
+    if (before !== undefined) {
+      set[key] = before;
+      usersKeys += 1;
+    } else if (now !== undefined) {
+      unset.push(key);
+    }
+  }
+  const others = Object.keys(values).filter((key) => !(LAYOUT_KEYS as readonly string[]).includes(key));
+  return { set, unset, remove: others.length === 0 && usersKeys === 0 };
 }
 
 /**

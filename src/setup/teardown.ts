@@ -17,7 +17,6 @@ import { mfaSerial as mfaSerialOf, roleArn as roleArnOf } from '../policy/arns.j
 import { awsCall, isNotFound } from './awsErrors.js';
 import { openBootstrap } from './bootstrap.js';
 import { accessKeys, attachedRolePolicyArns, attachedUserPolicyArns, readRole, readUser, userMfaSerials, virtualMfaDevice } from './iamReads.js';
-import { LAYOUT_KEYS } from './profileLayout.js';
 import type { SetupIO } from './setupIO.js';
 import { isManaged, tagValue, PENDING_MFA_TAG } from './tags.js';
 import type { StoreKind } from './options.js';
@@ -227,24 +226,20 @@ async function localActions(
       action: 'remove rolegate keys',
       run: async () => {
         const { editSharedFile } = await import('../config/sharedFileEditor.js');
-        const { forgetProfilesBefore, profileBefore } = await import('./profilesBefore.js');
+        const { forgetProfilesBefore, profileRecord, profileRestore } = await import('./profilesBefore.js');
         const now = await readSharedProfiles(env);
-        const before = new Map<string, Record<string, string>>();
-        for (const profile of profiles) before.set(profile, (await profileBefore(env, paths.configFile, profile)) ?? {});
+        const restores = new Map<string, ReturnType<typeof profileRestore>>();
+        for (const profile of profiles) restores.set(profile, profileRestore(now.config.get(profile) ?? {}, await profileRecord(env, paths.configFile, profile)));
         await editSharedFile(
           'config',
           (doc) => {
-            for (const profile of profiles) {
-              const values = now.config.get(profile) ?? {};
-              const kept = before.get(profile)!;
-              const others = Object.keys(values).filter((k) => !(LAYOUT_KEYS as readonly string[]).includes(k));
-              if (others.length === 0 && Object.keys(kept).length === 0) doc.removeProfile(profile);
-              else {
-                for (const key of LAYOUT_KEYS) {
-                  if (key in kept) doc.setValue(profile, key, kept[key]!);
-                  else doc.unsetValue(profile, key);
-                }
+            for (const [profile, restore] of restores) {
+              if (restore.remove) {
+                doc.removeProfile(profile);
+                continue;
               }
+              for (const [key, value] of Object.entries(restore.set)) doc.setValue(profile, key, value);
+              for (const key of restore.unset) doc.unsetValue(profile, key);
             }
           },
           env,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { runBoto3, runRolegate } from '../harness/run.js';
+import { runAws, runBoto3, runRolegate } from '../harness/run.js';
 import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes, mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
@@ -82,6 +82,23 @@ for (const [label, config] of [
     }
   });
 }
+
+test('a region changed after setup (with aws configure set) stays as the user set it after teardown', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    writeFileSync(box.configFile, '[default]\nregion=eu-west-1\n');
+    assert.equal((await setup(box, ['--region', 'us-east-1'])).code, 0);
+    const changed = await runAws(['configure', 'set', 'region', 'ap-south-1'], { env: box.env });
+    assert.equal(changed.code, 0, changed.stderr);
+    const removed = await teardown(box, ['--yes']);
+    assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+    const left = fileBytes(box.configFile) ?? '';
+    assert.match(left, /^\[default\]\nregion ?= ?ap-south-1\n/);
+    assert.doesNotMatch(left, /eu-west-1|us-east-1|mfa_serial|role_arn|\[profile admin\]/, left);
+  } finally {
+    box.cleanup();
+  }
+});
 
 test('setup rerun after its record is lost (as after an older rolegate): teardown puts back none of setup\'s own keys', async () => {
   const box = setupSandbox(moto.endpoint);

@@ -71,12 +71,12 @@ export const profilesStep: Step = {
       apply: async () => {
         if (blocker) throw blocker;
         // before the first change: what the profiles held, for teardown to put back
-        const { usersOwnValues, recordProfilesBefore } = await import('../profilesBefore.js');
+        const { usersOwnValues, recordProfiles } = await import('../profilesBefore.js');
         const setupValues = { roleArn: ctx.names.roleArn, mfaSerial: ctx.state.mfaSerial, readProfile: o.readProfile };
-        await recordProfilesBefore(
+        await recordProfiles(
           ctx.env,
           paths.configFile,
-          Object.fromEntries([...layout].map(([p, wanted]) => [p, usersOwnValues(shared.config.get(p), { ...setupValues, wanted })])),
+          Object.fromEntries([...layout].map(([p, wanted]) => [p, { before: usersOwnValues(shared.config.get(p), { ...setupValues, wanted }), written: wanted }])),
         );
         const { editSharedFile } = await import('../../config/sharedFileEditor.js');
         if (removeFromCredentials.length) {
