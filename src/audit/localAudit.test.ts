@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { makeSandbox, type Sandbox } from '../../test/harness/sandbox.js';
 import { readSharedProfiles } from '../config/profiles.js';
 import { auditLocal, type LocalAuditInput } from './localAudit.js';
+import { quotePosix } from '../shellQuote.js';
 
 const ID = 'AKIAIOSFODNN7EXAMPLE';
 const ROOT_ID = 'AKIAI44QH8DHBEXAMPLE';
@@ -82,6 +83,9 @@ test('one of each local problem: every one is found, and no secret is printed', 
       { mode: 0o644 },
     );
     writeFileSync(box.credentialsFile, `[legacy]\naws_access_key_id = ${ROOT_ID}\naws_secret_access_key = ${SECRET}\n\n[temp]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\naws_secret_access_key = ${SECRET}\naws_session_token = token\n`, { mode: 0o644 });
+    // the modes this test is about, whatever the umask of the run
+    chmodSync(box.configFile, 0o644);
+    chmodSync(box.credentialsFile, 0o644);
     writeIn(box, '.bash_history', `ls\nexport AWS_SECRET_ACCESS_KEY=${SECRET}\n`);
     writeIn(box, '.zsh_history', `: 1700000000:0;aws configure set aws_access_key_id ${ID}\n`);
     writeIn(box, '.local/share/fish/fish_history', `- cmd: set -x AWS_SECRET_ACCESS_KEY ${SECRET}\n  when: 1700000000\n`);
@@ -122,7 +126,7 @@ test('one of each local problem: every one is found, and no secret is printed', 
     );
     const text = JSON.stringify(findings);
     assert.ok(!text.includes(SECRET.slice(0, 10)) && !text.includes(ID.slice(0, 6)) && !text.includes(ROOT_ID.slice(0, 6)), text);
-    assert.equal(findings.find((f) => f.id === 'local.file-permissions' && f.where === box.credentialsFile)!.fix, `chmod 600 ${box.credentialsFile}`);
+    assert.equal(findings.find((f) => f.id === 'local.file-permissions' && f.where === box.credentialsFile)!.fix, `chmod 600 ${quotePosix(box.credentialsFile)}`);
     assert.equal(findings.find((f) => f.where === `${h}/.bash_history:2`)!.location?.line, 2);
     assert.match(findings.find((f) => f.where.startsWith('profile poweruser'))!.fix, /^aws configure set mfa_serial arn:aws:iam::123456789012:mfa\/YOUR_USER --profile poweruser/);
   } finally {

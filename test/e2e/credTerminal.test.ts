@@ -21,7 +21,7 @@ test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are cap
   const err = join(box.home, 'err.txt');
   // `script` gives the command a pseudo-terminal and types our stdin into it
   const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
-  const result = await run('script', ['-qefc', inner, '/dev/null'], { env: box.env, input: '123456\n', timeoutMs: 60_000 });
+  const result = await run('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, SHELL: '/bin/sh' }, input: '123456\n', timeoutMs: 60_000 });
   assert.equal(result.code, 0, `${result.stdout}\n${readFileSync(err, 'utf8')}`);
   assert.match(result.stdout, /MFA code for arn:aws:iam::123456789012:mfa\/admin \(profile admin\)/, 'the question went to the terminal');
   assert.equal(readFileSync(err, 'utf8'), '', 'nothing on the captured stderr');
@@ -43,7 +43,7 @@ async function typeCodesAtPrompts(refuse: number) {
     const err = join(box.home, 'err.txt');
     const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
     const { spawn } = await import('node:child_process');
-    const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, AWS_ENDPOINT_URL: sts.endpoint }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, AWS_ENDPOINT_URL: sts.endpoint, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     let typed = 0;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -92,11 +92,12 @@ test('exec in a terminal: Ctrl-C reaches the command once (not also forwarded), 
     "let n = 0; process.on('SIGINT', () => { if (n++ === 0) setTimeout(() => process.exit(40 + n), 1000); });\n" +
       "setTimeout(() => process.exit(3), 20000); process.stdout.write('ready\\n');\n",
   );
-  // `script` runs this under $SHELL -c. A non-interactive dash dies of the Ctrl-C before it can
-  // echo, so the shell traps SIGINT (a trap, unlike an ignore, is not inherited by rolegate).
+  // `script` runs this under $SHELL -c, pinned to /bin/sh (fish would not read `$?`). A
+  // non-interactive dash dies of the Ctrl-C before it can echo, so the shell traps SIGINT (a trap,
+  // unlike an ignore, is not inherited by rolegate).
   const inner = `trap : INT; '${process.execPath}' '${rolegateBin}' exec admin -- '${process.execPath}' '${counter}'; echo "rolegate-exit=$?"`;
   const { spawn } = await import('node:child_process');
-  const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: box.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();

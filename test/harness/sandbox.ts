@@ -38,6 +38,11 @@ export function makeSandbox(options: { endpoint?: string; region?: string; extra
     AWS_PAGER: '',
     NO_COLOR: '1',
   });
+  // Everything a test talks to is on loopback: a proxy from the outer environment must not take
+  // botocore's calls to moto (Node's fetch and the JavaScript SDK ignore these variables).
+  const noProxy = [env.NO_PROXY ?? env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
+  env.NO_PROXY = noProxy;
+  env.no_proxy = noProxy;
   if (options.endpoint) env.AWS_ENDPOINT_URL = options.endpoint;
   Object.assign(env, options.extraEnv ?? {});
   return {
