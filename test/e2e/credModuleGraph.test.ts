@@ -79,6 +79,7 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
       'src/credentials/cachePaths.cjs',
       'src/credentials/credentialProcessShortcut.cjs',
       'src/credentials/temporaryCredentials.cjs',
+      'src/credentials/trustedFile.cjs',
     ]);
   } finally {
     box.cleanup();
