@@ -6,6 +6,7 @@ import { mkdir, open, rename, rm, chmod, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../userError.js';
+import { ownedByAnotherUser } from './trustedFile.cjs';
 
 export interface PrivateDirOptions {
   /**
@@ -26,7 +27,7 @@ export async function ensurePrivateDir(dir: string, options: PrivateDirOptions =
   if (options.tighten === false || process.platform === 'win32' || typeof process.getuid !== 'function') return;
   const info = await stat(dir);
   // root may use a user's folder (sudo with HOME kept, a container with the home mounted)
-  if (info.uid !== process.getuid() && process.getuid() !== 0) {
+  if (ownedByAnotherUser(info.uid)) {
     throw new UserError(`the folder ${dir} belongs to another user (uid ${info.uid}), who could change the credentials in it`, {
       next: `remove the folder or make it yours (chown), then run rolegate again`,
     });

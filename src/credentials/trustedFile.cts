@@ -10,11 +10,16 @@ export class UntrustedFileError extends Error {
   readonly code = 'EUNTRUSTED';
 }
 
+/** Whether a file or folder owned by `uid` is another user's: not ours, and we are not root. */
+export function ownedByAnotherUser(uid: number): boolean {
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return false;
+  return uid !== process.getuid() && process.getuid() !== 0;
+}
+
 /** Why a file or folder with this owner and mode is not to be trusted, or undefined when it is. */
 export function distrust(info: { uid: number; mode: number }): string | undefined {
   if (process.platform === 'win32' || typeof process.getuid !== 'function') return undefined;
-  const uid = process.getuid();
-  if (info.uid !== uid && uid !== 0) return `it belongs to another user (uid ${info.uid})`;
+  if (ownedByAnotherUser(info.uid)) return `it belongs to another user (uid ${info.uid})`;
   if ((info.mode & 0o022) !== 0) return `other users may write to it (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')})`;
   return undefined;
 }

@@ -3,7 +3,7 @@
  * admin role in moto (made with boto3, not with `rolegate setup`), and the profile layouts setup
  * writes (store layout with credential_process, or the guide's layout with a plaintext key).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +134,23 @@ export function useCredAccount(moto: SharedMotoServer, options: CredAccountOptio
   after(() => box?.cleanup());
 }
 
+/** Passes a request (its body already read) on to `url` unchanged, and its answer back. */
+export function forwardRequest(request: IncomingMessage, body: Buffer, url: string, response: ServerResponse): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string' && !['host', 'content-length', 'connection', 'proxy-connection'].includes(name)) headers[name] = value;
+  }
+  fetch(url, { method: request.method, headers, body: new Uint8Array(body) })
+    .then(async (upstream) => {
+      response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/xml' });
+      response.end(Buffer.from(await upstream.arrayBuffer()));
+    })
+    .catch((error: unknown) => {
+      response.writeHead(502);
+      response.end(String(error));
+    });
+}
+
 const MFA_REFUSAL =
   '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
   '<Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error><RequestId>1</RequestId></ErrorResponse>';
@@ -160,19 +177,7 @@ export async function mfaRefusingSts(options: { refuseFirst?: number; forwardTo?
         response.end(MFA_REFUSAL);
         return;
       }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name)) headers[name] = value;
-      }
-      fetch(`${options.forwardTo}${request.url ?? '/'}`, { method: request.method, headers, body })
-        .then(async (upstream) => {
-          response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/xml' });
-          response.end(Buffer.from(await upstream.arrayBuffer()));
-        })
-        .catch((error: unknown) => {
-          response.writeHead(502);
-          response.end(String(error));
-        });
+      forwardRequest(request, body, `${options.forwardTo}${request.url ?? '/'}`, response);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
-import { useCredAccount } from './credFixture.js';
+import { forwardRequest, useCredAccount } from './credFixture.js';
 
 const moto = useMotoServer();
 let box: Sandbox;
@@ -21,19 +21,7 @@ async function countingProxy(): Promise<{ server: Server; url: string; actions: 
     request.on('end', () => {
       const body = Buffer.concat(chunks);
       actions.push(new URLSearchParams(body.toString()).get('Action') ?? '?');
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (typeof value === 'string' && !['host', 'content-length', 'connection', 'proxy-connection'].includes(name)) headers[name] = value;
-      }
-      fetch(request.url!, { method: request.method, headers, body })
-        .then(async (upstream) => {
-          response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/xml' });
-          response.end(Buffer.from(await upstream.arrayBuffer()));
-        })
-        .catch((error: unknown) => {
-          response.writeHead(502);
-          response.end(String(error));
-        });
+      forwardRequest(request, body, request.url!, response);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
