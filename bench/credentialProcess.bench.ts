@@ -18,6 +18,8 @@ import type { RoleSpec } from '../src/credentials/profileSpec.js';
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 30;
 const rolegateMain = fileURLToPath(new URL('../src/cli/main.cjs', import.meta.url));
+// What the npm package ships (scripts/bundle.mjs): the same entry with its cache-hit modules inlined.
+const shippedMain = fileURLToPath(new URL('../bundle/cli/main.cjs', import.meta.url));
 const AWS_V2 = ['/usr/bin/aws', '/usr/local/bin/aws'].find((path) => {
   if (!existsSync(path)) return false;
   const version = spawnSync(path, ['--version'], { encoding: 'utf8' });
@@ -57,6 +59,7 @@ const subjects: Subject[] = [
   { name: 'node -e 0', file: process.execPath, args: ['-e', '0'] },
   { name: 'rolegate credential-process admin', file: process.execPath, args: [rolegateMain, 'credential-process', 'admin'] },
 ];
+if (existsSync(shippedMain)) subjects.push({ name: 'rolegate, as shipped (bundle)', file: process.execPath, args: [shippedMain, 'credential-process', 'admin'] });
 if (AWS_V2) subjects.push({ name: 'aws configure export-credentials (v2)', file: AWS_V2, args: ['configure', 'export-credentials', '--profile', 'admin', '--format', 'process'] });
 
 function once(subject: Subject): number {

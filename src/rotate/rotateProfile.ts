@@ -14,7 +14,7 @@ import { acquireRotationLock } from './rotationLock.js';
 import { openProfileStore } from './storedKey.js';
 
 /** Test hook: the process SIGKILLs itself right after the named step (see rotation.ts checkpoints). */
-export const KILL_AFTER_STEP_VARIABLE = 'ROLEGATE_TEST_KILL_AFTER_STEP';
+const KILL_AFTER_STEP_VARIABLE = 'ROLEGATE_TEST_KILL_AFTER_STEP';
 
 export interface RotateProfileOptions {
   profile: string;
@@ -69,7 +69,7 @@ export async function rotateProfile(options: RotateProfileOptions): Promise<Rota
         return createIamClient({ credentials, env });
       })());
 
-    const killAfter = env[KILL_AFTER_STEP_VARIABLE];
+    const killAfter = globalThis.ROLEGATE_TEST_HOOKS === false ? undefined : env[KILL_AFTER_STEP_VARIABLE];
     const deps: RotationDeps = {
       iam: iamKeyOperations(adminIam),
       prove: (key, userName) => proveKeyWorks(key, userName, { env, log: options.log, timeoutMs: options.proofTimeoutMs }),

@@ -2,10 +2,11 @@
  * TEST HOOK, for the resumability tests only: with ROLEGATE_TEST_KILL_AFTER_STEP=<name>, the process
  * SIGKILLs itself when it reaches that point (a step id after the step, or an inner point such as
  * `mfa-device:created` or `access-key:created`; `teardown:N` after teardown's Nth action), as a
- * crash or a closed laptop would end it.
+ * crash or a closed laptop would end it. Every hook is dead code in the shipped bundle
+ * (ROLEGATE_TEST_HOOKS, src/types/testHooks.d.ts).
  */
 export function testKillPoint(env: NodeJS.ProcessEnv, name: string): void {
-  if (env.ROLEGATE_TEST_KILL_AFTER_STEP === name) process.kill(process.pid, 'SIGKILL');
+  if (globalThis.ROLEGATE_TEST_HOOKS !== false && env.ROLEGATE_TEST_KILL_AFTER_STEP === name) process.kill(process.pid, 'SIGKILL');
 }
 
 /**
@@ -14,5 +15,5 @@ export function testKillPoint(env: NodeJS.ProcessEnv, name: string): void {
  * ROLEGATE_TOTP_TIME instead (which it is given in any case). moto does not check codes.
  */
 export function skipTotpWait(env: NodeJS.ProcessEnv): boolean {
-  return env.ROLEGATE_TEST_SKIP_TOTP_WAIT === '1';
+  return globalThis.ROLEGATE_TEST_HOOKS !== false && env.ROLEGATE_TEST_SKIP_TOTP_WAIT === '1';
 }

@@ -1,0 +1,53 @@
+// Builds the shipped tree, dist/bundle/cli/, from the TypeScript sources (tsc builds dist/src/, which the
+// tests run, from the same files). esbuild reads the .cts modules as ES modules here, so import() of
+// them keeps their named exports across split chunks (it does not for compiled CommonJS):
+// - main.cjs: the CommonJS entry with the cache-hit modules inlined; it still reaches the rest
+//   with import() (./credentialProcess.js, ./program.js), so a cache hit loads one small file;
+// - credentialProcess.js, program.js and their shared chunks: ES modules, split at every import(),
+//   so the AWS SDK (bundled in) still loads only when a command calls AWS.
+// Everything is bundled except @napi-rs/keyring, a native module that stays a runtime dependency.
+// ROLEGATE_TEST_HOOKS is defined as false: every test hook is dead code here (see testHooks.ts).
+// The folder sits at the same depth as dist/src/cli, so paths relative to a module
+// (../../../package.json, ../cli/main.cjs) resolve the same way in both trees.
+import { build } from 'esbuild';
+import { chmodSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const from = join(root, 'src', 'cli');
+const out = join(root, 'dist', 'bundle', 'cli');
+rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20.19',
+  // ES module builds of dependencies first: they tree-shake (the SDK's CommonJS builds do not).
+  mainFields: ['module', 'main'],
+  define: { 'globalThis.ROLEGATE_TEST_HOOKS': 'false' },
+  external: ['@napi-rs/keyring'],
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: [join(from, 'main.cts')],
+  outfile: join(out, 'main.cjs'),
+  format: 'cjs',
+  external: [...common.external, './credentialProcess.js', './program.js'],
+});
+chmodSync(join(out, 'main.cjs'), 0o755);
+
+await build({
+  ...common,
+  entryPoints: [join(from, 'credentialProcess.ts'), join(from, 'program.ts')],
+  outdir: out,
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  // CommonJS dependencies bundled into ES modules call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);" },
+});
