@@ -1,23 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Ec2Client } from './ec2Client.js';
 import { probeEc2Write, simulate } from './probes.js';
 
+const failure = (name: string, status: number) => Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
 const failing = (name: string, status = 400) => ({
   send: async () => {
-    throw Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+    throw failure(name, status);
+  },
+});
+const failingEc2 = (name: string, status: number): Ec2Client => ({
+  call: async () => {
+    throw failure(name, status);
   },
 });
 
 test('an EC2 dry run reads as allowed, denied or unknown, never as success', async () => {
-  assert.equal((await probeEc2Write(failing('DryRunOperation', 412) as unknown as EC2Client)).outcome, 'allowed');
-  assert.equal((await probeEc2Write(failing('UnauthorizedOperation', 403) as unknown as EC2Client)).outcome, 'denied');
-  assert.equal((await probeEc2Write(failing('AccessDenied', 403) as unknown as EC2Client)).outcome, 'denied');
-  const odd = await probeEc2Write(failing('RequestLimitExceeded', 503) as unknown as EC2Client);
+  assert.equal((await probeEc2Write(failingEc2('DryRunOperation', 412))).outcome, 'allowed');
+  assert.equal((await probeEc2Write(failingEc2('UnauthorizedOperation', 403))).outcome, 'denied');
+  assert.equal((await probeEc2Write(failingEc2('AccessDenied', 403))).outcome, 'denied');
+  const odd = await probeEc2Write(failingEc2('RequestLimitExceeded', 503));
   assert.equal(odd.outcome, 'unknown');
   assert.match(odd.detail, /RequestLimitExceeded/);
-  const noError = await probeEc2Write({ send: async () => ({}) } as unknown as EC2Client);
+  const noError = await probeEc2Write({ call: async () => '<CreateKeyPairResponse/>' });
   assert.equal(noError.outcome, 'unknown');
 });
 

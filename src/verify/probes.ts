@@ -2,8 +2,8 @@
  * Side-effect-free probes: EC2 DryRun calls (permission checked, nothing created) and IAM's policy
  * simulator. Each returns what it learned, or `unavailable` with the reason.
  */
-import { CreateKeyPairCommand, DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { SimulatePrincipalPolicyCommand, type ContextEntry, type IAMClient } from '@aws-sdk/client-iam';
+import type { Ec2Client } from './ec2Client.js';
 
 export function errorName(error: unknown): string {
   const e = error as { name?: string; Code?: string };
@@ -24,9 +24,9 @@ export type WriteProbe = { outcome: 'allowed' | 'denied'; detail: string } | { o
 /** The write: ec2:CreateKeyPair with DryRun. It has no prerequisites, so only the permission decides. */
 export const DRY_RUN_WRITE = 'ec2:CreateKeyPair';
 
-export async function probeEc2Write(ec2: EC2Client): Promise<WriteProbe> {
+export async function probeEc2Write(ec2: Ec2Client): Promise<WriteProbe> {
   try {
-    await ec2.send(new CreateKeyPairCommand({ KeyName: 'rolegate-verify-dry-run', DryRun: true }));
+    await ec2.call('CreateKeyPair', { KeyName: 'rolegate-verify-dry-run', DryRun: 'true' });
     return { outcome: 'unknown', detail: 'the DryRun call returned success, which EC2 never does for a dry run' };
   } catch (error) {
     const name = errorName(error);
@@ -36,10 +36,12 @@ export async function probeEc2Write(ec2: EC2Client): Promise<WriteProbe> {
   }
 }
 
-export async function probeEc2Read(ec2: EC2Client): Promise<{ ok: boolean; detail: string }> {
+export async function probeEc2Read(ec2: Ec2Client): Promise<{ ok: boolean; detail: string }> {
   try {
-    const result = await ec2.send(new DescribeInstancesCommand({ MaxResults: 5 }));
-    return { ok: true, detail: `ec2:DescribeInstances succeeded (${result.Reservations?.length ?? 0} reservations on the first page)` };
+    const xml = await ec2.call('DescribeInstances', { MaxResults: '5' });
+    // one <reservationId> per reservation
+    const reservations = xml.match(/<reservationId>/g)?.length ?? 0;
+    return { ok: true, detail: `ec2:DescribeInstances succeeded (${reservations} reservations on the first page)` };
   } catch (error) {
     return { ok: false, detail: `ec2:DescribeInstances failed: ${errorSummary(error)}` };
   }
