@@ -1,10 +1,12 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { useMotoServer } from '../harness/moto.js';
 import { terminalAvailable } from '../../src/prompt/mfaCodeTerminal.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
+import { forwardRequest } from './credFixture.js';
 import { asBootstrap, buildSetupAccount, mfaCodeCommand, writeGuideProfiles, type AccountFixture } from './verifyFixture.js';
 
 interface Check {
@@ -130,4 +132,28 @@ test('a profile that does not exist fails the identity check and skips the rest'
   assert.equal(result.code, 1);
   assert.equal(result.report.checks[0]!.status, 'fail');
   assert.ok(result.report.checks.slice(1).every((c) => c.status === 'skip'), JSON.stringify(result.report.checks));
+});
+
+test('behind HTTP_PROXY, the signed EC2 probes go through the proxy like the SDK clients\' calls, and still read the answers', async () => {
+  const actions: string[] = [];
+  const proxy = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      actions.push(new URLSearchParams(body.toString()).get('Action') ?? '?');
+      forwardRequest(request, body, request.url!, response);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    Object.assign(box.env, { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, NO_PROXY: '', no_proxy: '' });
+    const result = await verify();
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(statusOf(result.report.checks).write, 'pass');
+    assert.match(result.report.checks.find((c) => c.id === 'write')!.reason, /UnauthorizedOperation|AccessDenied/);
+    assert.ok(actions.includes('DescribeInstances') && actions.includes('CreateKeyPair'), actions.join(' '));
+  } finally {
+    proxy.close();
+  }
 });
