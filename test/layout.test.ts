@@ -13,6 +13,7 @@ const LAYER: Record<string, number> = {
   audit: 1,
   verify: 1,
   rotate: 1,
+  demo: 1,
   config: 2,
   policy: 2,
   aws: 2,

@@ -13,6 +13,7 @@ import { register as registerImport } from './import.js';
 import { register as registerConfig } from './config.js';
 import { register as registerProfiles } from './profiles.js';
 import { register as registerCredentialProcess } from './credentialProcess.js';
+import { register as registerDemo } from './demo.js';
 
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
@@ -33,4 +34,5 @@ export const commandRegistrations: RegisterCommand[] = [
   registerImport,
   registerProfiles,
   registerConfig,
+  registerDemo,
 ];

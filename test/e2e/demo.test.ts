@@ -1,0 +1,168 @@
+// `rolegate demo` end to end: its own emulator (moto from .venv, through ROLEGATE_DEMO_VENV, so the
+// test does not pip-install), the real AWS CLI, every stage. The person's HOME is a folder of the
+// test's with a ~/.aws of its own, and their environment holds AWS variables: the demo must use
+// neither and leave both as they were. TMPDIR is the test's too, so "the temporary HOME is removed"
+// is checked by the folder being empty afterwards.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { projectRoot, rolegateBin } from '../harness/paths.js';
+import { runRolegate } from '../harness/run.js';
+
+const STAGES = [
+  'a local AWS emulator',
+  'setup, from a bootstrap admin',
+  'read-only by default',
+  'writing is denied',
+  'elevation with MFA',
+  'exec: short-lived credentials',
+  'verify',
+  'audit',
+  'rotate',
+  'teardown',
+];
+
+interface Person {
+  home: string;
+  tmp: string;
+  env: NodeJS.ProcessEnv;
+  cleanup(): void;
+}
+
+/** A person's machine: a HOME with ~/.aws and caches, AWS variables in the environment, a TMPDIR. */
+function person(extraEnv: NodeJS.ProcessEnv = {}): Person {
+  const root = mkdtempSync(join(tmpdir(), 'rolegate-demo-test-'));
+  const home = join(root, 'home');
+  const tmp = join(root, 'tmp');
+  mkdirSync(join(home, '.aws'), { recursive: true });
+  mkdirSync(join(home, '.cache'), { recursive: true });
+  mkdirSync(tmp);
+  writeFileSync(join(home, '.aws', 'config'), '[default]\nregion = eu-west-1\n\n[profile prod]\nregion = eu-west-1\n', { mode: 0o600 });
+  writeFileSync(join(home, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = the-persons-own-secret\n', { mode: 0o600 });
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(AWS_|BOTO_|ROLEGATE_|XDG_)/.test(key)) env[key] = value;
+  }
+  Object.assign(env, {
+    HOME: home,
+    TMPDIR: tmp,
+    AWS_PROFILE: 'prod',
+    AWS_ACCESS_KEY_ID: 'AKIAI44QH8DHBEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+    ROLEGATE_DEMO_VENV: join(projectRoot, '.venv'),
+    ...extraEnv,
+  });
+  return { home, tmp, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Every file and folder under `dir` with its bytes and modification time. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      const stat = statSync(full);
+      out[relative(dir, full)] = entry.isDirectory() ? `dir ${stat.mtimeMs}` : `${stat.mtimeMs} ${readFileSync(full, 'latin1')}`;
+      if (entry.isDirectory()) walk(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function refused(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(endpoint, { signal: AbortSignal.timeout(5000) });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+test('the demo runs every stage against its own emulator, exits 0, and leaves the real HOME and ~/.aws untouched', async () => {
+  const me = person();
+  try {
+    const before = snapshot(me.home);
+    const result = await runRolegate(['demo'], { env: me.env, timeoutMs: 180_000 });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const out = result.stdout;
+    assert.match(out, /Nothing here touches a real AWS account/);
+    let at = 0;
+    STAGES.forEach((title, i) => {
+      const heading = out.indexOf(`step ${i + 1} of ${STAGES.length}: ${title}`);
+      assert.ok(heading > at, `stage ${i + 1} (${title}) is printed, after the one before`);
+      at = heading;
+    });
+    // what each stage claims, as the commands printed it
+    assert.match(out, /"Arn": "arn:aws:iam::123456789012:user\/admin"/, 'read-only identity');
+    assert.match(out, /AccessDenied\) when calling the CreateBucket operation/, 'denied write');
+    assert.match(out, /Enter MFA code for arn:aws:iam::123456789012:mfa\/admin: \d{6} {2}\(demo code/, 'the code is shown as a demo code');
+    assert.match(out, /assumed-role\/admin\//, 'elevated identity');
+    assert.match(out, /verified: the setup holds/);
+    assert.match(out, /rotated: user admin now uses/);
+    assert.match(out, /Teardown complete/);
+    assert.match(out, /rolegate setup --plan/, 'the real command is named at the end');
+    // nothing of the person's: not their profile, key or region
+    assert.doesNotMatch(out + result.stderr, /\bprod\b|AKIAI44QH8DHBEXAMPLE|eu-west-1|the-persons-own-secret/);
+    // no secret of the demo either: no secret key, no MFA seed
+    assert.doesNotMatch(out + result.stderr, /aws_secret_access_key|SecretAccessKey|secret=|[A-Z2-7]{32}/);
+    assert.deepEqual(snapshot(me.home), before, 'the real HOME is exactly as it was');
+    assert.deepEqual(readdirSync(me.tmp), [], 'the temporary HOME is removed');
+    const endpoint = /emulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    assert.ok(endpoint, 'the emulator endpoint is printed');
+    assert.ok(await refused(endpoint), 'the emulator is stopped');
+  } finally {
+    me.cleanup();
+  }
+});
+
+test('Ctrl-C during setup stops the emulator, removes the temporary HOME and exits 130', async () => {
+  const me = person();
+  try {
+    const child = spawn(process.execPath, [rolegateBin, 'demo'], { env: me.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      // as a terminal would: SIGINT to the demo's process group, once setup has started
+      if (!interrupted && out.includes('$ rolegate setup')) {
+        interrupted = true;
+        process.kill(-child.pid!, 'SIGINT');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    clearTimeout(timer);
+    assert.ok(interrupted, out);
+    assert.equal(code, 130, out);
+    assert.match(out, /demo interrupted \(SIGINT\): emulator stopped, temporary HOME removed/);
+    assert.doesNotMatch(out, /step 3 of/);
+    assert.deepEqual(readdirSync(me.tmp), [], 'the temporary HOME is removed');
+    const endpoint = /emulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    assert.ok(endpoint && (await refused(endpoint)), 'the emulator is stopped');
+  } finally {
+    me.cleanup();
+  }
+});
+
+test('without Python 3 (and no prepared environment) the demo names what to install, exits 1 and creates nothing', async () => {
+  const noPython = mkdtempSync(join(tmpdir(), 'rolegate-demo-nopython-'));
+  const me = person({ PATH: noPython, ROLEGATE_DEMO_VENV: undefined });
+  try {
+    const before = snapshot(me.home);
+    const result = await runRolegate(['demo'], { env: me.env });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /needs Python 3.*python3 was not found/);
+    assert.match(result.stderr, /next: .*apt install python3 python3-venv/);
+    assert.deepEqual(snapshot(me.home), before, 'no cache folder, nothing else');
+    assert.deepEqual(readdirSync(me.tmp), []);
+  } finally {
+    me.cleanup();
+    rmSync(noPython, { recursive: true, force: true });
+  }
+});
