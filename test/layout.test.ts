@@ -14,6 +14,7 @@ const LAYER: Record<string, number> = {
   verify: 1,
   rotate: 1,
   demo: 1,
+  completion: 1,
   config: 2,
   policy: 2,
   aws: 2,

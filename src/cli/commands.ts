@@ -14,6 +14,7 @@ import { register as registerConfig } from './config.js';
 import { register as registerProfiles } from './profiles.js';
 import { register as registerCredentialProcess } from './credentialProcess.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerCompletion } from './completion.js';
 
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
@@ -35,4 +36,5 @@ export const commandRegistrations: RegisterCommand[] = [
   registerProfiles,
   registerConfig,
   registerDemo,
+  registerCompletion,
 ];
