@@ -1,0 +1,160 @@
+// `rolegate completion bash|zsh|fish`, each script loaded in its own shell and asked to complete a
+// command, an option, and profile names (from both shared files, read at completion time). bash
+// is driven through its completion function (COMP_WORDS, COMP_CWORD), zsh through its real
+// completion system on a pseudo-terminal (zpty: Tab, then a key that records the line), fish
+// through `complete -C`. The scripts call `rolegate` from PATH, as an installed one would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { run, runRolegate } from '../harness/run.js';
+import { rolegateBin } from '../harness/paths.js';
+
+let box: Sandbox;
+let env: NodeJS.ProcessEnv;
+
+before(() => {
+  box = makeSandbox();
+  const bin = join(box.home, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'rolegate'), `#!/bin/sh\nexec '${process.execPath}' '${rolegateBin}' "$@"\n`);
+  chmodSync(join(bin, 'rolegate'), 0o755);
+  writeFileSync(box.configFile, '[default]\nregion = us-east-1\n\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\n\n[profile work-admin]\nregion = eu-west-1\n');
+  writeFileSync(box.credentialsFile, '[legacy]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n');
+  env = { ...box.env, PATH: `${bin}:${box.env.PATH}` };
+});
+
+after(() => box.cleanup());
+
+async function script(shell: string): Promise<string> {
+  const result = await runRolegate(['completion', shell], { env });
+  assert.equal(result.code, 0, result.stderr);
+  const file = join(box.home, `completion.${shell}`);
+  writeFileSync(file, result.stdout);
+  return file;
+}
+
+// ---- bash ----
+
+const BASH_DRIVER = `
+source "$1"; shift
+for line in "$@"; do
+  read -r -a COMP_WORDS <<< "$line"
+  [[ $line == *' ' ]] && COMP_WORDS+=('')
+  COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 ))
+  COMPREPLY=()
+  _rolegate
+  echo "\${COMPREPLY[*]}"
+done
+`;
+
+async function bashComplete(file: string, lines: string[]): Promise<string[]> {
+  const result = await run('bash', ['--norc', '--noprofile', '-c', BASH_DRIVER, 'driver', file, ...lines], { env });
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.split('\n').slice(0, lines.length);
+}
+
+test('bash: commands, options of each command, profile names from both files at completion time', async () => {
+  const file = await script('bash');
+  const [command, option, profiles, onePrefix, subcommands, configGet, profileOption, storeValue, demo] = await bashComplete(file, [
+    'rolegate ex',
+    'rolegate rotate --adm',
+    'rolegate exec ',
+    'rolegate exec w',
+    'rolegate config ',
+    'rolegate config get ',
+    'rolegate verify --profile le',
+    'rolegate setup --store ',
+    'rolegate demo',
+  ]);
+  assert.equal(command, 'exec');
+  assert.equal(option, '--admin-profile');
+  assert.deepEqual(profiles!.split(' ').sort(), ['admin', 'default', 'legacy', 'work-admin']);
+  assert.equal(onePrefix, 'work-admin');
+  assert.deepEqual(subcommands!.split(' ').sort(), ['get', 'help', 'set', 'unset']);
+  assert.deepEqual(configGet!.split(' ').sort(), ['admin', 'default', 'legacy', 'work-admin']);
+  assert.equal(profileOption, 'legacy');
+  assert.equal(storeValue, '', 'a value that is not a profile gets no profile names');
+  assert.equal(demo, 'demo', 'the hidden demo-authenticator is not offered');
+  // read at completion time: a profile added now is offered at once
+  writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + '\n[profile walrus]\n');
+  const [later] = await bashComplete(file, ['rolegate exec w']);
+  assert.deepEqual(later!.split(' ').sort(), ['walrus', 'work-admin']);
+  writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8').replace('\n[profile walrus]\n', ''));
+});
+
+// ---- zsh ----
+
+// Types each line and Tab into an interactive zsh with the script loaded, then ^X, bound to a widget
+// that appends the edited line to a file. Output is drained all along so the shell never blocks.
+const ZSH_DRIVER = `
+zmodload zsh/zpty
+script=$1 out=$2; shift 2
+zpty z zsh -f -i
+zpty -w z "PS1='> '; autoload -Uz compinit; compinit -u -D; source \${(q)script}"
+zpty -w z "rg-record() { print -r -- \\"[\\$BUFFER]\\" >> \${(q)out}; BUFFER=''; }; zle -N rg-record; bindkey '^X' rg-record"
+for line in "$@"; do zpty -w -n z "$line"$'\\t\\x18'; done
+local chunk
+for (( i = 0; i < 300; i++ )); do
+  while zpty -r -t z chunk; do :; done
+  [[ -f $out ]] && (( \${#\${(f)"$(<$out)"}} >= $# )) && break
+  sleep 0.1
+done
+zpty -d z
+`;
+
+test('zsh: Tab completes a command, an option and a profile name in zsh\'s own completion system', async () => {
+  const file = await script('zsh');
+  const out = join(box.home, 'zsh-lines');
+  const lines = ['rolegate ex', 'rolegate rotate --adm', 'rolegate exec w', 'rolegate verify --profile le', 'rolegate config get work'];
+  const result = await run('zsh', ['-f', '-c', ZSH_DRIVER, 'driver', file, out, ...lines], { env, timeoutMs: 60_000 });
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(existsSync(out), 'the recording widget ran');
+  assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n'), [
+    '[rolegate exec ]',
+    '[rolegate rotate --admin-profile ]',
+    '[rolegate exec work-admin ]',
+    '[rolegate verify --profile legacy ]',
+    '[rolegate config get work-admin ]',
+  ]);
+});
+
+// ---- fish ----
+
+async function fishComplete(file: string, line: string): Promise<string[]> {
+  const result = await run('fish', ['--no-config', '-c', `source '${file}'; complete -C '${line}'`], { env });
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+test('fish: complete -C gives commands and options with their descriptions, and profile names', async () => {
+  const file = await script('fish');
+  assert.deepEqual(await fishComplete(file, 'rolegate ex'), ['exec\trun a command with temporary credentials of a profile in its environment']);
+  assert.deepEqual(await fishComplete(file, 'rolegate rotate --adm'), ['--admin-profile\tthe admin role profile that performs the rotation']);
+  assert.deepEqual(await fishComplete(file, 'rolegate exec '), ['admin', 'default', 'legacy', 'work-admin']);
+  assert.deepEqual(await fishComplete(file, 'rolegate teardown --bootstrap-profile le'), ['legacy']);
+  assert.deepEqual(await fishComplete(file, 'rolegate setup --store '), []);
+});
+
+// ---- the command itself ----
+
+test('completion without a shell, or with an unknown one, is bad input (exit 2) and says what to type', async () => {
+  const none = await runRolegate(['completion'], { env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /bash, zsh, fish/);
+  const tcsh = await runRolegate(['completion', 'tcsh'], { env });
+  assert.equal(tcsh.code, 2);
+  assert.match(tcsh.stderr, /Allowed choices are bash, zsh, fish/);
+});
+
+test('--profiles honours AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, and prints nothing without files', async () => {
+  const listed = await runRolegate(['completion', '--profiles'], { env });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual(listed.stdout.trim().split('\n').sort(), ['admin', 'default', 'legacy', 'work-admin']);
+  const empty = await runRolegate(['completion', '--profiles'], {
+    env: { ...env, AWS_CONFIG_FILE: join(box.home, 'missing-config'), AWS_SHARED_CREDENTIALS_FILE: join(box.home, 'missing-credentials') },
+  });
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.equal(empty.stdout, '');
+});
