@@ -62,7 +62,7 @@ export async function prepareDemoVenv(env: NodeJS.ProcessEnv, say: (line: string
       next: PYTHON_MISSING_NEXT,
     });
   }
-  say(`first run: installing the emulator (moto) and the AWS CLI into ${venv}; this takes a minute or two, once`);
+  say(`first run: installing the emulator (moto) and the AWS CLI into ${venv}; this takes a few minutes, once`);
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(venv, { recursive: true });
   const created = await runChild(python, ['-m', 'venv', venv], { env, timeoutMs: 5 * 60_000 });

@@ -214,9 +214,9 @@ function killGroup(pid: number): void {
 }
 
 /**
- * Shows a command's output indented as it arrives, and returns it. The AWS CLI, without a terminal,
- * reads the MFA code from stdin after warnings about echo that mean nothing here: those are
- * dropped, and its prompt is shown with the code the demo typed.
+ * Shows a command's output indented, line by line as it arrives, and returns it. The AWS CLI,
+ * without a terminal, reads the MFA code from stdin after warnings about echo that mean nothing
+ * here: those are dropped, and its prompt is shown with the code the demo typed.
  */
 function collect(child: ChildProcess, write: (text: string) => void, typed: string | undefined): Promise<StepResult> {
   return new Promise((resolve) => {
@@ -224,7 +224,10 @@ function collect(child: ChildProcess, write: (text: string) => void, typed: stri
     const noise = /GetPassWarning|fallback_getpass|Password input may be echoed/;
     const prompt = /^Enter MFA code for \S+: ?$/;
     const show = (line: string) => {
-      if (!noise.test(line)) write(line.trim() ? `    ${line}\n` : '\n');
+      if (noise.test(line)) return;
+      // getpass ends the prompt's line once it has read the code
+      if (prompt.test(line)) line = `${line.trimEnd()} ${typed ?? ''}`;
+      write(line.trim() ? `    ${line}\n` : '\n');
     };
     const stream = (source: NodeJS.ReadableStream) => {
       let pending = '';
@@ -235,10 +238,6 @@ function collect(child: ChildProcess, write: (text: string) => void, typed: stri
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
         for (const line of lines) show(line);
-        if (prompt.test(pending)) {
-          show(`${pending.trimEnd()} ${typed ?? ''}`);
-          pending = '';
-        }
       });
       source.on('end', () => {
         if (pending) show(pending);
