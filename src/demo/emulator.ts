@@ -63,7 +63,14 @@ export async function startEmulator(options: { bin: string; home: string; path: 
     endpoint,
     async enableAccessControl() {
       // moto's own switch: INITIAL_NO_AUTH_ACTION_COUNT, set to 0 requests from now on
-      const response = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0', headers: { 'Content-Type': 'text/plain' } });
+      const response = await fetch(`${endpoint}/moto-api/reset-auth`, {
+        method: 'POST',
+        body: '0',
+        headers: { 'Content-Type': 'text/plain' },
+        signal: AbortSignal.timeout(10_000),
+      }).catch((error: Error) => {
+        throw new UserError(`the emulator did not answer when asked to turn on access control: ${error.message}`);
+      });
       if (!response.ok) throw new UserError(`the emulator refused to turn on access control (HTTP ${response.status})`);
     },
     async stop() {

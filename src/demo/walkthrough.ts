@@ -3,7 +3,7 @@
  * Each stage prints a heading, says what it shows, runs the real command (rolegate itself, the AWS
  * CLI) and checks that it did what the stage claims; a stage that does not ends the demo with
  * status 1. The emulator is stopped and the temporary HOME removed on every way out: success,
- * failure, Ctrl-C or SIGTERM (status 130).
+ * failure, Ctrl-C, SIGTERM or SIGHUP (status 130).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ import { currentCode } from './demoAuthenticator.js';
 import { demoEnvironment, makeDemoHome, type DemoHome } from './demoHome.js';
 import { prepareDemoVenv } from './demoVenv.js';
 import { startEmulator, type Emulator } from './emulator.js';
+import { createBootstrapAdmin } from './bootstrapAdmin.js';
+import { collectOutput, killGroup, type StepResult } from './stepOutput.js';
 
 export interface DemoOptions {
   /** How to start rolegate itself: [node, entry script]. */
@@ -26,6 +28,8 @@ export interface DemoOptions {
 }
 
 const REGION = 'us-east-1';
+/** Ways a person ends the demo early: Ctrl-C, kill, a closed terminal. Each cleans up and exits 130. */
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const STEP_TIMEOUT_MS = 120_000;
 const STAGES = [
   'a local AWS emulator',
@@ -40,12 +44,7 @@ const STAGES = [
   'teardown: everything setup made, removed',
 ] as const;
 
-interface StepResult {
-  code: number | null;
-  output: string;
-}
-
-/** Runs the demo; resolves to the exit status. Ctrl-C and SIGTERM exit the process with 130. */
+/** Runs the demo; resolves to the exit status. A signal (Ctrl-C, SIGTERM, SIGHUP) exits the process with 130. */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const { write } = options;
   const pause = (ms: number) => (options.paced ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
@@ -63,8 +62,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     cleanUpNow();
     process.exit(130);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  for (const signal of SIGNALS) process.once(signal, onSignal);
   process.once('exit', cleanUpNow);
 
   const heading = async (n: number) => {
@@ -98,7 +96,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         /* a command may exit without reading its input */
       });
       child.stdin.end(extra.input ?? '');
-      const result = await collect(child, write, extra.typed);
+      const result = await collectOutput(child, write, { typed: extra.typed, timeoutMs: STEP_TIMEOUT_MS });
       running = undefined;
       return result;
     };
@@ -196,83 +194,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     );
     return 0;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     process.removeListener('exit', cleanUpNow);
     if (running?.pid !== undefined && running.exitCode === null) killGroup(running.pid);
     await emulator?.stop();
     home?.remove();
   }
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-}
-
-/**
- * Shows a command's output indented, line by line as it arrives, and returns it. The AWS CLI,
- * without a terminal, reads the MFA code from stdin after warnings about echo that mean nothing
- * here: those are dropped, and its prompt is shown with the code the demo typed.
- */
-function collect(child: ChildProcess, write: (text: string) => void, typed: string | undefined): Promise<StepResult> {
-  return new Promise((resolve) => {
-    let output = '';
-    const noise = /GetPassWarning|fallback_getpass|Password input may be echoed/;
-    const prompt = /^Enter MFA code for \S+: ?$/;
-    const show = (line: string) => {
-      if (noise.test(line)) return;
-      // getpass ends the prompt's line once it has read the code
-      if (prompt.test(line)) line = `${line.trimEnd()} ${typed ?? ''}`;
-      write(line.trim() ? `    ${line}\n` : '\n');
-    };
-    const stream = (source: NodeJS.ReadableStream) => {
-      let pending = '';
-      source.on('data', (chunk: Buffer) => {
-        const text = chunk.toString();
-        output += text;
-        pending += text;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) show(line);
-      });
-      source.on('end', () => {
-        if (pending) show(pending);
-        pending = '';
-      });
-    };
-    stream(child.stdout!);
-    stream(child.stderr!);
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) killGroup(child.pid);
-      output += `\n(no answer within ${STEP_TIMEOUT_MS / 1000} s; stopped)\n`;
-    }, STEP_TIMEOUT_MS);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      resolve({ code: null, output: output + error.message });
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
-/** Creates the account's first admin (IAM user bootstrap-admin with AdministratorAccess) and its key. */
-async function createBootstrapAdmin(awsBin: string, env: NodeJS.ProcessEnv): Promise<{ id: string; secret: string }> {
-  const { runChild } = await import('./childRun.js');
-  // any key will do while the emulator's access control is off (documented example keys)
-  const asAnyone = { ...env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-  const call = async (args: string[]) => {
-    const result = await runChild(awsBin, [...args, '--output', 'json'], { env: asAnyone, timeoutMs: 60_000 });
-    if (result.code !== 0) throw new UserError(`preparing the emulator's account failed: aws ${args.slice(0, 2).join(' ')}: ${result.stderr.trim() || (result.timedOut ? 'no answer within 60 s' : 'no message')}`);
-    return result.stdout;
-  };
-  await call(['iam', 'create-user', '--user-name', 'bootstrap-admin']);
-  await call(['iam', 'attach-user-policy', '--user-name', 'bootstrap-admin', '--policy-arn', 'arn:aws:iam::aws:policy/AdministratorAccess']);
-  const key = (JSON.parse(await call(['iam', 'create-access-key', '--user-name', 'bootstrap-admin'])) as { AccessKey: { AccessKeyId: string; SecretAccessKey: string } }).AccessKey;
-  return { id: key.AccessKeyId, secret: key.SecretAccessKey };
 }
