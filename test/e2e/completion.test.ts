@@ -87,19 +87,37 @@ test('bash: commands, options of each command, profile names from both files at 
 // ---- zsh ----
 
 // Types each line and Tab into an interactive zsh with the script loaded, then ^X, bound to a widget
-// that appends the edited line to a file. Output is drained all along so the shell never blocks.
+// that appends the edited line to a file; one line at a time, once the shell's line editor is up.
 const ZSH_DRIVER = `
 zmodload zsh/zpty
 script=$1 out=$2; shift 2
 zpty z zsh -f -i
+# waits (draining the terminal, so the shell never blocks on output) until the screen shows $1 or
+# the file $out has $2 lines; 30 s at most
+typeset screen=''
+wait_for() {
+  local chunk i
+  local -a recorded
+  for (( i = 0; i < 300; i++ )); do
+    while zpty -r -t z chunk; do screen+=$chunk; done
+    [[ -n $1 && $screen == *$1* ]] && return 0
+    if [[ -n $2 && -f $out ]]; then
+      recorded=("\${(@f)$(<$out)}")
+      (( \${#recorded} >= $2 )) && return 0
+    fi
+    sleep 0.1
+  done
+  print -u2 "zsh driver: timed out waiting for \${1:-$2 lines}"; exit 1
+}
 zpty -w z "PS1='> '; autoload -Uz compinit; compinit -u -D; source \${(q)script}"
-zpty -w z "rg-record() { print -r -- \\"[\\$BUFFER]\\" >> \${(q)out}; BUFFER=''; }; zle -N rg-record; bindkey '^X' rg-record"
-for line in "$@"; do zpty -w -n z "$line"$'\\t\\x18'; done
-local chunk
-for (( i = 0; i < 300; i++ )); do
-  while zpty -r -t z chunk; do :; done
-  [[ -f $out ]] && (( \${#\${(f)"$(<$out)"}} >= $# )) && break
-  sleep 0.1
+zpty -w z "rg-record() { print -r -- \\"[\\$BUFFER]\\" >> \${(q)out}; BUFFER=''; }; zle -N rg-record; bindkey '^X' rg-record; print READY-\\$((6*7))"
+wait_for READY-42
+n=0
+for line in "$@"; do
+  zpty -w -n z "$line"$'\\t'
+  sleep 0.2
+  zpty -w -n z $'\\x18'
+  wait_for '' $(( ++n ))
 done
 zpty -d z
 `;
