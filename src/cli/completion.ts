@@ -9,7 +9,7 @@ export function register(program: Command): void {
       'Print a completion script for bash, zsh or fish: commands, the options of each command, and profile names, ' +
         'which the script reads from the config and credentials files each time you press Tab.',
     )
-    .addArgument(new Argument('<shell>', 'bash | zsh | fish').choices(SHELLS).argOptional())
+    .addArgument(new Argument('<shell>', 'the shell to complete for').choices(SHELLS).argOptional())
     // what the scripts call for profile names; not for people
     .addOption(new Option('--profiles', 'print the profile names, one a line').hideHelp())
     .addHelpText(

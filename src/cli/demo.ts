@@ -16,8 +16,8 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  $ rolegate demo
-  $ rolegate demo --fast | less -R`,
+  $ rolegate demo                        about a minute; Python 3 needed
+  $ rolegate demo --fast                 no pauses between the stages`,
     )
     .action(async (flags: { fast?: boolean }) => {
       const { realpathSync } = await import('node:fs');
