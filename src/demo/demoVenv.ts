@@ -68,8 +68,10 @@ export async function prepareDemoVenv(env: NodeJS.ProcessEnv, say: (line: string
   const created = await runChild(python, ['-m', 'venv', venv], { env, timeoutMs: 5 * 60_000 });
   if (created.code !== 0) {
     rmSync(venv, { recursive: true, force: true });
-    const noVenvModule = /ensurepip|venv/i.test(created.stderr) || created.startError !== undefined;
-    throw new UserError(`${python} -m venv failed${created.timedOut ? ' (no answer within 5 minutes)' : ''}: ${lastLine(created.stderr)}`, {
+    // Debian's python3 without python3-venv says so on stdout ("ensurepip is not available")
+    const said = `${created.stdout}\n${created.stderr}`;
+    const noVenvModule = /ensurepip|venv/i.test(said) || created.startError !== undefined;
+    throw new UserError(`${python} -m venv failed${created.timedOut ? ' (no answer within 5 minutes)' : ''}: ${lastLine(said)}`, {
       next: noVenvModule ? PYTHON_MISSING_NEXT : `run ${python} -m venv /tmp/venv-check to see why, fix it, then run rolegate demo again`,
     });
   }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { projectRoot, rolegateBin } from '../harness/paths.js';
@@ -164,5 +164,29 @@ test('without Python 3 (and no prepared environment) the demo names what to inst
   } finally {
     me.cleanup();
     rmSync(noPython, { recursive: true, force: true });
+  }
+});
+
+test('a python3 without its venv module (a stand-in for Debian without python3-venv): names the package, leaves no half-made environment', async () => {
+  const bin = mkdtempSync(join(tmpdir(), 'rolegate-demo-novenv-'));
+  // what Debian's python3 prints, on stdout, when python3-venv is not installed
+  writeFileSync(
+    join(bin, 'python3'),
+    '#!/bin/sh\nif [ "$1" = --version ]; then echo "Python 3.11.2"; exit 0; fi\n' +
+      'echo "The virtual environment was not created successfully because ensurepip is not"\n' +
+      'echo "available.  On Debian/Ubuntu systems, you need to install the python3-venv package."\nexit 1\n',
+  );
+  chmodSync(join(bin, 'python3'), 0o755);
+  const me = person({ PATH: bin, ROLEGATE_DEMO_VENV: undefined });
+  try {
+    const result = await runRolegate(['demo'], { env: me.env });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /python3 -m venv failed: .*python3-venv/);
+    assert.match(result.stderr, /next: .*apt install python3 python3-venv/);
+    assert.ok(!existsSync(join(me.home, '.cache', 'rolegate', 'demo-venv')), 'no half-made environment is left');
+    assert.deepEqual(readdirSync(me.tmp), []);
+  } finally {
+    me.cleanup();
+    rmSync(bin, { recursive: true, force: true });
   }
 });
