@@ -6,7 +6,7 @@
  * failure, Ctrl-C, SIGTERM or SIGHUP (status 130).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { quotePosix } from '../shellQuote.js';
@@ -135,6 +135,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       "setup --bootstrap-profile bootstrap --store plain --trust user --yes --mfa-pair-command 'demo authenticator' --mfa-code-command 'demo authenticator'",
     );
     expect(setup.code === 0, 'setup failed', setup);
+    await pause(600);
+    say('The profiles it wrote, in ~/.aws/config (of the temporary HOME):');
+    write(readFileSync(home.configFile, 'utf8').replace(/^(?=.)/gm, '    '));
 
     await heading(3);
     say('The AWS CLI now uses the read-only user by default: no flag, no code.');

@@ -98,6 +98,7 @@ test('the demo runs every stage against its own emulator, exits 0, and leaves th
       at = heading;
     });
     // what each stage claims, as the commands printed it
+    assert.match(out, /\[profile admin\]\n {4}role_arn = arn:aws:iam::123456789012:role\/admin/, 'the profiles setup wrote are shown');
     assert.match(out, /"Arn": "arn:aws:iam::123456789012:user\/admin"/, 'read-only identity');
     assert.match(out, /AccessDenied\) when calling the CreateBucket operation/, 'denied write');
     assert.match(out, /Enter MFA code for arn:aws:iam::123456789012:mfa\/admin: \d{6} {2}\(demo code/, 'the code is shown as a demo code');
