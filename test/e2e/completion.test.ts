@@ -90,7 +90,7 @@ test('bash: commands, options of each command, profile names from both files at 
 // that appends the edited line to a file; one line at a time, once the shell's line editor is up.
 const ZSH_DRIVER = `
 zmodload zsh/zpty
-script=$1 out=$2; shift 2
+load=$1 out=$2; shift 2
 zpty z zsh -f -i
 # waits (draining the terminal, so the shell never blocks on output) until the screen shows $1 or
 # the file $out has $2 lines; 30 s at most
@@ -109,7 +109,7 @@ wait_for() {
   done
   print -u2 "zsh driver: timed out waiting for \${1:-$2 lines}"; exit 1
 }
-zpty -w z "PS1='> '; autoload -Uz compinit; compinit -u -D; source \${(q)script}"
+zpty -w z "PS1='> '; $load"
 zpty -w z "rg-record() { print -r -- \\"[\\$BUFFER]\\" >> \${(q)out}; BUFFER=''; }; zle -N rg-record; bindkey '^X' rg-record; print READY-\\$((6*7))"
 wait_for READY-42
 n=0
@@ -122,20 +122,32 @@ done
 zpty -d z
 `;
 
-test('zsh: Tab completes a command, an option and a profile name in zsh\'s own completion system', async () => {
-  const file = await script('zsh');
-  const out = join(box.home, 'zsh-lines');
-  const lines = ['rolegate ex', 'rolegate rotate --adm', 'rolegate exec w', 'rolegate verify --profile le', 'rolegate config get work'];
-  const result = await run('zsh', ['-f', '-c', ZSH_DRIVER, 'driver', file, out, ...lines], { env, timeoutMs: 60_000 });
+async function zshComplete(load: string, lines: string[]): Promise<string[]> {
+  const out = join(box.home, `zsh-lines-${Math.random().toString(36).slice(2)}`);
+  const result = await run('zsh', ['-f', '-c', ZSH_DRIVER, 'driver', load, out, ...lines], { env, timeoutMs: 60_000 });
   assert.equal(result.code, 0, result.stderr);
   assert.ok(existsSync(out), 'the recording widget ran');
-  assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n'), [
+  return readFileSync(out, 'utf8').trim().split('\n');
+}
+
+test('zsh: Tab completes a command, an option and a profile name in zsh\'s own completion system', async () => {
+  const file = await script('zsh');
+  const lines = ['rolegate ex', 'rolegate rotate --adm', 'rolegate exec w', 'rolegate verify --profile le', 'rolegate config get work'];
+  assert.deepEqual(await zshComplete(`autoload -Uz compinit; compinit -u -D; source '${file}'`, lines), [
     '[rolegate exec ]',
     '[rolegate rotate --admin-profile ]',
     '[rolegate exec work-admin ]',
     '[rolegate verify --profile legacy ]',
     '[rolegate config get work-admin ]',
   ]);
+});
+
+test('zsh: saved as _rolegate in a folder of $fpath, compinit autoloads it', async () => {
+  const folder = join(box.home, 'zfunc');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, '_rolegate'), readFileSync(await script('zsh')));
+  const completed = await zshComplete(`fpath=('${folder}' $fpath); autoload -Uz compinit; compinit -u -D`, ['rolegate rotate --adm', 'rolegate exec w']);
+  assert.deepEqual(completed, ['[rolegate rotate --admin-profile ]', '[rolegate exec work-admin ]']);
 });
 
 // ---- fish ----
