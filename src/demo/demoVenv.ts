@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../userError.js';
 import { runChild } from './childRun.js';
-import { assetPath } from './packageRoot.js';
+import { assetPath } from './assets.js';
 
 export const DEMO_VENV_VARIABLE = 'ROLEGATE_DEMO_VENV';
 const STAMP = '.rolegate-demo-requirements.sha256';

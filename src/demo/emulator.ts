@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { UserError } from '../userError.js';
-import { assetPath } from './packageRoot.js';
+import { assetPath } from './assets.js';
 
 const START_TIMEOUT_MS = 60_000;
 
