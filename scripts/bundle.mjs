@@ -48,6 +48,11 @@ await build({
   format: 'esm',
   splitting: true,
   chunkNames: 'chunk-[hash]',
-  // CommonJS dependencies bundled into ES modules call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);" },
+  // CommonJS dependencies bundled into ES modules call require() for Node's built-ins, and read
+  // __filename (write-file-atomic names its temporary files with a hash of it).
+  banner: {
+    js:
+      "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);" +
+      " import { fileURLToPath as __rolegateFileURLToPath } from 'node:url'; const __filename = __rolegateFileURLToPath(import.meta.url);",
+  },
 });

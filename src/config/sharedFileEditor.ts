@@ -28,9 +28,11 @@ async function targetPath(path: string): Promise<string> {
 }
 
 async function lockFile(path: string, shown: string): Promise<() => Promise<void>> {
-  const { lock } = await import('proper-lockfile');
+  // proper-lockfile is CommonJS: through `default` its functions survive the bundle too (esbuild's
+  // split chunk of a CommonJS module exports only `default`)
+  const { default: lockfile } = await import('proper-lockfile');
   try {
-    return await lock(path, {
+    return await lockfile.lock(path, {
       realpath: false,
       lockfilePath: path + LOCK_SUFFIX,
       stale: 10_000,
