@@ -2,7 +2,8 @@
 // test does not pip-install), the real AWS CLI, every stage. The person's HOME is a folder of the
 // test's with a ~/.aws of its own, and their environment holds AWS variables: the demo must use
 // neither and leave both as they were. TMPDIR is the test's too, so "the temporary HOME is removed"
-// is checked by the folder being empty afterwards.
+// is checked by the folder being empty afterwards. The full run uses the shipped build
+// (dist/bundle/, what `npm install` puts on PATH), so every command of the demo runs as installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,7 +11,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { projectRoot, rolegateBin } from '../harness/paths.js';
-import { runRolegate } from '../harness/run.js';
+import { run, runRolegate } from '../harness/run.js';
+
+const shippedBin = join(projectRoot, 'dist', 'bundle', 'cli', 'main.cjs');
 
 const STAGES = [
   'a local AWS emulator',
@@ -83,11 +86,11 @@ async function refused(endpoint: string): Promise<boolean> {
   }
 }
 
-test('the demo runs every stage against its own emulator, exits 0, and leaves the real HOME and ~/.aws untouched', async () => {
+test('the demo (shipped build) runs every stage against its own emulator, exits 0, and leaves the real HOME and ~/.aws untouched', async () => {
   const me = person();
   try {
     const before = snapshot(me.home);
-    const result = await runRolegate(['demo'], { env: me.env, timeoutMs: 180_000 });
+    const result = await run(process.execPath, [shippedBin, 'demo'], { env: me.env, timeoutMs: 180_000 });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const out = result.stdout;
     assert.match(out, /Nothing here touches a real AWS account/);
