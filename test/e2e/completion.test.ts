@@ -2,15 +2,17 @@
 // command, an option, and profile names (from both shared files, read at completion time). bash
 // is driven through its completion function (COMP_WORDS, COMP_CWORD), zsh through its real
 // completion system on a pseudo-terminal (zpty: Tab, then a key that records the line), fish
-// through `complete -C`. The scripts call `rolegate` from PATH, as an installed one would.
+// through `complete -C`. The scripts call `rolegate` from PATH: here the shipped build (dist/bundle),
+// as an installed one would be.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
-import { run, runRolegate } from '../harness/run.js';
-import { rolegateBin } from '../harness/paths.js';
+import { run } from '../harness/run.js';
+import { projectRoot } from '../harness/paths.js';
 
+const shippedBin = join(projectRoot, 'dist', 'bundle', 'cli', 'main.cjs');
 let box: Sandbox;
 let env: NodeJS.ProcessEnv;
 
@@ -18,7 +20,7 @@ before(() => {
   box = makeSandbox();
   const bin = join(box.home, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'rolegate'), `#!/bin/sh\nexec '${process.execPath}' '${rolegateBin}' "$@"\n`);
+  writeFileSync(join(bin, 'rolegate'), `#!/bin/sh\nexec '${process.execPath}' '${shippedBin}' "$@"\n`);
   chmodSync(join(bin, 'rolegate'), 0o755);
   writeFileSync(box.configFile, '[default]\nregion = us-east-1\n\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\n\n[profile work-admin]\nregion = eu-west-1\n');
   writeFileSync(box.credentialsFile, '[legacy]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n');
@@ -27,8 +29,13 @@ before(() => {
 
 after(() => box.cleanup());
 
+/** The installed command, through the PATH the shells see. */
+function rolegate(args: string[], options: { env: NodeJS.ProcessEnv }) {
+  return run('rolegate', args, options);
+}
+
 async function script(shell: string): Promise<string> {
-  const result = await runRolegate(['completion', shell], { env });
+  const result = await rolegate(['completion', shell], { env });
   assert.equal(result.code, 0, result.stderr);
   const file = join(box.home, `completion.${shell}`);
   writeFileSync(file, result.stdout);
@@ -170,19 +177,19 @@ test('fish: complete -C gives commands and options with their descriptions, and 
 // ---- the command itself ----
 
 test('completion without a shell, or with an unknown one, is bad input (exit 2) and says what to type', async () => {
-  const none = await runRolegate(['completion'], { env });
+  const none = await rolegate(['completion'], { env });
   assert.equal(none.code, 2);
   assert.match(none.stderr, /bash, zsh, fish/);
-  const tcsh = await runRolegate(['completion', 'tcsh'], { env });
+  const tcsh = await rolegate(['completion', 'tcsh'], { env });
   assert.equal(tcsh.code, 2);
   assert.match(tcsh.stderr, /Allowed choices are bash, zsh, fish/);
 });
 
 test('--profiles honours AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, and prints nothing without files', async () => {
-  const listed = await runRolegate(['completion', '--profiles'], { env });
+  const listed = await rolegate(['completion', '--profiles'], { env });
   assert.equal(listed.code, 0, listed.stderr);
   assert.deepEqual(listed.stdout.trim().split('\n').sort(), ['admin', 'default', 'legacy', 'work-admin']);
-  const empty = await runRolegate(['completion', '--profiles'], {
+  const empty = await rolegate(['completion', '--profiles'], {
     env: { ...env, AWS_CONFIG_FILE: join(box.home, 'missing-config'), AWS_SHARED_CREDENTIALS_FILE: join(box.home, 'missing-credentials') },
   });
   assert.equal(empty.code, 0, empty.stderr);
