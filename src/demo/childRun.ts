@@ -14,9 +14,13 @@ export interface ChildResult {
  * Runs a program to completion with a bounded wait, collecting its output. Never rejects: the
  * caller decides what an exit status or a missing program means.
  */
-export function runChild(file: string, args: string[], options: { env: NodeJS.ProcessEnv; timeoutMs: number; input?: string }): Promise<ChildResult> {
+export function runChild(
+  file: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; timeoutMs: number; input?: string; /** ends the program early (the demo was interrupted) */ signal?: AbortSignal },
+): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -28,7 +32,8 @@ export function runChild(file: string, args: string[], options: { env: NodeJS.Pr
     }, options.timeoutMs);
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve({ code: null, signal: null, stdout, stderr, startError: error, timedOut });
+      // an abort also arrives here; only a program that never ran is a start error
+      resolve({ code: null, signal: null, stdout, stderr, ...(error.name === 'AbortError' ? {} : { startError: error }), timedOut });
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);

@@ -40,7 +40,7 @@ function isComplete(venv: string): boolean {
 }
 
 /** The environment, created or rebuilt first when needed; `say` tells the person why they wait. */
-export async function prepareDemoVenv(env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<DemoVenv> {
+export async function prepareDemoVenv(env: NodeJS.ProcessEnv, say: (line: string) => void, signal?: AbortSignal): Promise<DemoVenv> {
   const venv = demoVenvPath(env);
   if (env[DEMO_VENV_VARIABLE]) {
     if (!isComplete(venv)) {
@@ -65,7 +65,7 @@ export async function prepareDemoVenv(env: NodeJS.ProcessEnv, say: (line: string
   say(`first run: installing the emulator (moto) and the AWS CLI into ${venv}; this takes a few minutes, once`);
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(venv, { recursive: true });
-  const created = await runChild(python, ['-m', 'venv', venv], { env, timeoutMs: 5 * 60_000 });
+  const created = await runChild(python, ['-m', 'venv', venv], { env, timeoutMs: 5 * 60_000, signal });
   if (created.code !== 0) {
     rmSync(venv, { recursive: true, force: true });
     // Debian's python3 without python3-venv says so on stdout ("ensurepip is not available")
@@ -77,7 +77,7 @@ export async function prepareDemoVenv(env: NodeJS.ProcessEnv, say: (line: string
   }
   const pip = join(venv, 'bin', 'pip');
   const pipEnv = { ...env, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
-  const installed = await runChild(pip, ['install', '--quiet', '-r', requirements], { env: pipEnv, timeoutMs: INSTALL_TIMEOUT_MS });
+  const installed = await runChild(pip, ['install', '--quiet', '-r', requirements], { env: pipEnv, timeoutMs: INSTALL_TIMEOUT_MS, signal });
   if (installed.code !== 0) {
     rmSync(venv, { recursive: true, force: true });
     throw new UserError(

@@ -52,7 +52,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   let emulator: Emulator | undefined;
   let running: ChildProcess | undefined;
 
+  // ends the venv's creation (python -m venv, pip) when the demo is interrupted during it
+  const interrupted = new AbortController();
   const cleanUpNow = () => {
+    interrupted.abort();
     if (running?.pid !== undefined && running.exitCode === null) killGroup(running.pid);
     emulator?.kill();
     home?.remove();
@@ -80,7 +83,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     );
 
     await heading(1);
-    const venv = await prepareDemoVenv(options.env, say);
+    const venv = await prepareDemoVenv(options.env, say, interrupted.signal);
     home = makeDemoHome();
     emulator = await startEmulator({ bin: venv.bin, home: home.home, path: options.env.PATH ?? '/usr/bin:/bin' });
     const env = demoEnvironment(options.env, { home, endpoint: emulator.endpoint, venvBin: venv.bin, region: REGION });
