@@ -20,7 +20,17 @@ export function runChild(
   options: { env: NodeJS.ProcessEnv; timeoutMs: number; input?: string; /** ends the program early (the demo was interrupted) */ signal?: AbortSignal },
 ): Promise<ChildResult> {
   return new Promise((resolve) => {
-    const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
+    // a process group of its own, so that ending it ends what it started too (pip's build steps,
+    // ensurepip under python -m venv)
+    const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const end = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    options.signal?.addEventListener('abort', end, { once: true });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -28,15 +38,16 @@ export function runChild(
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      end();
     }, options.timeoutMs);
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      // an abort also arrives here; only a program that never ran is a start error
-      resolve({ code: null, signal: null, stdout, stderr, ...(error.name === 'AbortError' ? {} : { startError: error }), timedOut });
+      options.signal?.removeEventListener('abort', end);
+      resolve({ code: null, signal: null, stdout, stderr, startError: error, timedOut });
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', end);
       resolve({ code, signal, stdout, stderr, timedOut });
     });
     child.stdin.on('error', () => {
