@@ -55,8 +55,12 @@ _rolegate() {
     word="\${COMP_WORDS[i]}"
     if [[ -n $value_next ]]; then value_next=''; continue; fi
     if [[ $word == -- ]]; then
-      # what follows is another command's (rolegate exec admin -- terraform ...)
-      compopt -o bashdefault -o default 2>/dev/null
+      # what follows is another command's (rolegate exec admin -- terraform ...): its name, then files
+      if (( i == COMP_CWORD - 1 )); then
+        COMPREPLY=($(compgen -c -- "$cur"))
+      else
+        compopt -o bashdefault -o default 2>/dev/null
+      fi
       return 0
     fi
     if [[ $word == -* ]]; then

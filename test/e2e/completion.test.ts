@@ -22,6 +22,7 @@ before(() => {
   mkdirSync(bin);
   writeFileSync(join(bin, 'rolegate'), `#!/bin/sh\nexec '${process.execPath}' '${shippedBin}' "$@"\n`);
   chmodSync(join(bin, 'rolegate'), 0o755);
+  writeFileSync(join(bin, 'rgtest-deploy'), '#!/bin/sh\n', { mode: 0o755 });
   writeFileSync(box.configFile, '[default]\nregion = us-east-1\n\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\n\n[profile work-admin]\nregion = eu-west-1\n');
   writeFileSync(box.credentialsFile, '[legacy]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n');
   env = { ...box.env, PATH: `${bin}:${box.env.PATH}` };
@@ -64,7 +65,7 @@ async function bashComplete(file: string, lines: string[]): Promise<string[]> {
 
 test('bash: commands, options of each command, profile names from both files at completion time', async () => {
   const file = await script('bash');
-  const [command, option, profiles, onePrefix, subcommands, configGet, profileOption, storeValue, demo] = await bashComplete(file, [
+  const [command, option, profiles, onePrefix, subcommands, configGet, profileOption, storeValue, demo, afterDashes] = await bashComplete(file, [
     'rolegate ex',
     'rolegate rotate --adm',
     'rolegate exec ',
@@ -74,6 +75,7 @@ test('bash: commands, options of each command, profile names from both files at 
     'rolegate verify --profile le',
     'rolegate setup --store ',
     'rolegate demo',
+    'rolegate exec admin -- rgtest-dep',
   ]);
   assert.equal(command, 'exec');
   assert.equal(option, '--admin-profile');
@@ -84,6 +86,7 @@ test('bash: commands, options of each command, profile names from both files at 
   assert.equal(profileOption, 'legacy');
   assert.equal(storeValue, '', 'a value that is not a profile gets no profile names');
   assert.equal(demo, 'demo', 'the hidden demo-authenticator is not offered');
+  assert.equal(afterDashes, 'rgtest-deploy', 'after --, the name of the command to run (one on PATH)');
   // read at completion time: a profile added now is offered at once
   writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + '\n[profile walrus]\n');
   const [later] = await bashComplete(file, ['rolegate exec w']);
