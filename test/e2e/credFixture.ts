@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, after } from 'node:test';
 import { ACCOUNT_ID, type SharedMotoServer } from '../harness/moto.js';
+import { PYTHON_MFA_HELPERS } from '../harness/mfaCodes.js';
 import { makeSandbox } from '../harness/sandbox.js';
 import { runBoto3 } from '../harness/run.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
@@ -37,11 +38,12 @@ export async function createAccount(box: Sandbox): Promise<Account> {
   const created = await runBoto3<{ key: LongTermKey; seed: string }>(
     `
 import boto3, json
+${PYTHON_MFA_HELPERS}
 iam = boto3.client("iam")
 iam.create_user(UserName="admin")
 k = iam.create_access_key(UserName="admin")["AccessKey"]
 d = iam.create_virtual_mfa_device(VirtualMFADeviceName="admin")["VirtualMFADevice"]
-iam.enable_mfa_device(UserName="admin", SerialNumber=d["SerialNumber"], AuthenticationCode1="123456", AuthenticationCode2="654321")
+enable_mfa(iam, "admin", d["SerialNumber"], d["Base32StringSeed"])
 iam.create_role(RoleName="admin", AssumeRolePolicyDocument=${JSON.stringify(TRUST)})
 seed = d["Base32StringSeed"]
 seed = seed.decode() if isinstance(seed, bytes) else seed

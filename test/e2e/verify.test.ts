@@ -30,7 +30,7 @@ afterEach(() => box.cleanup());
 async function verify(extra: string[] = []) {
   await moto.enableAccessControl(0);
   try {
-    const result = await runRolegate(['verify', '--json', '--mfa-code-command', mfaCodeCommand(box, account), ...extra], { env: box.env });
+    const result = await runRolegate(['verify', '--json', '--mfa-code-command', await mfaCodeCommand(box, account), ...extra], { env: box.env });
     const report = JSON.parse(result.stdout || '{}') as { ok: boolean; checks: Check[] };
     return { ...result, report, failed: report.checks?.filter((c) => c.status === 'fail').map((c) => c.id) ?? [] };
   } finally {
@@ -94,7 +94,7 @@ test('without the MFA device, "MFA device present and enabled" fails', async () 
 });
 
 test('the table names each check with its result; the MFA code comes from the profile\'s mfa_process', async () => {
-  writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + `mfa_process = ${mfaCodeCommand(box, account)}\n`);
+  writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + `mfa_process = ${await mfaCodeCommand(box, account)}\n`);
   await moto.enableAccessControl(0);
   let table;
   try {
