@@ -27,7 +27,7 @@
  * identity policies, session policies, ResyncMFADevice, hardware and FIDO devices.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stepOfCode } from './totp.js';
 
@@ -205,8 +205,38 @@ function newSessionKeyId(): string {
   return 'ASIA' + Array.from(randomBytes(16), (b) => alphabet[b % 32]).join('');
 }
 
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+/** Sends a request on to moto byte for byte (headers, Host included) and reads the whole answer. */
+function relay(upstream: URL, request: IncomingMessage, path: string, body: Buffer): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...request.headers, 'content-length': String(body.length) };
+    delete headers['transfer-encoding'];
+    const outgoing = httpRequest({ host: upstream.hostname, port: upstream.port, method: request.method, path, headers }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('error', reject);
+      answer.on('end', () => {
+        const kept: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) kept[name] = value;
+        }
+        resolve({ status: answer.statusCode ?? 502, headers: kept, body: Buffer.concat(chunks) });
+      });
+    });
+    outgoing.setTimeout(60_000, () => outgoing.destroy(new Error('moto did not answer in 60 s')));
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
 export async function startStrictAws(options: { upstream: string; now?: () => number }): Promise<StrictAws> {
   const now = options.now ?? Date.now;
+  const upstream = new URL(options.upstream);
   const devices = new Map<string, Device>();
   const keys = new Map<string, KeyInfo>();
   const roles = new Map<string, Role>();
@@ -374,16 +404,14 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
 
   const handle = async (request: IncomingMessage, body: Buffer, response: ServerResponse) => {
     const path = request.url ?? '/';
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (typeof value === 'string' && !['host', 'content-length', 'connection', 'transfer-encoding'].includes(name)) headers[name] = value;
-    }
-    const forward = () => fetch(options.upstream + path, { method: request.method, headers, body: request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(body) });
+    // Headers go on as they came, Host included: SigV4 signs it, and moto checks signatures when
+    // its access control is on.
+    const forward = () => relay(upstream, request, path, body);
     const bare = path.split('?')[0] ?? '/';
     if (bare.startsWith('/moto-api') || bare.startsWith('/_harness')) {
-      const upstream = await forward();
-      response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-      response.end(Buffer.from(await upstream.arrayBuffer()));
+      const answer = await forward();
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.body);
       return;
     }
     const credential = /Credential=([^/,\s]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(request.headers.authorization ?? '');
@@ -403,18 +431,13 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       response.end(errorBody(service ?? 'sts', verdict, requestId));
       return;
     }
-    const upstream = await forward();
-    let answer = Buffer.from(await upstream.arrayBuffer());
-    if (upstream.status === 200 && service && action && (service === 'iam' || service === 'sts')) {
-      const rewritten = after(service, action, params, keyId, answer.toString('utf8'), verdict?.mfaAt);
-      answer = Buffer.from(rewritten, 'utf8');
+    const answer = await forward();
+    let out = answer.body;
+    if (answer.status === 200 && service && action && (service === 'iam' || service === 'sts')) {
+      out = Buffer.from(after(service, action, params, keyId, out.toString('utf8'), verdict?.mfaAt), 'utf8');
     }
-    const out: Record<string, string> = {};
-    upstream.headers.forEach((value, name) => {
-      if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding', 'keep-alive'].includes(name)) out[name] = value;
-    });
-    response.writeHead(upstream.status, out);
-    response.end(answer);
+    response.writeHead(answer.status, answer.headers);
+    response.end(out);
   };
 
   const server: Server = createServer((request, response) => {
