@@ -5,7 +5,7 @@
  */
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, DeleteAccessKeyCommand, EnableMFADeviceCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, CreateVirtualMFADeviceCommand, DeleteAccessKeyCommand, EnableMFADeviceCommand, GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
 import { ACCOUNT_ID, useMotoServer } from '../harness/moto.js';
 import { runAws } from '../harness/run.js';
@@ -139,6 +139,9 @@ test('AssumeRole: the MFA context of GetSessionToken carries to the session; a s
   const without = keysOf((await sts(key).send(new GetSessionTokenCommand({}))).Credentials);
   assert.equal((await refusal(assume(without))).name, 'AccessDenied');
   assert.notEqual(withMfa.accessKeyId, without.accessKeyId, 'each session has its own key id (moto hands out one for all)');
+  const identity = await sts(withMfa).send(new GetCallerIdentityCommand({}));
+  assert.equal(identity.Arn, `arn:aws:iam::${ACCOUNT_ID}:user/admin`, 'a session is its user, as AWS says');
+  assert.equal(identity.UserId, (await iam().send(new GetUserCommand({ UserName: 'admin' }))).User?.UserId);
 });
 
 test('AssumeRole: aws:MultiFactorAuthAge (NumericLessThan) counts from the MFA sign-in of the session', async () => {

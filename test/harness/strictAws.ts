@@ -20,7 +20,8 @@
  * - Session credentials from GetSessionToken without MFA cannot call IAM; temporary credentials
  *   are refused once expired; a deleted or deactivated access key is refused.
  * - moto hands every GetSessionToken caller the same example key; the layer gives each session its
- *   own ASIA key id and token, as AWS does, so sessions can be told apart.
+ *   own ASIA key id and token, as AWS does, so sessions can be told apart, and answers
+ *   GetCallerIdentity for such a session with the IAM user, as AWS does.
  *
  * Not evaluated: trust policy principals (moto matches them under its access control), condition
  * keys other than the two MFA keys (treated as met), NotAction/NotPrincipal, policy variables,
@@ -240,6 +241,8 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
   const devices = new Map<string, Device>();
   const keys = new Map<string, KeyInfo>();
   const roles = new Map<string, Role>();
+  /** User name → UserId (AIDA...), from CreateUser answers. */
+  const userIds = new Map<string, string>();
   const log: LoggedRequest[] = [];
 
   const callerArn = (keyId: string | null): string => {
@@ -266,6 +269,20 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     // Long-term keys carry no MFA context at all; temporary credentials without MFA say false.
     if (!info || info.kind === 'user') return {};
     return { present: false };
+  };
+
+  /**
+   * GetCallerIdentity with GetSessionToken credentials names the IAM user, as AWS does (moto, which
+   * hands every session one example key, names a user "moto"). Undefined: moto answers.
+   */
+  const sessionIdentity = (keyId: string | null): string | undefined => {
+    const info = keyId ? keys.get(keyId) : undefined;
+    if (info?.kind !== 'session' || !info.user || !userIds.has(info.user)) return undefined;
+    return (
+      `<GetCallerIdentityResponse xmlns="${NAMESPACES.sts}"><GetCallerIdentityResult>` +
+      `<Arn>arn:aws:iam::${ACCOUNT}:user/${xmlEscape(info.user)}</Arn><UserId>${userIds.get(info.user)}</UserId><Account>${ACCOUNT}</Account>` +
+      `</GetCallerIdentityResult><ResponseMetadata><RequestId>REQUEST_ID</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
+    );
   };
 
   /** The rules applied before a request goes on to moto; a Refusal ends it there. */
@@ -349,6 +366,12 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
         case 'DeleteVirtualMFADevice':
           devices.delete(params.get('SerialNumber') ?? '');
           break;
+        case 'CreateUser': {
+          const name = xmlField(body, 'UserName');
+          const id = xmlField(body, 'UserId');
+          if (name && id) userIds.set(name, id);
+          break;
+        }
         case 'CreateAccessKey': {
           const id = xmlField(body, 'AccessKeyId');
           const user = xmlField(body, 'UserName');
@@ -431,6 +454,12 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       response.end(errorBody(service ?? 'sts', verdict, requestId));
       return;
     }
+    const identity = service === 'sts' && action === 'GetCallerIdentity' ? sessionIdentity(keyId) : undefined;
+    if (identity) {
+      response.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      response.end(identity.replace('REQUEST_ID', requestId));
+      return;
+    }
     const answer = await forward();
     let out = answer.body;
     if (answer.status === 200 && service && action && (service === 'iam' || service === 'sts')) {
@@ -459,6 +488,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       devices.clear();
       keys.clear();
       roles.clear();
+      userIds.clear();
       log.length = 0;
     },
     requests: () => log.map((entry) => ({ ...entry })),
