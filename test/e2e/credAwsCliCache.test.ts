@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runAws, runRolegate } from '../harness/run.js';
-import { useCredAccount, mfaProcessRuns, writeGuideLayout, type Account } from './credFixture.js';
+import { nextCode, useCredAccount, mfaProcessRuns, writeGuideLayout, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
 let box: Sandbox;
@@ -36,7 +36,7 @@ test('guide layout: a role entry written by rolegate is used by the AWS CLI with
 
 test('guide layout: a role entry written by the AWS CLI (MFA code on stdin) is used by rolegate', async () => {
   writeGuideLayout(box, account, { mfaProcess: false });
-  const aws = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity', '--output', 'json'], { env: box.env, input: '123456\n' });
+  const aws = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity', '--output', 'json'], { env: box.env, input: `${await nextCode(account)}\n` });
   assert.equal(aws.code, 0, aws.stderr);
   const [file] = readdirSync(cliCacheDir());
   const written = JSON.parse(readFileSync(join(cliCacheDir(), file!), 'utf8'));

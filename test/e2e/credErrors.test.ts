@@ -6,7 +6,7 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { mfaRefusingSts, useCredAccount, mfaProcessRuns, MFA_SERIAL, writeStoreLayout, type Account } from './credFixture.js';
+import { useCredAccount, mfaProcessRuns, MFA_SERIAL, writeStoreLayout, wrongCode, type Account } from './credFixture.js';
 import { writeSessionEntry } from '../../src/credentials/sessionCache.js';
 import { sessionCacheDir } from '../../src/credentials/cachePaths.cjs';
 import { openKeyStore } from '../../src/credentials/keyStore.js';
@@ -110,20 +110,16 @@ test('an unknown profile is bad input (exit 2)', async () => {
 });
 
 test('a wrong MFA code: clear message, exit 1, nothing cached, no retry loop', async () => {
-  writeStoreLayout(box, account);
-  const sts = await mfaRefusingSts();
-  try {
-    const result = await runDetached(['credential-process', 'admin'], { ...box.env, AWS_ENDPOINT_URL: sts.endpoint });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /the MFA code was not accepted for arn:aws:iam::123456789012:mfa\/admin/);
-    assert.match(result.stderr, /next: wait for the next code/);
-    assert.deepEqual(sts.calls, ['GetSessionToken']);
-    assert.equal(mfaProcessRuns(account), 1);
-    const dir = sessionCacheDir(box.env);
-    assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], []);
-  } finally {
-    sts.server.close();
-  }
+  const codeFile = join(box.home, 'wrong-code');
+  writeFileSync(codeFile, `${await wrongCode(account)}\n`);
+  writeStoreLayout(box, { ...account, mfaProcess: `cat '${codeFile}'` });
+  const result = await runDetached(['credential-process', 'admin'], box.env);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /the MFA code was not accepted for arn:aws:iam::123456789012:mfa\/admin/);
+  assert.match(result.stderr, /next: wait for the next code/);
+  assert.deepEqual((await moto.requests()).map((r) => r.action), ['GetSessionToken']);
+  const dir = sessionCacheDir(box.env);
+  assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], []);
 });
 
 test('STS out of reach: a clear message and a non-zero exit, no hang', async () => {

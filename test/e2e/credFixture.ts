@@ -5,11 +5,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeEach, after } from 'node:test';
 import { ACCOUNT_ID, type SharedMotoServer } from '../harness/moto.js';
+import { PYTHON_MFA_HELPERS, nextMfaCode } from '../harness/mfaCodes.js';
 import { makeSandbox } from '../harness/sandbox.js';
+import { currentStep, totpCode } from '../harness/totp.js';
 import { runBoto3 } from '../harness/run.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 import { openKeyStore, type LongTermKey, type StoreKind } from '../../src/credentials/keyStore.js';
@@ -37,11 +39,12 @@ export async function createAccount(box: Sandbox): Promise<Account> {
   const created = await runBoto3<{ key: LongTermKey; seed: string }>(
     `
 import boto3, json
+${PYTHON_MFA_HELPERS}
 iam = boto3.client("iam")
 iam.create_user(UserName="admin")
 k = iam.create_access_key(UserName="admin")["AccessKey"]
 d = iam.create_virtual_mfa_device(VirtualMFADeviceName="admin")["VirtualMFADevice"]
-iam.enable_mfa_device(UserName="admin", SerialNumber=d["SerialNumber"], AuthenticationCode1="123456", AuthenticationCode2="654321")
+enable_mfa(iam, "admin", d["SerialNumber"], d["Base32StringSeed"])
 iam.create_role(RoleName="admin", AssumeRolePolicyDocument=${JSON.stringify(TRUST)})
 seed = d["Base32StringSeed"]
 seed = seed.decode() if isinstance(seed, bytes) else seed
@@ -54,6 +57,21 @@ print(json.dumps({"key": {"accessKeyId": k["AccessKeyId"], "secretAccessKey": k[
   const counterFile = join(box.home, 'mfa-calls.txt');
   const script = fileURLToPath(new URL('./credMfaCode.js', import.meta.url));
   return { key: created.key, seedFile, counterFile, mfaProcess: `'${process.execPath}' '${script}' '${seedFile}' '${counterFile}'` };
+}
+
+/** The device's next unused code (for a code typed at a prompt; mfa_process gets its own the same way). */
+export function nextCode(account: Account): Promise<string> {
+  return nextMfaCode(readFileSync(account.seedFile, 'utf8'), dirname(account.seedFile));
+}
+
+/** A code the device would not show now, nor one step either side: AWS refuses it. */
+export async function wrongCode(account: Account): Promise<string> {
+  const seed = readFileSync(account.seedFile, 'utf8').trim();
+  const n = currentStep(Date.now());
+  const near = new Set([-2, -1, 0, 1, 2].map((offset) => totpCode(seed, n + offset)));
+  let code = 0;
+  while (near.has(String(code).padStart(6, '0'))) code++;
+  return String(code).padStart(6, '0');
 }
 
 export function mfaProcessRuns(account: Account): number {
@@ -156,7 +174,8 @@ const MFA_REFUSAL =
   '<Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error><RequestId>1</RequestId></ErrorResponse>';
 
 /**
- * A stand-in endpoint for what moto cannot do: refuse an MFA code. It answers the first
+ * A stand-in endpoint that refuses MFA codes. The strict AWS layer now refuses a wrong code for
+ * real (see `wrongCode`); this stays for a test that wants a refusal whatever the code. It answers the first
  * `refuseFirst` GetSessionToken calls (all of them by default) the way AWS refuses a wrong or
  * reused code, and passes every other call on to `forwardTo` (moto) unchanged.
  */

@@ -7,7 +7,7 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { mfaRefusingSts, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
+import { nextCode, useCredAccount, writeStoreLayout, wrongCode, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
 let box: Sandbox;
@@ -21,7 +21,7 @@ test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are cap
   const err = join(box.home, 'err.txt');
   // `script` gives the command a pseudo-terminal and types our stdin into it
   const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
-  const result = await run('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, SHELL: '/bin/sh' }, input: '123456\n', timeoutMs: 60_000 });
+  const result = await run('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, SHELL: '/bin/sh' }, input: `${await nextCode(account)}\n`, timeoutMs: 60_000 });
   assert.equal(result.code, 0, `${result.stdout}\n${readFileSync(err, 'utf8')}`);
   assert.match(result.stdout, /MFA code for arn:aws:iam::123456789012:mfa\/admin \(profile admin\)/, 'the question went to the terminal');
   assert.equal(readFileSync(err, 'utf8'), '', 'nothing on the captured stderr');
@@ -31,49 +31,43 @@ test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are cap
 });
 
 /**
- * credential-process admin at a terminal, behind a stand-in STS that refuses the first `refuse`
- * GetSessionToken calls (moto accepts any code) and passes the rest to moto; a code is typed at
- * each MFA prompt, up to three.
+ * credential-process admin at a terminal; the codes are typed at the MFA prompts in turn (up to
+ * three). The strict AWS layer refuses a wrong code as AWS does.
  */
-async function typeCodesAtPrompts(refuse: number) {
+async function typeCodesAtPrompts(codes: string[]) {
   writeStoreLayout(box, account, { mfaProcess: false });
-  const sts = await mfaRefusingSts({ refuseFirst: refuse, forwardTo: moto.endpoint });
-  try {
-    const out = join(box.home, 'out.json');
-    const err = join(box.home, 'err.txt');
-    const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
-    const { spawn } = await import('node:child_process');
-    const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, AWS_ENDPOINT_URL: sts.endpoint, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let screen = '';
-    let typed = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      screen += chunk.toString();
-      const prompts = screen.match(/MFA code for [^\r\n]*: /g)?.length ?? 0;
-      if (prompts > typed && typed < 3) child.stdin.write(`${++typed}${typed}${typed}${typed}${typed}${typed}\n`);
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    const stsCalls = sts.calls.filter((a) => a === 'GetSessionToken').length;
-    return { code, screen, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8'), stsCalls };
-  } finally {
-    sts.server.close();
-  }
+  const out = join(box.home, 'out.json');
+  const err = join(box.home, 'err.txt');
+  const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
+  const { spawn } = await import('node:child_process');
+  const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  let typed = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    const prompts = screen.match(/MFA code for [^\r\n]*: /g)?.length ?? 0;
+    if (prompts > typed && typed < codes.length) child.stdin.write(`${codes[typed++]}\n`);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  const stsCalls = (await moto.requests()).filter((r) => r.action === 'GetSessionToken').length;
+  return { code, screen, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8'), stsCalls };
 }
 
 const refusedNote = /rolegate: AWS did not accept that code; wait for the next one\. MFA code for arn:aws:iam::123456789012:mfa\/admin \(profile admin\): /;
 
-test('a code typed at the terminal that AWS refuses is asked for again, and the next one works (refusal from a stand-in: moto accepts any code)', { timeout: 60_000 }, async (t) => {
+test('a code typed at the terminal that AWS refuses is asked for again, and the next one works', { timeout: 60_000 }, async (t) => {
   if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
-  const result = await typeCodesAtPrompts(1);
+  const result = await typeCodesAtPrompts([await wrongCode(account), await nextCode(account)]);
   assert.equal(result.code, 0, `${result.screen}\n${result.stderr}`);
   assert.match(result.screen, refusedNote);
   assert.match(JSON.parse(result.stdout).AccessKeyId, /^ASIA/);
   assert.equal(result.stsCalls, 2, 'the refused code and the next one');
-  assert.equal((await moto.requests()).filter((r) => r.action === 'GetSessionToken').length, 1, 'the second code reached STS');
 });
 
-test('three refused codes at the terminal end it: exit 1, the refusal explained, nothing served (refusal from a stand-in)', { timeout: 60_000 }, async (t) => {
+test('three refused codes at the terminal end it: exit 1, the refusal explained, nothing served', { timeout: 60_000 }, async (t) => {
   if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
-  const result = await typeCodesAtPrompts(5);
+  const wrong = await wrongCode(account);
+  const result = await typeCodesAtPrompts([wrong, wrong, wrong]);
   assert.equal(result.code, 1, result.screen);
   assert.equal(result.stsCalls, 3, 'three codes, then it stops');
   assert.equal(result.screen.match(/AWS did not accept that code/g)?.length, 2, 'asked again twice');

@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACCOUNT_ID } from '../harness/moto.js';
-import { projectRoot } from '../harness/paths.js';
+import { PYTHON_MFA_HELPERS } from '../harness/mfaCodes.js';
+import { outputRoot } from '../harness/paths.js';
 import { runAws, runBoto3 } from '../harness/run.js';
 import type { Sandbox } from '../harness/sandbox.js';
 
@@ -26,6 +27,7 @@ const BOOTSTRAP = { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS
 
 const BUILD = `
 import boto3, json
+${PYTHON_MFA_HELPERS}
 iam = boto3.client('iam')
 iam.create_user(UserName='admin')
 iam.attach_user_policy(UserName='admin', PolicyArn='arn:aws:iam::aws:policy/SecurityAudit')
@@ -34,19 +36,19 @@ trust = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Principal':
 iam.create_role(RoleName='admin', AssumeRolePolicyDocument=json.dumps(trust))
 iam.attach_role_policy(RoleName='admin', PolicyArn='arn:aws:iam::aws:policy/AdministratorAccess')
 device = iam.create_virtual_mfa_device(VirtualMFADeviceName='admin')['VirtualMFADevice']
-iam.enable_mfa_device(UserName='admin', SerialNumber=device['SerialNumber'], AuthenticationCode1='123456', AuthenticationCode2='234567')
+enable_mfa(iam, 'admin', device['SerialNumber'], device['Base32StringSeed'])
 key = iam.create_access_key(UserName='admin')['AccessKey']
 seed = device['Base32StringSeed']
 print(json.dumps({'serial': device['SerialNumber'], 'seed': seed.decode() if isinstance(seed, bytes) else seed,
                   'accessKeyId': key['AccessKeyId'], 'secretAccessKey': key['SecretAccessKey']}))
 `;
 
-function totpScript(seedFile: string): string {
-  return `import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-const { TOTP, Secret } = createRequire(${JSON.stringify(join(projectRoot, 'package.json'))})('otpauth');
-const secret = Secret.fromBase32(readFileSync(${JSON.stringify(seedFile)}, 'utf8').trim());
-process.stdout.write(new TOTP({ secret }).generate() + '\\n');
+/** The authenticator: prints the device's next unused code (mfaCodes.ts; the strict layer refuses a reused one). */
+function totpScript(seedFile: string, home: string): string {
+  const codes = join(outputRoot, 'test', 'harness', 'mfaCodes.js');
+  return `import { readFileSync } from 'node:fs';
+import { nextMfaCode } from ${JSON.stringify(codes)};
+process.stdout.write((await nextMfaCode(readFileSync(${JSON.stringify(seedFile)}, 'utf8').trim(), ${JSON.stringify(home)})) + '\\n');
 `;
 }
 
@@ -88,7 +90,7 @@ function writeTotpScript(box: Sandbox, seed: string): string {
   const seedFile = join(box.home, 'authenticator-seed.txt');
   const script = join(box.home, 'totp.mjs');
   writeFileSync(seedFile, seed + '\n', { mode: 0o600 });
-  writeFileSync(script, totpScript(seedFile));
+  writeFileSync(script, totpScript(seedFile, box.home));
   return `${JSON.stringify(process.execPath)} ${JSON.stringify(script)}`;
 }
 

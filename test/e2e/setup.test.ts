@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
 import { runAws, runBoto3 } from '../harness/run.js';
-import { accountListing, currentCode, fileBytes, mutations, setup, setupSandbox } from './setupSupport.js';
+import { accountListing, nextCode, fileBytes, mutations, setup, setupSandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
 
@@ -144,7 +144,7 @@ test('the real AWS CLI reads the files: the user by default, the admin role with
     const plain = await runAws(['sts', 'get-caller-identity', '--output', 'json'], { env: box.env });
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(JSON.parse(plain.stdout).Arn, USER_ARN);
-    const admin = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity', '--output', 'json'], { env: box.env, input: currentCode(box) + '\n' });
+    const admin = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity', '--output', 'json'], { env: box.env, input: (await nextCode(box)) + '\n' });
     assert.equal(admin.code, 0, admin.stderr);
     assert.match(JSON.parse(admin.stdout).Arn, new RegExp(`^arn:aws:sts::${ACCOUNT_ID}:assumed-role/admin/`));
     const assumed = (await moto.requests()).filter((r) => r.action === 'AssumeRole');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useMotoServer } from '../harness/moto.js';
 import { runAws } from '../harness/run.js';
-import { currentCode, setup, setupSandbox } from './setupSupport.js';
+import { nextCode, setup, setupSandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
 
@@ -23,7 +23,7 @@ test('read-only by default, elevated through the admin role (moto access control
     assert.match(write.stderr, /AccessDenied/);
     const elevated = await runAws(['--profile', 'admin', 's3api', 'create-bucket', '--bucket', 'rolegate-allowed'], {
       env: box.env,
-      input: currentCode(box) + '\n',
+      input: (await nextCode(box)) + '\n',
     });
     assert.equal(elevated.code, 0, elevated.stderr);
     const listed = await runAws(['--profile', 'admin', 's3api', 'list-buckets', '--output', 'json'], { env: box.env });

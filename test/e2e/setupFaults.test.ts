@@ -3,13 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { PYTHON_MFA_HELPERS } from '../harness/mfaCodes.js';
 import { useMotoServer } from '../harness/moto.js';
 import { runBoto3, runRolegate } from '../harness/run.js';
 import { accountListing, fileBytes, mfaFlags, mutations, setup, setupSandbox, makeSandbox, type Sandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
 
-const boto = (box: Sandbox, code: string) => runBoto3(`import boto3, json\niam = boto3.client("iam")\n${code}`, { env: { ...box.env, AWS_PROFILE: 'bootstrap' } });
+const boto = (box: Sandbox, code: string) => runBoto3(`import boto3, json\n${PYTHON_MFA_HELPERS}\niam = boto3.client("iam")\n${code}`, { env: { ...box.env, AWS_PROFILE: 'bootstrap' } });
 
 async function completes(box: Sandbox, extra: string[] = []) {
   const result = await setup(box, extra);
@@ -164,8 +165,8 @@ test('an MFA device already attached: refused; --adopt uses it', async () => {
     await boto(
       box,
       `iam.create_user(UserName="admin", Tags=[{"Key": "managed-by", "Value": "rolegate"}])
-s = iam.create_virtual_mfa_device(VirtualMFADeviceName="phone")["VirtualMFADevice"]["SerialNumber"]
-iam.enable_mfa_device(UserName="admin", SerialNumber=s, AuthenticationCode1="123456", AuthenticationCode2="234567")
+d = iam.create_virtual_mfa_device(VirtualMFADeviceName="phone")["VirtualMFADevice"]
+enable_mfa(iam, "admin", d["SerialNumber"], d["Base32StringSeed"])
 print(1)`,
     );
     await moto.clearRequests();

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { URI } from 'otpauth';
+import { nextMfaCode } from '../harness/mfaCodes.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runBoto3, runRolegate, type RunResult } from '../harness/run.js';
 
@@ -33,9 +34,9 @@ export function mfaFlags(box: Sandbox, codeMode: 'code' | 'wrong' = 'code'): str
   ];
 }
 
-/** The current code of the device the helper paired (for the AWS CLI's MFA prompt). */
-export function currentCode(box: Sandbox): string {
-  return URI.parse(readFileSync(secretFile(box), 'utf8').trim()).generate();
+/** The next unused code of the device the helper paired (for the AWS CLI's MFA prompt). */
+export function nextCode(box: Sandbox): Promise<string> {
+  return nextMfaCode(URI.parse(readFileSync(secretFile(box), 'utf8').trim()).secret.base32, box.home);
 }
 
 export function setup(box: Sandbox, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {

@@ -30,7 +30,7 @@ afterEach(() => box.cleanup());
 async function verify(extra: string[] = []) {
   await moto.enableAccessControl(0);
   try {
-    const result = await runRolegate(['verify', '--json', '--mfa-code-command', mfaCodeCommand(box, account), ...extra], { env: box.env });
+    const result = await runRolegate(['verify', '--json', '--mfa-code-command', await mfaCodeCommand(box, account), ...extra], { env: box.env });
     const report = JSON.parse(result.stdout || '{}') as { ok: boolean; checks: Check[] };
     return { ...result, report, failed: report.checks?.filter((c) => c.status === 'fail').map((c) => c.id) ?? [] };
   } finally {
@@ -83,18 +83,19 @@ test('a write policy attached to the user fails "read-only profile cannot write"
   assert.match(result.report.checks.find((c) => c.id === 'write')!.reason, /DryRunOperation/);
 });
 
-test('without the MFA device, "MFA device present and enabled" fails', async () => {
+// The admin profile's mfa_serial then names a device that is gone, so AWS refuses the AssumeRole too.
+test('without the MFA device, "MFA device present and enabled" fails, and elevation with it', async () => {
   await asBootstrap(
     box,
     `iam.deactivate_mfa_device(UserName="admin", SerialNumber="${account.serial}")\niam.delete_virtual_mfa_device(SerialNumber="${account.serial}")`,
   );
   const result = await verify();
   assert.equal(result.code, 1);
-  assert.deepEqual(result.failed, ['mfaDevice']);
+  assert.deepEqual(result.failed, ['mfaDevice', 'elevation']);
 });
 
 test('the table names each check with its result; the MFA code comes from the profile\'s mfa_process', async () => {
-  writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + `mfa_process = ${mfaCodeCommand(box, account)}\n`);
+  writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + `mfa_process = ${await mfaCodeCommand(box, account)}\n`);
   await moto.enableAccessControl(0);
   let table;
   try {

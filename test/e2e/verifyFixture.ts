@@ -8,8 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as OTPAuth from 'otpauth';
 import { ACCOUNT_ID } from '../harness/moto.js';
+import { PYTHON_MFA_HELPERS, nextMfaCode } from '../harness/mfaCodes.js';
 import { runBoto3 } from '../harness/run.js';
 import type { Sandbox } from '../harness/sandbox.js';
 
@@ -30,6 +30,7 @@ export async function buildSetupAccount(box: Sandbox, options: { trust?: 'user' 
   const principal = options.trust === 'account' ? `arn:aws:iam::${ACCOUNT_ID}:root` : USER_ARN;
   const code = `
 import boto3, json, base64
+${PYTHON_MFA_HELPERS}
 iam = boto3.client("iam")
 tags = [{"Key": "managed-by", "Value": "rolegate"}]
 mfa = {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
@@ -38,7 +39,7 @@ iam.attach_user_policy(UserName="admin", PolicyArn="arn:aws:iam::aws:policy/Secu
 iam.put_user_policy(UserName="admin", PolicyName="admin", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
   {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "${ROLE_ARN}", "Condition": mfa}]}))
 dev = iam.create_virtual_mfa_device(VirtualMFADeviceName="admin", Tags=tags)["VirtualMFADevice"]
-iam.enable_mfa_device(UserName="admin", SerialNumber=dev["SerialNumber"], AuthenticationCode1="123456", AuthenticationCode2="654321")
+enable_mfa(iam, "admin", dev["SerialNumber"], dev["Base32StringSeed"])
 iam.create_role(RoleName="admin", Tags=tags, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
   {"Effect": "Allow", "Principal": {"AWS": "${principal}"}, "Action": "sts:AssumeRole", "Condition": mfa}]}))
 iam.attach_role_policy(RoleName="admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
@@ -67,10 +68,9 @@ export function writeGuideProfiles(box: Sandbox, account: AccountFixture): void 
   writeFileSync(box.credentialsFile, `[default]\naws_access_key_id = ${account.accessKeyId}\naws_secret_access_key = ${account.secretAccessKey}\n`, { mode: 0o600 });
 }
 
-/** A file holding a current TOTP code for the device, and a command that prints it (no secret in argv). */
-export function mfaCodeCommand(box: Sandbox, account: AccountFixture): string {
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(account.seed), digits: 6, period: 30 });
+/** A file holding the device's next unused TOTP code, and a command that prints it (no secret in argv). */
+export async function mfaCodeCommand(box: Sandbox, account: AccountFixture): Promise<string> {
   const file = join(box.home, 'mfa-code');
-  writeFileSync(file, `${totp.generate()}\n`, { mode: 0o600 });
+  writeFileSync(file, `${await nextMfaCode(account.seed, box.home)}\n`, { mode: 0o600 });
   return `cat '${file}'`;
 }

@@ -55,7 +55,7 @@ for (const store of ['file', 'plain'] as const) {
 
 // The issue's three ways of breaking a setup, applied to an account `rolegate setup` built. The
 // changes are made as an administrator would, with moto's access control off.
-const BREAKS = [
+const BREAKS: { name: string; check: string; alsoFails?: string[]; python: string }[] = [
   {
     name: 'the trust policy loses its MFA condition',
     check: 'trustMfa',
@@ -71,6 +71,8 @@ iam.update_assume_role_policy(RoleName="admin", PolicyDocument=json.dumps({"Vers
   {
     name: 'the MFA device is removed',
     check: 'mfaDevice',
+    // the profile's mfa_serial names a device that is gone: AWS refuses the AssumeRole with it too
+    alsoFails: ['elevation'],
     python: `serial = iam.list_mfa_devices(UserName="admin")["MFADevices"][0]["SerialNumber"]
 iam.deactivate_mfa_device(UserName="admin", SerialNumber=serial)
 iam.delete_virtual_mfa_device(SerialNumber=serial)`,
@@ -89,7 +91,7 @@ for (const broken of BREAKS) {
       assert.equal(result.code, 1, result.stdout + result.stderr);
       assert.deepEqual(
         report.checks.filter((c) => c.status === 'fail').map((c) => c.id),
-        [broken.check],
+        [broken.check, ...(broken.alsoFails ?? [])],
       );
     } finally {
       box.cleanup();

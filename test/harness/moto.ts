@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { after, before, beforeEach } from 'node:test';
 import { motoLauncher, venvBin } from './paths.js';
+import { startStrictAws, type StrictAws } from './strictAws.js';
 
 /** moto's default account: every ARN in a test names it. */
 export const ACCOUNT_ID = '123456789012';
@@ -96,25 +97,64 @@ export async function startMoto(): Promise<MotoServer> {
 }
 
 export interface SharedMotoServer extends MotoServer {
+  /** moto itself, without the strict layer: only for a test whose name says why it needs moto bare. */
+  readonly motoEndpoint: string;
   /** Resolves once the server listens. Node 20 runs a file's top-level `before` hooks at once,
    * without waiting for earlier ones, so a `before` that needs the server awaits this first. */
   started(): Promise<MotoServer>;
 }
 
 /**
- * The life of a moto server in a test file: started before the first test, reset before each test
- * (so no test sees another's state), stopped after the last. Call it at the top of the file.
+ * moto behind the strict AWS layer (strictAws.ts): `endpoint`, `port`, `requests()` and `reset()`
+ * are the layer's, so every test meets the rules AWS enforces and moto skips. The request log is the
+ * layer's too, refused requests included. `motoEndpoint` reaches moto bare.
+ */
+async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string }> {
+  const moto = await startMoto();
+  let layer: StrictAws;
+  try {
+    layer = await startStrictAws({ upstream: moto.endpoint });
+  } catch (error) {
+    await moto.stop();
+    throw error;
+  }
+  return {
+    endpoint: layer.endpoint,
+    port: layer.port,
+    motoEndpoint: moto.endpoint,
+    async reset() {
+      await moto.reset();
+      layer.reset();
+    },
+    enableAccessControl: (count?: number) => moto.enableAccessControl(count),
+    disableAccessControl: () => moto.disableAccessControl(),
+    requests: async () => layer.requests(),
+    async clearRequests() {
+      layer.clearRequests();
+      await moto.clearRequests();
+    },
+    async stop() {
+      await layer.close();
+      await moto.stop();
+    },
+  };
+}
+
+/**
+ * The life of a moto server (behind the strict layer) in a test file: started before the first
+ * test, reset before each test (so no test sees another's state), stopped after the last. Call it
+ * at the top of the file.
  */
 export function useMotoServer(): SharedMotoServer {
-  let server: MotoServer | undefined;
+  let server: (MotoServer & { motoEndpoint: string }) | undefined;
   let markStarted: (server: MotoServer) => void = () => {};
   const starting = new Promise<MotoServer>((resolve) => (markStarted = resolve));
-  const current = (): MotoServer => {
+  const current = (): MotoServer & { motoEndpoint: string } => {
     if (!server) throw new Error('the moto server is used outside a test or hook');
     return server;
   };
   before(async () => {
-    server = await startMoto();
+    server = await startStrictMoto();
     markStarted(server);
   });
   beforeEach(async () => {
@@ -127,6 +167,9 @@ export function useMotoServer(): SharedMotoServer {
     started: () => starting,
     get endpoint() {
       return current().endpoint;
+    },
+    get motoEndpoint() {
+      return current().motoEndpoint;
     },
     get port() {
       return current().port;

@@ -1,0 +1,504 @@
+/**
+ * The strict AWS layer: a small HTTP server on loopback in front of moto that enforces what rolegate
+ * depends on and moto skips, and passes everything else through unchanged. Every end-to-end test
+ * reaches moto through it (see `useMotoServer` in moto.ts).
+ *
+ * Enforced, each refused with AWS's own error code, HTTP status and message (see README, "What moto
+ * cannot show", for the sources):
+ * - MFA codes (GetSessionToken, AssumeRole): checked against the device's seed, which the layer
+ *   reads from moto's CreateVirtualMFADevice answer as it passes through. A wrong code, a code
+ *   outside the skew window (the previous, current and next 30 s step) and a code already used for
+ *   that device are refused; so is a device that is not enabled for the calling user.
+ * - EnableMFADevice wants two consecutive valid codes; both count as used.
+ * - AssumeRole obeys the role's trust policy conditions on `aws:MultiFactorAuthPresent` and
+ *   `aws:MultiFactorAuthAge` (Bool, BoolIfExists, Numeric*, IfExists; Deny before Allow). The MFA
+ *   context of a session (GetSessionToken with a code, or AssumeRole with a code) carries to the
+ *   credentials made from it, with the time of the MFA sign-in.
+ * - AssumeRole DurationSeconds: 900..43200; at most 3600 when the caller uses temporary credentials
+ *   (role chaining, which includes a GetSessionToken session); at most the role's MaxSessionDuration.
+ * - GetSessionToken: DurationSeconds 900..129600; refused to temporary credentials.
+ * - Session credentials from GetSessionToken without MFA cannot call IAM; temporary credentials
+ *   are refused once expired; a deleted or deactivated access key is refused.
+ * - moto hands every GetSessionToken caller the same example key; the layer gives each session its
+ *   own ASIA key id and token, as AWS does, so sessions can be told apart, and answers
+ *   GetCallerIdentity for such a session with the IAM user, as AWS does.
+ *
+ * Not evaluated: trust policy principals (moto matches them under its access control), condition
+ * keys other than the two MFA keys (treated as met), NotAction/NotPrincipal, policy variables,
+ * identity policies, session policies, ResyncMFADevice, hardware and FIDO devices.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { stepOfCode } from './totp.js';
+
+export const ACCOUNT = '123456789012';
+/** Role chaining, a GetSessionToken session included, caps AssumeRole at one hour. */
+export const CHAINED_ROLE_MAX_SECONDS = 3600;
+
+export const MESSAGES = {
+  invalidCode: 'MultiFactorAuthentication failed with invalid MFA one time pass code. ',
+  unknownDevice: 'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
+  invalidEnableCode: 'Authentication code for device is not valid.',
+  chained: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+  maxSession: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+  sessionCredentials: 'Cannot call GetSessionToken with session credentials',
+  invalidToken: 'The security token included in the request is invalid.',
+  expiredToken: 'The security token included in the request is expired',
+} as const;
+
+export interface LoggedRequest {
+  service: string | null;
+  action: string | null;
+  access_key: string | null;
+  path: string;
+}
+
+export interface StrictAws {
+  endpoint: string;
+  port: number;
+  /** Forgets every device, key, role and used code (call with moto's reset). Clears the log. */
+  reset(): void;
+  /** Every AWS request that reached the layer, refused or not, in arrival order. */
+  requests(): LoggedRequest[];
+  clearRequests(): void;
+  close(): Promise<void>;
+}
+
+interface Device {
+  seed: string;
+  /** The user the device is enabled for (EnableMFADevice), if any. */
+  user?: string;
+  used: Set<number>;
+}
+
+/** What an access key is, as far as the layer has seen it pass. */
+type KeyInfo =
+  | { kind: 'user'; user: string; active: boolean }
+  | { kind: 'session'; user?: string; mfaAt?: number; expiresAt: number }
+  | { kind: 'role'; arn: string; mfaAt?: number; expiresAt: number };
+
+interface Role {
+  trust: PolicyDocument;
+  maxSessionDuration: number;
+}
+
+interface Statement {
+  Effect?: string;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+interface PolicyDocument {
+  Statement?: Statement | Statement[];
+}
+
+/** The facts about a request that the MFA condition keys read; undefined = the key is absent. */
+export interface MfaContext {
+  present?: boolean;
+  ageSeconds?: number;
+}
+
+class Refusal {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly message: string,
+  ) {}
+}
+
+const accessDenied = (message: string) => new Refusal(403, 'AccessDenied', message);
+const validationError = (message: string) => new Refusal(400, 'ValidationError', message);
+const rangeError = (field: string, value: number, min: number, max: number) =>
+  validationError(
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have value ${value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`,
+  );
+
+const NAMESPACES: Record<string, string> = {
+  sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
+  iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+};
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The query-protocol error document IAM and STS answer with (what botocore and the SDK parse). */
+function errorBody(service: string, refusal: Refusal, requestId: string): string {
+  const ns = NAMESPACES[service] ?? NAMESPACES.sts;
+  return (
+    `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${refusal.code}</Code>` +
+    `<Message>${xmlEscape(refusal.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
+  );
+}
+
+function xmlField(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
+  return match?.[1] === undefined ? undefined : xmlUnescape(match[1]);
+}
+
+function xmlUnescape(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&amp;/g, '&');
+}
+
+function asList<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp('^' + pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  return regex.test(action);
+}
+
+/** One condition operator on one MFA key; undefined when the layer does not evaluate it. */
+function conditionHolds(operator: string, key: string, values: unknown, context: MfaContext): boolean | undefined {
+  const ifExists = operator.endsWith('IfExists');
+  const base = ifExists ? operator.slice(0, -'IfExists'.length) : operator;
+  const wanted = asList(values as string | string[]).map(String);
+  const lowerKey = key.toLowerCase();
+  if (lowerKey === 'aws:multifactorauthpresent') {
+    if (base !== 'Bool') return undefined;
+    if (context.present === undefined) return ifExists;
+    return wanted.some((v) => v.toLowerCase() === String(context.present));
+  }
+  if (lowerKey === 'aws:multifactorauthage') {
+    const compare: Record<string, (a: number, b: number) => boolean> = {
+      NumericLessThan: (a, b) => a < b,
+      NumericLessThanEquals: (a, b) => a <= b,
+      NumericGreaterThan: (a, b) => a > b,
+      NumericGreaterThanEquals: (a, b) => a >= b,
+      NumericEquals: (a, b) => a === b,
+      NumericNotEquals: (a, b) => a !== b,
+    };
+    const op = compare[base];
+    if (!op) return undefined;
+    if (context.ageSeconds === undefined) return ifExists;
+    return wanted.some((v) => op(context.ageSeconds!, Number(v)));
+  }
+  return undefined;
+}
+
+function statementApplies(statement: Statement, context: MfaContext): boolean {
+  for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+    for (const [key, values] of Object.entries(keys ?? {})) {
+      // A condition the layer does not evaluate is taken as met: moto (or nothing) judges it.
+      if (conditionHolds(operator, key, values, context) === false) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a trust policy lets a caller with this MFA context call sts:AssumeRole: an explicit Deny wins, then an Allow is needed. */
+export function trustAllows(trust: PolicyDocument, context: MfaContext): boolean {
+  const statements = asList(trust.Statement).filter((s) => asList(s.Action).some((a) => actionMatches(a, 'sts:AssumeRole')));
+  const applying = statements.filter((s) => statementApplies(s, context));
+  if (applying.some((s) => s.Effect === 'Deny')) return false;
+  return applying.some((s) => s.Effect === 'Allow');
+}
+
+function newSessionKeyId(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  return 'ASIA' + Array.from(randomBytes(16), (b) => alphabet[b % 32]).join('');
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+/** Sends a request on to moto byte for byte (headers, Host included) and reads the whole answer. */
+function relay(upstream: URL, request: IncomingMessage, path: string, body: Buffer): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...request.headers, 'content-length': String(body.length) };
+    delete headers['transfer-encoding'];
+    const outgoing = httpRequest({ host: upstream.hostname, port: upstream.port, method: request.method, path, headers }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('error', reject);
+      answer.on('end', () => {
+        const kept: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) kept[name] = value;
+        }
+        resolve({ status: answer.statusCode ?? 502, headers: kept, body: Buffer.concat(chunks) });
+      });
+    });
+    outgoing.setTimeout(60_000, () => outgoing.destroy(new Error('moto did not answer in 60 s')));
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+export async function startStrictAws(options: { upstream: string; now?: () => number }): Promise<StrictAws> {
+  const now = options.now ?? Date.now;
+  const upstream = new URL(options.upstream);
+  const devices = new Map<string, Device>();
+  const keys = new Map<string, KeyInfo>();
+  const roles = new Map<string, Role>();
+  /** User name → UserId (AIDA...), from CreateUser answers. */
+  const userIds = new Map<string, string>();
+  const log: LoggedRequest[] = [];
+
+  const callerArn = (keyId: string | null): string => {
+    const info = keyId ? keys.get(keyId) : undefined;
+    if (!info) return `arn:aws:iam::${ACCOUNT}:root`;
+    if (info.kind === 'role') return info.arn;
+    return info.user ? `arn:aws:iam::${ACCOUNT}:user/${info.user}` : `arn:aws:iam::${ACCOUNT}:root`;
+  };
+
+  /** Checks an MFA code for a call by `keyId`; marks its step used. Returns the refusal, if any. */
+  const checkMfaCode = (keyId: string | null, serial: string, code: string): Refusal | undefined => {
+    const device = devices.get(serial);
+    const info = keyId ? keys.get(keyId) : undefined;
+    const user = info && info.kind !== 'role' ? info.user : undefined;
+    if (!device || !device.user || (user !== undefined && device.user !== user)) return accessDenied(MESSAGES.unknownDevice);
+    const step = stepOfCode(device.seed, code, now());
+    if (step === undefined || device.used.has(step)) return accessDenied(MESSAGES.invalidCode);
+    device.used.add(step);
+    return undefined;
+  };
+
+  const mfaContextOf = (info: KeyInfo | undefined, mfaAt: number | undefined): MfaContext => {
+    if (mfaAt !== undefined) return { present: true, ageSeconds: Math.floor((now() - mfaAt) / 1000) };
+    // Long-term keys carry no MFA context at all; temporary credentials without MFA say false.
+    if (!info || info.kind === 'user') return {};
+    return { present: false };
+  };
+
+  /**
+   * GetCallerIdentity with GetSessionToken credentials names the IAM user, as AWS does (moto, which
+   * hands every session one example key, names a user "moto"). Undefined: moto answers.
+   */
+  const sessionIdentity = (keyId: string | null): string | undefined => {
+    const info = keyId ? keys.get(keyId) : undefined;
+    if (info?.kind !== 'session' || !info.user || !userIds.has(info.user)) return undefined;
+    return (
+      `<GetCallerIdentityResponse xmlns="${NAMESPACES.sts}"><GetCallerIdentityResult>` +
+      `<Arn>arn:aws:iam::${ACCOUNT}:user/${xmlEscape(info.user)}</Arn><UserId>${userIds.get(info.user)}</UserId><Account>${ACCOUNT}</Account>` +
+      `</GetCallerIdentityResult><ResponseMetadata><RequestId>REQUEST_ID</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
+    );
+  };
+
+  /** The rules applied before a request goes on to moto; a Refusal ends it there. */
+  const before = (service: string, action: string, params: URLSearchParams, keyId: string | null): Refusal | { mfaAt?: number } | undefined => {
+    const info = keyId ? keys.get(keyId) : undefined;
+    if (info?.kind === 'user' && !info.active) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
+    if (info && info.kind !== 'user' && now() >= info.expiresAt) return new Refusal(403, 'ExpiredToken', MESSAGES.expiredToken);
+    if (service === 'iam' && info?.kind === 'session' && info.mfaAt === undefined) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
+    if (service === 'sts' && action === 'GetSessionToken') {
+      if (info && info.kind !== 'user') return accessDenied(MESSAGES.sessionCredentials);
+      const duration = params.get('DurationSeconds');
+      if (duration !== null && (Number(duration) < 900 || Number(duration) > 129600)) return rangeError('durationSeconds', Number(duration), 900, 129600);
+      const serial = params.get('SerialNumber');
+      const code = params.get('TokenCode');
+      if (serial && code) return checkMfaCode(keyId, serial, code) ?? { mfaAt: now() };
+      return {};
+    }
+    if (service === 'sts' && action === 'AssumeRole') {
+      const duration = Number(params.get('DurationSeconds') ?? 3600);
+      if (duration < 900 || duration > 43200) return rangeError('durationSeconds', duration, 900, 43200);
+      const roleArn = params.get('RoleArn') ?? '';
+      const role = roles.get(roleArn.split('/').pop() ?? '');
+      const serial = params.get('SerialNumber');
+      const code = params.get('TokenCode');
+      let mfaAt = info && info.kind !== 'user' ? info.mfaAt : undefined;
+      if (serial && code) {
+        const refused = checkMfaCode(keyId, serial, code);
+        if (refused) return refused;
+        mfaAt = now();
+      }
+      if (!role) return { mfaAt }; // a role the layer has not seen created: moto answers
+      if (!trustAllows(role.trust, mfaContextOf(info, mfaAt))) {
+        return accessDenied(`User: ${callerArn(keyId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      }
+      if (info && info.kind !== 'user' && duration > CHAINED_ROLE_MAX_SECONDS) return validationError(MESSAGES.chained);
+      if (duration > role.maxSessionDuration) return validationError(MESSAGES.maxSession);
+      return { mfaAt };
+    }
+    if (service === 'iam' && action === 'EnableMFADevice') {
+      const device = devices.get(params.get('SerialNumber') ?? '');
+      if (!device) return undefined; // moto answers NoSuchEntity
+      const t = now();
+      const first = stepOfCode(device.seed, params.get('AuthenticationCode1') ?? '', t);
+      const second = stepOfCode(device.seed, params.get('AuthenticationCode2') ?? '', t);
+      if (first === undefined || second !== first + 1 || device.used.has(first) || device.used.has(second)) {
+        return new Refusal(403, 'InvalidAuthenticationCode', MESSAGES.invalidEnableCode);
+      }
+      return undefined;
+    }
+    return undefined;
+  };
+
+  /** What the layer learns from a successful answer; returns the answer to send (possibly rewritten). */
+  const after = (service: string, action: string, params: URLSearchParams, keyId: string | null, body: string, mfaAt: number | undefined): string => {
+    const info = keyId ? keys.get(keyId) : undefined;
+    if (service === 'iam') {
+      switch (action) {
+        case 'CreateVirtualMFADevice': {
+          const serial = xmlField(body, 'SerialNumber');
+          const seed64 = xmlField(body, 'Base32StringSeed');
+          if (serial && seed64) devices.set(serial, { seed: Buffer.from(seed64, 'base64').toString('utf8'), used: new Set() });
+          break;
+        }
+        case 'EnableMFADevice': {
+          const device = devices.get(params.get('SerialNumber') ?? '');
+          if (device) {
+            device.user = params.get('UserName') ?? undefined;
+            const t = now();
+            for (const name of ['AuthenticationCode1', 'AuthenticationCode2']) {
+              const step = stepOfCode(device.seed, params.get(name) ?? '', t);
+              if (step !== undefined) device.used.add(step);
+            }
+          }
+          break;
+        }
+        case 'DeactivateMFADevice': {
+          const device = devices.get(params.get('SerialNumber') ?? '');
+          if (device) device.user = undefined;
+          break;
+        }
+        case 'DeleteVirtualMFADevice':
+          devices.delete(params.get('SerialNumber') ?? '');
+          break;
+        case 'CreateUser': {
+          const name = xmlField(body, 'UserName');
+          const id = xmlField(body, 'UserId');
+          if (name && id) userIds.set(name, id);
+          break;
+        }
+        case 'CreateAccessKey': {
+          const id = xmlField(body, 'AccessKeyId');
+          const user = xmlField(body, 'UserName');
+          if (id && user) keys.set(id, { kind: 'user', user, active: true });
+          break;
+        }
+        case 'UpdateAccessKey': {
+          const key = keys.get(params.get('AccessKeyId') ?? '');
+          if (key?.kind === 'user') key.active = params.get('Status') === 'Active';
+          break;
+        }
+        case 'DeleteAccessKey': {
+          const key = keys.get(params.get('AccessKeyId') ?? '');
+          if (key?.kind === 'user') key.active = false; // a deleted key is refused like an inactive one
+          break;
+        }
+        case 'CreateRole':
+        case 'UpdateAssumeRolePolicy':
+        case 'UpdateRole': {
+          const name = params.get('RoleName') ?? '';
+          const document = params.get(action === 'UpdateAssumeRolePolicy' ? 'PolicyDocument' : 'AssumeRolePolicyDocument');
+          const previous = roles.get(name);
+          const maxText = params.get('MaxSessionDuration');
+          try {
+            const trust = document ? (JSON.parse(document) as PolicyDocument) : previous?.trust;
+            if (trust) roles.set(name, { trust, maxSessionDuration: maxText ? Number(maxText) : (previous?.maxSessionDuration ?? 3600) });
+          } catch {
+            // moto accepted a document the layer cannot read: leave the role to moto
+          }
+          break;
+        }
+        case 'DeleteRole':
+          roles.delete(params.get('RoleName') ?? '');
+          break;
+      }
+      return body;
+    }
+    if (service === 'sts' && action === 'GetSessionToken') {
+      const expiration = Date.parse(xmlField(body, 'Expiration') ?? '');
+      const id = newSessionKeyId();
+      const token = randomBytes(96).toString('base64');
+      keys.set(id, { kind: 'session', user: info?.kind === 'user' ? info.user : undefined, mfaAt, expiresAt: expiration });
+      return body.replace(/<AccessKeyId>[^<]*<\/AccessKeyId>/, `<AccessKeyId>${id}</AccessKeyId>`).replace(/<SessionToken>[^<]*<\/SessionToken>/, `<SessionToken>${token}</SessionToken>`);
+    }
+    if (service === 'sts' && action === 'AssumeRole') {
+      const id = xmlField(body, 'AccessKeyId');
+      const arn = xmlField(body, 'Arn');
+      const expiration = Date.parse(xmlField(body, 'Expiration') ?? '');
+      if (id && arn) keys.set(id, { kind: 'role', arn, mfaAt, expiresAt: expiration });
+    }
+    return body;
+  };
+
+  const handle = async (request: IncomingMessage, body: Buffer, response: ServerResponse) => {
+    const path = request.url ?? '/';
+    // Headers go on as they came, Host included: SigV4 signs it, and moto checks signatures when
+    // its access control is on.
+    const forward = () => relay(upstream, request, path, body);
+    const bare = path.split('?')[0] ?? '/';
+    if (bare.startsWith('/moto-api') || bare.startsWith('/_harness')) {
+      const answer = await forward();
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.body);
+      return;
+    }
+    const credential = /Credential=([^/,\s]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(request.headers.authorization ?? '');
+    const keyId = credential?.[1] ?? null;
+    const service = credential?.[2] ?? null;
+    const contentType = request.headers['content-type'] ?? '';
+    const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+    const params = contentType.includes('x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : query;
+    const target = request.headers['x-amz-target'];
+    const action = typeof target === 'string' ? (target.split('.').pop() ?? null) : (params.get('Action') ?? query.get('Action'));
+    log.push({ service, action, access_key: keyId, path: bare });
+
+    const requestId = randomUUID();
+    const verdict = service && action ? before(service, action, params, keyId) : undefined;
+    if (verdict instanceof Refusal) {
+      response.writeHead(verdict.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      response.end(errorBody(service ?? 'sts', verdict, requestId));
+      return;
+    }
+    const identity = service === 'sts' && action === 'GetCallerIdentity' ? sessionIdentity(keyId) : undefined;
+    if (identity) {
+      response.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      response.end(identity.replace('REQUEST_ID', requestId));
+      return;
+    }
+    const answer = await forward();
+    let out = answer.body;
+    if (answer.status === 200 && service && action && (service === 'iam' || service === 'sts')) {
+      out = Buffer.from(after(service, action, params, keyId, out.toString('utf8'), verdict?.mfaAt), 'utf8');
+    }
+    response.writeHead(answer.status, answer.headers);
+    response.end(out);
+  };
+
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      handle(request, Buffer.concat(chunks), response).catch((error: unknown) => {
+        if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
+        response.end(`strict AWS layer: ${String(error)}`);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    reset() {
+      devices.clear();
+      keys.clear();
+      roles.clear();
+      userIds.clear();
+      log.length = 0;
+    },
+    requests: () => log.map((entry) => ({ ...entry })),
+    clearRequests() {
+      log.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
