@@ -15,6 +15,7 @@ const LAYER: Record<string, number> = {
   rotate: 1,
   demo: 1,
   completion: 1,
+  emit: 1,
   config: 2,
   policy: 2,
   aws: 2,

@@ -19,6 +19,8 @@ interface SetupFlags {
   json?: boolean;
   mfaPairCommand?: string;
   mfaCodeCommand?: string;
+  emit?: string;
+  users?: string;
 }
 
 export function register(program: Command): void {
@@ -48,6 +50,8 @@ export function register(program: Command): void {
     .option('--mfa-code-command <cmd>', 'instead of typing: run CMD to print a current MFA code (twice)')
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--json', 'print the plan and the result as JSON')
+    .option('--emit <format>', 'print the same user, role and policies as code instead: cloudformation | terraform (no AWS call)')
+    .option('--users <names>', 'with --emit: one user and one <user>-<role name> role per person, e.g. alice,bob')
     .addHelpText(
       'after',
       `
@@ -55,6 +59,7 @@ Examples:
   $ rolegate setup --plan                       show what would be done
   $ rolegate setup                              pair the MFA device by QR code, store the key in the keychain
   $ rolegate setup --bootstrap-profile root --store file --region eu-west-1
+  $ rolegate setup --emit cloudformation > rolegate.yaml   the same as a template, for StackSets
   $ rolegate setup --mfa-pair-command 'ykman oath accounts uri' --mfa-code-command 'ykman oath accounts code -s admin'
 
 --mfa-code-command runs with ROLEGATE_TOTP_TIME set to the Unix time the code is wanted for (a tool
@@ -62,6 +67,10 @@ such as oathtool --now may use it); rolegate waits for the next 30 s window befo
 Without a terminal, setup never asks: it applies the plan, and pairing needs both commands.`,
     )
     .action(async (flags: SetupFlags) => {
+      if (flags.emit !== undefined || flags.users !== undefined) {
+        process.stdout.write((await import('../emit/emitSetup.js')).emitSetup(flags));
+        return;
+      }
       const opts = await import('../setup/options.js');
       const { resolveRegion } = await import('../aws/clients.js');
       const options = {

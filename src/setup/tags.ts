@@ -3,6 +3,9 @@ import type { Tag } from '@aws-sdk/client-iam';
 /** Every resource rolegate creates carries this tag; teardown removes only what carries it. */
 export const MANAGED_TAG: Tag = { Key: 'managed-by', Value: 'rolegate' };
 
+/** The description setup gives the admin role (a template emitted by `setup --emit` gives the same). */
+export const ADMIN_ROLE_DESCRIPTION = 'Administrator role, assumable only with MFA (rolegate)';
+
 /**
  * Progress records, kept as tags on the user while a step that cannot be read back is under way:
  * the key ids that existed before CreateAccessKey (a key created after them whose secret never

@@ -1,7 +1,7 @@
 import { CreateRoleCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
 import { awsCall, isInvalidPrincipal, retryWhileSpreading } from '../awsErrors.js';
 import { readRole } from '../iamReads.js';
-import { isManaged, MANAGED_TAG } from '../tags.js';
+import { ADMIN_ROLE_DESCRIPTION, isManaged, MANAGED_TAG } from '../tags.js';
 import { trustPolicy } from '../../policy/trustPolicy.js';
 import { parsePolicyDocument, samePolicy } from '../../policy/policyDocument.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
@@ -27,7 +27,7 @@ export const adminRoleStep: Step = {
                 RoleName: name,
                 AssumeRolePolicyDocument: json,
                 MaxSessionDuration: duration,
-                Description: 'Administrator role, assumable only with MFA (rolegate)',
+                Description: ADMIN_ROLE_DESCRIPTION,
                 Tags: [MANAGED_TAG],
               }),
             ),
