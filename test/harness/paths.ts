@@ -20,3 +20,7 @@ export const outputRoot = join(here, '..', '..');
 export const venvBin = join(projectRoot, '.venv', 'bin');
 export const rolegateBin = join(outputRoot, 'src', 'cli', 'main.cjs');
 export const motoLauncher = join(projectRoot, 'test', 'harness', 'moto_launcher.py');
+/** cfn-lint and checkov (test/requirements-iac.txt). */
+export const iacVenvBin = join(projectRoot, '.venv-iac', 'bin');
+/** python-hcl2 (test/requirements-hcl.txt). */
+export const hclVenvBin = join(projectRoot, '.venv-hcl', 'bin');
