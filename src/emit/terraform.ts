@@ -60,10 +60,11 @@ const block = (head: string, body: Array<[string, unknown]>) => new Block(head, 
 
 function renderBlock(b: Block, indent = 0): string {
   const pad = ' '.repeat(indent);
-  const width = Math.max(0, ...b.body.filter(([, v]) => !(v instanceof Block)).map(([k]) => k.length));
-  const lines = b.body.map(([key, item]) =>
-    item instanceof Block ? renderBlock(item, indent + 2) : `${pad}  ${key.padEnd(width)} = ${value(item, indent + 2)}`,
-  );
+  const width = Math.max(0, ...b.body.filter(([k, v]) => !(v instanceof Block) && !k.startsWith('#')).map(([k]) => k.length));
+  const lines = b.body.map(([key, item]) => {
+    if (key.startsWith('#')) return `${pad}  ${key}`;
+    return item instanceof Block ? renderBlock(item, indent + 2) : `${pad}  ${key.padEnd(width)} = ${value(item, indent + 2)}`;
+  });
   return lines.length === 0 ? `${pad}${b.head} {}` : `${pad}${b.head} {\n${lines.join('\n')}\n${pad}}`;
 }
 
@@ -102,7 +103,13 @@ export function renderTerraform(options: EmitOptions): string {
     block('terraform', [['required_providers', block('required_providers', [['aws', { source: 'hashicorp/aws', version: '>= 5.0' }]])]]),
     ...variables(options),
     block('data "aws_caller_identity" "current"', []),
-    block('resource "aws_iam_user" "read_only"', [...forEach, ['name', shape.userName], ['tags', tags]]),
+    block('resource "aws_iam_user" "read_only"', [
+      ...forEach,
+      ['name', shape.userName],
+      ['tags', tags],
+      ['# rolegate setup tags each key it creates on the user (the description the console shows)', undefined],
+      ['lifecycle', block('lifecycle', [['ignore_changes', expr('[tags]')]])],
+    ]),
     block('resource "aws_iam_user_policy_attachment" "read_only"', [...forEach, ['user', expr(shape.userRef)], ['policy_arn', name('read_policy_arn')]]),
     block('resource "aws_iam_role" "admin"', [
       ...forEach,
