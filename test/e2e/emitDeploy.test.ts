@@ -101,10 +101,8 @@ test('terraform validates and applies both emitted forms to moto: equal to setup
   let dir: string | undefined;
   try {
     // what setup builds, in a fresh moto: each person's setup on their own laptop
-    for (const [i, [, flags]] of people.entries()) {
-      const result = await setup(laptops[i]!, flags);
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-    }
+    const results = await Promise.all(people.map(([, flags], i) => setup(laptops[i]!, flags)));
+    for (const result of results) assert.equal(result.code, 0, result.stdout + result.stderr);
     const bySetup = { listing: await accountListing(box), descriptions: await roleDescriptions(box) };
     await moto.reset();
 
