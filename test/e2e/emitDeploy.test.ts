@@ -164,6 +164,11 @@ print(json.dumps({"status": s["StackStatus"], "outputs": {o["OutputKey"]: o["Out
     );
     assert.equal(stack.status, 'CREATE_COMPLETE');
     assert.equal(stack.outputs.RoleArn, `arn:aws:iam::${ACCOUNT_ID}:role/admin`);
+    assert.equal(
+      stack.outputs.SetupCommand,
+      'rolegate setup --user-name admin --role-name admin --policy-name admin --read-policy arn:aws:iam::aws:policy/SecurityAudit ' +
+        '--admin-policy arn:aws:iam::aws:policy/AdministratorAccess --role-duration 3600 --trust user',
+    );
     const listing = await accountListing(box);
     // moto 5.2.1 keeps the role's trust policy, duration and tags, and the user itself; it drops
     // ManagedPolicyArns, the user's tags and AWS::IAM::UserPolicy (the Terraform test proves those)
