@@ -112,7 +112,7 @@ function keyFindings(input: LocalAuditInput, now: Date, cachedIdentities: Map<st
         title: `A long-term access key (${masked}${age}) is stored in plaintext`,
         where,
         location: { file: key.file! },
-        fix: plaintextKeyFix(input.shared, key.profile ?? 'default', key.accessKeyId),
+        fix: plaintextKeyFix(input.shared, key.profile ?? 'default'),
       });
     }
     const owner = input.identities?.get(key.accessKeyId) ?? (key.profile ? cachedIdentities.get(key.profile) : undefined);
@@ -125,7 +125,7 @@ function keyFindings(input: LocalAuditInput, now: Date, cachedIdentities: Map<st
  * What works for a plaintext key: `rolegate import` for a key with an MFA device (rolegate serves
  * MFA sessions); a key without one (a bootstrap admin's) is replaced by setup, then deleted.
  */
-function plaintextKeyFix(shared: SharedProfiles, profile: string, accessKeyId: string): string {
+function plaintextKeyFix(shared: SharedProfiles, profile: string): string {
   const text = (values: ProfileValues | undefined, name: string) => (typeof values?.[name] === 'string' && String(values[name]).trim() ? String(values[name]).trim() : undefined);
   const own = (name: string) => text(shared.config.get(name), 'mfa_serial') ?? text(shared.credentials.get(name), 'mfa_serial');
   const names = new Set([...shared.config.keys(), ...shared.credentials.keys()]);
@@ -137,7 +137,7 @@ function plaintextKeyFix(shared: SharedProfiles, profile: string, accessKeyId: s
   if (own(profile) || dependent) return `rolegate import ${p} --store keychain   # or --store file; then delete the backup it names`;
   return (
     `rolegate setup --bootstrap-profile ${p}   # this key has no MFA device, so rolegate cannot serve it; ` +
-    `once the new profiles work, delete it: aws --profile ${p} iam delete-access-key --access-key-id ${accessKeyId}, and remove [${profile}]`
+    `once the new profiles work, delete it: aws --profile ${p} iam delete-access-key --access-key-id "$(aws configure get aws_access_key_id --profile ${p})", and remove [${profile}]`
   );
 }
 

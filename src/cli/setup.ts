@@ -95,7 +95,9 @@ Without a terminal, setup never asks: it applies the plan, and pairing needs bot
         const { badInput } = await import('../userError.js');
         throw badInput(`--admin-profile must differ from the read-only profile (${options.readProfile})`, 'pass another name with --admin-profile');
       }
-      // the store (keychain, key file passphrase) is checked by setup's preflight, before any change
+      // a file store without a passphrase to use is refused before any AWS call; the preflight
+      // then checks it against keys.enc, with the rest, before any change
+      if (options.store === 'file' && !options.plan) await (await import('../credentials/fileKeyStore.js')).checkFileStorePassphrase(process.env);
       const { createSetupIO } = await import('../setup/setupIO.js');
       const { runSetup } = await import('../setup/engine.js');
       const { quotePosix } = await import('../shellQuote.js');

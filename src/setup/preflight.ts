@@ -197,9 +197,9 @@ export async function setupPreflight(ctx: SetupContext, plan: boolean): Promise<
     const checked = await checkKeyStore(o.store, ctx.env, 'save');
     problems.push(...checked.problems);
     store = checked.store;
-    // to delete a replaced key once ours works, its id is needed: read it (the store is open now)
+    // the store is open now: name the key (and, with --replace-key, know what to delete)
     for (const risk of risks) {
-      if (!risk.accessKeyId && o.replaceKey && store && storedIn === o.store) risk.accessKeyId = (await store.load(risk.profile))?.accessKeyId;
+      if (!risk.accessKeyId && store && storedIn === o.store) risk.accessKeyId = (await store.load(risk.profile).catch(() => undefined))?.accessKeyId;
     }
   }
   const keys = await ownership.checkKeysAtRisk(ctx.iam, risks, { userKeyIds, bootstrapKeyId: ctx.bootstrapKeyId, replaceKey: Boolean(o.replaceKey), userName: o.userName });

@@ -127,7 +127,9 @@ export async function checkKeysAtRisk(
   const replacements: KeyReplacement[] = [];
   for (const risk of risks) {
     const id = risk.accessKeyId;
-    if (id && context.userKeyIds.includes(id)) continue;
+    // a profile that points at another setup's device is decided by that alone, so that a plan
+    // (which reads no store) and the run (which may) refuse alike
+    if (id && context.userKeyIds.includes(id) && !risk.otherSerial) continue;
     const own = `give this setup profiles of its own (--profile NAME --admin-profile NAME-admin)`;
     if (id && id === context.bootstrapKeyId) {
       problems.push({

@@ -67,6 +67,10 @@ export const profilesStep: Step = {
       if (plainReadKey && (ours.has(id) || ctx.state.key?.accessKeyId === id)) continue;
       if (ours.has(id) || replaced.has(id)) removeFromCredentials.push(profile);
     }
+    // the region each profile gets, and why (a region it has is kept unless --region is given)
+    const regions = [...layout]
+      .filter(([, wanted]) => wanted.region !== undefined)
+      .map(([profile, wanted]) => `${profile}: ${wanted.region}${o.regionGiven ? ' (--region)' : shared.config.get(profile)?.region === wanted.region ? ' (its own, kept)' : wanted.region === o.region ? '' : ' (from [default])'}`);
     if (changes.length === 0 && removeFromCredentials.length === 0) {
       return { item: { step: 'profiles', resource, status: 'exists', summary: 'up to date' } };
     }
@@ -76,6 +80,7 @@ export const profilesStep: Step = {
         [...Object.entries(c.set).map(([k, v]) => `${k} = ${v}`), ...c.unset.map((k) => `unset ${k}`)].join(', '),
     );
     for (const profile of removeFromCredentials) lines.push(`remove the access key of [${profile}] from ${paths.credentialsFile}`);
+    lines.push(`region ${regions.join(', ')}`);
     const creating = changes.every((c) => !shared.config.has(c.profile)) && removeFromCredentials.length === 0;
     return {
       item: { step: 'profiles', resource, status: creating ? 'create' : 'update', summary: creating ? 'will be written' : 'differ: will be updated', changes: lines },
