@@ -112,13 +112,33 @@ function keyFindings(input: LocalAuditInput, now: Date, cachedIdentities: Map<st
         title: `A long-term access key (${masked}${age}) is stored in plaintext`,
         where,
         location: { file: key.file! },
-        fix: `rolegate import ${quotePosix(key.profile ?? 'default')} --store keychain   # or --store file; then delete the backup it names`,
+        fix: plaintextKeyFix(input.shared, key.profile ?? 'default'),
       });
     }
     const owner = input.identities?.get(key.accessKeyId) ?? (key.profile ? cachedIdentities.get(key.profile) : undefined);
     if (owner && /:root$/.test(owner)) findings.push(rootKeyFinding(masked, owner, where, key.profile, key.file));
   }
   return findings;
+}
+
+/**
+ * What works for a plaintext key: `rolegate import` for a key with an MFA device (rolegate serves
+ * MFA sessions); a key without one (a bootstrap admin's) is replaced by setup, then deleted.
+ */
+function plaintextKeyFix(shared: SharedProfiles, profile: string): string {
+  const text = (values: ProfileValues | undefined, name: string) => (typeof values?.[name] === 'string' && String(values[name]).trim() ? String(values[name]).trim() : undefined);
+  const own = (name: string) => text(shared.config.get(name), 'mfa_serial') ?? text(shared.credentials.get(name), 'mfa_serial');
+  const names = new Set([...shared.config.keys(), ...shared.credentials.keys()]);
+  const dependent = [...names].some((name) => {
+    const values = { ...shared.config.get(name), ...shared.credentials.get(name) };
+    return (text(values, 'source_profile') ?? text(values, 'rolegate_source_profile')) === profile && text(values, 'mfa_serial') !== undefined;
+  });
+  const p = quotePosix(profile);
+  if (own(profile) || dependent) return `rolegate import ${p} --store keychain   # or --store file; then delete the backup it names`;
+  return (
+    `rolegate setup --bootstrap-profile ${p}   # this key has no MFA device, so rolegate cannot serve it; ` +
+    `once the new profiles work, delete it: aws --profile ${p} iam delete-access-key --access-key-id "$(aws configure get aws_access_key_id --profile ${p})", and remove [${profile}]`
+  );
 }
 
 /** rolegate keeps `<file>.rolegate.bak` beside each shared file it edits: after an import, it still holds the key. */

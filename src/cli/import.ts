@@ -21,11 +21,21 @@ Examples:
       const { isStoreKind } = await import('../credentials/keyStore.js');
       const { badInput } = await import('../userError.js');
       if (!isStoreKind(flags.store) || flags.store === 'plain') throw badInput(`unknown store ${flags.store}`, 'use --store keychain or --store file');
+      // the preflight: both files can be written and the store opens, before the key moves
+      const { sharedFilePaths } = await import('../config/sharedFilePaths.js');
+      const { checkKeyStore, checkWritable, throwProblems } = await import('../setup/preflight.js');
+      const paths = sharedFilePaths(process.env);
+      const problems = await checkWritable([paths.configFile, paths.credentialsFile]);
+      const checked = problems.length ? { problems: [] } : await checkKeyStore(flags.store, process.env, 'save');
+      throwProblems('import', [...problems, ...checked.problems]);
       const { importKey } = await import('../credentials/importKey.js');
-      const result = await importKey(profileArg ?? 'default', flags.store, process.env);
+      const result = await importKey(profileArg ?? 'default', flags.store, process.env, checked.store);
+      // profiles setup wrote: what import wrote there is rolegate's too, for teardown to remove
+      await (await import('../setup/profilesBefore.js')).noteWritten(process.env, result.configFile, result.written);
       if (flags.json) {
         const { printJson } = await import('./output.js');
-        printJson(result);
+        const { written: _written, ...shown } = result;
+        printJson(shown);
         return;
       }
       process.stdout.write(

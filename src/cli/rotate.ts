@@ -44,11 +44,17 @@ Examples:
       const { rotateProfile } = await import('../rotate/rotateProfile.js');
       const { color, printJson } = await import('./output.js');
       const log = (message: string) => process.stderr.write(`rolegate: ${message}\n`);
-      // Ctrl-C mid-rotation is safe (the journal lets the next run finish or undo it); say so.
-      process.once('SIGINT', () => {
-        log('interrupted; run rolegate rotate again: it finishes or undoes the unfinished rotation');
-        process.exit(130);
-      });
+      // Ctrl-C or SIGTERM mid-rotation is safe (the journal lets the next run finish or undo it); say so.
+      const { onInterrupt } = await import('../setup/interrupt.js');
+      const { quotePosix } = await import('../shellQuote.js');
+      const again = ['rolegate', ...process.argv.slice(2).map(quotePosix)].join(' ');
+      onInterrupt(
+        () =>
+          'the old key stays in use until a new one is proven; a new key may exist in IAM and in rotate\'s journal.\n' +
+          `to complete (or undo) the unfinished rotation, run: ${again}`,
+      );
+      // the preflight: the store opens and the file the key is written to can be written
+      await rotatePreflight(profile, flags.store, process.env);
       const report = await rotateProfile({
         profile,
         adminProfile: flags.adminProfile,
@@ -96,4 +102,40 @@ async function confirmOnTerminal(question: string, yes: boolean): Promise<boolea
   }
   const answer = await readTerminalLine(`rolegate: ${question} [y/N] `);
   return /^y(es)?$/i.test(answer.trim());
+}
+
+/** Before rotate creates a key: the store can be used (keychain answers, key file passphrase) and written. */
+async function rotatePreflight(profile: string, storeFlag: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+  const [{ readSharedProfiles, resolveProfile }, { locateKeyStoreKind }, { isStoreKind }, { sharedFilePaths }, { keyFilePath }, preflight] = await Promise.all([
+    import('../config/profiles.js'),
+    import('../credentials/longTermKey.js'),
+    import('../credentials/keyStore.js'),
+    import('../config/sharedFilePaths.js'),
+    import('../credentials/cachePaths.cjs'),
+    import('../setup/preflight.js'),
+  ]);
+  if (storeFlag !== undefined && !isStoreKind(storeFlag)) return; // rotate itself says what is wrong
+  const shared = await readSharedProfiles(env);
+  const hint = resolveProfile(shared, profile)?.rolegate_store;
+  let kind = storeFlag;
+  try {
+    kind ??= await locateKeyStoreKind({ keyProfile: profile, mfaSerial: '', storeHint: typeof hint === 'string' ? hint.trim() : undefined }, shared, env);
+  } catch {
+    return; // no store found: rotate itself says so
+  }
+  if (!kind || !isStoreKind(kind)) return;
+  const problems = await preflight.checkWritable([kind === 'plain' ? sharedFilePaths(env).credentialsFile : kind === 'file' ? keyFilePath(env) : undefined].filter((f): f is string => !!f));
+  // the file store's passphrase is checked against keys.enc only when it comes from the
+  // environment: rotate asks on the terminal itself, once
+  if (kind === 'keychain' || (kind === 'file' && env.ROLEGATE_FILE_PASSPHRASE)) problems.push(...(await preflight.checkKeyStore(kind, env, 'save')).problems);
+  else if (kind === 'file') {
+    try {
+      await (await import('../credentials/fileKeyStore.js')).checkFileStorePassphrase(env);
+    } catch (error) {
+      const { isUserError } = await import('../userError.js');
+      if (!isUserError(error)) throw error;
+      problems.push({ message: error.message, next: error.next });
+    }
+  }
+  preflight.throwProblems('rotate', problems);
 }

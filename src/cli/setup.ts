@@ -10,9 +10,11 @@ interface SetupFlags {
   trust: string;
   store: string;
   region?: string;
+  profile: string;
   adminProfile: string;
   bootstrapProfile?: string;
   adopt?: boolean;
+  replaceKey?: boolean;
   deleteRootKeys?: boolean;
   yes?: boolean;
   plan?: boolean;
@@ -41,10 +43,12 @@ export function register(program: Command): void {
     .option('--role-duration <seconds>', 'maximum session duration of the role', '3600')
     .option('--trust <scope>', 'who the role trusts (with MFA): account | user', 'account')
     .option('--store <kind>', 'where the access key is kept: keychain | file | plain', 'keychain')
-    .option('--region <region>', 'region written to the profiles (default: AWS_REGION, else us-east-1)')
+    .option('--region <region>', "region written to the profiles (default: the region a profile already has, else [default]'s, else AWS_REGION, else us-east-1)")
+    .option('--profile <name>', 'the read-only profile, which holds the key (another name sets up side by side)', 'default')
     .option('--admin-profile <name>', 'the profile that elevates to the role', 'admin')
     .option('--bootstrap-profile <profile>', 'profile with the credentials to set up with (default: the default chain)')
-    .option('--adopt', 'take over a same-named user, role or MFA device that rolegate did not create')
+    .option('--adopt', 'take over a same-named user, role, MFA device or profile that rolegate did not create')
+    .option('--replace-key', "replace a key another setup stored under the profile (deleted in IAM once the new key works)")
     .option('--delete-root-keys', 'with root credentials: delete the root access key once the new key works')
     .option('--mfa-pair-command <cmd>', 'instead of a QR code: run CMD with the otpauth:// URI on stdin')
     .option('--mfa-code-command <cmd>', 'instead of typing: run CMD to print a current MFA code (twice)')
@@ -60,6 +64,7 @@ Examples:
   $ rolegate setup                              pair the MFA device by QR code, store the key in the keychain
   $ rolegate setup --bootstrap-profile root --store file --region eu-west-1
   $ rolegate setup --emit cloudformation > rolegate.yaml   the same as a template, for StackSets
+  $ rolegate setup --profile work --admin-profile work-admin --user-name work --role-name work-admin
   $ rolegate setup --mfa-pair-command 'ykman oath accounts uri' --mfa-code-command 'ykman oath accounts code -s admin'
 
 --mfa-code-command runs with ROLEGATE_TOTP_TIME set to the Unix time the code is wanted for (a tool
@@ -83,10 +88,12 @@ Without a terminal, setup never asks: it applies the plan, and pairing needs bot
         trust: opts.checkChoice('--trust', flags.trust, ['account', 'user'] as const),
         store: opts.checkChoice('--store', flags.store, ['keychain', 'file', 'plain'] as const),
         region: opts.checkRegion(flags.region ?? resolveRegion()),
-        readProfile: opts.SETUP_DEFAULTS.readProfile,
+        regionGiven: flags.region !== undefined,
+        readProfile: opts.checkProfileName('--profile', flags.profile),
         adminProfile: opts.checkProfileName('--admin-profile', flags.adminProfile),
         bootstrapProfile: flags.bootstrapProfile === undefined ? undefined : opts.checkProfileName('--bootstrap-profile', flags.bootstrapProfile),
         adopt: Boolean(flags.adopt),
+        replaceKey: Boolean(flags.replaceKey),
         deleteRootKeys: Boolean(flags.deleteRootKeys),
         yes: Boolean(flags.yes),
         mfaPairCommand: flags.mfaPairCommand,
@@ -95,14 +102,25 @@ Without a terminal, setup never asks: it applies the plan, and pairing needs bot
       };
       if (options.adminProfile === options.readProfile) {
         const { badInput } = await import('../userError.js');
-        throw badInput('--admin-profile must differ from the read-only profile (default)', 'pass another name with --admin-profile');
+        throw badInput(`--admin-profile must differ from the read-only profile (${options.readProfile})`, 'pass another name with --admin-profile');
       }
-      // a file store without a usable passphrase is refused before anything is created
+      // a file store without a passphrase to use is refused before any AWS call; the preflight
+      // then checks it against keys.enc, with the rest, before any change
       if (options.store === 'file' && !options.plan) await (await import('../credentials/fileKeyStore.js')).checkFileStorePassphrase(process.env);
       const { createSetupIO } = await import('../setup/setupIO.js');
       const { runSetup } = await import('../setup/engine.js');
+      const { quotePosix } = await import('../shellQuote.js');
       const io = await createSetupIO({ json: Boolean(flags.json), yes: options.yes });
-      const report = await runSetup(options, io, process.env);
+      const teardown = [
+        'rolegate teardown',
+        ...(options.readProfile !== 'default' ? ['--profile', options.readProfile] : []),
+        ...(options.adminProfile !== 'admin' ? ['--admin-profile', options.adminProfile] : []),
+        ...(options.userName !== 'admin' ? ['--user-name', options.userName] : []),
+        ...(options.roleName !== 'admin' ? ['--role-name', options.roleName] : []),
+        ...(options.bootstrapProfile ? ['--bootstrap-profile', options.bootstrapProfile] : []),
+      ];
+      const commands = { again: ['rolegate', ...process.argv.slice(2)].map((w, i) => (i === 0 ? w : quotePosix(w))).join(' '), undo: teardown.map((w, i) => (i < 1 ? w : quotePosix(w))).join(' ') };
+      const report = await runSetup(options, io, process.env, commands);
       if (flags.json) (await import('./output.js')).printJson(report);
     });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 interface TeardownFlags {
   userName: string;
   roleName: string;
+  profile: string;
   adminProfile: string;
   bootstrapProfile?: string;
   store?: string;
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     )
     .option('--user-name <name>', 'the read-only IAM user setup created', 'admin')
     .option('--role-name <name>', 'the admin role setup created', 'admin')
+    .option('--profile <name>', 'the read-only profile setup wrote (the one holding the key)', 'default')
     .option('--admin-profile <name>', 'the elevating profile setup wrote', 'admin')
     .option('--bootstrap-profile <profile>', 'profile with administrator credentials (default: the default chain)')
     .option('--store <kind>', 'where setup kept the key: keychain | file | plain (default: found out)')
@@ -31,20 +33,23 @@ export function register(program: Command): void {
       `
 Examples:
   $ rolegate teardown --bootstrap-profile root
-  $ rolegate teardown --yes --json`,
+  $ rolegate teardown --yes --json
+  $ rolegate teardown --profile work --admin-profile work-admin --user-name work --role-name work-admin`,
     )
     .action(async (flags: TeardownFlags) => {
       const opts = await import('../setup/options.js');
+      const { quotePosix } = await import('../shellQuote.js');
       const { resolveRegion } = await import('../aws/clients.js');
       const options = {
         userName: opts.checkIamName('user', '--user-name', flags.userName, 64),
         roleName: opts.checkIamName('role', '--role-name', flags.roleName, 64),
-        readProfile: opts.SETUP_DEFAULTS.readProfile,
+        readProfile: opts.checkProfileName('--profile', flags.profile),
         adminProfile: opts.checkProfileName('--admin-profile', flags.adminProfile),
         bootstrapProfile: flags.bootstrapProfile === undefined ? undefined : opts.checkProfileName('--bootstrap-profile', flags.bootstrapProfile),
         store: flags.store === undefined ? undefined : opts.checkChoice('--store', flags.store, ['keychain', 'file', 'plain'] as const),
         region: resolveRegion(),
         yes: Boolean(flags.yes),
+        again: ['rolegate', ...process.argv.slice(2)].map((w, i) => (i === 0 ? w : quotePosix(w))).join(' '),
       };
       const { createSetupIO } = await import('../setup/setupIO.js');
       const { runTeardown } = await import('../setup/teardown.js');

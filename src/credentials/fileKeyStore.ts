@@ -150,10 +150,10 @@ export async function fileStoreProfiles(env: NodeJS.ProcessEnv = process.env): P
 export const MIN_NEW_PASSPHRASE_LENGTH = 12;
 
 /** Refuses a passphrase from the environment that is too short for a new key file. */
-export async function checkNewFilePassphrase(env: NodeJS.ProcessEnv): Promise<void> {
+export async function checkNewFilePassphrase(env: NodeJS.ProcessEnv, creating?: boolean): Promise<void> {
   const passphrase = env[PASSPHRASE_VARIABLE];
   if (!passphrase || [...passphrase].length >= MIN_NEW_PASSPHRASE_LENGTH) return;
-  if ((await readOptionalFile(keyFilePath(env))) !== undefined) return;
+  if (!(creating ?? (await fileStoreProfiles(env)).length === 0)) return;
   throw badInput(
     `${PASSPHRASE_VARIABLE} is too short for a new encrypted key file: it needs at least ${MIN_NEW_PASSPHRASE_LENGTH} characters`,
     `set ${PASSPHRASE_VARIABLE} to a longer passphrase (a few random words) and run the command again`,
@@ -209,18 +209,23 @@ export function openFileKeyStore(env: NodeJS.ProcessEnv): KeyStore {
   let passphrase: string | undefined = env[PASSPHRASE_VARIABLE] || undefined;
   const getPassphrase = async (creating: boolean) => (passphrase ??= await askPassphrase(path, creating));
 
+  // A file that holds no key (a teardown left it) is as good as none: it opens with no passphrase
+  // and the next save writes a new file, under whatever passphrase is given then.
+  const holdsKeys = async () => {
+    const text = await readOptionalFile(path);
+    return text !== undefined && parseEnvelope(text, path).profiles.length > 0;
+  };
   const readAll = async (): Promise<KeyMap> => {
     const text = await readOptionalFile(path);
-    if (text === undefined) return {};
-    parseEnvelope(text, path);
+    if (text === undefined || parseEnvelope(text, path).profiles.length === 0) return {};
     return decryptKeys(text, await getPassphrase(false), path);
   };
   const update = (change: (keys: KeyMap) => boolean) =>
     withLock(lockFile('keys.enc', env), async () => {
-      const exists = (await readOptionalFile(path)) !== undefined;
+      const exists = await holdsKeys();
       const keys = await readAll();
       if (!change(keys)) return;
-      if (!exists) await checkNewFilePassphrase(env);
+      if (!exists) await checkNewFilePassphrase(env, true);
       // a folder named through ROLEGATE_KEY_FILE is the person's own: not re-permissioned
       await writePrivateFile(path, await encryptKeys(keys, await getPassphrase(!exists)), { tighten: !env.ROLEGATE_KEY_FILE });
     });
@@ -228,8 +233,8 @@ export function openFileKeyStore(env: NodeJS.ProcessEnv): KeyStore {
   return {
     kind: 'file',
     async prepareSave() {
-      if ((await readOptionalFile(path)) === undefined) {
-        await checkNewFilePassphrase(env);
+      if (!(await holdsKeys())) {
+        await checkNewFilePassphrase(env, true);
         await getPassphrase(true);
       } else {
         await readAll(); // a wrong passphrase fails here, not after the key exists

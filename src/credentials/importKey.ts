@@ -8,7 +8,7 @@ import { profileNames, readSharedProfiles, resolveProfile, type ProfileValues } 
 import { sharedFilePaths } from '../config/sharedFilePaths.js';
 import { badInput, UserError } from '../userError.js';
 import { credentialProcessCommand } from './credentialProcessCommand.js';
-import { openKeyStore, type StoreKind } from './keyStore.js';
+import { openKeyStore, type KeyStore, type StoreKind } from './keyStore.js';
 
 export interface ImportResult {
   profile: string;
@@ -19,6 +19,8 @@ export interface ImportResult {
   credentialsFile: string;
   /** The previous credentials file, which still holds the plaintext key. */
   backupFile: string;
+  /** What import wrote into each profile of the config file (so setup's record can know it). */
+  written: Record<string, { set: Record<string, string>; unset: string[] }>;
 }
 
 const text = (values: ProfileValues | undefined, key: string) => {
@@ -26,7 +28,7 @@ const text = (values: ProfileValues | undefined, key: string) => {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 };
 
-export async function importKey(profile: string, kind: StoreKind, env: NodeJS.ProcessEnv = process.env): Promise<ImportResult> {
+export async function importKey(profile: string, kind: StoreKind, env: NodeJS.ProcessEnv = process.env, opened?: KeyStore): Promise<ImportResult> {
   if (kind === 'plain') throw badInput('import moves a key out of the credentials file; --store plain would leave it there', 'use --store keychain or --store file');
   const { configFile, credentialsFile } = sharedFilePaths(env);
   const shared = await readSharedProfiles(env);
@@ -50,12 +52,13 @@ export async function importKey(profile: string, kind: StoreKind, env: NodeJS.Pr
   const mfaSerial = text(resolveProfile(shared, profile), 'mfa_serial') ?? roles.map((r) => text(resolveProfile(shared, r), 'mfa_serial')).find(Boolean);
   if (!mfaSerial) {
     throw badInput(
-      `profile ${profile} has no mfa_serial (nor does a role profile that uses it); rolegate serves MFA sessions only`,
-      `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${profile === 'default' ? 'default' : `profile ${profile}`}] in ${configFile}, or run rolegate setup`,
+      `profile ${profile} has no mfa_serial (nor does a role profile that uses it): rolegate serves MFA sessions only, so it cannot serve this key; nothing was changed`,
+      `if the key's IAM user has an MFA device, add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${profile === 'default' ? 'default' : `profile ${profile}`}] in ${configFile} and import again; ` +
+        `if it is an administrator key (the one setup ran with), run rolegate setup --bootstrap-profile ${profile}, then delete this key: aws --profile ${profile} iam delete-access-key --access-key-id ${accessKeyId}`,
     );
   }
 
-  const store = await openKeyStore(kind, { env });
+  const store = opened ?? (await openKeyStore(kind, { env }));
   await store.save(profile, { accessKeyId, secretAccessKey });
   const back = await store.load(profile);
   if (back?.accessKeyId !== accessKeyId || back.secretAccessKey !== secretAccessKey) {
@@ -63,21 +66,30 @@ export async function importKey(profile: string, kind: StoreKind, env: NodeJS.Pr
   }
 
   const { editSharedFile, BACKUP_SUFFIX } = await import('../config/sharedFileEditor.js');
+  const written: ImportResult['written'] = {};
   await editSharedFile(
     'config',
     (doc) => {
-      doc.setValue(profile, 'credential_process', credentialProcessCommand(profile, { env }));
-      if (!doc.getValue(profile, 'mfa_serial')) doc.setValue(profile, 'mfa_serial', mfaSerial);
-      doc.setValue(profile, 'rolegate_store', kind);
+      const set = (name: string, key: string, value: string) => {
+        doc.setValue(name, key, value);
+        ((written[name] ??= { set: {}, unset: [] }).set[key] = value);
+      };
+      const unset = (name: string, key: string) => {
+        doc.unsetValue(name, key);
+        (written[name] ??= { set: {}, unset: [] }).unset.push(key);
+      };
+      set(profile, 'credential_process', credentialProcessCommand(profile, { env }));
+      if (!doc.getValue(profile, 'mfa_serial')) set(profile, 'mfa_serial', mfaSerial);
+      set(profile, 'rolegate_store', kind);
       for (const role of roles) {
         const roleArn = doc.getValue(role, 'role_arn');
         if (!roleArn) continue; // role_arn was in the credentials file: left as it is
-        doc.setValue(role, 'credential_process', credentialProcessCommand(role, { env }));
-        doc.setValue(role, 'rolegate_role_arn', roleArn);
-        doc.setValue(role, 'rolegate_source_profile', profile);
-        if (!doc.getValue(role, 'mfa_serial')) doc.setValue(role, 'mfa_serial', mfaSerial);
-        doc.unsetValue(role, 'role_arn');
-        doc.unsetValue(role, 'source_profile');
+        set(role, 'credential_process', credentialProcessCommand(role, { env }));
+        set(role, 'rolegate_role_arn', roleArn);
+        set(role, 'rolegate_source_profile', profile);
+        if (!doc.getValue(role, 'mfa_serial')) set(role, 'mfa_serial', mfaSerial);
+        unset(role, 'role_arn');
+        unset(role, 'source_profile');
       }
     },
     env,
@@ -94,5 +106,5 @@ export async function importKey(profile: string, kind: StoreKind, env: NodeJS.Pr
     },
     env,
   );
-  return { profile, store: kind, accessKeyId, rolesConverted: roles, configFile, credentialsFile, backupFile: credentialsFile + BACKUP_SUFFIX };
+  return { profile, store: kind, accessKeyId, rolesConverted: roles, configFile, credentialsFile, backupFile: credentialsFile + BACKUP_SUFFIX, written };
 }

@@ -5,6 +5,8 @@ import type { SetupOptions } from './options.js';
 import type { SetupIO } from './setupIO.js';
 import type { Inspection, PlanItem, SetupContext, Status, Step } from './step.js';
 import { testKillPoint } from './testHooks.js';
+import { onInterrupt } from './interrupt.js';
+import { preflightError, setupPreflight, throwProblems } from './preflight.js';
 import { iamUserStep } from './steps/iamUser.js';
 import { adminPolicyStep, readPolicyStep } from './steps/managedPolicy.js';
 import { adminRoleStep } from './steps/adminRole.js';
@@ -62,7 +64,50 @@ export function formatPlanItem(item: PlanItem, withDocument: boolean): string {
   return lines.join('\n');
 }
 
-export async function runSetup(options: SetupOptions & { plan: boolean }, io: SetupIO, env: NodeJS.ProcessEnv): Promise<SetupReport> {
+/** The commands that finish or undo a setup, for the message an interruption prints. */
+export interface SetupCommands {
+  again: string;
+  undo: string;
+}
+
+export async function runSetup(
+  options: SetupOptions & { plan: boolean },
+  io: SetupIO,
+  env: NodeJS.ProcessEnv,
+  commands?: SetupCommands,
+): Promise<SetupReport> {
+  // Ctrl-C or SIGTERM anywhere: say what exists now and how to finish or undo it (exit 130)
+  const done: string[] = [];
+  let current: string | undefined;
+  const stopWatching = commands
+    ? onInterrupt(() =>
+        done.length === 0 && current === undefined
+          ? 'setup was interrupted before it changed anything.'
+          : [
+              'setup was interrupted. What exists now:',
+              ...done.map((line) => `  ${line}`),
+              ...(current ? [`  ? ${current}: was in progress (it may exist in part)`] : []),
+              `to complete it, run the same command again: ${commands.again}`,
+              `to undo it instead: ${commands.undo}`,
+            ].join('\n'),
+      )
+    : () => undefined;
+  try {
+    return await setupSteps(options, io, env, {
+      applied: (line) => done.push(line),
+      starting: (resource) => (current = resource),
+    });
+  } finally {
+    stopWatching();
+  }
+}
+
+async function setupSteps(
+  options: SetupOptions & { plan: boolean },
+  io: SetupIO,
+  env: NodeJS.ProcessEnv,
+  progress: { applied(line: string): void; starting(resource: string | undefined): void },
+): Promise<SetupReport> {
   const boot = await openBootstrap({ profile: options.bootstrapProfile, region: options.region, env });
   if (boot.isRoot) {
     io.line(
@@ -97,7 +142,15 @@ export async function runSetup(options: SetupOptions & { plan: boolean }, io: Se
     },
     state: { mfaSerial: names.mfaSerial },
     checkpoint: (name) => testKillPoint(env, name),
+    planOnly: options.plan,
+    preflight: { adopted: new Map(), replacements: [] },
   };
+
+  // the preflight: every problem at once, before the first change (a plan shows the same ones)
+  const pre = await setupPreflight(ctx, options.plan);
+  ctx.preflight = { adopted: pre.adopted, replacements: pre.replacements };
+  if (pre.store) store = pre.store;
+  if (!options.plan) throwProblems('setup', pre.problems);
 
   const inspections: Inspection[] = [];
   for (const step of SETUP_STEPS) inspections.push(await step.inspect(ctx));
@@ -115,8 +168,15 @@ export async function runSetup(options: SetupOptions & { plan: boolean }, io: Se
   if (options.plan) {
     io.line(`Plan for account ${names.account} (as ${boot.callerArn}):`);
     for (const item of plan) io.line(formatPlanItem(item, true));
+    for (const r of pre.replacements) io.line(`  ~ the key ${r.accessKeyId} under profile ${r.profile}: will be replaced (--replace-key)${r.userName ? `, and deleted in IAM (user ${r.userName}) once the new key works` : ''}`);
+    const blockers = inspections.flatMap((i) => (i.blocker ? [i.blocker] : []));
+    if (pre.problems.length || blockers.length) {
+      // the run would refuse: the plan says so and exits non-zero, as the run would
+      const problems = [...pre.problems, ...blockers.map((b) => ({ message: b.message, next: b instanceof UserError ? b.next : undefined, refusal: b instanceof UserError && b.exitCode === 2 }))];
+      io.line('Setup would stop before changing anything; see below.');
+      throw preflightError('setup', problems);
+    }
     io.line(changes.length ? `${changes.length} change(s); run without --plan to apply.` : 'Nothing to change.');
-    for (const i of inspections) if (i.blocker) io.line(`note: ${i.blocker.message}`);
     return report;
   }
 
@@ -136,7 +196,9 @@ export async function runSetup(options: SetupOptions & { plan: boolean }, io: Se
     const { item } = inspection;
     let outcome: StepOutcome;
     if (inspection.apply) {
+      if (item.status !== 'check') progress.starting(item.resource);
       const detail = INTERACTIVE.has(step.id) ? await inspection.apply() : await io.step(`${item.resource}...`, inspection.apply);
+      progress.starting(undefined);
       const kept = step.id === 'root-key' && detail.startsWith('kept');
       const action = item.status === 'check' ? 'checked' : kept ? 'unchanged' : 'applied';
       if (action === 'applied') changed = true;
@@ -146,8 +208,22 @@ export async function runSetup(options: SetupOptions & { plan: boolean }, io: Se
       outcome = { step: step.id, resource: item.resource, action: item.status === 'skip' ? 'skipped' : 'unchanged', detail: item.summary };
       io.line(`${item.status === 'skip' ? '-' : '='} ${item.resource}: ${item.summary}`);
     }
+    if (outcome.action !== 'skipped' && outcome.action !== 'checked') progress.applied(`${outcome.action === 'applied' ? '+' : '='} ${outcome.resource}: ${outcome.detail}`);
     outcomes.push(outcome);
     ctx.checkpoint(step.id);
+  }
+  // --replace-key: the key the profile held is deleted in IAM now that ours works (none left active)
+  for (const r of ctx.preflight.replacements) {
+    if (!r.userName || !ctx.state.keyVerified) {
+      if (r.userName) io.line(`! the replaced key ${r.accessKeyId} of user ${r.userName} is still active: delete it once the new key works (aws iam delete-access-key --user-name ${r.userName} --access-key-id ${r.accessKeyId})`);
+      continue;
+    }
+    const { DeleteAccessKeyCommand } = await import('@aws-sdk/client-iam');
+    const { awsCall } = await import('./awsErrors.js');
+    await awsCall('iam:DeleteAccessKey', () => ctx.iam.send(new DeleteAccessKeyCommand({ UserName: r.userName, AccessKeyId: r.accessKeyId })));
+    progress.applied(`+ replaced key ${r.accessKeyId} of user ${r.userName}: deleted`);
+    io.line(`+ the replaced key ${r.accessKeyId} of user ${r.userName}: deleted in IAM`);
+    changed = true;
   }
   report.mfaSerial = ctx.state.mfaSerial;
   report.result = { changed, steps: outcomes };
@@ -156,5 +232,28 @@ export async function runSetup(options: SetupOptions & { plan: boolean }, io: Se
       ? `Setup complete. Read-only: aws sts get-caller-identity; elevated: aws --profile ${options.adminProfile} sts get-caller-identity`
       : 'Nothing changed: everything was already set up.',
   );
+  const advice = await bootstrapKeyAdvice(ctx, options);
+  if (advice) io.line(advice);
   return report;
+}
+
+/**
+ * After setup with a bootstrap key that sits in plaintext in a profile: what to do with it. An
+ * administrator key should not stay on the laptop once the new setup works.
+ */
+async function bootstrapKeyAdvice(ctx: SetupContext, options: SetupOptions): Promise<string | undefined> {
+  const id = ctx.bootstrapKeyId;
+  if (!id || ctx.isRoot || ctx.env.AWS_ACCESS_KEY_ID) return undefined;
+  const profile = options.bootstrapProfile ?? ctx.env.AWS_PROFILE ?? 'default';
+  const [{ readSharedProfiles }, { sharedFilePaths }] = await Promise.all([import('../config/profiles.js'), import('../config/sharedFilePaths.js')]);
+  const shared = await readSharedProfiles(ctx.env);
+  if (shared.credentials.get(profile)?.aws_access_key_id !== id) return undefined;
+  const user = /:user\/(?:[^/]+\/)*([^/]+)$/.exec(ctx.callerArn)?.[1];
+  const file = sharedFilePaths(ctx.env).credentialsFile;
+  return (
+    `note: the key setup ran with (${id}, ${ctx.callerArn}) is still in plaintext in [${profile}] of ${file}.\n` +
+    `  Once the new setup works (aws --profile ${options.readProfile} sts get-caller-identity; aws --profile ${options.adminProfile} sts get-caller-identity), delete it:\n` +
+    `    aws --profile ${options.adminProfile} iam delete-access-key${user ? ` --user-name ${user}` : ''} --access-key-id ${id}\n` +
+    `  and remove the [${profile}] section from ${file}. An administrator key kept for later belongs in a password manager, not in ~/.aws.`
+  );
 }

@@ -15,10 +15,14 @@ export interface SetupOptions {
   trust: TrustScope;
   store: StoreKind;
   region: string;
+  /** --region was given: it overrides the region a target profile (or [default]) already has. */
+  regionGiven?: boolean;
   readProfile: string;
   adminProfile: string;
   bootstrapProfile?: string;
   adopt: boolean;
+  /** Replace a key another setup stored under the read profile, deleting it in IAM once ours works. */
+  replaceKey?: boolean;
   deleteRootKeys: boolean;
   yes: boolean;
   mfaPairCommand?: string;

@@ -22,7 +22,12 @@ test('plain layout: the guide profiles, no duration at the default', () => {
 
 test('store layout: credential_process, never role_arn beside it; duration when not 3600', () => {
   const layout = profileLayout({ ...base, store: 'keychain', roleDuration: 7200 });
-  assert.deepEqual(layout.get('default'), { region: 'eu-west-1', credential_process: 'rolegate credential-process default', mfa_serial: base.mfaSerial });
+  assert.deepEqual(layout.get('default'), {
+    region: 'eu-west-1',
+    credential_process: 'rolegate credential-process default',
+    mfa_serial: base.mfaSerial,
+    rolegate_store: 'keychain',
+  });
   const admin = layout.get('admin')!;
   assert.equal(admin.role_arn, undefined);
   assert.equal(admin.rolegate_role_arn, base.roleArn);
@@ -38,7 +43,7 @@ test('changes: missing and different values are set, stale layout keys unset, fo
   };
   const changes = profileChanges(layout, (p) => current[p]);
   assert.deepEqual(changes, [
-    { profile: 'default', set: { credential_process: 'rolegate credential-process default', mfa_serial: base.mfaSerial }, unset: [] },
+    { profile: 'default', set: { credential_process: 'rolegate credential-process default', mfa_serial: base.mfaSerial, rolegate_store: 'keychain' }, unset: [] },
     {
       profile: 'admin',
       set: { region: 'eu-west-1', credential_process: 'rolegate credential-process admin', rolegate_role_arn: base.roleArn, rolegate_source_profile: 'default' },

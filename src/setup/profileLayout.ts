@@ -29,6 +29,7 @@ export const LAYOUT_KEYS = [
   'credential_process',
   'rolegate_role_arn',
   'rolegate_source_profile',
+  'rolegate_store',
 ] as const;
 
 /** Keys that hold a long-term key in the credentials file. */
@@ -54,6 +55,8 @@ export function profileLayout(input: ProfileLayoutInput): ProfileLayout {
     region: input.region,
     credential_process: command(input.readProfile),
     mfa_serial: input.mfaSerial,
+    // which store holds the key: teardown and credential-process read it, never guess
+    rolegate_store: input.store,
   });
   layout.set(input.adminProfile, {
     region: input.region,

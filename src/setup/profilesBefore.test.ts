@@ -17,10 +17,12 @@ test('before is recorded once, written on every run; forgetting the last file re
     assert.deepEqual(await profileRecord(env, config, 'admin'), { before: {}, written: { region: 'us-east-1' } });
     assert.equal(await profileRecord(env, join(home, 'other-config'), 'default'), undefined, 'records are per config file');
     await recordProfiles(env, join(home, 'other-config'), { default: { before: {}, written: {} } });
-    await forgetProfilesBefore(env, config);
-    assert.equal(await profileRecord(env, config, 'default'), undefined, 'all of the file is forgotten');
+    await forgetProfilesBefore(env, config, ['default']);
+    assert.equal(await profileRecord(env, config, 'default'), undefined, 'the profile torn down is forgotten');
+    assert.deepEqual(await profileRecord(env, config, 'admin'), { before: {}, written: { region: 'us-east-1' } }, 'another profile stays');
+    await forgetProfilesBefore(env, config, ['admin']);
     assert.equal(existsSync(profilesBeforePath(env)), true, 'another file is still recorded');
-    await forgetProfilesBefore(env, join(home, 'other-config'));
+    await forgetProfilesBefore(env, join(home, 'other-config'), ['default']);
     assert.equal(existsSync(profilesBeforePath(env)), false);
   } finally {
     rmSync(home, { recursive: true, force: true });

@@ -122,19 +122,46 @@ export function profileRestore(values: Record<string, unknown>, record: ProfileR
       unset.push(key);
     }
   }
+  // keys of a profile taken over with --adopt (an SSO profile's sso_*), unset by setup: put back
+  for (const [key, before] of Object.entries(record?.before ?? {})) {
+    if ((LAYOUT_KEYS as readonly string[]).includes(key) || values[key] !== undefined) continue;
+    set[key] = before;
+    usersKeys += 1;
+  }
   const others = Object.keys(values).filter((key) => !(LAYOUT_KEYS as readonly string[]).includes(key));
   return { set, unset, remove: others.length === 0 && usersKeys === 0 };
 }
 
 /**
- * Drops what was recorded for `configFile` once teardown has restored its profiles: all of it, as
- * a record that outlived its setup would put back an old state after the next one. The file goes
- * when empty.
+ * Drops what was recorded for `profiles` of `configFile` once teardown has restored them (a record
+ * that outlived its setup would put back an old state after the next one); the records of another
+ * setup's profiles stay. The file goes when empty.
  */
-export async function forgetProfilesBefore(env: NodeJS.ProcessEnv, configFile: string): Promise<void> {
+export async function forgetProfilesBefore(env: NodeJS.ProcessEnv, configFile: string, profiles: string[]): Promise<void> {
   const record = await readRecord(env);
-  if (!record.files[resolve(configFile)]) return;
-  delete record.files[resolve(configFile)];
+  const file = record.files[resolve(configFile)];
+  if (!file) return;
+  for (const profile of profiles) delete file[profile];
+  if (Object.keys(file).length === 0) delete record.files[resolve(configFile)];
   if (Object.keys(record.files).length === 0) await rm(profilesBeforePath(env), { force: true });
   else await writePrivateFile(profilesBeforePath(env), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/**
+ * Notes keys another rolegate command (import) wrote into profiles setup recorded, so teardown
+ * knows them for rolegate's and removes them. Profiles without a record are left out.
+ */
+export async function noteWritten(env: NodeJS.ProcessEnv, configFile: string, changes: Record<string, { set: ProfileKeys; unset: string[] }>): Promise<void> {
+  const record = await readRecord(env);
+  const file = record.files[resolve(configFile)];
+  if (!file) return;
+  let changed = false;
+  for (const [profile, { set, unset }] of Object.entries(changes)) {
+    const entry = file[profile];
+    if (!entry) continue;
+    for (const key of unset) delete entry.written[key];
+    Object.assign(entry.written, set);
+    changed = true;
+  }
+  if (changed) await writePrivateFile(profilesBeforePath(env), `${JSON.stringify(record, null, 2)}\n`);
 }

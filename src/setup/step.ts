@@ -67,6 +67,13 @@ export interface SetupContext {
   isRoot: boolean;
   io: SetupIO;
   keyStore(): Promise<KeyStore>;
+  /** --plan: nothing is changed, and no store is opened (no keychain, no passphrase). */
+  planOnly: boolean;
+  /** What the preflight decided: foreign profile keys taken over (--adopt), keys replaced (--replace-key). */
+  preflight: {
+    adopted: Map<string, Record<string, string>>;
+    replacements: { profile: string; accessKeyId: string; userName?: string }[];
+  };
   /** Shared between steps of one run. */
   state: {
     /** The MFA serial the profiles name (the adopted device's, or ours). */

@@ -21,6 +21,8 @@ import type { SetupIO } from './setupIO.js';
 import { isManaged, tagValue, PENDING_MFA_TAG } from './tags.js';
 import type { StoreKind } from './options.js';
 import { testKillPoint } from './testHooks.js';
+import { onInterrupt } from './interrupt.js';
+import { checkBootstrapIdentity, checkKeyStore, checkWritable, throwProblems, type Problem } from './preflight.js';
 
 export interface TeardownOptions {
   userName: string;
@@ -32,6 +34,8 @@ export interface TeardownOptions {
   store?: StoreKind;
   region: string;
   yes: boolean;
+  /** The same teardown again, for the message an interruption prints. */
+  again?: string;
 }
 
 export interface TeardownAction {
@@ -160,7 +164,12 @@ export async function runTeardown(options: TeardownOptions, io: SetupIO, env: No
   // Detaching every policy first is the safe order the brief gives: move role detaches up front.
   actions.sort((a, b) => Number(b.action === 'detach') - Number(a.action === 'detach'));
 
-  actions.push(...(await localActions(options, env, { ourSerial, ourRoleArn, userKeyIds })));
+  // the preflight, before anything is deleted: the files can be written, the store opens (the
+  // key file's passphrase is asked for now), the credentials are not the read-only user's own
+  const local = await localActions(options, env, { ourSerial, ourRoleArn, userKeyIds });
+  actions.push(...local.actions);
+  const problems = [...local.problems];
+  if (actions.length) problems.push(...(await checkBootstrapIdentity(iam, boot.callerArn, 'teardown')));
 
   const report: TeardownReport = { account, leftAlone, actions: actions.map(({ resource, action }) => ({ resource, action })), removed: false };
   io.line(`Teardown in account ${account} (as ${boot.callerArn}):`);
@@ -170,31 +179,70 @@ export async function runTeardown(options: TeardownOptions, io: SetupIO, env: No
     io.line('Nothing to remove.');
     return report;
   }
+  throwProblems('teardown', problems);
   if (!options.yes) {
     if (!io.canAsk) throw badInput('teardown removes the resources listed above and needs confirmation', 'run it in a terminal, or add --yes');
     if (!(await io.confirm('Remove all of the above?'))) throw new UserError('teardown cancelled; nothing was removed');
   }
-  for (const [index, a] of actions.entries()) {
-    await io.step(`${a.resource}...`, a.run);
-    io.line(`- ${a.resource}: ${a.action === 'detach' ? 'detached' : 'removed'}`);
-    testKillPoint(env, `teardown:${index + 1}`);
+  const removed: string[] = [];
+  const failed: string[] = [];
+  const stopWatching = onInterrupt(() =>
+    [
+      removed.length ? `removed so far:\n${removed.map((r) => `  - ${r}`).join('\n')}` : 'nothing was removed yet.',
+      `still there: ${actions.length - removed.length} of the ${actions.length} items listed`,
+      `to finish, run the same command again: ${options.again ?? 'rolegate teardown'}`,
+    ].join('\n'),
+  );
+  try {
+    for (const [index, a] of actions.entries()) {
+      try {
+        await io.step(`${a.resource}...`, a.run);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        // IAM goes in order (policies before their user): stop there; local items are independent
+        if (index < actions.length - local.actions.length) {
+          throw new UserError(`teardown stopped: ${a.resource} could not be removed (${reason})`, {
+            next: `fix that and run teardown again; removed so far: ${removed.length ? removed.join('; ') : 'nothing'}`,
+            cause: error,
+          });
+        }
+        failed.push(`${a.resource}: ${reason}`);
+        io.line(`! ${a.resource}: could not be removed (${reason})`);
+        continue;
+      }
+      removed.push(a.resource);
+      io.line(`- ${a.resource}: ${a.action === 'detach' ? 'detached' : 'removed'}`);
+      testKillPoint(env, `teardown:${index + 1}`);
+    }
+  } finally {
+    stopWatching();
+  }
+  if (failed.length) {
+    throw new UserError(`teardown is not complete: ${failed.length} item(s) could not be removed:\n${failed.map((f) => `  - ${f}`).join('\n')}`, {
+      next: 'fix the above and run teardown again: it removes what is left',
+    });
   }
   report.removed = true;
   io.line('Teardown complete.');
   return report;
 }
 
-/** rolegate's keys in the two profiles, and the stored key. Profiles that are not ours are kept. */
+/**
+ * rolegate's keys in the two profiles, the stored key (in the store the profile names), and the
+ * sessions cached for those profiles. Profiles that are not ours are kept. Also the preflight's
+ * local part: the files can be written and the store opens.
+ */
 async function localActions(
   options: TeardownOptions,
   env: NodeJS.ProcessEnv,
   ours: { ourSerial: string; ourRoleArn: string; userKeyIds: string[] },
-): Promise<TeardownAction[]> {
+): Promise<{ actions: TeardownAction[]; problems: Problem[] }> {
   const { readSharedProfiles } = await import('../config/profiles.js');
   const { sharedFilePaths } = await import('../config/sharedFilePaths.js');
   const shared = await readSharedProfiles(env);
   const paths = sharedFilePaths(env);
   const actions: TeardownAction[] = [];
+  const problems: Problem[] = [];
   const { readProfile, adminProfile } = options;
   const read = shared.config.get(readProfile);
   const admin = shared.config.get(adminProfile);
@@ -206,21 +254,59 @@ async function localActions(
   const adminSource = admin?.source_profile ?? admin?.rolegate_source_profile;
   const usesProcess = typeof read?.credential_process === 'string' && read.credential_process.includes('credential-process');
   const readIsOurs = plainKeyIsOurs || read?.mfa_serial === ours.ourSerial || usesProcess || (adminIsOurs && adminSource === readProfile);
+  // which store holds the key: the profile says so (rolegate_store); a setup from before it did
+  // is told by its files (the key file names its profiles); a key in the credentials file is plain
+  const named = typeof read?.rolegate_store === 'string' ? read.rolegate_store.trim() : undefined;
   const store: StoreKind | undefined =
-    options.store ?? (!readIsOurs ? undefined : usesProcess ? await storeHolding(readProfile, env) : typeof credentialKey === 'string' ? 'plain' : undefined);
+    options.store ??
+    (!readIsOurs
+      ? undefined
+      : named === 'file' || named === 'keychain' || named === 'plain'
+        ? named
+        : usesProcess
+          ? await storeHolding(readProfile, env)
+          : typeof credentialKey === 'string'
+            ? 'plain'
+            : undefined);
+  const profiles = [...(readIsOurs ? [readProfile] : []), ...(adminIsOurs ? [adminProfile] : [])];
+  problems.push(
+    ...(await checkWritable([
+      ...(profiles.length ? [paths.configFile] : []),
+      ...(store === 'plain' || (readIsOurs && typeof credentialKey === 'string') ? [paths.credentialsFile] : []),
+    ])),
+  );
   if (store) {
+    const checked = await checkKeyStore(store, env, { remove: readProfile });
+    problems.push(...checked.problems);
+    const opened = checked.store;
     actions.push({
       resource: `stored key of profile ${readProfile} (${store} store)`,
       action: 'remove',
       run: async () => {
         const { openKeyStore } = await import('../credentials/keyStore.js');
-        await (await openKeyStore(store, { env })).remove(readProfile);
+        await (opened ?? (await openKeyStore(store, { env }))).remove(readProfile);
         if (store === 'plain') await dropEmptyProfile('credentials', readProfile, env);
+        if (store === 'file') await removeEmptyKeyFile(env);
       },
     });
+  } else if (readIsOurs && typeof credentialKey === 'string' && plainKeyIsOurs) {
+    // the profile names another store, yet our key is in the credentials file too
+    actions.push({
+      resource: `access key of profile ${readProfile} in ${paths.credentialsFile}`,
+      action: 'remove',
+      run: async () => (await (await import('../credentials/keyStore.js')).openKeyStore('plain', { env })).remove(readProfile),
+    });
   }
-  const profiles = [...(readIsOurs ? [readProfile] : []), ...(adminIsOurs ? [adminProfile] : [])];
   if (profiles.length) {
+    const sessions = [...(readIsOurs ? [`session-${readProfile}`] : []), ...(adminIsOurs ? [`role-${adminProfile}`] : [])];
+    actions.push({
+      resource: `cached sessions of ${profiles.join(', ')}`,
+      action: 'remove',
+      run: async () => {
+        const { deleteSessionEntry } = await import('../credentials/sessionCache.js');
+        for (const name of sessions) await deleteSessionEntry(name, env);
+      },
+    });
     actions.push({
       resource: `profiles ${profiles.join(', ')} in ${paths.configFile}`,
       action: 'remove rolegate keys',
@@ -245,11 +331,30 @@ async function localActions(
           env,
           { removeWhenEmptied: true },
         );
-        await forgetProfilesBefore(env, paths.configFile);
+        await forgetProfilesBefore(env, paths.configFile, profiles);
       },
     });
   }
-  return actions;
+  return { actions, problems };
+}
+
+/** A key file that holds no key any more goes: a later setup may pick a new passphrase. */
+async function removeEmptyKeyFile(env: NodeJS.ProcessEnv): Promise<void> {
+  const [{ keyFilePath }, { readFile, rm }] = await Promise.all([
+    import('../credentials/cachePaths.cjs'),
+    import('node:fs/promises'),
+  ]);
+  const path = keyFilePath(env);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  let header: { format?: unknown; profiles?: unknown };
+  try {
+    header = JSON.parse(text) as typeof header;
+  } catch {
+    return; // not ours to judge: a damaged file stays for the person to look at
+  }
+  if (header.format !== 'rolegate-keys' || !Array.isArray(header.profiles) || header.profiles.length > 0) return;
+  await rm(path, { force: true });
 }
 
 /** Which non-plain store holds the profile's key: the file store if its file names it, else the keychain. */

@@ -53,6 +53,21 @@ def code(counter):
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 15
     return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+# the key file's passphrase is asked for by the preflight, before anything is created
+drawn_over_prompt = None
+if args.get("passphrase"):
+    read_until(rb"passphrase for [^\r\n]+: ")
+    mark = len(buf)
+    end = time.time() + 1.0
+    while time.time() < end:
+        read_some(0.1)
+    drawn_over_prompt = buf[mark:].decode("utf-8", "replace")
+    if args.get("shortPassphrase"):
+        os.write(fd, (args["shortPassphrase"] + "\r").encode())
+        read_until(rb"too short; passphrase for [^\r\n]+: ")
+    os.write(fd, (args["passphrase"] + "\r").encode())
+    read_until(rb"same passphrase again: ")
+    os.write(fd, (args["passphrase"] + "\r").encode())
 if "--yes" not in args["cmd"]:
     read_until(rb"Apply these changes\? \[y/N\] ")
     os.write(fd, b"y\r")
@@ -70,20 +85,6 @@ counter = int(time.time() // 30)
 os.write(fd, (code(counter) + "\r").encode())
 read_until(rb"MFA code 2")
 os.write(fd, (code(counter + 1) + "\r").encode())
-drawn_over_prompt = None
-if args.get("passphrase"):
-    read_until(rb"passphrase for [^\r\n]+: ")
-    mark = len(buf)
-    end = time.time() + 1.0
-    while time.time() < end:
-        read_some(0.1)
-    drawn_over_prompt = buf[mark:].decode("utf-8", "replace")
-    if args.get("shortPassphrase"):
-        os.write(fd, (args["shortPassphrase"] + "\r").encode())
-        read_until(rb"too short; passphrase for [^\r\n]+: ")
-    os.write(fd, (args["passphrase"] + "\r").encode())
-    read_until(rb"same passphrase again: ")
-    os.write(fd, (args["passphrase"] + "\r").encode())
 while read_some(60):
     pass
 _, status = os.waitpid(pid, 0)

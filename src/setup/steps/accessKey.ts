@@ -16,10 +16,19 @@ export const accessKeyStep: Step = {
   async inspect(ctx: SetupContext): Promise<Inspection> {
     const user = ctx.options.userName;
     const profile = ctx.options.readProfile;
-    const store = await ctx.keyStore();
-    const resource = `access key of user ${user} (${store.kind} store, profile ${profile})`;
+    const resource = `access key of user ${user} (${ctx.options.store} store, profile ${profile})`;
     const userInfo = await readUser(ctx.iam, user);
     const keys = userInfo ? await accessKeys(ctx.iam, user) : [];
+    // a plan opens no keychain and asks no passphrase: it says what it cannot know
+    if (ctx.planOnly && ctx.options.store !== 'plain') {
+      const ids = keys.map((k) => k.AccessKeyId!).join(', ');
+      return {
+        item: keys.length
+          ? { step: 'access-key', resource, status: 'exists', summary: `${ids} exist(s); whether the ${ctx.options.store} store holds one is checked when setup runs (a plan opens no store)` }
+          : { step: 'access-key', resource, status: 'create', summary: 'will be created and stored' },
+      };
+    }
+    const store = await ctx.keyStore();
     const pendingValue = tagValue(userInfo?.Tags, PENDING_KEY_TAG);
     const before = pendingValue === undefined ? undefined : decodeKeyIds(pendingValue);
     const stored = await store.load(profile);

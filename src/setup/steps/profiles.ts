@@ -1,7 +1,37 @@
-import { UserError } from '../../userError.js';
+import type { SharedProfiles } from '../../config/profiles.js';
 import { accessKeys } from '../iamReads.js';
-import { profileChanges, profileLayout, STATIC_KEY_KEYS } from '../profileLayout.js';
+import { LAYOUT_KEYS, profileChanges, profileLayout, STATIC_KEY_KEYS, type ProfileLayout } from '../profileLayout.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
+
+/** The profiles in the shared config file: read-only by default, the admin profile elevates. */
+/**
+ * The layout setup writes, with each profile's region: --region when given, else the region the
+ * profile already has, else the one in [default], else the resolved default.
+ */
+export async function desiredLayout(ctx: SetupContext, shared: SharedProfiles): Promise<ProfileLayout> {
+  const o = ctx.options;
+  const credentialProcess =
+    o.store === 'plain' ? undefined : (await import('../../credentials/credentialProcessCommand.js')).credentialProcessCommand;
+  const layout = profileLayout({
+    store: o.store,
+    region: o.region,
+    readProfile: o.readProfile,
+    adminProfile: o.adminProfile,
+    roleArn: ctx.names.roleArn,
+    mfaSerial: ctx.state.mfaSerial,
+    roleDuration: o.roleDuration,
+    credentialProcess,
+  });
+  if (!o.regionGiven) {
+    const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+    const fallback = text(shared.config.get('default')?.region);
+    for (const [profile, wanted] of layout) {
+      const region = text(shared.config.get(profile)?.region) ?? fallback;
+      if (region && wanted.region !== undefined) wanted.region = region;
+    }
+  }
+  return layout;
+}
 
 /** The profiles in the shared config file: read-only by default, the admin profile elevates. */
 export const profilesStep: Step = {
@@ -10,52 +40,38 @@ export const profilesStep: Step = {
     const { readSharedProfiles } = await import('../../config/profiles.js');
     const { sharedFilePaths } = await import('../../config/sharedFilePaths.js');
     const o = ctx.options;
-    const credentialProcess =
-      o.store === 'plain' ? undefined : (await import('../../credentials/credentialProcessCommand.js')).credentialProcessCommand;
-    const layout = profileLayout({
-      store: o.store,
-      region: o.region,
-      readProfile: o.readProfile,
-      adminProfile: o.adminProfile,
-      roleArn: ctx.names.roleArn,
-      mfaSerial: ctx.state.mfaSerial,
-      roleDuration: o.roleDuration,
-      credentialProcess,
-    });
     const shared = await readSharedProfiles(ctx.env);
+    const layout = await desiredLayout(ctx, shared);
     const changes = profileChanges(layout, (p) => shared.config.get(p));
+    // --adopt: the person's own credential keys in a profile taken over are unset (kept in the record)
+    for (const [profile, foreign] of ctx.preflight.adopted) {
+      const extra = Object.keys(foreign).filter((key) => !(key in (layout.get(profile) ?? {})) && !(LAYOUT_KEYS as readonly string[]).includes(key));
+      if (extra.length === 0) continue;
+      const change = changes.find((c) => c.profile === profile);
+      if (change) change.unset.push(...extra);
+      else changes.push({ profile, set: {}, unset: extra });
+    }
     const paths = sharedFilePaths(ctx.env);
     const resource = `profiles ${o.readProfile}, ${o.adminProfile} in ${paths.configFile}`;
 
     // A long-term key in the credentials file under a profile setup writes: one of our user's keys
-    // (left there by --store plain) moves out when another store is used; anyone else's is refused.
-    const staticKeys = [o.readProfile, o.adminProfile]
-      .map((profile) => ({ profile, id: shared.credentials.get(profile)?.aws_access_key_id }))
-      .filter((e): e is { profile: string; id: string } => typeof e.id === 'string');
+    // (left there by --store plain) moves out when another store is used; anyone else's was refused
+    // by the preflight, or is replaced knowingly (--replace-key).
     const ours = new Set((await accessKeys(ctx.iam, o.userName)).map((k) => k.AccessKeyId));
+    const replaced = new Set(ctx.preflight.replacements.map((r) => r.accessKeyId));
     const removeFromCredentials: string[] = [];
-    let blocker: Error | undefined;
-    for (const { profile, id } of staticKeys) {
+    for (const profile of [o.readProfile, o.adminProfile]) {
+      const id = shared.credentials.get(profile)?.aws_access_key_id;
+      if (typeof id !== 'string') continue;
       const plainReadKey = o.store === 'plain' && profile === o.readProfile;
-      if (ours.has(id)) {
-        if (!plainReadKey) removeFromCredentials.push(profile);
-        continue;
-      }
-      if (plainReadKey && ctx.state.key?.accessKeyId === id) continue;
-      if (o.adopt) {
-        removeFromCredentials.push(profile);
-        continue;
-      }
-      blocker ??= new UserError(
-        `profile ${profile} in ${paths.credentialsFile} holds another access key (${id}), which setup would replace`,
-        {
-          next:
-            `rename that section (e.g. [${profile}] to [bootstrap]) and run setup with --bootstrap-profile bootstrap, ` +
-            'or pass --adopt to let setup remove it',
-        },
-      );
+      if (plainReadKey && (ours.has(id) || ctx.state.key?.accessKeyId === id)) continue;
+      if (ours.has(id) || replaced.has(id)) removeFromCredentials.push(profile);
     }
-    if (changes.length === 0 && removeFromCredentials.length === 0 && !blocker) {
+    // the region each profile gets, and why (a region it has is kept unless --region is given)
+    const regions = [...layout]
+      .filter(([, wanted]) => wanted.region !== undefined)
+      .map(([profile, wanted]) => `${profile}: ${wanted.region}${o.regionGiven ? ' (--region)' : shared.config.get(profile)?.region === wanted.region ? ' (its own, kept)' : wanted.region === o.region ? '' : ' (from [default])'}`);
+    if (changes.length === 0 && removeFromCredentials.length === 0) {
       return { item: { step: 'profiles', resource, status: 'exists', summary: 'up to date' } };
     }
     const lines = changes.map(
@@ -64,19 +80,23 @@ export const profilesStep: Step = {
         [...Object.entries(c.set).map(([k, v]) => `${k} = ${v}`), ...c.unset.map((k) => `unset ${k}`)].join(', '),
     );
     for (const profile of removeFromCredentials) lines.push(`remove the access key of [${profile}] from ${paths.credentialsFile}`);
+    lines.push(`region ${regions.join(', ')}`);
     const creating = changes.every((c) => !shared.config.has(c.profile)) && removeFromCredentials.length === 0;
     return {
       item: { step: 'profiles', resource, status: creating ? 'create' : 'update', summary: creating ? 'will be written' : 'differ: will be updated', changes: lines },
-      blocker,
       apply: async () => {
-        if (blocker) throw blocker;
         // before the first change: what the profiles held, for teardown to put back
         const { usersOwnValues, recordProfiles } = await import('../profilesBefore.js');
         const setupValues = { roleArn: ctx.names.roleArn, mfaSerial: ctx.state.mfaSerial, readProfile: o.readProfile };
         await recordProfiles(
           ctx.env,
           paths.configFile,
-          Object.fromEntries([...layout].map(([p, wanted]) => [p, { before: usersOwnValues(shared.config.get(p), { ...setupValues, wanted }), written: wanted }])),
+          Object.fromEntries(
+            [...layout].map(([p, wanted]) => [
+              p,
+              { before: { ...usersOwnValues(shared.config.get(p), { ...setupValues, wanted }), ...ctx.preflight.adopted.get(p) }, written: wanted },
+            ]),
+          ),
         );
         const { editSharedFile } = await import('../../config/sharedFileEditor.js');
         if (removeFromCredentials.length) {

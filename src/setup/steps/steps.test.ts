@@ -35,6 +35,8 @@ function fakeContext(overrides: Partial<SetupContext> & { answer?: boolean; sent
     },
     state: { mfaSerial: '', key: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: 'x' }, keyVerified: true },
     checkpoint: () => {},
+    planOnly: false,
+    preflight: { adopted: new Map(), replacements: [] },
     ...overrides,
   };
 }
