@@ -50,8 +50,16 @@ test('env --format json and dotenv carry the same credentials and no AWS_PROFILE
   assert.match(bad.stderr, /unknown format tcsh/);
 });
 
-test('exec passes the exit code through, with credentials and without AWS_PROFILE in the environment', async () => {
-  const result = await runRolegate(['exec', 'admin', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && test -z "$AWS_PROFILE" && aws sts get-caller-identity --output json && exit 7'], {
+test('exec passes the exit code through; the command gets the role from the endpoint, not AWS_PROFILE nor [default]\'s credential_process', async () => {
+  const result = await runRolegate(['exec', 'admin', '--', 'sh', '-c', 'test -n "$AWS_CONTAINER_CREDENTIALS_FULL_URI" && test -z "$AWS_SESSION_TOKEN" && test -z "$AWS_PROFILE" && aws sts get-caller-identity --output json && exit 7'], {
+    env: { ...box.env, AWS_PROFILE: 'admin' },
+  });
+  assert.equal(result.code, 7, result.stderr);
+  assert.match(JSON.parse(result.stdout).Arn, /:assumed-role\/admin\//);
+});
+
+test('exec --env-only passes plain variables, without AWS_PROFILE', async () => {
+  const result = await runRolegate(['exec', 'admin', '--env-only', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && test -z "$AWS_CONTAINER_CREDENTIALS_FULL_URI" && test -z "$AWS_PROFILE" && aws sts get-caller-identity --output json && exit 7'], {
     env: { ...box.env, AWS_PROFILE: 'admin' },
   });
   assert.equal(result.code, 7, result.stderr);
