@@ -20,6 +20,7 @@ export const profilesStep: Step = {
       roleArn: ctx.names.roleArn,
       mfaSerial: ctx.state.mfaSerial,
       roleDuration: o.roleDuration,
+      roleChain: o.roleChain,
       credentialProcess,
     });
     const shared = await readSharedProfiles(ctx.env);
@@ -55,8 +56,9 @@ export const profilesStep: Step = {
         },
       );
     }
+    const chain = (await import('../profileLayout.js')).roleChainSummary(o);
     if (changes.length === 0 && removeFromCredentials.length === 0 && !blocker) {
-      return { item: { step: 'profiles', resource, status: 'exists', summary: 'up to date' } };
+      return { item: { step: 'profiles', resource, status: 'exists', summary: 'up to date', changes: [chain] } };
     }
     const lines = changes.map(
       (c) =>
@@ -64,6 +66,7 @@ export const profilesStep: Step = {
         [...Object.entries(c.set).map(([k, v]) => `${k} = ${v}`), ...c.unset.map((k) => `unset ${k}`)].join(', '),
     );
     for (const profile of removeFromCredentials) lines.push(`remove the access key of [${profile}] from ${paths.credentialsFile}`);
+    lines.push(chain);
     const creating = changes.every((c) => !shared.config.has(c.profile)) && removeFromCredentials.length === 0;
     return {
       item: { step: 'profiles', resource, status: creating ? 'create' : 'update', summary: creating ? 'will be written' : 'differ: will be updated', changes: lines },
