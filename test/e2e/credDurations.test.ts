@@ -158,3 +158,24 @@ test('exec falls back to plain variables, and says why, when [default] in the cr
   assert.match(exec.stderr, /passing plain variables instead of the credentials endpoint: the credentials file gives \[default\] credentials of its own/);
   assert.match(JSON.parse(exec.stdout).Arn, /:assumed-role\/admin\//);
 });
+
+test('config set refuses duration_seconds over 1 h in the session chain, saying why; with the direct chain it is taken; profiles says which chain', async () => {
+  const before = readFileSync(box.configFile, 'utf8');
+  const refused = await runRolegate(['config', 'set', 'admin', 'duration_seconds', '43200'], { env: box.env });
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /would ask for 43200 s role sessions, which AWS refuses: AWS limits a role assumed with the MFA session .* to 1 hour/);
+  assert.match(refused.stderr, /next: rolegate config set admin rolegate_role_chain direct/);
+  assert.equal(readFileSync(box.configFile, 'utf8'), before, 'nothing written');
+  const listed = await runRolegate(['profiles'], { env: box.env });
+  assert.match(listed.stdout, /^admin\s+role via rolegate with MFA\s+default\s+us-east-1\s+session chain: role sessions of 1 h, no extra code$/m);
+  for (const [key, value] of [['rolegate_role_chain', 'direct'], ['duration_seconds', '43200']]) {
+    const set = await runRolegate(['config', 'set', 'admin', key!, value!], { env: box.env });
+    assert.equal(set.code, 0, set.stderr);
+  }
+  const back = await runRolegate(['config', 'set', 'admin', 'rolegate_role_chain', 'session'], { env: box.env });
+  assert.equal(back.code, 2);
+  assert.match(back.stderr, /next: rolegate config unset admin duration_seconds first/);
+  const json = JSON.parse((await runRolegate(['profiles', '--json'], { env: box.env })).stdout) as { name: string; chain: string | null }[];
+  assert.equal(json.find((r) => r.name === 'admin')?.chain, 'direct');
+  assert.match((await runRolegate(['profiles'], { env: box.env })).stdout, /direct chain: role sessions of 12 h, an MFA code each/);
+});
