@@ -1,6 +1,6 @@
 /**
- * TEST HOOKS of the credential chain, named as such. Each check is a function here, so a build
- * for release can make them dead code in one place.
+ * TEST HOOKS of the credential chain, named as such. Every hook is dead code in the shipped bundle
+ * (ROLEGATE_TEST_HOOKS, src/types/testHooks.d.ts).
  */
 
 /**
@@ -9,6 +9,7 @@
  * watch a long-running command outlive its first role credentials without waiting an hour.
  */
 export function testRoleLifetimeSeconds(env: NodeJS.ProcessEnv): number | undefined {
+  if (globalThis.ROLEGATE_TEST_HOOKS === false) return undefined;
   const value = env.ROLEGATE_TEST_ROLE_LIFETIME_SECONDS;
   if (value === undefined || !/^\d+$/.test(value) || Number(value) <= 0) return undefined;
   return Number(value);
