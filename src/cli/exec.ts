@@ -133,7 +133,11 @@ Examples:
           vars = { ...credentialVariables(handout.credentials, handout.region), ROLEGATE_EXPIRATION: formatExpiration(handout.credentials.expiration) };
         }
         if (shell) process.stderr.write(`rolegate: starting ${command[0]} with the credentials of ${profile}; exit it to leave\n`);
-        process.exitCode = await runChild(command, await commandEnvironment(process.env, vars, profile));
+        const cleanup = async () => {
+          await endpoint?.close();
+          removeConfigCopy?.();
+        };
+        process.exitCode = await runChild(command, await commandEnvironment(process.env, vars, profile), cleanup);
       } finally {
         await endpoint?.close();
         removeConfigCopy?.();
@@ -145,7 +149,8 @@ function regionVariables(region: string | undefined): Record<string, string> {
   return region ? { AWS_REGION: region, AWS_DEFAULT_REGION: region } : {};
 }
 
-async function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** `beforeExit` runs as soon as the command has ended, before rolegate dies of the command's signal. */
+async function runChild(command: string[], env: NodeJS.ProcessEnv, beforeExit: () => Promise<void> = async () => undefined): Promise<number> {
   const { spawn } = await import('node:child_process');
   const [file, ...args] = command as [string, ...string[]];
   // Handlers go in before the command starts: a signal that arrives in between must not kill
@@ -173,6 +178,7 @@ async function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<numb
     started.once('exit', (code, signal) => resolve({ code, signal }));
   });
   for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  await beforeExit();
   if ('error' in outcome) {
     const { UserError } = await import('../userError.js');
     // as shells do: 127 for a command that is not found, 126 for one that cannot be run
