@@ -9,8 +9,7 @@
  * watch a long-running command outlive its first role credentials without waiting an hour.
  */
 export function testRoleLifetimeSeconds(env: NodeJS.ProcessEnv): number | undefined {
-  if (globalThis.ROLEGATE_TEST_HOOKS === false) return undefined;
-  const value = env.ROLEGATE_TEST_ROLE_LIFETIME_SECONDS;
+  const value = globalThis.ROLEGATE_TEST_HOOKS !== false ? env.ROLEGATE_TEST_ROLE_LIFETIME_SECONDS : undefined;
   if (value === undefined || !/^\d+$/.test(value) || Number(value) <= 0) return undefined;
   return Number(value);
 }
