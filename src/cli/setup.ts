@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 
 interface SetupFlags {
   userName: string;
@@ -40,7 +40,11 @@ export function register(program: Command): void {
     .option('--read-policy <policy>', "AWS managed policy for the user (name or ARN)", 'SecurityAudit')
     .option('--admin-policy <policy>', 'AWS managed policy for the role (name or ARN)', 'AdministratorAccess')
     .option('--role-duration <seconds>', "the role's maximum session duration (3600 to 43200, or 1h to 12h)", '3600')
-    .option('--role-chain <chain>', 'how the admin profile assumes the role: session (MFA session, 1 h role sessions, no extra code) | direct (stored key + an MFA code per role session, up to --role-duration)', 'session')
+    .addOption(
+      new Option('--role-chain <chain>', 'how the admin profile assumes the role: session (MFA session, 1 h role sessions, no extra code) | direct (stored key + an MFA code per role session, up to --role-duration)')
+        .choices(['session', 'direct'])
+        .default('session'),
+    )
     .option('--trust <scope>', 'who the role trusts (with MFA): account | user', 'account')
     .option('--store <kind>', 'where the access key is kept: keychain | file | plain', 'keychain')
     .option('--region <region>', 'region written to the profiles (default: AWS_REGION, else us-east-1)')
