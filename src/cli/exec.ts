@@ -65,7 +65,12 @@ Examples:
       const { badInput, UserError } = await import('../userError.js');
       const { before, command: given } = splitExecArgs(process.argv);
       const stray = before.find((a) => a.startsWith('-') && !EXEC_OPTIONS.includes(a.split('=')[0]!));
-      if (stray) throw badInput(`unknown exec option ${stray}; options of the command go after --`, `rolegate exec ${before.filter((a) => !a.startsWith('-'))[0] ?? 'admin'} -- CMD ${stray} ...`);
+      if (stray) {
+        // what the person probably meant: everything after the profile is the command
+        const at = before.findIndex((a) => !a.startsWith('-'));
+        const meant = at >= 0 && at < before.length - 1 ? `rolegate exec ${before[at]} -- ${before.slice(at + 1).join(' ')}` : `rolegate exec ${before[at] ?? 'PROFILE'} -- CMD ${stray} ...`;
+        throw badInput(`unknown exec option ${stray}; options of the command go after --`, meant);
+      }
       const operands = before.filter((a) => !a.startsWith('-') && a !== flags.duration);
       if (operands.length > 1) throw badInput(`exec takes one profile before --, got: ${operands.join(' ')}`, `put -- before the command: rolegate exec ${operands[0]} -- ${operands.slice(1).join(' ')}`);
       const { getProfileCredentials, defaultProfileName, reportingOptions, credentialVariables, CREDENTIAL_VARIABLES, HANDOUT_MARGIN_MS } = await import(

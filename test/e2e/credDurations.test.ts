@@ -142,9 +142,9 @@ test('exec with no command starts $SHELL with the credentials; a missing program
   const missing = await runRolegate(['exec', 'admin', '--', 'no-such-program-here'], { env: box.env });
   assert.equal(missing.code, 127);
   assert.match(missing.stderr, /command not found: no-such-program-here/);
-  const stray = await runRolegate(['exec', 'admin', '--output', 'json'], { env: box.env });
+  const stray = await runRolegate(['exec', 'admin', 'aws', 's3', 'ls', '--recursive'], { env: box.env });
   assert.equal(stray.code, 2);
-  assert.match(stray.stderr, /unknown exec option --output; options of the command go after --/);
+  assert.match(stray.stderr, /unknown exec option --recursive; options of the command go after --\n\s+next: rolegate exec admin -- aws s3 ls --recursive/);
   const noDashes = await runRolegate(['exec', 'admin', 'aws', 'sts'], { env: box.env });
   assert.equal(noDashes.code, 2);
   assert.match(noDashes.stderr, /rolegate exec admin -- aws sts/);
