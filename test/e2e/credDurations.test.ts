@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
-import { runRolegate } from '../harness/run.js';
+import { runBoto3, runRolegate } from '../harness/run.js';
 import { venvBin } from '../harness/paths.js';
 import { useCredAccount, mfaProcessRuns, type Account } from './credFixture.js';
 
@@ -43,6 +43,11 @@ test('session chain: duration_seconds 43200 is capped at 1 hour, and the warning
 });
 
 test('direct chain: the role is assumed with the long-term key and one MFA code for six processes started together, for its full duration, then cached', async () => {
+  // the strict layer refuses more than the role's MaxSessionDuration, as AWS does
+  await runBoto3('import boto3; boto3.client("iam").update_role(RoleName="admin", MaxSessionDuration=43200); print(1)', {
+    env: { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bootstrap' },
+  });
+  await moto.clearRequests();
   appendToAdmin('duration_seconds = 43200\nrolegate_role_chain = direct');
   const all = await Promise.all([1, 2, 3, 4, 5, 6].map(() => credentialProcess('admin')));
   const first = all[0]!;

@@ -109,7 +109,7 @@ test('an answer at the terminal that is not six digits is asked for again, sayin
   const { spawn } = await import('node:child_process');
   const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
-  const answers = ['12345', '123456'];
+  const answers = ['12345', await nextCode(account)];
   let typed = 0;
   child.stdout.on('data', (chunk: Buffer) => {
     screen += chunk.toString();
