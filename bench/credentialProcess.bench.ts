@@ -42,7 +42,7 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/admin';
 const MFA = 'arn:aws:iam::123456789012:mfa/admin';
 writeFileSync(env.AWS_CONFIG_FILE!, `[default]\nregion = us-east-1\n\n[profile admin]\nrole_arn = ${ROLE_ARN}\nsource_profile = default\nmfa_serial = ${MFA}\nregion = us-east-1\n`);
 writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = bench-not-a-secret\n', { mode: 0o600 });
-const role: RoleSpec = { profile: 'admin', layout: 'guide', roleArn: ROLE_ARN, mfaSerial: MFA, ownMfaSerial: MFA, session: { keyProfile: 'default', mfaSerial: MFA } };
+const role: RoleSpec = { profile: 'admin', layout: 'guide', chain: 'session', roleArn: ROLE_ARN, mfaSerial: MFA, ownMfaSerial: MFA, session: { keyProfile: 'default', mfaSerial: MFA } };
 await writeAwsCliCache(awsCliCacheFile(role, env), {
   accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
   secretAccessKey: 'bench-secret',

@@ -15,6 +15,32 @@ async function readStdinValue(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+/**
+ * duration_seconds and rolegate_role_chain of a role profile: a role assumed with the MFA session
+ * (the session chain, rolegate's default) lasts at most 1 hour on AWS, so more is refused, saying
+ * why and what to set instead, before anything is written.
+ */
+export async function checkRoleDurationSetting(profile: string, key: 'duration_seconds' | 'rolegate_role_chain', value: string): Promise<void> {
+  const { badInput } = await import('../userError.js');
+  const { readSharedProfiles, resolveProfile } = await import('../config/profiles.js');
+  const { CHAINED_ROLE_MAX_SECONDS, ROLE_CHAINS, chainedRoleLimitText } = await import('../credentials/profileSpec.js');
+  const values = resolveProfile(await readSharedProfiles(process.env), profile) ?? {};
+  const current = (k: string) => (typeof values[k] === 'string' ? (values[k] as string).trim() : undefined);
+  const duration = key === 'duration_seconds' ? value : current('duration_seconds');
+  const chain = key === 'rolegate_role_chain' ? value : (current('rolegate_role_chain') ?? 'session');
+  if (key === 'duration_seconds' && (!/^\d+$/.test(value) || Number(value) < 900 || Number(value) > 43200)) {
+    throw badInput(`duration_seconds is whole seconds from 900 to 43200 (AWS's range for a role session), not ${value}`, `rolegate config set ${profile} duration_seconds 3600`);
+  }
+  if (key === 'rolegate_role_chain' && !(ROLE_CHAINS as readonly string[]).includes(value)) {
+    throw badInput(`rolegate_role_chain is session or direct, not ${value}`, `rolegate config set ${profile} rolegate_role_chain direct`);
+  }
+  const isRole = Boolean(current('rolegate_role_arn') ?? current('role_arn'));
+  if (isRole && chain === 'session' && duration !== undefined && Number(duration) > CHAINED_ROLE_MAX_SECONDS) {
+    throw badInput(`profile ${profile} would ask for ${duration} s role sessions, which AWS refuses: ${chainedRoleLimitText(profile)}`,
+      key === 'duration_seconds' ? `rolegate config set ${profile} rolegate_role_chain direct, then set duration_seconds again` : `rolegate config unset ${profile} duration_seconds first`);
+  }
+}
+
 export function register(program: Command): void {
   const config = program
     .command('config')
@@ -109,6 +135,7 @@ Examples:
       const newValue = value === undefined || value === '-' ? await readStdinValue() : value;
       if ((value === undefined || value === '-') && newValue === '') throw badInput('no value arrived on stdin', 'pipe the value in, or give it after the key');
       const kind = flags.credentials || CREDENTIALS_FILE_KEYS.has(lower) ? 'credentials' : 'config';
+      if (lower === 'duration_seconds' || lower === 'rolegate_role_chain') await checkRoleDurationSetting(profile, lower, newValue);
       await editSharedFile(kind, (doc) => doc.setValue(profile, key, newValue));
     });
 

@@ -51,15 +51,19 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
   const cached = await lookupCached(spec, env);
   for (const warning of cached.warnings) writeOut(2, `rolegate: warning: ${warning}\n`);
   let credentials = cached.credentials;
+  let requiredMs = cached.requiredMs;
   if (!credentials) {
     const { resolveCredentials } = await import('../credentials/resolveCredentials.js');
     credentials = await resolveCredentials(shared, spec, {
       env,
       sessionDurationSeconds,
       onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
+      onWarning: (message) => writeOut(2, `rolegate: warning: ${message}\n`),
     });
+    const { requiredRemainingMs } = await import('../credentials/temporaryCredentials.cjs');
+    requiredMs = requiredRemainingMs(credentials.expiration.getTime() - Date.now());
   }
-  await shortcut.writeShortcut(profile, env, stamps, cached.path, credentials).catch(() => undefined);
+  await shortcut.writeShortcut(profile, env, stamps, cached.path, credentials, requiredMs).catch(() => undefined);
   return credentials;
 }
 

@@ -27,3 +27,23 @@ test('the default format follows $SHELL', () => {
   assert.equal(detectFormat({ SHELL: '/bin/bash' }), 'bash');
   assert.equal(detectFormat({ SHELL: '/usr/bin/pwsh' }), 'powershell');
 });
+
+for (const shell of ['bash', 'zsh', 'fish'] as const) {
+  test(`renderEnv(${shell}) unsets AWS_PROFILE and AWS_DEFAULT_PROFILE, set or not, and still ends with status 0`, (t) => {
+    if (spawnSync('sh', ['-c', `command -v ${shell}`]).status !== 0) return t.skip(`${shell} is not installed`);
+    const rendered = renderEnv({ AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE' }, shell, ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']);
+    const check = `echo "[$AWS_PROFILE][$AWS_DEFAULT_PROFILE][$AWS_ACCESS_KEY_ID]"`;
+    for (const env of [{ AWS_PROFILE: 'readonly', AWS_DEFAULT_PROFILE: 'readonly' }, {}]) {
+      const script = shell === 'fish' ? `${rendered.replace(/\n/g, ' ')} and ${check}` : `${rendered} ${check}`;
+      const result = spawnSync(shell, ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/nonexistent', ...env } });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout.trim(), '[][][ASIAEXAMPLE]');
+    }
+  });
+}
+
+test('powershell removes the profile variables; dotenv and json have nothing to unset', () => {
+  assert.equal(renderEnv({ A: 'x' }, 'powershell', ['AWS_PROFILE']), "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n$Env:A = 'x'\n");
+  assert.equal(renderEnv({ A: 'x' }, 'dotenv', ['AWS_PROFILE']), 'A=x\n');
+  assert.deepEqual(JSON.parse(renderEnv({ A: 'x' }, 'json', ['AWS_PROFILE'])), { A: 'x' });
+});

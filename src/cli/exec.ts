@@ -19,41 +19,65 @@ export function splitExecArgs(argv: string[]): { before: string[]; command: stri
  */
 export async function commandEnvironment(base: NodeJS.ProcessEnv, credentials: Record<string, string>, profile: string): Promise<NodeJS.ProcessEnv> {
   const { childEnv } = await import('../childEnv.js');
-  const env = childEnv({ ...base, ...credentials, ROLEGATE_PROFILE: profile });
-  delete env.AWS_PROFILE;
-  delete env.AWS_DEFAULT_PROFILE;
-  return env;
+  const env = childEnv(base);
+  for (const name of SHADOWING_VARIABLES) delete env[name];
+  return { ...env, ...credentials, ROLEGATE_PROFILE: profile };
 }
+
+/** Options exec takes before `--` (anything else that looks like one belongs to the command). */
+const EXEC_OPTIONS = ['--duration', '--env-only', '--debug'];
+
+/**
+ * What the endpoint serves: credentials with at least 20 minutes left (or two thirds of their
+ * lifetime), so that a client refreshing inside botocore's 15-minute window gets new ones.
+ */
+export const ENDPOINT_WANTED_MS = 20 * 60_000;
+
+/** Variables that point a client somewhere else than exec's endpoint, or at another profile. */
+const SHADOWING_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'];
 
 export function register(program: Command): void {
   program
     .command('exec')
-    .summary('run a command with temporary credentials of a profile in its environment')
+    .summary('run a command (or your shell) with temporary credentials of a profile')
     .argument('[profile]', 'the profile (default: $AWS_PROFILE, else default)')
-    .argument('[command...]', 'the command to run, after --')
+    .argument('[command...]', 'the command to run, after -- (none: your $SHELL)')
     .description(
-      'Run a command with temporary credentials of a profile in its environment. Signals and the exit status are passed through. ' +
-        'Refuses to run inside an environment that already holds AWS credentials (a nested exec, or after eval "$(rolegate env)"), since the two would disagree.',
+      'Run a command with temporary credentials of a profile. By default the command gets them from a credentials endpoint that rolegate serves on 127.0.0.1 for as long as the command runs ' +
+        '(AWS_CONTAINER_CREDENTIALS_FULL_URI with a random AWS_CONTAINER_AUTHORIZATION_TOKEN, read by every AWS SDK, the AWS CLI and Terraform), renewing role credentials from the MFA session, so a long command never runs out. ' +
+        '--env-only passes plain AWS_ACCESS_KEY_ID/... variables instead, lasting at least 40 minutes. Signals and the exit status are passed through; a command that is not found exits 127. ' +
+        'Sets ROLEGATE_PROFILE and ROLEGATE_EXPIRATION for shell prompts. Refuses to run inside an environment that already holds AWS credentials (a nested exec, or after eval "$(rolegate env)").',
     )
     .option('--duration <duration>', 'length of a new MFA session (15m to 36h)')
+    .option('--env-only', 'pass the credentials as plain environment variables (no endpoint); they last at least 40 minutes')
+    .allowUnknownOption()
     .addHelpText(
       'after',
       `
 Examples:
   $ rolegate exec admin -- terraform apply
   $ rolegate exec admin -- aws iam list-roles
+  $ rolegate exec admin                        your $SHELL with admin credentials (exit to leave)
+  $ rolegate exec admin --env-only -- docker run -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY -e AWS_SESSION_TOKEN amazon/aws-cli s3 ls
   $ rolegate exec -- python deploy.py          the default profile ($AWS_PROFILE, else default)`,
     )
-    .action(async (_profile: string | undefined, _command: string[], flags: { duration?: string }) => {
+    .action(async (_profile: string | undefined, _command: string[], flags: { duration?: string; envOnly?: boolean }) => {
       const { badInput, UserError } = await import('../userError.js');
-      const { before, command } = splitExecArgs(process.argv);
+      const { before, command: given } = splitExecArgs(process.argv);
+      const stray = before.find((a) => a.startsWith('-') && !EXEC_OPTIONS.includes(a.split('=')[0]!));
+      if (stray) {
+        // what the person probably meant: everything after the profile is the command
+        const at = before.findIndex((a) => !a.startsWith('-'));
+        const meant = at >= 0 && at < before.length - 1 ? `rolegate exec ${before[at]} -- ${before.slice(at + 1).join(' ')}` : `rolegate exec ${before[at] ?? 'PROFILE'} -- CMD ${stray} ...`;
+        throw badInput(`unknown exec option ${stray}; options of the command go after --`, meant);
+      }
       const operands = before.filter((a) => !a.startsWith('-') && a !== flags.duration);
-      if (command.length === 0) throw badInput('exec needs a command after --', 'rolegate exec admin -- aws sts get-caller-identity');
-      if (operands.length > 1) throw badInput(`exec takes one profile before --, got: ${operands.join(' ')}`, 'rolegate exec admin -- CMD ARGS...');
-      const { getProfileCredentials, defaultProfileName, reportingOptions, credentialVariables, CREDENTIAL_VARIABLES } = await import(
+      if (operands.length > 1) throw badInput(`exec takes one profile before --, got: ${operands.join(' ')}`, `put -- before the command: rolegate exec ${operands[0]} -- ${operands.slice(1).join(' ')}`);
+      const { getProfileCredentials, defaultProfileName, reportingOptions, credentialVariables, CREDENTIAL_VARIABLES, HANDOUT_MARGIN_MS } = await import(
         '../credentials/profileCredentials.js'
       );
       const present = CREDENTIAL_VARIABLES.filter((name) => process.env[name]);
+      if (process.env.ROLEGATE_PROFILE && process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI) present.push('AWS_CONTAINER_CREDENTIALS_FULL_URI' as never);
       if (present.length > 0) {
         throw new UserError(
           `AWS credentials are already in this environment (${present.join(', ')})${process.env.ROLEGATE_PROFILE ? `, from rolegate exec ${process.env.ROLEGATE_PROFILE}` : ''}; refusing to nest`,
@@ -63,12 +87,75 @@ Examples:
       const { parseDuration } = await import('../credentials/duration.js');
       const duration = flags.duration === undefined ? undefined : parseDuration(flags.duration);
       const profile = operands[0] ?? defaultProfileName();
-      const { credentials, region } = await getProfileCredentials(profile, reportingOptions(process.env, duration));
-      process.exitCode = await runChild(command, await commandEnvironment(process.env, credentialVariables(credentials, region), profile));
+      const shell = given.length === 0;
+      const command = shell ? [process.env.SHELL || '/bin/sh'] : given;
+      const { formatExpiration } = await import('../credentials/temporaryCredentials.cjs');
+
+      let endpoint: Awaited<ReturnType<typeof import('../credentials/containerEndpoint.js').startContainerEndpoint>> | undefined;
+      let removeConfigCopy: (() => void) | undefined;
+      let vars: Record<string, string>;
+      // Asked for up front, so an MFA prompt comes before the command starts.
+      const wantedMs = flags.envOnly ? HANDOUT_MARGIN_MS : ENDPOINT_WANTED_MS;
+      const first = await getProfileCredentials(profile, reportingOptions(process.env, duration, wantedMs));
+      let useEndpoint = !flags.envOnly;
+      let configCopy: string | undefined;
+      if (useEndpoint) {
+        const { endpointChildConfig } = await import('../credentials/endpointChildConfig.js');
+        const childConfig = await endpointChildConfig(process.env);
+        if (childConfig.kind === 'unusable') {
+          process.stderr.write(`rolegate: passing plain variables instead of the credentials endpoint: ${childConfig.reason}\n`);
+          useEndpoint = false;
+        } else if (childConfig.kind === 'copy') {
+          configCopy = childConfig.configFile;
+          removeConfigCopy = childConfig.remove;
+        }
+      }
+      try {
+        if (useEndpoint) {
+          const { startContainerEndpoint } = await import('../credentials/containerEndpoint.js');
+          // after the first answer, renewals come from the cache and the MFA session (see resolveCredentials)
+          let next: Promise<{ credentials: import('../credentials/temporaryCredentials.cjs').TemporaryCredentials }> | undefined = Promise.resolve(first);
+          endpoint = await startContainerEndpoint({
+            credentials: async () => {
+              const answer = next ?? getProfileCredentials(profile, reportingOptions(process.env, duration, ENDPOINT_WANTED_MS));
+              next = undefined;
+              return (await answer).credentials;
+            },
+            onError: (error) => process.stderr.write(`rolegate: could not renew the credentials of ${profile}: ${error instanceof Error ? error.message : String(error)}\n`),
+          });
+          const { lookupSession } = await import('../credentials/cachedCredentials.js');
+          // with the session chain, renewals need no code until the MFA session ends: that is what lasts
+          const session = first.spec.kind === 'role' && first.spec.role.chain === 'session' ? (await lookupSession(first.spec.role.session, process.env)).found : undefined;
+          vars = {
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.url,
+            AWS_CONTAINER_AUTHORIZATION_TOKEN: endpoint.token,
+            ...regionVariables(first.region),
+            ROLEGATE_EXPIRATION: formatExpiration(session?.expiration ?? first.credentials.expiration),
+            ...(configCopy ? { AWS_CONFIG_FILE: configCopy } : {}),
+          };
+        } else {
+          const handout = flags.envOnly ? first : await getProfileCredentials(profile, reportingOptions(process.env, duration, HANDOUT_MARGIN_MS));
+          vars = { ...credentialVariables(handout.credentials, handout.region), ROLEGATE_EXPIRATION: formatExpiration(handout.credentials.expiration) };
+        }
+        if (shell) process.stderr.write(`rolegate: starting ${command[0]} with the credentials of ${profile}; exit it to leave\n`);
+        const cleanup = async () => {
+          await endpoint?.close();
+          removeConfigCopy?.();
+        };
+        process.exitCode = await runChild(command, await commandEnvironment(process.env, vars, profile), cleanup);
+      } finally {
+        await endpoint?.close();
+        removeConfigCopy?.();
+      }
     });
 }
 
-async function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function regionVariables(region: string | undefined): Record<string, string> {
+  return region ? { AWS_REGION: region, AWS_DEFAULT_REGION: region } : {};
+}
+
+/** `beforeExit` runs as soon as the command has ended, before rolegate dies of the command's signal. */
+async function runChild(command: string[], env: NodeJS.ProcessEnv, beforeExit: () => Promise<void> = async () => undefined): Promise<number> {
   const { spawn } = await import('node:child_process');
   const [file, ...args] = command as [string, ...string[]];
   // Handlers go in before the command starts: a signal that arrives in between must not kill
@@ -96,9 +183,15 @@ async function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<numb
     started.once('exit', (code, signal) => resolve({ code, signal }));
   });
   for (const [signal, handler] of handlers) process.removeListener(signal, handler);
+  await beforeExit();
   if ('error' in outcome) {
     const { UserError } = await import('../userError.js');
-    if (outcome.error.code === 'ENOENT') throw new UserError(`command not found: ${file}`, { exitCode: 2, next: 'check the command name and PATH' });
+    // as shells do: 127 for a command that is not found, 126 for one that cannot be run
+    if (outcome.error.code === 'ENOENT' || outcome.error.code === 'EACCES') {
+      const notFound = outcome.error.code === 'ENOENT';
+      process.stderr.write(`rolegate: ${notFound ? 'command not found' : 'permission denied'}: ${file}\n  next: ${notFound ? 'check the command name and PATH' : 'check that the file is executable'}\n`);
+      return notFound ? 127 : 126;
+    }
     throw new UserError(`could not run ${file}: ${outcome.error.message}`);
   }
   if (outcome.signal) {

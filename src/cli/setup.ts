@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 
 interface SetupFlags {
   userName: string;
@@ -7,6 +7,7 @@ interface SetupFlags {
   readPolicy: string;
   adminPolicy: string;
   roleDuration: string;
+  roleChain: string;
   trust: string;
   store: string;
   region?: string;
@@ -40,7 +41,12 @@ export function register(program: Command): void {
     .option('--policy-name <name>', "the user's inline policy that allows assuming the role", 'admin')
     .option('--read-policy <policy>', "AWS managed policy for the user (name or ARN)", 'SecurityAudit')
     .option('--admin-policy <policy>', 'AWS managed policy for the role (name or ARN)', 'AdministratorAccess')
-    .option('--role-duration <seconds>', 'maximum session duration of the role', '3600')
+    .option('--role-duration <seconds>', "the role's maximum session duration (3600 to 43200, or 1h to 12h)", '3600')
+    .addOption(
+      new Option('--role-chain <chain>', 'how the admin profile assumes the role: session (MFA session, 1 h role sessions, no extra code) | direct (stored key + an MFA code per role session, up to --role-duration)')
+        .choices(['session', 'direct'])
+        .default('session'),
+    )
     .option('--trust <scope>', 'who the role trusts (with MFA): account | user', 'account')
     .option('--store <kind>', 'where the access key is kept: keychain | file | plain', 'keychain')
     .option('--region <region>', "region written to the profiles (default: the region a profile already has, else [default]'s, else AWS_REGION, else us-east-1)")
@@ -85,6 +91,7 @@ Without a terminal, setup never asks: it applies the plan, and pairing needs bot
         readPolicy: opts.checkPolicyRef('--read-policy', flags.readPolicy),
         adminPolicy: opts.checkPolicyRef('--admin-policy', flags.adminPolicy),
         roleDuration: opts.checkRoleDuration(flags.roleDuration),
+        roleChain: opts.checkChoice('--role-chain', flags.roleChain, ['session', 'direct'] as const),
         trust: opts.checkChoice('--trust', flags.trust, ['account', 'user'] as const),
         store: opts.checkChoice('--store', flags.store, ['keychain', 'file', 'plain'] as const),
         region: opts.checkRegion(flags.region ?? resolveRegion()),

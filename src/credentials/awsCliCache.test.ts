@@ -18,7 +18,7 @@ test('the key for RoleArn + SerialNumber matches what AWS CLI v1 wrote against m
 
 test('cache args: only what the profile sets, DurationSeconds as a number, the default session name left out', () => {
   const session = { keyProfile: 'default', mfaSerial: 'arn:mfa' };
-  const role: RoleSpec = { profile: 'admin', layout: 'guide', roleArn: 'arn:role', mfaSerial: 'arn:mfa', ownMfaSerial: 'arn:mfa', durationSeconds: 7200, session };
+  const role: RoleSpec = { profile: 'admin', layout: 'guide', chain: 'direct', roleArn: 'arn:role', mfaSerial: 'arn:mfa', ownMfaSerial: 'arn:mfa', durationSeconds: 7200, session };
   assert.deepEqual(awsCliCacheArgs(role), { RoleArn: 'arn:role', SerialNumber: 'arn:mfa', DurationSeconds: 7200 });
   assert.equal(pythonJsonDumps(awsCliCacheArgs(role)), '{"DurationSeconds": 7200, "RoleArn": "arn:role", "SerialNumber": "arn:mfa"}');
   assert.deepEqual(awsCliCacheArgs({ ...role, ownMfaSerial: undefined, durationSeconds: undefined, roleSessionName: 'me', externalId: 'x' }), {

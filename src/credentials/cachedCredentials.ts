@@ -4,40 +4,56 @@
  */
 import { awsCliCacheFile, readAwsCliCache } from './awsCliCache.js';
 import { sessionCacheFile } from './cachePaths.cjs';
-import type { CredentialSpec, RoleSpec, SessionSpec } from './profileSpec.js';
-import { readSessionEntry, roleEntryName, sessionEntryName } from './sessionCache.js';
-import { isFresh, type TemporaryCredentials } from './temporaryCredentials.cjs';
+import { roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from './profileSpec.js';
+import { readSessionEntry, roleEntryName, sessionEntryName, type SessionCacheEntry } from './sessionCache.js';
+import { isFresh, requiredRemainingMs, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export interface CacheLookup {
-  /** Present only when fresh (more than 15 minutes left) and made for this profile's settings. */
+  /**
+   * Present only when fresh and made for this profile's settings. Fresh: more than `wantedMs`
+   * left (15 minutes unless asked for more), or two thirds of the credentials' lifetime if less.
+   */
   credentials?: TemporaryCredentials;
+  /** The time that had to be left for `credentials` to be served (for credential-process's shortcut). */
+  requiredMs?: number;
   /** What was found, fresh or not (for status). */
   found?: TemporaryCredentials;
   path: string;
   warnings: string[];
 }
 
-export async function lookupSession(session: SessionSpec, env: NodeJS.ProcessEnv, now = Date.now()): Promise<CacheLookup> {
-  const name = sessionEntryName(session.keyProfile);
-  const { entry, warning } = await readSessionEntry(name, env);
-  const result: CacheLookup = { path: sessionCacheFile(name, env), warnings: warning ? [warning] : [] };
-  if (entry && entry.kind === 'session' && entry.mfaSerial === session.mfaSerial) {
-    result.found = entry.credentials;
-    if (isFresh(entry.credentials.expiration, now)) result.credentials = entry.credentials;
+/** The lifetime an entry was issued with (expiration minus when it was written), when known. */
+function entryLifetimeMs(entry: SessionCacheEntry): number | undefined {
+  const created = Date.parse(entry.createdAt);
+  const lifetime = entry.credentials.expiration.getTime() - created;
+  return Number.isNaN(lifetime) || lifetime <= 0 ? undefined : lifetime;
+}
+
+function serveIfFresh(result: CacheLookup, credentials: TemporaryCredentials, lifetimeMs: number | undefined, wantedMs: number | undefined, now: number): CacheLookup {
+  result.found = credentials;
+  const requiredMs = requiredRemainingMs(lifetimeMs, wantedMs);
+  if (isFresh(credentials.expiration, now, requiredMs)) {
+    result.credentials = credentials;
+    result.requiredMs = requiredMs;
   }
   return result;
 }
 
-export async function lookupRole(role: RoleSpec, env: NodeJS.ProcessEnv, now = Date.now()): Promise<CacheLookup> {
+export async function lookupSession(session: SessionSpec, env: NodeJS.ProcessEnv, now = Date.now(), wantedMs?: number): Promise<CacheLookup> {
+  const name = sessionEntryName(session.keyProfile);
+  const { entry, warning } = await readSessionEntry(name, env);
+  const result: CacheLookup = { path: sessionCacheFile(name, env), warnings: warning ? [warning] : [] };
+  if (entry && entry.kind === 'session' && entry.mfaSerial === session.mfaSerial) return serveIfFresh(result, entry.credentials, entryLifetimeMs(entry), wantedMs, now);
+  return result;
+}
+
+export async function lookupRole(role: RoleSpec, env: NodeJS.ProcessEnv, now = Date.now(), wantedMs?: number): Promise<CacheLookup> {
   if (role.layout === 'guide') {
     const path = awsCliCacheFile(role, env);
     const { credentials, warning } = await readAwsCliCache(path);
-    return {
-      path,
-      found: credentials,
-      credentials: credentials && isFresh(credentials.expiration, now) ? credentials : undefined,
-      warnings: warning ? [warning] : [],
-    };
+    const result: CacheLookup = { path, warnings: warning ? [warning] : [] };
+    // the AWS CLI's entry says nothing of its lifetime: take what this profile asks for
+    return credentials ? serveIfFresh(result, credentials, roleRequestSeconds(role) * 1000, wantedMs, now) : result;
   }
   const name = roleEntryName(role.profile);
   const { entry, warning } = await readSessionEntry(name, env);
@@ -49,12 +65,12 @@ export async function lookupRole(role: RoleSpec, env: NodeJS.ProcessEnv, now = D
     entry.mfaSerial === role.mfaSerial &&
     entry.durationSeconds === role.durationSeconds
   ) {
-    result.found = entry.credentials;
-    if (isFresh(entry.credentials.expiration, now)) result.credentials = entry.credentials;
+    return serveIfFresh(result, entry.credentials, entryLifetimeMs(entry) ?? roleRequestSeconds(role) * 1000, wantedMs, now);
   }
   return result;
 }
 
-export function lookupCached(spec: CredentialSpec, env: NodeJS.ProcessEnv, now = Date.now()): Promise<CacheLookup> {
-  return spec.kind === 'session' ? lookupSession(spec.session, env, now) : lookupRole(spec.role, env, now);
+/** `wantedMs`: how long the credentials must still last (default 15 minutes; see requiredRemainingMs). */
+export function lookupCached(spec: CredentialSpec, env: NodeJS.ProcessEnv, now = Date.now(), wantedMs?: number): Promise<CacheLookup> {
+  return spec.kind === 'session' ? lookupSession(spec.session, env, now, wantedMs) : lookupRole(spec.role, env, now, wantedMs);
 }

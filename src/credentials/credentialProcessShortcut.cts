@@ -32,6 +32,8 @@ interface Shortcut {
   cacheFile: string;
   /** The access key id of the credentials the full path served from `cacheFile`. */
   accessKeyId: string;
+  /** How long the credentials must still last to be served (the full path's rule); 15 min if absent. */
+  requiredMs?: number;
 }
 
 const ENV_KEYS = ['HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'XDG_CACHE_HOME'] as const;
@@ -70,7 +72,8 @@ export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date
     if (!entry) return undefined;
     const credentials = parseCredentials(entry.Credentials);
     if (typeof note.accessKeyId !== 'string' || credentials?.accessKeyId !== note.accessKeyId) return undefined;
-    return credentials && isFresh(credentials.expiration, now) ? credentials : undefined;
+    const requiredMs = typeof note.requiredMs === 'number' && note.requiredMs > 0 ? note.requiredMs : undefined;
+    return credentials && isFresh(credentials.expiration, now, requiredMs) ? credentials : undefined;
   } catch {
     return undefined;
   }
@@ -87,8 +90,9 @@ export async function writeShortcut(
   stamps: FileStamp[],
   cacheFile: string,
   served: Pick<TemporaryCredentials, 'accessKeyId'>,
+  requiredMs?: number,
 ): Promise<void> {
   const { writePrivateFile } = await import('./privateFile.js');
-  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId };
+  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId, requiredMs };
   await writePrivateFile(shortcutFile(profile, env), JSON.stringify(note));
 }

@@ -26,18 +26,27 @@ export async function getProfileCredentials(profile: string, options: ResolveOpt
   const shared = await readSharedProfiles(env);
   const spec = describeProfile(shared, profile);
   const region = spec.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const cached = await lookupCached(spec, env);
+  const cached = await lookupCached(spec, env, Date.now(), options.wantedMs);
   if (cached.credentials) return { credentials: cached.credentials, spec, shared, region, fromCache: true };
   const { resolveCredentials } = await import('./resolveCredentials.js');
   const credentials = await resolveCredentials(shared, spec, options);
   return { credentials, spec, shared, region, fromCache: false };
 }
 
+/**
+ * What exec (with plain variables) and env hand out: credentials that last at least 40 minutes, or
+ * two thirds of their lifetime when that is shorter (see requiredRemainingMs), renewed first when
+ * the cached ones have less. The AWS CLI's 15 minutes is a rule for reusing a cache, too short for a
+ * command that starts now; 40 minutes is what a 1-hour role can promise every time (40 to 60).
+ */
+export const HANDOUT_MARGIN_MS = 40 * 60_000;
+
 /** Resolve options for a command run by a person: waits and warnings go to stderr. */
-export function reportingOptions(env: NodeJS.ProcessEnv = process.env, sessionDurationSeconds?: number): ResolveOptions {
+export function reportingOptions(env: NodeJS.ProcessEnv = process.env, sessionDurationSeconds?: number, wantedMs?: number): ResolveOptions {
   return {
     env,
     sessionDurationSeconds,
+    wantedMs,
     onWait: (pid) => process.stderr.write(`rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
     onWarning: (message) => process.stderr.write(`rolegate: warning: ${message}\n`),
   };

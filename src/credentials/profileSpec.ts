@@ -23,9 +23,34 @@ export interface SessionSpec {
   durationSeconds?: number;
 }
 
+/**
+ * How a role is assumed. `session` (the default): with the day's MFA session, so elevating needs no
+ * new code, but AWS limits a role assumed with temporary credentials to 1 hour ("role chaining").
+ * `direct`: with the long-term key and a fresh MFA code, as the AWS CLI does for role_arn +
+ * mfa_serial: one code per role session, which may last up to the role's MaxSessionDuration.
+ */
+export type RoleChain = 'session' | 'direct';
+export const ROLE_CHAINS: readonly RoleChain[] = ['session', 'direct'];
+/** The profile key that picks the chain. */
+export const ROLE_CHAIN_KEY = 'rolegate_role_chain';
+/** AWS's limit for a role assumed with temporary credentials (the MFA session among them). */
+export const CHAINED_ROLE_MAX_SECONDS = 3600;
+export const DEFAULT_ROLE_SECONDS = 3600;
+/** Why a session-chain role cannot last longer, and what to do instead (said wherever it is asked). */
+export function chainedRoleLimitText(profile: string): string {
+  return `AWS limits a role assumed with the MFA session (rolegate's default chain) to 1 hour; for longer role sessions set ${ROLE_CHAIN_KEY} = direct on profile ${profile} (one MFA code per role session)`;
+}
+
+/** The DurationSeconds rolegate asks AWS for: the profile's duration_seconds, within the chain's limit. */
+export function roleRequestSeconds(role: Pick<RoleSpec, 'durationSeconds' | 'chain'>): number {
+  const wanted = role.durationSeconds ?? DEFAULT_ROLE_SECONDS;
+  return role.chain === 'session' ? Math.min(wanted, CHAINED_ROLE_MAX_SECONDS) : wanted;
+}
+
 export interface RoleSpec {
   profile: string;
   layout: 'store' | 'guide';
+  chain: RoleChain;
   roleArn: string;
   mfaSerial: string;
   /** mfa_serial as written on this profile itself (what the AWS CLI puts in its cache key). */
@@ -108,6 +133,10 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
       throw badInput(`profile ${profile} chains from another role profile (${sourceProfile}); rolegate assumes roles from the key profile only`, `set the source profile of ${profile} to the profile holding your key`);
     }
     const mfaSerial = text(values, 'mfa_serial') ?? text(sourceValues, 'mfa_serial');
+    const chain = text(values, ROLE_CHAIN_KEY) ?? 'session';
+    if (!(ROLE_CHAINS as readonly string[]).includes(chain)) {
+      throw badInput(`${ROLE_CHAIN_KEY} of profile ${profile} is ${chain}; it is session or direct`, `rolegate config set ${profile} ${ROLE_CHAIN_KEY} direct (or session)`);
+    }
     const session = sessionSpec(shared, sourceProfile, mfaSerial, text(values, 'mfa_process'), profile);
     return {
       kind: 'role',
@@ -116,6 +145,7 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
       role: {
         profile,
         layout,
+        chain: chain as RoleChain,
         roleArn,
         mfaSerial: session.mfaSerial,
         ownMfaSerial: text(values, 'mfa_serial'),

@@ -1,9 +1,11 @@
 /**
  * The credential chain: long-term key → GetSessionToken with MFA (default 12 h) → AssumeRole with
- * that session (profile's duration_seconds, else 1 h). Each link is cached until 15 minutes before
- * it expires, and each refresh runs under a lock so that processes started together spend one MFA
- * code and make one STS call per link: the first refreshes, the others wait and read the cache.
- * The SDK is loaded here, only when a refresh is needed.
+ * that session (profile's duration_seconds, at most 1 h: AWS's limit for role chaining). A profile
+ * with rolegate_role_chain = direct assumes its role with the long-term key and an MFA code
+ * instead (up to the role's maximum, one code per role session). Each link is cached until shortly
+ * before it expires (see requiredRemainingMs), and each refresh runs under a lock so that processes
+ * started together spend one MFA code and make one STS call per link: the first refreshes, the
+ * others wait and read the cache. The SDK is loaded here, only when a refresh is needed.
  */
 import type { SharedProfiles } from '../config/profiles.js';
 import { badInput } from '../userError.js';
@@ -12,16 +14,16 @@ import { lookupRole, lookupSession } from './cachedCredentials.js';
 import { lockFile } from './cachePaths.cjs';
 import { loadLongTermKey } from './longTermKey.js';
 import { mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS } from './mfaCode.js';
-import type { CredentialSpec, RoleSpec, SessionSpec } from './profileSpec.js';
+import { chainedRoleLimitText, CHAINED_ROLE_MAX_SECONDS, roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from './profileSpec.js';
 import { withLock } from './refreshLock.js';
 import { roleEntryName, sessionEntryName, writeSessionEntry } from './sessionCache.js';
 import { isMfaCodeRejection, stsError } from './stsErrors.js';
+import { testRoleLifetimeSeconds } from './testHooks.js';
 import type { TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export const DEFAULT_SESSION_SECONDS = 12 * 3600;
 export const MAX_SESSION_SECONDS = 36 * 3600;
 export const MIN_SESSION_SECONDS = 900;
-export const DEFAULT_ROLE_SECONDS = 3600;
 
 export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
@@ -29,8 +31,10 @@ export interface ResolveOptions {
   sessionDurationSeconds?: number;
   /** Told when this process waits for another one that is refreshing. */
   onWait?: (holderPid: number) => void;
-  /** Told about damaged cache files that were ignored. */
+  /** Told about damaged cache files that were ignored, and about a duration that was capped. */
   onWarning?: (message: string) => void;
+  /** How long the credentials handed out must still last (default 15 minutes; exec and env ask for more). */
+  wantedMs?: number;
 }
 
 function sessionSeconds(session: SessionSpec, options: ResolveOptions): number {
@@ -56,14 +60,14 @@ function warnAll(warnings: string[], options: ResolveOptions) {
 
 export async function resolveSessionCredentials(shared: SharedProfiles, session: SessionSpec, options: ResolveOptions & { askedFor?: string } = {}): Promise<TemporaryCredentials> {
   const env = options.env ?? process.env;
-  const first = await lookupSession(session, env);
+  const first = await lookupSession(session, env, Date.now(), options.wantedMs);
   if (first.credentials) return first.credentials;
   warnAll(first.warnings, options);
   const duration = sessionSeconds(session, options);
   return withLock(
     lockFile(sessionEntryName(session.keyProfile), env),
     async () => {
-      const again = await lookupSession(session, env);
+      const again = await lookupSession(session, env, Date.now(), options.wantedMs);
       if (again.credentials) return again.credentials;
       const { key } = await loadLongTermKey(session, shared, env);
       const context = { call: 'GetSessionToken', keyProfile: session.keyProfile, mfaSerial: session.mfaSerial } as const;
@@ -104,35 +108,86 @@ function roleLockName(role: RoleSpec): string {
   return role.layout === 'guide' ? `awscli-${awsCliCacheKey(awsCliCacheArgs(role))}` : roleEntryName(role.profile);
 }
 
+type AssumedRole = { credentials: TemporaryCredentials; assumedRole?: { AssumedRoleId?: string; Arn?: string } };
+
+/** Session chain: AssumeRole signed with the MFA session (no new code while the session lasts). */
+async function assumeWithSession(shared: SharedProfiles, role: RoleSpec, options: ResolveOptions): Promise<AssumedRole> {
+  const env = options.env ?? process.env;
+  // the session only has to be valid for this one call
+  const session = await resolveSessionCredentials(shared, role.session, { ...options, wantedMs: undefined, askedFor: role.profile });
+  if ((role.durationSeconds ?? 0) > CHAINED_ROLE_MAX_SECONDS) {
+    options.onWarning?.(`duration_seconds ${role.durationSeconds} of profile ${role.profile} is capped at ${CHAINED_ROLE_MAX_SECONDS}: ${chainedRoleLimitText(role.profile)}`);
+  }
+  const context = { call: 'AssumeRole', profile: role.profile, roleArn: role.roleArn, keyProfile: role.session.keyProfile } as const;
+  try {
+    const { client, sdk } = await sts(session, role.region, env);
+    const response = await client.send(new sdk.AssumeRoleCommand(assumeRoleInput(role)));
+    return fromAssumeRole(response);
+  } catch (error) {
+    throw stsError(error, context, env);
+  }
+}
+
+/**
+ * Direct chain: AssumeRole signed with the long-term key, with an MFA code, as the AWS CLI does for
+ * role_arn + mfa_serial. Under the MFA device's lock (the session's), so no two processes spend
+ * the same code.
+ */
+async function assumeDirect(shared: SharedProfiles, role: RoleSpec, options: ResolveOptions): Promise<AssumedRole> {
+  const env = options.env ?? process.env;
+  const context = { call: 'AssumeRole', profile: role.profile, roleArn: role.roleArn, keyProfile: role.session.keyProfile } as const;
+  return withLock(
+    lockFile(sessionEntryName(role.session.keyProfile), env),
+    async () => {
+      const { key } = await loadLongTermKey(role.session, shared, env);
+      const { client, sdk } = await sts(key, role.region, env).catch((error: unknown) => {
+        throw stsError(error, context, env);
+      });
+      const attempts = mfaCodeFromPerson(role.session) ? TERMINAL_MFA_ATTEMPTS : 1;
+      for (let attempt = 1; ; attempt++) {
+        const code = await obtainMfaCode(role.session, env, { profile: role.profile, refusedBefore: attempt > 1 });
+        try {
+          const response = await client.send(new sdk.AssumeRoleCommand({ ...assumeRoleInput(role), SerialNumber: role.mfaSerial, TokenCode: code }));
+          return fromAssumeRole(response);
+        } catch (error) {
+          if (attempt < attempts && isMfaCodeRejection(error)) continue;
+          throw stsError(error, context, env);
+        }
+      }
+    },
+    { onWait: options.onWait },
+  );
+}
+
+function assumeRoleInput(role: RoleSpec) {
+  return {
+    RoleArn: role.roleArn,
+    RoleSessionName: roleSessionName(role),
+    DurationSeconds: roleRequestSeconds(role),
+    ...(role.externalId ? { ExternalId: role.externalId } : {}),
+  };
+}
+
+function fromAssumeRole(response: { Credentials?: Parameters<typeof fromSdk>[0]; AssumedRoleUser?: { AssumedRoleId?: string; Arn?: string } }): AssumedRole {
+  const credentials = fromSdk(response.Credentials);
+  const assumedRole = response.AssumedRoleUser ? { AssumedRoleId: response.AssumedRoleUser.AssumedRoleId, Arn: response.AssumedRoleUser.Arn } : undefined;
+  return { credentials, assumedRole };
+}
+
 export async function resolveRoleCredentials(shared: SharedProfiles, role: RoleSpec, options: ResolveOptions = {}): Promise<TemporaryCredentials> {
   const env = options.env ?? process.env;
-  const first = await lookupRole(role, env);
+  const first = await lookupRole(role, env, Date.now(), options.wantedMs);
   if (first.credentials) return first.credentials;
   warnAll(first.warnings, options);
   return withLock(
     lockFile(roleLockName(role), env),
     async () => {
-      const again = await lookupRole(role, env);
+      const again = await lookupRole(role, env, Date.now(), options.wantedMs);
       if (again.credentials) return again.credentials;
-      const session = await resolveSessionCredentials(shared, role.session, { ...options, askedFor: role.profile });
-      const context = { call: 'AssumeRole', profile: role.profile, roleArn: role.roleArn, keyProfile: role.session.keyProfile } as const;
-      let credentials: TemporaryCredentials;
-      let assumedRole: { AssumedRoleId?: string; Arn?: string } | undefined;
-      try {
-        const { client, sdk } = await sts(session, role.region, env);
-        const response = await client.send(
-          new sdk.AssumeRoleCommand({
-            RoleArn: role.roleArn,
-            RoleSessionName: roleSessionName(role),
-            DurationSeconds: role.durationSeconds ?? DEFAULT_ROLE_SECONDS,
-            ...(role.externalId ? { ExternalId: role.externalId } : {}),
-          }),
-        );
-        credentials = fromSdk(response.Credentials);
-        assumedRole = response.AssumedRoleUser ? { AssumedRoleId: response.AssumedRoleUser.AssumedRoleId, Arn: response.AssumedRoleUser.Arn } : undefined;
-      } catch (error) {
-        throw stsError(error, context, env);
-      }
+      const createdAt = new Date();
+      const { credentials, assumedRole } = role.chain === 'direct' ? await assumeDirect(shared, role, options) : await assumeWithSession(shared, role, options);
+      const shortened = testRoleLifetimeSeconds(env);
+      if (shortened !== undefined) credentials.expiration = new Date(Math.min(credentials.expiration.getTime(), createdAt.getTime() + shortened * 1000));
       if (role.layout === 'guide') {
         await writeAwsCliCache(awsCliCacheFile(role, env), credentials, assumedRole);
       } else {
@@ -146,7 +201,7 @@ export async function resolveRoleCredentials(shared: SharedProfiles, role: RoleS
             roleArn: role.roleArn,
             durationSeconds: role.durationSeconds,
             arn: assumedRole?.Arn,
-            createdAt: new Date().toISOString(),
+            createdAt: createdAt.toISOString(),
             credentials,
           },
           env,

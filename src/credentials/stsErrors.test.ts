@@ -18,3 +18,13 @@ test('the messages: a refused code says to wait for the next one; another denial
   assert.match(stsError(denied('MultiFactorAuthentication failed with invalid MFA one time pass code. '), context, {}).message, /the MFA code was not accepted for arn:aws:iam::123456789012:mfa\/admin/);
   assert.match(stsError(denied('User: arn:aws:iam::123456789012:user/mfa-ops is not authorized'), context, {}).message, /AWS denied GetSessionToken for profile default/);
 });
+
+test('AWS refusing a role duration says which limit and what to change', () => {
+  const assume = { call: 'AssumeRole', profile: 'admin', roleArn: 'arn:aws:iam::123456789012:role/admin', keyProfile: 'default' } as const;
+  const validation = (message: string) => Object.assign(new Error(message), { name: 'ValidationError' });
+  const chained = stsError(validation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.'), assume, {});
+  assert.match(chained.message, /AWS refused the duration_seconds of profile admin/);
+  assert.match(chained.next ?? '', /rolegate config set admin rolegate_role_chain direct/);
+  const overMax = stsError(validation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'), assume, {});
+  assert.match(overMax.next ?? '', /rolegate setup --role-duration N/);
+});

@@ -41,6 +41,15 @@ export function stsError(error: unknown, context: StsCallContext, env: NodeJS.Pr
       next: `run \`rolegate logout ${context.keyProfile}\`, then run the command again to enter a new MFA code`,
     });
   }
+  if (context.call === 'AssumeRole' && name === 'ValidationError' && /DurationSeconds/.test(message)) {
+    const chained = /role chaining|1 hour session limit/i.test(message);
+    return new UserError(`AWS refused the duration_seconds of profile ${context.profile}: ${message}`, {
+      ...options,
+      next: chained
+        ? `a role assumed with the MFA session lasts at most 1 hour: lower duration_seconds to 3600, or \`rolegate config set ${context.profile} rolegate_role_chain direct\` (one MFA code per role session)`
+        : `lower duration_seconds of profile ${context.profile}, or raise the role's maximum: \`rolegate setup --role-duration N\``,
+    });
+  }
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
     const what = context.call === 'AssumeRole' ? `assuming ${context.roleArn}` : `GetSessionToken for profile ${context.keyProfile}`;
     return new UserError(`AWS denied ${what}: ${message}`, {

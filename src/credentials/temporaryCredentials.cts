@@ -9,8 +9,19 @@ export interface TemporaryCredentials {
 /** Like the AWS CLI: credentials with under 15 minutes left count as expired. */
 export const EXPIRY_WINDOW_MS = 15 * 60_000;
 
-export function isFresh(expiration: Date, now: number = Date.now()): boolean {
-  return !Number.isNaN(expiration.getTime()) && expiration.getTime() - now > EXPIRY_WINDOW_MS;
+/**
+ * How long cached credentials must still last to be served, when asked for `wantedMs` (15 minutes
+ * by default, more for exec and env): never more than two thirds of their lifetime, or credentials
+ * that live 15 minutes (duration_seconds = 900) would be stale the moment they arrive and never be
+ * reused. With a 900 s role that is 10 minutes, botocore's own mandatory refresh window.
+ */
+export function requiredRemainingMs(lifetimeMs: number | undefined, wantedMs: number = EXPIRY_WINDOW_MS): number {
+  if (lifetimeMs === undefined || !(lifetimeMs > 0)) return wantedMs;
+  return Math.min(wantedMs, Math.floor((lifetimeMs * 2) / 3));
+}
+
+export function isFresh(expiration: Date, now: number = Date.now(), requiredMs: number = EXPIRY_WINDOW_MS): boolean {
+  return !Number.isNaN(expiration.getTime()) && expiration.getTime() - now > requiredMs;
 }
 
 /** ISO 8601 in UTC to the second, the way STS itself writes Expiration. */

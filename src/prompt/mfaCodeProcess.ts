@@ -1,14 +1,41 @@
 /**
- * MFA codes from the profile's `mfa_process` command (a password manager's CLI, `oathtool`, ...):
- * run through the shell like `credential_process` is, stdout must be a 6-digit code.
+ * MFA codes from the profile's `mfa_process` command (a password manager's CLI, `oathtool`, a
+ * hardware key's tool, ...): run through the shell like `credential_process` is, stdout must be a
+ * 6-digit code. What it writes on stderr ("touch your key") is passed on to the person as it comes:
+ * to the terminal (/dev/tty), since under credential_process the SDK captures rolegate's stderr,
+ * else to rolegate's stderr. The last lines are also kept for the error message if it fails.
  */
 import { spawn } from 'node:child_process';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { childEnv } from '../childEnv.js';
 import { UserError } from '../userError.js';
 
 export interface MfaProcessOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+}
+
+/** Where the command's notices go: the terminal when there is one, else our stderr. */
+function noticeSink(): { write: (chunk: Buffer) => void; close: () => void } {
+  let fd = 2;
+  try {
+    if (process.platform !== 'win32') fd = openSync('/dev/tty', 'w');
+  } catch {
+    fd = 2;
+  }
+  return {
+    write: (chunk) => {
+      try {
+        writeSync(fd, chunk);
+      } catch {
+        // a notice that cannot be shown must not fail the code
+      }
+    },
+    close: () => {
+      if (fd !== 2) closeSync(fd);
+      fd = 2;
+    },
+  };
 }
 
 function lastLines(text: string, count = 3): string {
@@ -25,8 +52,13 @@ export function runMfaProcess(command: string, options: MfaProcessOptions = {}):
     });
     let stdout = '';
     let stderr = '';
+    const notices = noticeSink();
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    child.stderr.on('data', (chunk: Buffer) => {
+      notices.write(chunk);
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    child.once('close', () => notices.close());
     const timer = setTimeout(() => {
       // The shell may have started commands of its own that keep our pipes open: killing the shell
       // does not end them, and open pipes would keep this process alive. Let go of everything.
@@ -34,6 +66,7 @@ export function runMfaProcess(command: string, options: MfaProcessOptions = {}):
       child.stdout.destroy();
       child.stderr.destroy();
       child.unref();
+      notices.close();
       reject(
         new UserError(`mfa_process did not finish within ${Math.ceil(timeoutMs / 1000)} s`, {
           next: 'check the mfa_process command in your AWS config (it must print a code and exit)',

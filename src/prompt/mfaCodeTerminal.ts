@@ -89,13 +89,21 @@ function readLineFromTty(question: string, options: TerminalLineOptions): Promis
   });
 }
 
-/** Asks for a 6-digit code for `serial`, asking again (up to 3 times) when the answer is not one. */
+/** Why an answer is not a code, said before asking again. */
+export function notACodeReason(answer: string): string {
+  if (answer === '') return 'nothing was entered';
+  if (/^\d+$/.test(answer)) return `that was ${answer.length} digits, and a code has 6`;
+  return 'a code is 6 digits only (no spaces or letters)';
+}
+
+/** Asks for a 6-digit code for `serial`, asking again (up to 3 times) when the answer is not one, and saying why. */
 export async function promptMfaCodeOnTerminal(serial: string, options: { label?: string; timeoutMs?: number; note?: string } = {}): Promise<string> {
   const label = options.label ? ` (${options.label})` : '';
+  let note = options.note ?? '';
   for (let attempt = 0; attempt < 3; attempt++) {
-    const note = attempt === 0 ? (options.note ?? '') : '';
     const answer = (await readTerminalLine(`rolegate: ${note}MFA code for ${serial}${label}: `, { timeoutMs: options.timeoutMs })).trim();
     if (/^\d{6}$/.test(answer)) return answer;
+    note = `${notACodeReason(answer)}; try again. `;
   }
   throw new UserError('no 6-digit MFA code was entered', { next: 'run the command again and type the code your authenticator app shows' });
 }

@@ -1,8 +1,9 @@
 import { badInput } from '../userError.js';
 import type { TrustScope } from '../policy/trustPolicy.js';
 import type { StoreKind } from '../credentials/keyStore.js';
+import type { RoleChain } from '../credentials/profileSpec.js';
 
-export type { StoreKind };
+export type { StoreKind, RoleChain };
 
 /** Everything `rolegate setup` is asked to reach; names are validated before any AWS call. */
 export interface SetupOptions {
@@ -11,7 +12,10 @@ export interface SetupOptions {
   policyName: string;
   readPolicy: string;
   adminPolicy: string;
+  /** The role's MaxSessionDuration. */
   roleDuration: number;
+  /** How the admin profile assumes the role (see RoleChain): session sessions last at most 1 h. */
+  roleChain: RoleChain;
   trust: TrustScope;
   store: StoreKind;
   region: string;
@@ -36,6 +40,7 @@ export const SETUP_DEFAULTS = {
   readPolicy: 'SecurityAudit',
   adminPolicy: 'AdministratorAccess',
   roleDuration: 3600,
+  roleChain: 'session' as RoleChain,
   trust: 'account' as TrustScope,
   store: 'keychain' as StoreKind,
   readProfile: 'default',
@@ -74,12 +79,18 @@ export function checkRegion(value: string): string {
   return value;
 }
 
+/** --role-duration: seconds, or a duration such as 12h; IAM allows 1 to 12 hours. */
 export function checkRoleDuration(value: string | number): number {
-  const seconds = typeof value === 'number' ? value : Number(value);
+  const seconds = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : durationSeconds(value);
   if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
-    throw badInput(`invalid role duration ${JSON.stringify(String(value))}: IAM allows 3600 to 43200 seconds`, 'pass whole seconds with --role-duration, e.g. 3600');
+    throw badInput(`invalid role duration ${JSON.stringify(String(value))}: IAM allows 3600 to 43200 seconds (1h to 12h)`, 'pass it with --role-duration, e.g. 3600 or 12h');
   }
   return seconds;
+}
+
+function durationSeconds(text: string): number {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
+  return match && text.trim() ? Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0) : NaN;
 }
 
 export function checkChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T {

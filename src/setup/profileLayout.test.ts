@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { profileChanges, profileLayout } from './profileLayout.js';
+import { profileChanges, profileLayout, roleChainSummary } from './profileLayout.js';
 
 const base = {
   region: 'eu-west-1',
@@ -9,6 +9,7 @@ const base = {
   roleArn: 'arn:aws:iam::123456789012:role/admin',
   mfaSerial: 'arn:aws:iam::123456789012:mfa/admin',
   roleDuration: 3600,
+  roleChain: 'session' as const,
   credentialProcess: (p: string) => `rolegate credential-process ${p}`,
 };
 
@@ -20,8 +21,17 @@ test('plain layout: the guide profiles, no duration at the default', () => {
   });
 });
 
-test('store layout: credential_process, never role_arn beside it; duration when not 3600', () => {
-  const layout = profileLayout({ ...base, store: 'keychain', roleDuration: 7200 });
+test('session chain: a role allowed 12 h still gets 1 h role sessions (no duration_seconds), and the plan line says why', () => {
+  for (const store of ['keychain', 'plain'] as const) {
+    const admin = profileLayout({ ...base, store, roleDuration: 43200 }).get('admin')!;
+    assert.equal(admin.duration_seconds, undefined, store);
+    assert.equal(admin.rolegate_role_chain, undefined, store);
+  }
+  assert.match(roleChainSummary({ ...base, roleDuration: 43200 }), /session chain\): role sessions of 1 h.*the role allows 12 h, but AWS limits a role assumed with the MFA session to 1 h; --role-chain direct/);
+});
+
+test('store layout: credential_process, never role_arn beside it; the direct chain with its duration when not 3600', () => {
+  const layout = profileLayout({ ...base, store: 'keychain', roleDuration: 7200, roleChain: 'direct' });
   assert.deepEqual(layout.get('default'), {
     region: 'eu-west-1',
     credential_process: 'rolegate credential-process default',
@@ -32,7 +42,9 @@ test('store layout: credential_process, never role_arn beside it; duration when 
   assert.equal(admin.role_arn, undefined);
   assert.equal(admin.rolegate_role_arn, base.roleArn);
   assert.equal(admin.duration_seconds, '7200');
+  assert.equal(admin.rolegate_role_chain, 'direct');
   assert.equal(admin.credential_process, 'rolegate credential-process admin');
+  assert.match(roleChainSummary({ ...base, roleDuration: 7200, roleChain: 'direct' }), /direct chain\): role sessions of 2 h, one MFA code each/);
 });
 
 test('changes: missing and different values are set, stale layout keys unset, foreign keys kept', () => {

@@ -1,3 +1,4 @@
+import { CHAINED_ROLE_MAX_SECONDS, ROLE_CHAIN_KEY, type RoleChain } from '../credentials/profileSpec.js';
 import type { StoreKind } from './options.js';
 
 /**
@@ -12,7 +13,9 @@ export interface ProfileLayoutInput {
   adminProfile: string;
   roleArn: string;
   mfaSerial: string;
+  /** The role's MaxSessionDuration. */
   roleDuration: number;
+  roleChain: RoleChain;
   /** credentialProcessCommand from src/credentials (needed for the store layout only). */
   credentialProcess?: (profile: string) => string;
 }
@@ -30,13 +33,37 @@ export const LAYOUT_KEYS = [
   'rolegate_role_arn',
   'rolegate_source_profile',
   'rolegate_store',
+  ROLE_CHAIN_KEY,
 ] as const;
 
 /** Keys that hold a long-term key in the credentials file. */
 export const STATIC_KEY_KEYS = ['aws_access_key_id', 'aws_secret_access_key'] as const;
 
+/**
+ * The admin profile's role sessions: in the session chain at most 1 hour whatever the role allows
+ * (AWS refuses more for a role assumed with temporary credentials), so no duration_seconds; in the
+ * direct chain the role's full duration.
+ */
+export function roleSessionSeconds(input: Pick<ProfileLayoutInput, 'roleDuration' | 'roleChain'>): number {
+  return input.roleChain === 'direct' ? input.roleDuration : Math.min(input.roleDuration, CHAINED_ROLE_MAX_SECONDS);
+}
+
+/** One line for the plan: which chain the admin profile uses, and what its role sessions last. */
+export function roleChainSummary(input: Pick<ProfileLayoutInput, 'roleDuration' | 'roleChain' | 'adminProfile'>): string {
+  const hours = (s: number) => `${+(s / 3600).toFixed(2)} h`;
+  if (input.roleChain === 'direct') {
+    return `${input.adminProfile} assumes the role with the stored key and an MFA code (direct chain): role sessions of ${hours(input.roleDuration)}, one MFA code each`;
+  }
+  const capped = input.roleDuration > CHAINED_ROLE_MAX_SECONDS ? ` (the role allows ${hours(input.roleDuration)}, but AWS limits a role assumed with the MFA session to 1 h; --role-chain direct uses the full length, one MFA code per role session)` : '';
+  return `${input.adminProfile} assumes the role with the day's MFA session (session chain): role sessions of 1 h, renewed without a new code${capped}`;
+}
+
 export function profileLayout(input: ProfileLayoutInput): ProfileLayout {
-  const duration: Record<string, string> = input.roleDuration === 3600 ? {} : { duration_seconds: String(input.roleDuration) };
+  const seconds = roleSessionSeconds(input);
+  const duration: Record<string, string> = {
+    ...(input.roleChain === 'direct' ? { [ROLE_CHAIN_KEY]: 'direct' } : {}),
+    ...(seconds === 3600 ? {} : { duration_seconds: String(seconds) }),
+  };
   const layout: ProfileLayout = new Map();
   if (input.store === 'plain') {
     layout.set(input.readProfile, { region: input.region });

@@ -26,9 +26,10 @@ for (const shell of ['bash', 'zsh', 'fish'] as const) {
     const aws = `env AWS_CONFIG_FILE='${empty}' aws sts get-caller-identity --output json`;
     const script =
       shell === 'fish'
-        ? `${rolegate} env admin --format fish | source; and ${aws}`
-        : `eval "$(${rolegate} env admin --format ${shell})" && ${aws}`;
-    const result = await run(shell, ['-c', script], { env: box.env });
+        ? `${rolegate} env admin --format fish | source; and test -z "$AWS_PROFILE"; and ${aws}`
+        : `eval "$(${rolegate} env admin --format ${shell})" && test -z "$AWS_PROFILE" && ${aws}`;
+    // an AWS_PROFILE exported before must not survive (the JavaScript SDK would take it over the keys)
+    const result = await run(shell, ['-c', script], { env: { ...box.env, AWS_PROFILE: 'default' } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(JSON.parse(result.stdout).Arn, /:assumed-role\/admin\//);
     const caller = (await moto.requests()).find((r) => r.action === 'GetCallerIdentity');
@@ -40,7 +41,9 @@ test('env --format json and dotenv carry the same credentials and no AWS_PROFILE
   const json = await runRolegate(['env', 'admin', '--format', 'json'], { env: { ...box.env, AWS_PROFILE: 'default' } });
   assert.equal(json.code, 0, json.stderr);
   const vars = JSON.parse(json.stdout);
-  assert.deepEqual(Object.keys(vars).sort(), ['AWS_ACCESS_KEY_ID', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);
+  assert.deepEqual(Object.keys(vars).sort(), ['AWS_ACCESS_KEY_ID', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ROLEGATE_EXPIRATION', 'ROLEGATE_PROFILE']);
+  assert.equal(vars.ROLEGATE_EXPIRATION, vars.AWS_CREDENTIAL_EXPIRATION);
+  assert.match(json.stderr, /these credentials of admin expire at \S+Z \(in (59|60)m\); renew them with: rolegate env admin --format json/);
   const dotenv = await runRolegate(['env', 'admin', '--format', 'dotenv'], { env: box.env });
   assert.equal(dotenv.code, 0, dotenv.stderr);
   const parsed = Object.fromEntries(dotenv.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
@@ -50,8 +53,16 @@ test('env --format json and dotenv carry the same credentials and no AWS_PROFILE
   assert.match(bad.stderr, /unknown format tcsh/);
 });
 
-test('exec passes the exit code through, with credentials and without AWS_PROFILE in the environment', async () => {
-  const result = await runRolegate(['exec', 'admin', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && test -z "$AWS_PROFILE" && aws sts get-caller-identity --output json && exit 7'], {
+test('exec passes the exit code through; the command gets the role from the endpoint, not AWS_PROFILE nor [default]\'s credential_process', async () => {
+  const result = await runRolegate(['exec', 'admin', '--', 'sh', '-c', 'test -n "$AWS_CONTAINER_CREDENTIALS_FULL_URI" && test -z "$AWS_SESSION_TOKEN" && test -z "$AWS_PROFILE" && aws sts get-caller-identity --output json && exit 7'], {
+    env: { ...box.env, AWS_PROFILE: 'admin' },
+  });
+  assert.equal(result.code, 7, result.stderr);
+  assert.match(JSON.parse(result.stdout).Arn, /:assumed-role\/admin\//);
+});
+
+test('exec --env-only passes plain variables, without AWS_PROFILE', async () => {
+  const result = await runRolegate(['exec', 'admin', '--env-only', '--', 'sh', '-c', 'test -n "$AWS_SESSION_TOKEN" && test -z "$AWS_CONTAINER_CREDENTIALS_FULL_URI" && test -z "$AWS_PROFILE" && aws sts get-caller-identity --output json && exit 7'], {
     env: { ...box.env, AWS_PROFILE: 'admin' },
   });
   assert.equal(result.code, 7, result.stderr);

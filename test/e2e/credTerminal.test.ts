@@ -100,3 +100,24 @@ test('exec in a terminal: Ctrl-C reaches the command once (not also forwarded), 
   await new Promise((resolve) => child.once('close', resolve));
   assert.match(out, /rolegate-exit=41/, out);
 });
+
+test('an answer at the terminal that is not six digits is asked for again, saying why', { timeout: 60_000 }, async (t) => {
+  if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed: no pseudo-terminal to test with');
+  writeStoreLayout(box, account, { mfaProcess: false });
+  const out = join(box.home, 'out.json');
+  const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> /dev/null`;
+  const { spawn } = await import('node:child_process');
+  const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  const answers = ['12345', await nextCode(account)];
+  let typed = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    const prompts = screen.match(/MFA code for [^\r\n]*: /g)?.length ?? 0;
+    if (prompts > typed && typed < answers.length) child.stdin.write(`${answers[typed++]}\n`);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  assert.equal(code, 0, screen);
+  assert.match(screen, /rolegate: that was 5 digits, and a code has 6; try again\. MFA code for /);
+  assert.match(JSON.parse(readFileSync(out, 'utf8')).AccessKeyId, /^ASIA/);
+});

@@ -20,6 +20,7 @@ export async function desiredLayout(ctx: SetupContext, shared: SharedProfiles): 
     roleArn: ctx.names.roleArn,
     mfaSerial: ctx.state.mfaSerial,
     roleDuration: o.roleDuration,
+    roleChain: o.roleChain,
     credentialProcess,
   });
   if (!o.regionGiven) {
@@ -71,8 +72,9 @@ export const profilesStep: Step = {
     const regions = [...layout]
       .filter(([, wanted]) => wanted.region !== undefined)
       .map(([profile, wanted]) => `${profile}: ${wanted.region}${o.regionGiven ? ' (--region)' : shared.config.get(profile)?.region === wanted.region ? ' (its own, kept)' : wanted.region === o.region ? '' : ' (from [default])'}`);
+    const chain = (await import('../profileLayout.js')).roleChainSummary(o);
     if (changes.length === 0 && removeFromCredentials.length === 0) {
-      return { item: { step: 'profiles', resource, status: 'exists', summary: 'up to date' } };
+      return { item: { step: 'profiles', resource, status: 'exists', summary: 'up to date', changes: [chain] } };
     }
     const lines = changes.map(
       (c) =>
@@ -81,6 +83,7 @@ export const profilesStep: Step = {
     );
     for (const profile of removeFromCredentials) lines.push(`remove the access key of [${profile}] from ${paths.credentialsFile}`);
     lines.push(`region ${regions.join(', ')}`);
+    lines.push(chain);
     const creating = changes.every((c) => !shared.config.has(c.profile)) && removeFromCredentials.length === 0;
     return {
       item: { step: 'profiles', resource, status: creating ? 'create' : 'update', summary: creating ? 'will be written' : 'differ: will be updated', changes: lines },

@@ -1,0 +1,15 @@
+/**
+ * TEST HOOKS of the credential chain, named as such. Every hook is dead code in the shipped bundle
+ * (ROLEGATE_TEST_HOOKS, src/types/testHooks.d.ts).
+ */
+
+/**
+ * TEST HOOK: with ROLEGATE_TEST_ROLE_LIFETIME_SECONDS=N, role credentials from STS are taken to
+ * expire N seconds after they arrive (moto, like AWS, issues at least 15 minutes), so a test can
+ * watch a long-running command outlive its first role credentials without waiting an hour.
+ */
+export function testRoleLifetimeSeconds(env: NodeJS.ProcessEnv): number | undefined {
+  const value = globalThis.ROLEGATE_TEST_HOOKS !== false ? env.ROLEGATE_TEST_ROLE_LIFETIME_SECONDS : undefined;
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) <= 0) return undefined;
+  return Number(value);
+}
