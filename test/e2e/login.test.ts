@@ -13,7 +13,7 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { useMotoServer } from '../harness/moto.js';
 import { sessionCacheFile } from '../../src/credentials/cachePaths.cjs';
 import type { Sandbox } from '../harness/sandbox.js';
-import { runRolegate } from '../harness/run.js';
+import { runBoto3, runRolegate } from '../harness/run.js';
 import { useCredAccount, mfaProcessRuns, makeExecutable, writeGuideLayout, type Account } from './credFixture.js';
 import { startFederationStandIn, type FederationStandIn, type SessionJson } from './federationStandIn.js';
 
@@ -217,4 +217,26 @@ test('login without a browser opener says so and points to --stdout', async () =
   assert.equal(result.code, 1);
   assert.match(result.stderr, /no program to open a browser was found \(tried xdg-open, gio\)/);
   assert.match(result.stderr, /--stdout/);
+});
+
+test('a user without sts:GetFederationToken: AWS\'s denial, and the statement to add or the role to use', async () => {
+  await runBoto3(
+    `
+import boto3, json
+boto3.client("iam").put_user_policy(UserName="admin", PolicyName="session-only", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:GetSessionToken", "Resource": "*"}]}))
+print("null")
+`,
+    { env: { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bootstrap' } },
+  );
+  await moto.enableAccessControl();
+  try {
+    const result = await login(['default', '--stdout']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /AWS denied GetFederationToken for profile default/);
+    assert.match(result.stderr, /next: allow the user sts:GetFederationToken .*or sign in as the role: rolegate login <role profile>/);
+    assert.equal(result.stdout, '');
+    assertNoSecret([result.stderr], [account.key.secretAccessKey]);
+  } finally {
+    await moto.disableAccessControl();
+  }
 });
