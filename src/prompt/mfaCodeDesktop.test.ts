@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { desktopPrompt } from './mfaCodeDesktop.js';
+
+test('which dialog: zenity, then kdialog, only under a display; osascript on macOS, PowerShell on Windows; the setting picks or turns off', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'rolegate-dialogs-'));
+  try {
+    const zenityOnly = join(bin, 'z');
+    const kdialogOnly = join(bin, 'k');
+    for (const [dir, name] of [[zenityOnly, 'zenity'], [kdialogOnly, 'kdialog']] as const) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, name), '#!/bin/sh\n');
+      chmodSync(join(dir, name), 0o755);
+    }
+    const both = `${zenityOnly}:${kdialogOnly}`;
+    assert.equal(desktopPrompt({ PATH: both, DISPLAY: ':1' }, 'linux'), 'zenity');
+    assert.equal(desktopPrompt({ PATH: both, WAYLAND_DISPLAY: 'wayland-0' }, 'linux'), 'zenity');
+    assert.equal(desktopPrompt({ PATH: kdialogOnly, DISPLAY: ':1' }, 'linux'), 'kdialog');
+    assert.equal(desktopPrompt({ PATH: both, DISPLAY: ':1', ROLEGATE_MFA_PROMPT: 'kdialog' }, 'linux'), 'kdialog');
+    assert.equal(desktopPrompt({ PATH: both }, 'linux'), undefined, 'no display');
+    assert.equal(desktopPrompt({ PATH: both, DISPLAY: ':1', ROLEGATE_MFA_PROMPT: 'off' }, 'linux'), undefined);
+    assert.equal(desktopPrompt({ PATH: '/nonexistent', DISPLAY: ':1' }, 'linux'), undefined, 'none installed');
+    assert.equal(desktopPrompt({ PATH: '' }, 'darwin'), 'osascript');
+    assert.equal(desktopPrompt({ PATH: '' }, 'win32'), 'powershell');
+    assert.equal(desktopPrompt({ PATH: '', ROLEGATE_MFA_PROMPT: 'zenity' }, 'darwin'), undefined);
+    assert.throws(() => desktopPrompt({ ROLEGATE_MFA_PROMPT: 'popup' }, 'linux'), /not a prompt rolegate knows/);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+});
