@@ -23,7 +23,7 @@ export async function obtainMfaCode(
   if (!terminalAvailable()) {
     // no terminal (an IDE, a GUI, a background job): a desktop dialog, where one can reach a person
     const { desktopPrompt, promptMfaCodeOnDesktop } = await import('../prompt/mfaCodeDesktop.js');
-    const dialog = desktopPrompt(env);
+    const dialog = desktopPrompt(env, process.platform, session.mfaPrompt);
     if (dialog) {
       const refused = context.refusedBefore ? 'AWS did not accept that code; wait for the next one.\n' : '';
       return promptMfaCodeOnDesktop(dialog, `${refused}MFA code for profile ${context.profile}\n(device ${session.mfaSerial})`, { env });

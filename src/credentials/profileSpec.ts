@@ -21,6 +21,8 @@ export interface SessionSpec {
   region?: string;
   /** rolegate_session_duration on the profile (seconds), when set. */
   durationSeconds?: number;
+  /** rolegate_mfa_prompt: which desktop dialog asks for codes without a terminal (ROLEGATE_MFA_PROMPT wins). */
+  mfaPrompt?: string;
 }
 
 export interface RoleSpec {
@@ -51,6 +53,11 @@ function seconds(values: ProfileValues | undefined, key: string, profile: string
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw badInput(`${key} of profile ${profile} is not a whole number of seconds: ${value}`, `fix ${key} in your AWS config`);
   return Number(value);
+}
+
+/** `{ key: value }` when the value is set, else nothing (keeps specs free of undefined keys). */
+function optional<K extends string>(key: K, value: string | undefined): { [k in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [k in K]?: string });
 }
 
 function allProfileNames(shared: SharedProfiles): string[] {
@@ -86,6 +93,7 @@ function sessionSpec(shared: SharedProfiles, keyProfile: string, mfaSerial: stri
     storeHint: text(values, 'rolegate_store'),
     region: text(values, 'region'),
     durationSeconds: seconds(values, 'rolegate_session_duration', keyProfile),
+    ...optional('mfaPrompt', text(values, 'rolegate_mfa_prompt')),
   };
 }
 
@@ -109,6 +117,8 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
     }
     const mfaSerial = text(values, 'mfa_serial') ?? text(sourceValues, 'mfa_serial');
     const session = sessionSpec(shared, sourceProfile, mfaSerial, text(values, 'mfa_process'), profile);
+    const ownPrompt = text(values, 'rolegate_mfa_prompt');
+    if (ownPrompt) session.mfaPrompt = ownPrompt;
     return {
       kind: 'role',
       profile,

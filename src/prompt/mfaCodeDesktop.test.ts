@@ -26,7 +26,12 @@ test('which dialog: zenity, then kdialog, only under a display; osascript on mac
     assert.equal(desktopPrompt({ PATH: '' }, 'darwin'), 'osascript');
     assert.equal(desktopPrompt({ PATH: '' }, 'win32'), 'powershell');
     assert.equal(desktopPrompt({ PATH: '', ROLEGATE_MFA_PROMPT: 'zenity' }, 'darwin'), undefined);
-    assert.throws(() => desktopPrompt({ ROLEGATE_MFA_PROMPT: 'popup' }, 'linux'), /not a prompt rolegate knows/);
+    assert.throws(() => desktopPrompt({ ROLEGATE_MFA_PROMPT: 'popup' }, 'linux'), /ROLEGATE_MFA_PROMPT=popup is not a prompt rolegate knows/);
+    // the profile's rolegate_mfa_prompt, unless the environment says otherwise
+    assert.equal(desktopPrompt({ PATH: both, DISPLAY: ':1' }, 'linux', 'off'), undefined);
+    assert.equal(desktopPrompt({ PATH: both, DISPLAY: ':1' }, 'linux', 'kdialog'), 'kdialog');
+    assert.equal(desktopPrompt({ PATH: both, DISPLAY: ':1', ROLEGATE_MFA_PROMPT: 'zenity' }, 'linux', 'off'), 'zenity');
+    assert.throws(() => desktopPrompt({ PATH: both }, 'linux', 'popup'), /rolegate_mfa_prompt=popup/);
   } finally {
     rmSync(bin, { recursive: true, force: true });
   }

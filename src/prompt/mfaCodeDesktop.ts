@@ -1,7 +1,8 @@
 /**
  * MFA codes from a desktop dialog, for when no terminal can be opened (an IDE, a GUI, a background
  * job calling credential_process): zenity or kdialog under X11/Wayland, osascript on macOS,
- * PowerShell's input box on Windows. ROLEGATE_MFA_PROMPT picks one: `auto` (the default: the first
+ * PowerShell's input box on Windows. ROLEGATE_MFA_PROMPT, else the profile's rolegate_mfa_prompt,
+ * picks one: `auto` (the default: the first
  * available), `zenity`, `kdialog`, `osascript`, `powershell`, or `off` (no dialog). The question
  * reaches the dialog through its environment (ROLEGATE_PROMPT_TEXT) where the program can read it
  * there, and the answer comes back on its stdout; the code is never on a command line.
@@ -43,12 +44,13 @@ function usable(kind: DesktopPrompt, env: NodeJS.ProcessEnv, platform: NodeJS.Pl
 }
 
 /** The dialog to use, or undefined (none wanted, or none can reach a person here). */
-export function desktopPrompt(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): DesktopPrompt | undefined {
-  const setting = (env.ROLEGATE_MFA_PROMPT ?? 'auto').trim().toLowerCase();
+export function desktopPrompt(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform, profileSetting?: string): DesktopPrompt | undefined {
+  const setting = (env.ROLEGATE_MFA_PROMPT || profileSetting || 'auto').trim().toLowerCase();
   if (setting === 'off') return undefined;
   if (setting === 'auto' || setting === '') return DESKTOP_PROMPTS.find((kind) => usable(kind, env, platform));
   if (!(DESKTOP_PROMPTS as readonly string[]).includes(setting)) {
-    throw badInput(`ROLEGATE_MFA_PROMPT=${setting} is not a prompt rolegate knows`, `use one of: auto, off, ${DESKTOP_PROMPTS.join(', ')}`);
+    const where = env.ROLEGATE_MFA_PROMPT ? 'ROLEGATE_MFA_PROMPT' : 'rolegate_mfa_prompt';
+    throw badInput(`${where}=${setting} is not a prompt rolegate knows`, `use one of: auto, off, ${DESKTOP_PROMPTS.join(', ')}`);
   }
   return usable(setting as DesktopPrompt, env, platform) ? (setting as DesktopPrompt) : undefined;
 }

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Secret, TOTP } from 'otpauth';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { useMotoServer } from '../harness/moto.js';
@@ -117,4 +117,16 @@ test('rolegate ended by a signal while the dialog is open closes the dialog too'
   for (let i = 0; i < 50 && existsSync(`/proc/${dialogPid}`); i++) await new Promise((resolve) => setTimeout(resolve, 100));
   assert.ok(!existsSync(`/proc/${dialogPid}`), 'zenity ended with rolegate');
   assert.ok(!existsSync(sessionCacheFile('session-default', box.env)));
+});
+
+test('rolegate_mfa_prompt = off in the profile: no dialog; ROLEGATE_MFA_PROMPT overrides it', { skip }, async () => {
+  writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8').replace('[profile admin]\n', '[profile admin]\nrolegate_mfa_prompt = off\n'));
+  const result = await runRolegate(['credential-process', 'admin'], { env: { ...box.env, DISPLAY: display } });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /no desktop dialog/);
+  const running = runRolegate(['credential-process', 'admin'], { env: { ...box.env, DISPLAY: display, ROLEGATE_MFA_PROMPT: 'zenity' } });
+  const window = await dialogWindow();
+  xdotool(['windowfocus', '--sync', window]);
+  xdotool(['key', 'Escape']);
+  assert.match((await running).stderr, /the MFA code dialog was cancelled/);
 });
