@@ -69,7 +69,7 @@ export async function openInBrowser(signinUrl: string, options: { env: NodeJS.Pr
       if (sameUser !== undefined) {
         const uid = await loopbackClientUid(request.socket.remotePort ?? -1, (server.address() as { port: number }).port);
         if (uid !== sameUser) {
-          response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden\n');
+          response.writeHead(403, { 'content-type': 'text/plain' }).end('this sign-in link belongs to another user\n');
           return;
         }
       }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { desktopPrompt } from './mfaCodeDesktop.js';
+import { desktopPrompt, dialogArguments } from './mfaCodeDesktop.js';
 
 test('which dialog: zenity, then kdialog, only under a display; osascript on macOS, PowerShell on Windows; the setting picks or turns off', () => {
   const bin = mkdtempSync(join(tmpdir(), 'rolegate-dialogs-'));
@@ -34,5 +34,18 @@ test('which dialog: zenity, then kdialog, only under a display; osascript on mac
     assert.throws(() => desktopPrompt({ PATH: both }, 'linux', 'popup'), /rolegate_mfa_prompt=popup/);
   } finally {
     rmSync(bin, { recursive: true, force: true });
+  }
+});
+
+test('the question reaches each dialog: zenity as escaped markup, osascript and PowerShell through the environment only', () => {
+  const text = 'MFA code for profile a&b<c>';
+  const [zenity, zenityArgs] = dialogArguments('zenity', text);
+  assert.equal(zenity, 'zenity');
+  assert.equal(zenityArgs[zenityArgs.indexOf('--text') + 1], 'MFA code for profile a&amp;b&lt;c&gt;');
+  assert.ok(dialogArguments('kdialog', text)[1].includes(text));
+  for (const kind of ['osascript', 'powershell'] as const) {
+    const [, args] = dialogArguments(kind, text);
+    assert.ok(!args.join(' ').includes('profile a'), `${kind} reads ROLEGATE_PROMPT_TEXT`);
+    assert.match(args.join(' '), /ROLEGATE_PROMPT_TEXT/);
   }
 });

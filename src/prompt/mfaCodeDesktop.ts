@@ -74,6 +74,15 @@ function dialogCommand(kind: DesktopPrompt): [string, string[]] {
   }
 }
 
+/** zenity reads --text as Pango markup: a profile name with & or < must not break it. */
+const markup = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The program and its arguments for one dialog kind. */
+export function dialogArguments(kind: DesktopPrompt, text: string): [string, string[]] {
+  const [file, template] = dialogCommand(kind);
+  return [file, template.map((arg) => (arg === '\u0000TEXT' ? (kind === 'zenity' ? markup(text) : text) : arg))];
+}
+
 /**
  * Asks for the code in a dialog. zenity and kdialog take the question only as an argument: it names
  * the profile and the MFA device, nothing secret. Cancel (or closing the dialog) is an error.
@@ -81,8 +90,7 @@ function dialogCommand(kind: DesktopPrompt): [string, string[]] {
 export async function promptMfaCodeOnDesktop(kind: DesktopPrompt, text: string, options: { env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<string> {
   const { spawn } = await import('node:child_process');
   const { childEnv } = await import('../childEnv.js');
-  const [file, template] = dialogCommand(kind);
-  const args = template.map((arg) => (arg === '\u0000TEXT' ? text : arg));
+  const [file, args] = dialogArguments(kind, text);
   const timeoutMs = options.timeoutMs ?? DESKTOP_PROMPT_TIMEOUT_MS;
   const outcome = await new Promise<{ code: number | null; stdout: string; timedOut: boolean } | { error: Error }>((resolve) => {
     const child = spawn(file, args, { env: { ...childEnv(options.env), ROLEGATE_PROMPT_TEXT: text }, stdio: ['ignore', 'pipe', 'ignore'] });
