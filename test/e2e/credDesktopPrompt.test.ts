@@ -8,13 +8,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { Secret, TOTP } from 'otpauth';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { sessionCacheFile } from '../../src/credentials/cachePaths.cjs';
-import { MFA_SERIAL, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
+import { MFA_SERIAL, nextCode, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
 
 const have = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 const missing = process.platform !== 'linux' ? 'Linux only' : ['Xvfb', 'zenity', 'xdotool'].filter((bin) => !have(bin)).join(', ');
@@ -60,8 +59,6 @@ async function dialogWindow(): Promise<string> {
   throw new Error('no rolegate dialog appeared within 30 s');
 }
 
-const currentCode = () => new TOTP({ secret: Secret.fromBase32(readFileSync(account.seedFile, 'utf8').trim()), digits: 6, period: 30 }).generate();
-
 test('credential-process without a terminal asks in a zenity dialog; the code typed there gives working role credentials', { skip }, async () => {
   const running = runRolegate(['credential-process', 'admin'], { env: { ...box.env, DISPLAY: display } });
   const window = await dialogWindow();
@@ -71,7 +68,8 @@ test('credential-process without a terminal asks in a zenity dialog; the code ty
   assert.match(text, /MFA code for profile admin/);
   assert.ok(text.includes(MFA_SERIAL), 'the dialog names the MFA device');
   xdotool(['windowfocus', '--sync', window]);
-  xdotool(['type', '--delay', '20', currentCode()]);
+  // a genuine code the strict AWS layer has not seen used (the fixture's source of codes)
+  xdotool(['type', '--delay', '20', await nextCode(account)]);
   xdotool(['key', 'Return']);
   const result = await running;
   assert.equal(result.code, 0, result.stderr);
