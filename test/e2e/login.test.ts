@@ -38,8 +38,9 @@ let hung: FederationStandIn;
 before(async () => {
   federation = await startFederationStandIn({
     // like AWS: role credentials and federated-user credentials, never an MFA session or a user
-    // key. moto names a federated user's credentials and an MFA session's alike (user/moto, the
-    // same key id), so anything but a role must at least not be the MFA session rolegate cached.
+    // key. moto does not know its own federated-user credentials (GetCallerIdentity answers
+    // user/moto for them, where the strict layer names an MFA session's user), so a non-role
+    // session is taken only as user/moto, and never when it is the MFA session rolegate cached.
     accept: async (session) => {
       const who = await identity(session);
       if (/:assumed-role\//.test(who)) return true;
