@@ -16,6 +16,7 @@ const LAYER: Record<string, number> = {
   demo: 1,
   completion: 1,
   emit: 1,
+  console: 1,
   config: 2,
   policy: 2,
   aws: 2,

@@ -15,6 +15,7 @@ import { register as registerProfiles } from './profiles.js';
 import { register as registerCredentialProcess } from './credentialProcess.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerCompletion } from './completion.js';
+import { register as registerLogin } from './login.js';
 
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
@@ -29,6 +30,7 @@ export const commandRegistrations: RegisterCommand[] = [
   registerExec,
   registerEnv,
   registerTerraform,
+  registerLogin,
   registerCredentialProcess,
   registerStatus,
   registerLogout,

@@ -1,4 +1,4 @@
-/** Where an MFA code comes from: the profile's mfa_process, else the terminal, else a clear failure. */
+/** Where an MFA code comes from: the profile's mfa_process, else the terminal, else a desktop dialog, else a clear failure. */
 import { UserError } from '../userError.js';
 import type { SessionSpec } from './profileSpec.js';
 
@@ -21,10 +21,17 @@ export async function obtainMfaCode(
   }
   const { terminalAvailable, promptMfaCodeOnTerminal } = await import('../prompt/mfaCodeTerminal.js');
   if (!terminalAvailable()) {
+    // no terminal (an IDE, a GUI, a background job): a desktop dialog, where one can reach a person
+    const { desktopPrompt, promptMfaCodeOnDesktop } = await import('../prompt/mfaCodeDesktop.js');
+    const dialog = desktopPrompt(env, process.platform, session.mfaPrompt);
+    if (dialog) {
+      const refused = context.refusedBefore ? 'AWS did not accept that code; wait for the next one.\n' : '';
+      return promptMfaCodeOnDesktop(dialog, `${refused}MFA code for profile ${context.profile}\n(device ${session.mfaSerial})`, { env });
+    }
     const why = context.expiredAt
       ? `the MFA session for profile ${session.keyProfile} expired at ${context.expiredAt.toISOString()} and a new MFA code is needed`
       : `profile ${context.profile} needs an MFA code`;
-    throw new UserError(`${why}, but there is no terminal to ask on and no mfa_process is set`, {
+    throw new UserError(`${why}, but there is no terminal to ask on, no desktop dialog (zenity, kdialog, osascript, PowerShell) and no mfa_process is set`, {
       next: `add \`mfa_process = <a command that prints the current code>\` to profile ${context.profile} in your AWS config, or run \`rolegate env ${context.profile}\` once from a terminal to start the day's session`,
     });
   }

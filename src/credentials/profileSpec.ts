@@ -21,6 +21,8 @@ export interface SessionSpec {
   region?: string;
   /** rolegate_session_duration on the profile (seconds), when set. */
   durationSeconds?: number;
+  /** rolegate_mfa_prompt: which desktop dialog asks for codes without a terminal (ROLEGATE_MFA_PROMPT wins). */
+  mfaPrompt?: string;
 }
 
 /**
@@ -78,6 +80,11 @@ function seconds(values: ProfileValues | undefined, key: string, profile: string
   return Number(value);
 }
 
+/** `{ key: value }` when the value is set, else nothing (keeps specs free of undefined keys). */
+function optional<K extends string>(key: K, value: string | undefined): { [k in K]?: string } {
+  return value === undefined ? {} : ({ [key]: value } as { [k in K]?: string });
+}
+
 function allProfileNames(shared: SharedProfiles): string[] {
   return [...new Set([...shared.config.keys(), ...shared.credentials.keys()])];
 }
@@ -111,6 +118,7 @@ function sessionSpec(shared: SharedProfiles, keyProfile: string, mfaSerial: stri
     storeHint: text(values, 'rolegate_store'),
     region: text(values, 'region'),
     durationSeconds: seconds(values, 'rolegate_session_duration', keyProfile),
+    ...optional('mfaPrompt', text(values, 'rolegate_mfa_prompt')),
   };
 }
 
@@ -138,6 +146,8 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
       throw badInput(`${ROLE_CHAIN_KEY} of profile ${profile} is ${chain}; it is session or direct`, `rolegate config set ${profile} ${ROLE_CHAIN_KEY} direct (or session)`);
     }
     const session = sessionSpec(shared, sourceProfile, mfaSerial, text(values, 'mfa_process'), profile);
+    const ownPrompt = text(values, 'rolegate_mfa_prompt');
+    if (ownPrompt) session.mfaPrompt = ownPrompt;
     return {
       kind: 'role',
       profile,

@@ -26,7 +26,7 @@ test('no terminal and no mfa_process: fails at once, saying to set mfa_process',
   const result = await runDetached(['credential-process', 'admin'], box.env);
   assert.equal(result.code, 1, result.stderr);
   assert.equal(result.stdout, '');
-  assert.match(result.stderr, /profile admin needs an MFA code, but there is no terminal to ask on and no mfa_process is set/);
+  assert.match(result.stderr, /profile admin needs an MFA code, but there is no terminal to ask on, no desktop dialog .* and no mfa_process is set/);
   assert.match(result.stderr, /next: add `mfa_process = /);
   assert.ok(!(await moto.requests()).some((r) => r.action === 'GetSessionToken'));
 });

@@ -27,6 +27,10 @@ export function makeSandbox(options: { endpoint?: string; region?: string; extra
   for (const [key, value] of Object.entries(process.env)) {
     if (!STRIPPED.test(key)) env[key] = value;
   }
+  // no desktop: an MFA code dialog must not open on a developer's screen (tests that want one
+  // start their own X server)
+  delete env.DISPLAY;
+  delete env.WAYLAND_DISPLAY;
   Object.assign(env, {
     HOME: home,
     USERPROFILE: home,

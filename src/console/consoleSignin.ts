@@ -1,0 +1,40 @@
+/** `rolegate login` below the CLI: credentials the console accepts → sign-in token → sign-in URL. */
+import { readSharedProfiles } from '../config/profiles.js';
+import { describeProfile } from '../credentials/profileSpec.js';
+import type { ResolveOptions } from '../credentials/resolveCredentials.js';
+import { badInput } from '../userError.js';
+import { consoleCredentials, consoleSeconds } from './consoleCredentials.js';
+import { requestSigninToken } from './federation.js';
+import { consolePartition, REGION_PATTERN } from './partition.js';
+import { destinationUrl, signinUrl } from './signinUrl.js';
+
+export interface ConsoleSigninRequest {
+  profile: string;
+  region?: string;
+  destination?: string;
+  durationSeconds?: number;
+}
+
+export interface ConsoleSignin {
+  /** Secret until it is used or 15 minutes have passed. */
+  url: string;
+  kind: 'role' | 'federated-user';
+  partition: string;
+  /** When the console session ends (the credentials' expiration). */
+  sessionEnds: Date;
+}
+
+export async function consoleSignin(request: ConsoleSigninRequest, options: ResolveOptions): Promise<ConsoleSignin> {
+  const env = options.env ?? process.env;
+  const shared = await readSharedProfiles(env);
+  const spec = describeProfile(shared, request.profile);
+  const region = request.region ?? spec.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region !== undefined && !REGION_PATTERN.test(region)) throw badInput(`not a region name: ${region}`, 'write it like us-east-1 or eu-west-2');
+  const seconds = consoleSeconds(spec, request.durationSeconds);
+  // everything that can be checked is checked before the first AWS call
+  const partition = consolePartition(spec.kind === 'role' ? spec.role.roleArn : spec.session.mfaSerial, region);
+  const destination = destinationUrl(partition, region, request.destination);
+  const made = await consoleCredentials(shared, spec, seconds, options);
+  const token = await requestSigninToken(partition, made.credentials, { env });
+  return { url: signinUrl(partition, token, destination), kind: made.kind, partition: partition.id, sessionEnds: made.credentials.expiration };
+}
