@@ -5,7 +5,7 @@ import type { CredentialSpec } from '../credentials/profileSpec.js';
 
 const session = { keyProfile: 'default', mfaSerial: 'arn:aws:iam::123456789012:mfa/admin' };
 const key: CredentialSpec = { kind: 'session', profile: 'default', session };
-const role: CredentialSpec = { kind: 'role', profile: 'admin', role: { profile: 'admin', layout: 'store', roleArn: 'arn:aws:iam::123456789012:role/admin', mfaSerial: session.mfaSerial, session } };
+const role: CredentialSpec = { kind: 'role', profile: 'admin', role: { profile: 'admin', layout: 'store', roleArn: 'arn:aws:iam::123456789012:role/admin', mfaSerial: session.mfaSerial, session, chain: 'session' } };
 
 test('console durations: a role from the MFA session at most 1 h (role chaining), a federated user at most 36 h', () => {
   assert.equal(consoleSeconds(role, undefined), 3600);
