@@ -45,6 +45,9 @@ const PATTERNS: Array<[RegExp, SecretKind]> = [
   [/\bAWS_SECRET_ACCESS_KEY\s*[=\s]\s*['"]?([A-Za-z0-9/+=]+)/gi, 'secret access key'],
   [/\bAWS_SESSION_TOKEN\s*[=\s]\s*['"]?([A-Za-z0-9/+=]+)/gi, 'session token'],
   [/[?&]secret=([A-Z2-7]+)/g, 'MFA seed'],
+  // IAM and STS answers (the strict layer in front of moto sees every one)
+  [/<SecretAccessKey>([^<]+)<\/SecretAccessKey>/g, 'secret access key'],
+  [/<SessionToken>([^<]+)<\/SessionToken>/g, 'session token'],
 ];
 
 export function recordSecretsIn(text: string): void {
