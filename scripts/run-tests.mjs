@@ -1,9 +1,15 @@
 // Runs the compiled test files (dist/**/*.test.js) with Node's test runner. Node 20 has no glob
 // support in `node --test`, and given a folder it would run every .js in it, helpers included.
 // Arguments narrow the run to files whose path contains any of them: `npm test -- config`.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// Every run is also a secret scan: the tests run with TMPDIR in a folder of the run's own and note
+// every secret they see (test/harness/secretRegistry.ts); their output is kept beside it, and after
+// the run the output and every file left in that folder are searched for those secrets
+// (test/harness/leakScan.ts). A secret found outside the files meant to hold it fails the run.
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 // `--dist DIR` runs another compiled tree (parallel builds use their own --outDir).
@@ -27,5 +33,31 @@ if (files.length === 0) {
   console.error(`run-tests: no test files match ${filters.join(' ') || '(all)'}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const runDir = mkdtempSync(join(tmpdir(), 'rolegate-test-run-'));
+const tempDir = join(runDir, 'tmp');
+mkdirSync(tempDir, { mode: 0o700 });
+const secretsFile = join(runDir, 'secrets.jsonl');
+const outputFile = join(runDir, 'output.txt');
+const output = createWriteStream(outputFile);
+const reporter = process.stdout.isTTY ? ['--test-reporter=spec'] : [];
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...reporter, ...files], {
+  stdio: ['inherit', 'pipe', 'pipe'],
+  env: { ...process.env, TMPDIR: tempDir, ROLEGATE_TEST_SECRETS_FILE: secretsFile },
+});
+child.stdout.on('data', (chunk) => (process.stdout.write(chunk), output.write(chunk)));
+child.stderr.on('data', (chunk) => (process.stderr.write(chunk), output.write(chunk)));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+const status = await new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+await new Promise((resolve) => output.end(resolve));
+
+const { readSecrets, scanForSecrets } = await import(pathToFileURL(join(dist, 'test', 'harness', 'leakScan.js')).href);
+const report = scanForSecrets(readSecrets(secretsFile), { output: outputFile, tempDir });
+const summary = `${report.secrets} secrets noted; ${report.outputBytes} bytes of output and ${report.files} leftover files searched`;
+if (report.unscanned.length > 0) console.error(`secret scan: not read (too large or unreadable): ${report.unscanned.join(', ')}`);
+if (report.leaks.length > 0) {
+  console.error(`secret scan FAILED (${summary}):\n  ${report.leaks.join('\n  ')}\nthe run's output and leftovers are kept in ${runDir} (secrets.jsonl lists the secrets: delete the folder when done)`);
+  process.exit(1);
+}
+console.error(`secret scan: no secret outside the files meant for it (${summary})`);
+rmSync(runDir, { recursive: true, force: true });
+process.exit(status);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { rolegateBin, venvBin } from './paths.js';
+import { recordSecretsIn, recordSecretsOf, recordSecretsOfEnv } from './secretRegistry.js';
 
 export interface RunResult {
   code: number | null;
@@ -31,8 +32,13 @@ export function run(file: string, args: string[], options: RunOptions): Promise<
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.once('error', reject);
+    recordSecretsOfEnv(options.env);
+    recordSecretsIn(options.input ?? '');
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      // noted for the run's final scan (leakScan.ts): what a program printed may hold secrets
+      recordSecretsIn(stdout);
+      recordSecretsIn(stderr);
       resolve({ code, signal, stdout, stderr });
     });
     // A program that exits without reading its input closes the pipe first: not a test failure.
@@ -53,7 +59,9 @@ export async function runBoto3<T = unknown>(code: string, options: RunOptions): 
   const result = await run(join(venvBin, 'python'), ['-c', code], options);
   if (result.code !== 0) throw new Error(`boto3 snippet failed (${result.code}): ${result.stderr}`);
   const lines = result.stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1] ?? 'null') as T;
+  const parsed = JSON.parse(lines[lines.length - 1] ?? 'null') as T;
+  recordSecretsOf(parsed);
+  return parsed;
 }
 
 /** The built rolegate CLI, as a user would run it. */

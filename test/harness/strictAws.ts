@@ -31,6 +31,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stepOfCode } from './totp.js';
+import { recordSecret, recordSecretsIn } from './secretRegistry.js';
 
 export const ACCOUNT = '123456789012';
 /** Role chaining, a GetSessionToken session included, caps AssumeRole at one hour. */
@@ -337,6 +338,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
 
   /** What the layer learns from a successful answer; returns the answer to send (possibly rewritten). */
   const after = (service: string, action: string, params: URLSearchParams, keyId: string | null, body: string, mfaAt: number | undefined): string => {
+    recordSecretsIn(body); // every secret AWS hands out, for the run's leak scan (secretRegistry.ts)
     const info = keyId ? keys.get(keyId) : undefined;
     if (service === 'iam') {
       switch (action) {
@@ -344,6 +346,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           const serial = xmlField(body, 'SerialNumber');
           const seed64 = xmlField(body, 'Base32StringSeed');
           if (serial && seed64) devices.set(serial, { seed: Buffer.from(seed64, 'base64').toString('utf8'), used: new Set() });
+          if (seed64) recordSecret('MFA seed', Buffer.from(seed64, 'base64').toString('utf8'));
           break;
         }
         case 'EnableMFADevice': {
