@@ -361,8 +361,8 @@ async function removeEmptyKeyFile(env: NodeJS.ProcessEnv): Promise<void> {
 async function storeHolding(profile: string, env: NodeJS.ProcessEnv): Promise<StoreKind> {
   try {
     const { keyFilePath } = await import('../credentials/cachePaths.cjs');
-    const { readFile } = await import('node:fs/promises');
-    const text = await readFile(keyFilePath(env), 'utf8');
+    const { readOptionalFile } = await import('../credentials/readOptionalFile.js');
+    const text = (await readOptionalFile(keyFilePath(env))) ?? '{}';
     if ((JSON.parse(text) as { profiles?: string[] }).profiles?.includes(profile)) return 'file';
   } catch {
     // no file store
