@@ -10,11 +10,58 @@
  * writer killed before its rename leaves one behind; the next write to that folder removes those
  * whose writer is dead (same host, pid gone or reused), and another host's after an hour.
  */
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { lstat, open, readdir, rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { hostTag, isDeadHere, ownStartTime } from './processIdentity.js';
+
+// Who a process is, in a way that survives pid reuse: pid, host and start time. Temporary names
+// carry it, and locks (fileLock.ts) record it, so a later run can tell at once that a writer is dead.
+
+/** The start time of a process (Linux: field 22 of /proc/PID/stat, in clock ticks since boot). */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let ownStart: string | null | undefined;
+/** This process's start time (read once). */
+export function ownStartTime(): string | null {
+  if (ownStart === undefined) ownStart = processStartTime(process.pid);
+  return ownStart;
+}
+
+/** A short tag of this host's name, for file names (the name itself may hold anything). */
+export function hostTag(host = hostname()): string {
+  return createHash('sha256').update(host).digest('hex').slice(0, 8);
+}
+
+/**
+ * Whether a process recorded on this host is gone: its pid is not running, or runs a process that
+ * started at another time (the pid was reused). Without a start time (no /proc), a running pid
+ * counts as alive.
+ */
+export function isDeadHere(pid: number, start: string | null): boolean {
+  if (!isAlive(pid)) return true;
+  const now = processStartTime(pid);
+  return start !== null && now !== null && now !== start;
+}
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const TEMP_NAME = /^\..*\.rolegate-([0-9a-f]{8})-(\d+)-(\d+|x)-[0-9a-f]{16}\.tmp$/;

@@ -20,8 +20,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FileRefusedError, LIMITS, readCheckedFile } from './checkedFile.cjs';
-import { cleanStaleTemporaries, temporaryPath } from './atomicFile.js';
-import { isDeadHere, ownStartTime } from './processIdentity.js';
+import { cleanStaleTemporaries, isDeadHere, ownStartTime, temporaryPath } from './atomicFile.js';
 
 export interface LockInfo {
   pid: number;

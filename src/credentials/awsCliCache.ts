@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { awsCliCacheDir } from './cachePaths.cjs';
-import { readTrustedFile, UntrustedFileError } from './trustedFile.cjs';
+import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../checkedFile.cjs';
 import { sha1Hex } from './sha1.js';
 import type { RoleSpec } from './profileSpec.js';
 import { MAX_LIFETIME_MS, parseCredentials, toAwsShape, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';

@@ -7,7 +7,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
 import { badInput, UserError } from '../userError.js';
 import { keyFilePath, lockFile } from './cachePaths.cjs';
-import { readOptionalFile, writePrivateFile } from './privateFile.js';
+import { writePrivateFile } from './privateFile.js';
+import { readOptionalFile } from './readOptionalFile.js';
 import { withLock } from './refreshLock.js';
 import { isLongTermKey, type KeyStore, type LongTermKey } from './keyStore.js';
 

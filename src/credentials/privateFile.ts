@@ -8,7 +8,7 @@ import { mkdir, chmod, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../atomicFile.js';
 import { UserError } from '../userError.js';
-import { ownedByAnotherUser } from './trustedFile.cjs';
+import { ownedByAnotherUser } from '../checkedFile.cjs';
 
 export interface PrivateDirOptions {
   /**
@@ -22,7 +22,7 @@ export interface PrivateDirOptions {
  * Creates `dir` (0700) or makes an existing one private. A folder that others can write to lets
  * them plant a cache entry (credentials of their own account) or remove a lock, so one left open
  * (0755 by an older tool, 0777 by a umask) is closed, and one that belongs to another user is
- * refused: rolegate cannot close it. Reads check each file as well (trustedFile.cts).
+ * refused: rolegate cannot close it. Reads check each file as well (checkedFile.cts).
  */
 export async function ensurePrivateDir(dir: string, options: PrivateDirOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -42,5 +42,3 @@ export async function writePrivateFile(path: string, data: string | Uint8Array, 
   await ensurePrivateDir(dirname(path), options);
   await writeFileAtomic(path, data, { mode: 0o600 });
 }
-
-export { readOptionalFile } from './readOptionalFile.js';

@@ -16,7 +16,7 @@ import { ensurePrivateDir } from './privateFile.js';
 import { UserError } from '../userError.js';
 
 export { isStale } from '../fileLock.js';
-export { processStartTime } from '../processIdentity.js';
+export { processStartTime } from '../atomicFile.js';
 
 export interface LockOptions {
   /** How long to wait for a live holder before giving up (default 5 minutes). */

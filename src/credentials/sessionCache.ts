@@ -8,7 +8,7 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sessionCacheDir, sessionCacheFile } from './cachePaths.cjs';
-import { readTrustedFile, UntrustedFileError } from './trustedFile.cjs';
+import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../checkedFile.cjs';
 import { MAX_LIFETIME_MS, parseCredentials, toAwsShape, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export interface SessionCacheEntry {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTrustedFile, UntrustedFileError } from './trustedFile.cjs';
+import { readTrustedFile, FileRefusedError as UntrustedFileError } from './checkedFile.cjs';
 
 const root = process.getuid?.() === 0;
 
