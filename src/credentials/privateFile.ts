@@ -38,7 +38,7 @@ export async function ensurePrivateDir(dir: string, options: PrivateDirOptions =
 }
 
 /** Writes a private file atomically (see atomicFile.ts: no planted link or file can redirect it), mode 0600. */
-export async function writePrivateFile(path: string, data: string | Uint8Array, options: PrivateDirOptions = {}): Promise<void> {
+export async function writePrivateFile(path: string, data: string | Uint8Array, options: PrivateDirOptions & { beforeRename?: () => void } = {}): Promise<void> {
   await ensurePrivateDir(dirname(path), options);
-  await writeFileAtomic(path, data, { mode: 0o600 });
+  await writeFileAtomic(path, data, { mode: 0o600, beforeRename: options.beforeRename });
 }

@@ -63,3 +63,22 @@ test('a garbage lock file older than a few seconds is taken over; a live holder 
     t.done();
   }
 });
+
+test('withLock hands its body a check that throws once the lock was taken over (the key file writes nothing then)', async () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'keys.enc.lock');
+    await assert.rejects(
+      withLock(path, async (assertHeld) => {
+        assertHeld();
+        rmSync(path);
+        writeFileSync(path, JSON.stringify({ pid: process.pid, host: hostname(), start: processStartTime(process.pid), created: Date.now(), nonce: 'other' }));
+        assertHeld();
+      }),
+      (e: unknown) => isUserError(e) && /was taken over by another process/.test(e.message),
+    );
+    assert.match(readFileSync(path, 'utf8'), /"nonce":"other"/);
+  } finally {
+    t.done();
+  }
+});

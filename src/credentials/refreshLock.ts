@@ -49,14 +49,19 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
         })),
     lostError: () => new UserError(`the lock ${path} was taken over by another process`, { next: 'run the command again' }),
   });
-  return () => lock.release();
+  const release = () => lock.release();
+  heldCheck.set(release, () => lock.assertHeld());
+  return release;
 }
 
-export async function withLock<T>(path: string, fn: () => Promise<T>, options?: LockOptions): Promise<T> {
+export async function withLock<T>(path: string, fn: (assertHeld: () => void) => Promise<T>, options?: LockOptions): Promise<T> {
   const release = await acquireLock(path, options);
   try {
-    return await fn();
+    return await fn(() => heldCheck.get(release)?.());
   } finally {
     await release();
   }
 }
+
+/** The "is it still mine" check of each release function handed out (for withLock's writers). */
+const heldCheck = new WeakMap<() => Promise<void>, () => void>();
