@@ -3,7 +3,8 @@
  * more easily than it should. Reads files only; network lookups (key owner, key age) are done by
  * the caller and passed in.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { FileRefusedError, LIMITS, readCheckedFile } from '../checkedFile.cjs';
 import { join } from 'node:path';
 import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
 import { BACKUP_SUFFIX } from '../config/sharedFileEditor.js';
@@ -152,13 +153,13 @@ const KEY_ID_LINE = /^\s*aws_access_key_id\s*[=:]\s*(\S+)/im;
 async function backupFindings(input: LocalAuditInput): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const file of backupFiles(input)) {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(file, 'utf8');
+      text = readCheckedFile(file, { maxBytes: LIMITS.sharedFile })?.toString('utf8');
     } catch {
       continue;
     }
-    if (!SECRET_LINE.test(text)) continue;
+    if (text === undefined || !SECRET_LINE.test(text)) continue;
     const id = KEY_ID_LINE.exec(text)?.[1];
     findings.push({
       id: 'local.plaintext-key',
@@ -246,15 +247,30 @@ function describeHit(hit: SecretHit): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+function unreadFileFinding(file: string, why: string): Finding {
+  return {
+    id: 'local.unscanned-file',
+    scope: 'local',
+    severity: 'info',
+    title: `${file} was not scanned for secrets: ${why}`,
+    where: file,
+    location: { file },
+    fix: `ls -l ${quotePosix(file)}   # audit scans regular files up to ${LIMITS.shellFile / 1024 / 1024} MiB; check what this one is`,
+  };
+}
+
 async function shellFindings(env: NodeJS.ProcessEnv): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const file of shellFiles(env)) {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(file, 'utf8');
-    } catch {
+      // never blocks on a FIFO (a HISTFILE can be anything), never reads a device or a huge file
+      text = readCheckedFile(file, { maxBytes: LIMITS.shellFile })?.toString('utf8');
+    } catch (error) {
+      if (error instanceof FileRefusedError) findings.push(unreadFileFinding(file, error.message));
       continue;
     }
+    if (text === undefined) continue;
     for (const hit of scanText(text)) {
       const secret = hit.kinds.includes('secret-access-key');
       const longTermId = hit.kinds.includes('access-key-id');
@@ -300,7 +316,7 @@ function roleProfileFindings(input: LocalAuditInput): Finding[] {
       title: `Profile ${profile} assumes the admin-like role ${roleArn} without mfa_serial, so no MFA code is asked for`,
       where: `profile ${profile} in ${input.configFile}`,
       location: { file: input.configFile },
-      fix: `aws configure set mfa_serial ${serial} --profile ${quotePosix(profile)}   # and require MFA in the role's trust policy (rolegate verify checks it)`,
+      fix: `aws configure set mfa_serial ${quotePosix(serial)} --profile ${quotePosix(profile)}   # and require MFA in the role's trust policy (rolegate verify checks it)`,
     });
   }
   return findings;
@@ -324,12 +340,17 @@ function expirationOf(entry: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** A cache entry's text, read without blocking and within the cache-entry limit (throws otherwise). */
+function readCacheEntry(file: string, owned = false): string {
+  return readCheckedFile(file, { maxBytes: LIMITS.cacheEntry, noFollow: true, private: owned })?.toString('utf8') ?? '';
+}
+
 /** rolegate's session cache names the identity behind each key profile: profile → ARN. */
 async function cachedKeyIdentities(files: string[]): Promise<Map<string, string>> {
   const identities = new Map<string, string>();
   for (const file of files) {
     try {
-      const entry = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      const entry = JSON.parse(readCacheEntry(file, true)) as Record<string, unknown>; // an identity only from an entry of ours
       if (entry.kind === 'session' && typeof entry.profile === 'string' && typeof entry.arn === 'string') identities.set(entry.profile, entry.arn);
     } catch {
       // not one of ours, or damaged
@@ -343,7 +364,7 @@ async function cacheFindings(files: string[], now: Date): Promise<Finding[]> {
   for (const file of files) {
     let expiration: Date | undefined;
     try {
-      expiration = expirationOf(JSON.parse(await readFile(file, 'utf8')));
+      expiration = expirationOf(JSON.parse(readCacheEntry(file)));
     } catch {
       continue;
     }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { quotePosix } from '../shellQuote.js';
 
 interface FileFlags {
   credentials?: boolean;
@@ -127,13 +128,15 @@ Examples:
       const { badInput } = await import('../userError.js');
       const lower = key.toLowerCase();
       if (value !== undefined && value !== '-' && SECRET_KEYS.has(lower)) {
-        throw badInput(`${key} is a secret and is not taken from the command line (it would stay in shell history)`, `pass it on stdin: rolegate config set ${profile} ${key} - < FILE`);
+        throw badInput(`${key} is a secret and is not taken from the command line (it would stay in shell history)`, `pass it on stdin: rolegate config set ${quotePosix(profile)} ${quotePosix(key)} - < FILE`);
       }
       if (value === undefined && process.stdin.isTTY) {
-        throw badInput('VALUE is missing', `give it after the key, or "-" to read it from stdin: rolegate config set ${profile} ${key} -`);
+        throw badInput('VALUE is missing', `give it after the key, or "-" to read it from stdin: rolegate config set ${quotePosix(profile)} ${quotePosix(key)} -`);
       }
       const newValue = value === undefined || value === '-' ? await readStdinValue() : value;
       if ((value === undefined || value === '-') && newValue === '') throw badInput('no value arrived on stdin', 'pipe the value in, or give it after the key');
+      // argv cannot carry a NUL, stdin can: botocore would cut the value there, other readers not
+      if (newValue.includes('\0')) throw badInput(`the value for ${key} contains a NUL byte, which no AWS config file can hold`, 'remove the NUL byte from the value and run the command again');
       const kind = flags.credentials || CREDENTIALS_FILE_KEYS.has(lower) ? 'credentials' : 'config';
       if (lower === 'duration_seconds' || lower === 'rolegate_role_chain') await checkRoleDurationSetting(profile, lower, newValue);
       await editSharedFile(kind, (doc) => doc.setValue(profile, key, newValue));

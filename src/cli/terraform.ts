@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CredentialSpec } from '../credentials/profileSpec.js';
+import { quotePosix } from '../shellQuote.js';
 
 const hcl = (value: string) => JSON.stringify(value);
 
@@ -14,7 +15,7 @@ export function terraformBlock(spec: CredentialSpec, region: string): string {
   const usesProcess = spec.kind === 'session' || spec.role.layout === 'store';
   if (usesProcess) {
     return (
-      `# Credentials for profile ${hcl(profile)} come from \`rolegate credential-process ${profile}\` (credential_process in\n` +
+      `# Credentials for profile ${hcl(profile)} come from \`rolegate credential-process ${quotePosix(profile)}\` (credential_process in\n` +
       `# your AWS config): one MFA code a day, shared with the AWS CLI and every other tool.\n` +
       `provider "aws" {\n  region  = ${hcl(region)}\n  profile = ${hcl(profile)}\n}\n`
     );
@@ -22,8 +23,8 @@ export function terraformBlock(spec: CredentialSpec, region: string): string {
   return (
     `# Profile ${hcl(profile)} uses the AWS CLI's role_arn/mfa_serial settings, and Terraform cannot ask for an MFA\n` +
     `# code. Run Terraform through rolegate, which puts the role's credentials in its environment:\n` +
-    `#   rolegate exec ${profile} -- terraform plan\n` +
-    `# (After \`rolegate import ${spec.role.session.keyProfile} --store keychain\`, profile = ${hcl(profile)} works here directly.)\n` +
+    `#   rolegate exec ${quotePosix(profile)} -- terraform plan\n` +
+    `# (After \`rolegate import ${quotePosix(spec.role.session.keyProfile)} --store keychain\`, profile = ${hcl(profile)} works here directly.)\n` +
     `provider "aws" {\n  region = ${hcl(region)}\n}\n`
   );
 }

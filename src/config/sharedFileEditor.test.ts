@@ -90,3 +90,102 @@ test('a lock left behind by a killed process goes stale and does not block forev
   assert.equal(readFileSync(configFile, 'utf8'), '[default]\nregion = x\n');
   assert.equal(existsSync(lock), false);
 });
+
+// Planted files: a link at the backup, another user's link, a FIFO, a huge file, a paused editor.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { lchownSync, lstatSync, mkdirSync, readdirSync, symlinkSync, truncateSync, utimesSync } from 'node:fs';
+import { processStartTime } from '../atomicFile.js';
+
+const root = process.getuid?.() === 0;
+
+test("a symlink planted at the backup's name is replaced, not written through: the victim keeps its content and mode", async () => {
+  mkdirSync(join(home, 'aws'));
+  writeFileSync(configFile, '[default]\ncli_pager = more\n', { mode: 0o600 });
+  const victim = join(home, 'victim');
+  writeFileSync(victim, 'precious', { mode: 0o644 });
+  symlinkSync(victim, configFile + '.rolegate.bak');
+  await editSharedFile('config', (doc) => doc.setValue('default', 'cli_pager', 'less'), env);
+  assert.equal(readFileSync(victim, 'utf8'), 'precious');
+  assert.equal(statSync(victim).mode & 0o777, 0o644);
+  assert.equal(lstatSync(configFile + '.rolegate.bak').isSymbolicLink(), false);
+  assert.equal(readFileSync(configFile + '.rolegate.bak', 'utf8'), '[default]\ncli_pager = more\n');
+  assert.equal(readFileSync(configFile, 'utf8'), '[default]\ncli_pager = less\n');
+  assert.deepEqual(readdirSync(join(home, 'aws')).sort(), ['config', 'config.rolegate.bak']);
+});
+
+test("a link chain through another user's link is refused; the file it points at is unchanged", { skip: !root && 'needs root to give a link away' }, async () => {
+  mkdirSync(join(home, 'aws'));
+  const target = join(home, 'dotfiles-config');
+  writeFileSync(target, '[default]\nregion = a\n');
+  symlinkSync(target, configFile);
+  lchownSync(configFile, 4242, 4242);
+  // run as another (unprivileged) user who owns the folder but not the link
+  execFileSync('chown', ['-R', '4343:4343', home]);
+  lchownSync(configFile, 4242, 4242);
+  const script = `import(${JSON.stringify(new URL('./sharedFileEditor.js', import.meta.url).href)}).then(({ editSharedFile }) => editSharedFile('config', (doc) => doc.setValue('default', 'region', 'b'), ${JSON.stringify(env)})).then(() => console.log('written'), (e) => { console.log(e.message); process.exit(3); })`;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', uid: 4343, gid: 4343, timeout: 20_000 });
+  assert.equal(result.status, 3, result.stdout + result.stderr);
+  assert.match(result.stdout, /symbolic link that belongs to another user .*uid 4242/);
+  assert.equal(readFileSync(target, 'utf8'), '[default]\nregion = a\n');
+});
+
+test('a FIFO, a device behind a link, or a file over 8 MiB is refused without hanging or filling memory', { timeout: 20_000 }, async () => {
+  mkdirSync(join(home, 'aws'));
+  execFileSync('mkfifo', [configFile]);
+  await assert.rejects(editSharedFile('config', (doc) => doc.setValue('default', 'region', 'x'), env), (e: unknown) => isUserError(e) && /is not a regular file/.test(e.message));
+  rmSync(configFile);
+  symlinkSync('/dev/zero', configFile);
+  await assert.rejects(editSharedFile('config', (doc) => doc.setValue('default', 'region', 'x'), env), (e: unknown) => isUserError(e) && /is not a regular file/.test(e.message));
+  rmSync(configFile);
+  writeFileSync(configFile, '');
+  truncateSync(configFile, 200 * 1024 * 1024);
+  const before = process.memoryUsage().rss;
+  await assert.rejects(editSharedFile('config', (doc) => doc.setValue('default', 'region', 'x'), env), (e: unknown) => isUserError(e) && /larger than 8 MiB/.test(e.message));
+  assert.ok(process.memoryUsage().rss - before < 50 * 1024 * 1024, 'the file was not read');
+  assert.equal(statSync(configFile).size, 200 * 1024 * 1024);
+  assert.equal(existsSync(configFile + '.rolegate.bak'), false);
+});
+
+test('a live editor keeps the lock however long it pauses: the next edit waits, then fails without writing', async () => {
+  mkdirSync(join(home, 'aws'));
+  writeFileSync(configFile, '[default]\nregion = a\n');
+  const paused = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  try {
+    const lock = configFile + '.rolegate.lock';
+    // held for an hour already: a suspended laptop; age alone never makes it stale
+    writeFileSync(lock, JSON.stringify({ pid: paused.pid, host: hostname(), start: processStartTime(paused.pid!), created: Date.now() - 3600_000, nonce: 'paused' }));
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(lock, old, old);
+    await assert.rejects(
+      editSharedFile('config', (doc) => doc.setValue('default', 'region', 'b'), env, { lockWaitMs: 400 }),
+      (e: unknown) => isUserError(e) && new RegExp(`another process \\(pid ${paused.pid}\\) is editing`).test(e.message),
+    );
+    assert.equal(readFileSync(configFile, 'utf8'), '[default]\nregion = a\n');
+    assert.match(readFileSync(lock, 'utf8'), /"nonce":"paused"/);
+  } finally {
+    paused.kill();
+  }
+});
+
+test('an editor whose lock is taken over mid-edit aborts with an error and writes nothing, not even the backup', async () => {
+  mkdirSync(join(home, 'aws'));
+  writeFileSync(configFile, '[default]\nregion = a\n');
+  const lock = configFile + '.rolegate.lock';
+  await assert.rejects(
+    editSharedFile(
+      'config',
+      (doc) => {
+        rmSync(lock);
+        writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), start: processStartTime(process.pid), created: Date.now(), nonce: 'another-editor' }));
+        doc.setValue('default', 'region', 'b');
+      },
+      env,
+    ),
+    (e: unknown) => isUserError(e) && /was taken over by another process.*did not write/.test(e.message),
+  );
+  assert.equal(readFileSync(configFile, 'utf8'), '[default]\nregion = a\n');
+  assert.equal(existsSync(configFile + '.rolegate.bak'), false);
+  assert.match(readFileSync(lock, 'utf8'), /another-editor/, "the other editor's lock stays");
+  assert.deepEqual(readdirSync(join(home, 'aws')).sort(), ['config', 'config.rolegate.lock']);
+});

@@ -1,6 +1,6 @@
 // Reading a shared file into a parsed document, with errors a person can act on. Light on
 // purpose: credential-process reads profiles through here on every SDK call.
-import { readFile, stat } from 'node:fs/promises';
+import { FileRefusedError, LIMITS, readCheckedFile } from '../checkedFile.cjs';
 import { homedir } from 'node:os';
 import { UserError } from '../userError.js';
 import { IniParseError, parseIni, type IniDocument } from './iniDocument.js';
@@ -84,13 +84,20 @@ export function parseSharedText(path: string, bytes: Uint8Array, env?: NodeJS.Pr
 
 /**
  * The file's bytes, or undefined when botocore would skip it: it does not exist or is not a
- * regular file (botocore's os.path.isfile), or it cannot be opened (configparser ignores OSError).
+ * regular file (botocore's os.path.isfile; a FIFO is skipped without blocking on it), or it cannot
+ * be opened (configparser ignores OSError). A file over 8 MiB is refused with a UserError rather
+ * than parsed (a 200 MB file took gigabytes of memory).
  */
-export async function readSharedBytes(path: string): Promise<Uint8Array | undefined> {
+export async function readSharedBytes(path: string, env?: NodeJS.ProcessEnv): Promise<Uint8Array | undefined> {
   try {
-    if (!(await stat(path)).isFile()) return undefined;
-    return await readFile(path);
-  } catch {
+    return readCheckedFile(path, { maxBytes: LIMITS.sharedFile });
+  } catch (error) {
+    if (error instanceof FileRefusedError && error.code === 'ETOOBIG') {
+      const shown = displayPath(path, env);
+      throw new UserError(`${shown} is too large to read: ${error.message}`, {
+        next: `check what filled ${shown}; an AWS config or credentials file is rarely over a few hundred KiB`,
+      });
+    }
     return undefined;
   }
 }

@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { awsCliCacheDir } from './cachePaths.cjs';
-import { readTrustedFile, UntrustedFileError } from './trustedFile.cjs';
+import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../checkedFile.cjs';
 import { sha1Hex } from './sha1.js';
 import type { RoleSpec } from './profileSpec.js';
-import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.cjs';
+import { MAX_LIFETIME_MS, parseCredentials, toAwsShape, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 /** A Python string literal as json.dumps writes it with ensure_ascii: only printable ASCII stays. */
 function pythonString(value: string): string {
@@ -83,7 +83,11 @@ export async function readAwsCliCache(path: string): Promise<CacheRead> {
   if (text === undefined) return {};
   try {
     const credentials = parseCredentials((JSON.parse(text) as { Credentials?: unknown }).Credentials);
-    return credentials ? { credentials } : { warning: `ignoring the AWS CLI cache entry ${path}: it holds no credentials` };
+    if (!credentials) return { warning: `ignoring the AWS CLI cache entry ${path}: it holds no credentials` };
+    if (!withinIssuableLifetime(credentials.expiration, MAX_LIFETIME_MS.role, undefined)) {
+      return { warning: `ignoring the AWS CLI cache entry ${path}: it expires later than AWS issues role credentials for` };
+    }
+    return { credentials };
   } catch {
     return { warning: `ignoring the damaged AWS CLI cache entry ${path}` };
   }

@@ -10,10 +10,10 @@
  * run with another config file that has a profile of the same name) must not pass unchecked.
  */
 import { statSync } from 'node:fs';
-import { readTrustedFile } from './trustedFile.cjs';
-import { join } from 'node:path';
+import { readTrustedFile } from '../checkedFile.cjs';
+import { basename, join } from 'node:path';
 import { rolegateCacheDir, safeName } from './cachePaths.cjs';
-import { isFresh, parseCredentials, type TemporaryCredentials } from './temporaryCredentials.cjs';
+import { isFresh, MAX_LIFETIME_MS, parseCredentials, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 interface FileStamp {
   path: string;
@@ -68,12 +68,16 @@ export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date
     const current = envOf(env);
     if (ENV_KEYS.some((key) => note.env?.[key] !== current[key])) return undefined;
     if (!note.files.every((stamp) => sameStamp(stamp, stampFile(stamp.path)))) return undefined;
-    const entry = JSON.parse(readTrustedFile(note.cacheFile) ?? 'null') as { Credentials?: unknown } | null;
+    const entry = JSON.parse(readTrustedFile(note.cacheFile) ?? 'null') as { Credentials?: unknown; createdAt?: unknown } | null;
     if (!entry) return undefined;
     const credentials = parseCredentials(entry.Credentials);
     if (typeof note.accessKeyId !== 'string' || credentials?.accessKeyId !== note.accessKeyId) return undefined;
+    // rolegate's session entries hold GetSessionToken results; every other entry a role's
+    const maxMs = basename(note.cacheFile).startsWith('session-') ? MAX_LIFETIME_MS.session : MAX_LIFETIME_MS.role;
+    const createdAt = typeof entry.createdAt === 'string' ? entry.createdAt : undefined;
+    if (!credentials || !withinIssuableLifetime(credentials.expiration, maxMs, createdAt, now)) return undefined;
     const requiredMs = typeof note.requiredMs === 'number' && note.requiredMs > 0 ? note.requiredMs : undefined;
-    return credentials && isFresh(credentials.expiration, now, requiredMs) ? credentials : undefined;
+    return isFresh(credentials.expiration, now, requiredMs) ? credentials : undefined;
   } catch {
     return undefined;
   }

@@ -7,7 +7,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
 import { badInput, UserError } from '../userError.js';
 import { keyFilePath, lockFile } from './cachePaths.cjs';
-import { readOptionalFile, writePrivateFile } from './privateFile.js';
+import { writePrivateFile } from './privateFile.js';
+import { readOptionalFile } from './readOptionalFile.js';
 import { withLock } from './refreshLock.js';
 import { isLongTermKey, type KeyStore, type LongTermKey } from './keyStore.js';
 
@@ -221,13 +222,14 @@ export function openFileKeyStore(env: NodeJS.ProcessEnv): KeyStore {
     return decryptKeys(text, await getPassphrase(false), path);
   };
   const update = (change: (keys: KeyMap) => boolean) =>
-    withLock(lockFile('keys.enc', env), async () => {
+    withLock(lockFile('keys.enc', env), async (assertHeld) => {
       const exists = await holdsKeys();
       const keys = await readAll();
       if (!change(keys)) return;
       if (!exists) await checkNewFilePassphrase(env, true);
       // a folder named through ROLEGATE_KEY_FILE is the person's own: not re-permissioned
-      await writePrivateFile(path, await encryptKeys(keys, await getPassphrase(!exists)), { tighten: !env.ROLEGATE_KEY_FILE });
+      // a lock taken over while we asked for the passphrase: write nothing (another save would be lost)
+      await writePrivateFile(path, await encryptKeys(keys, await getPassphrase(!exists)), { tighten: !env.ROLEGATE_KEY_FILE, beforeRename: assertHeld });
     });
 
   return {

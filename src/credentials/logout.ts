@@ -9,7 +9,7 @@ import { profileNames, readSharedProfiles } from '../config/profiles.js';
 import { awsCliCacheFile } from './awsCliCache.js';
 import { rolegateCacheDir, sessionCacheDir, sessionCacheFile } from './cachePaths.cjs';
 import { describeProfile, type CredentialSpec } from './profileSpec.js';
-import { readOptionalFile } from './privateFile.js';
+import { readOptionalFile } from './readOptionalFile.js';
 import { roleEntryName, sessionEntryName } from './sessionCache.js';
 
 async function removeIfPresent(path: string, removed: string[]): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { SharedProfiles } from '../config/profiles.js';
 import { UserError, isUserError } from '../userError.js';
+import { quotePosix } from '../shellQuote.js';
 import { keyFilePath } from './cachePaths.cjs';
 import { fileStoreProfiles } from './fileKeyStore.js';
 import { isStoreKind, openKeyStore, type LongTermKey, type StoreKind } from './keyStore.js';
@@ -24,7 +25,7 @@ export async function loadLongTermKey(session: SessionSpec, shared: SharedProfil
   const profile = session.keyProfile;
   const missing = (detail: string) =>
     new UserError(`no access key for profile ${profile}: ${detail}`, {
-      next: `store the key again: \`rolegate import ${profile} --store keychain|file\` (from the credentials file) or \`rolegate setup\``,
+      next: `store the key again: \`rolegate import ${quotePosix(profile)} --store keychain|file\` (from the credentials file) or \`rolegate setup\``,
     });
   let key: LongTermKey | undefined;
   try {

@@ -1,5 +1,6 @@
 /** Where an MFA code comes from: the profile's mfa_process, else the terminal, else a desktop dialog, else a clear failure. */
 import { UserError } from '../userError.js';
+import { quotePosix } from '../shellQuote.js';
 import type { SessionSpec } from './profileSpec.js';
 
 /** Codes typed at the terminal: after AWS refuses one, the person is asked for the next (3 in all). */
@@ -32,7 +33,7 @@ export async function obtainMfaCode(
       ? `the MFA session for profile ${session.keyProfile} expired at ${context.expiredAt.toISOString()} and a new MFA code is needed`
       : `profile ${context.profile} needs an MFA code`;
     throw new UserError(`${why}, but there is no terminal to ask on, no desktop dialog (zenity, kdialog, osascript, PowerShell) and no mfa_process is set`, {
-      next: `add \`mfa_process = <a command that prints the current code>\` to profile ${context.profile} in your AWS config, or run \`rolegate env ${context.profile}\` once from a terminal to start the day's session`,
+      next: `add \`mfa_process = <a command that prints the current code>\` to profile ${context.profile} in your AWS config, or run \`rolegate env ${quotePosix(context.profile)}\` once from a terminal to start the day's session`,
     });
   }
   return promptMfaCodeOnTerminal(session.mfaSerial, {

@@ -1,12 +1,14 @@
 /**
- * Files that hold secrets or temporary credentials: written atomically (temp file in the same
- * folder, fsync, rename), mode 0600, in a folder created 0700. Reads return undefined when absent.
+ * Files that hold secrets or temporary credentials: written atomically (an exclusive, unguessable
+ * temporary file in the same folder, fsync, rename, folder fsync), mode 0600, in a folder created
+ * 0700. Reads (readOptionalFile) return undefined when absent, and refuse what is not a private
+ * regular file.
  */
-import { mkdir, open, rename, rm, chmod, stat } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { mkdir, chmod, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../atomicFile.js';
 import { UserError } from '../userError.js';
-import { ownedByAnotherUser } from './trustedFile.cjs';
+import { ownedByAnotherUser } from '../checkedFile.cjs';
 
 export interface PrivateDirOptions {
   /**
@@ -20,7 +22,7 @@ export interface PrivateDirOptions {
  * Creates `dir` (0700) or makes an existing one private. A folder that others can write to lets
  * them plant a cache entry (credentials of their own account) or remove a lock, so one left open
  * (0755 by an older tool, 0777 by a umask) is closed, and one that belongs to another user is
- * refused: rolegate cannot close it. Reads check each file as well (trustedFile.cts).
+ * refused: rolegate cannot close it. Reads check each file as well (checkedFile.cts).
  */
 export async function ensurePrivateDir(dir: string, options: PrivateDirOptions = {}): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -35,29 +37,8 @@ export async function ensurePrivateDir(dir: string, options: PrivateDirOptions =
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
 
-export async function writePrivateFile(path: string, data: string | Uint8Array, options: PrivateDirOptions = {}): Promise<void> {
-  const dir = dirname(path);
-  await ensurePrivateDir(dir, options);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  try {
-    // umask cannot widen 0600, but a pre-existing umask of 0 on some systems still gives 0600;
-    // chmod makes it explicit either way.
-    await chmod(temp, 0o600);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+/** Writes a private file atomically (see atomicFile.ts: no planted link or file can redirect it), mode 0600. */
+export async function writePrivateFile(path: string, data: string | Uint8Array, options: PrivateDirOptions & { beforeRename?: () => void } = {}): Promise<void> {
+  await ensurePrivateDir(dirname(path), options);
+  await writeFileAtomic(path, data, { mode: 0o600, beforeRename: options.beforeRename });
 }
-
-export { readOptionalFile } from './readOptionalFile.js';

@@ -42,8 +42,10 @@ test('a lock whose holder is dead, or whose pid was reused, is stale; a live one
   if (processStartTime(process.pid) !== null) {
     assert.equal(isStale({ ...base, pid: process.pid, start: 'not-my-start-time' }, now, 600_000), true);
   }
-  assert.equal(isStale({ ...base, pid: process.pid, start: null, created: now - 700_000 }, now, 600_000), true);
+  // a live holder on this host keeps its lock however old it is; only another host's ages out
+  assert.equal(isStale({ ...base, pid: process.pid, start: processStartTime(process.pid), created: now - 700_000_000 }, now, 600_000), false);
   assert.equal(isStale({ ...base, host: 'another-host', pid: 1, start: null }, now, 600_000), false);
+  assert.equal(isStale({ ...base, host: 'another-host', pid: 1, start: null, created: now - 700_000 }, now, 600_000), true);
 });
 
 test('a garbage lock file older than a few seconds is taken over; a live holder past the wait limit is a UserError', async () => {
@@ -57,6 +59,25 @@ test('a garbage lock file older than a few seconds is taken over; a live holder 
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid);
     await assert.rejects(acquireLock(path, { waitMs: 300 }), (e: unknown) => isUserError(e) && /another rolegate process \(pid \d+\)/.test(e.message));
     await release();
+  } finally {
+    t.done();
+  }
+});
+
+test('withLock hands its body a check that throws once the lock was taken over (the key file writes nothing then)', async () => {
+  const t = tempDir();
+  try {
+    const path = join(t.dir, 'keys.enc.lock');
+    await assert.rejects(
+      withLock(path, async (assertHeld) => {
+        assertHeld();
+        rmSync(path);
+        writeFileSync(path, JSON.stringify({ pid: process.pid, host: hostname(), start: processStartTime(process.pid), created: Date.now(), nonce: 'other' }));
+        assertHeld();
+      }),
+      (e: unknown) => isUserError(e) && /was taken over by another process/.test(e.message),
+    );
+    assert.match(readFileSync(path, 'utf8'), /"nonce":"other"/);
   } finally {
     t.done();
   }

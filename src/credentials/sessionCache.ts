@@ -5,12 +5,11 @@
  *   role-<profile>        AssumeRole result for a store-layout role profile
  * (Guide-layout roles live in the AWS CLI's cache instead; see awsCliCache.ts.)
  */
-import { readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sessionCacheDir, sessionCacheFile } from './cachePaths.cjs';
-import { readOptionalFile } from './readOptionalFile.js';
-import { readTrustedFile, UntrustedFileError } from './trustedFile.cjs';
-import { parseCredentials, toAwsShape, type TemporaryCredentials } from './temporaryCredentials.cjs';
+import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../checkedFile.cjs';
+import { MAX_LIFETIME_MS, parseCredentials, toAwsShape, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export interface SessionCacheEntry {
   version: 1;
@@ -37,6 +36,8 @@ function parseEntry(text: string): SessionCacheEntry | undefined {
   if (raw.version !== 1 || (raw.kind !== 'session' && raw.kind !== 'role') || typeof raw.profile !== 'string' || typeof raw.mfaSerial !== 'string' || !credentials) {
     return undefined;
   }
+  const createdAt = typeof raw.createdAt === 'string' ? raw.createdAt : '';
+  if (!withinIssuableLifetime(credentials.expiration, MAX_LIFETIME_MS[raw.kind], createdAt)) return undefined; // longer than STS issues
   return {
     version: 1,
     kind: raw.kind,
@@ -79,7 +80,7 @@ export async function writeSessionEntry(name: string, entry: SessionCacheEntry, 
 
 export async function deleteSessionEntry(name: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const path = sessionCacheFile(name, env);
-  const existed = (await readOptionalFile(path)) !== undefined;
+  const existed = await lstat(path).then(() => true, () => false); // a FIFO or another user's file is removed too
   await rm(path, { force: true });
   return existed;
 }

@@ -1,5 +1,6 @@
 /** STS failures, turned into messages that say what happened and what to do next. */
 import { UserError, isUserError } from '../userError.js';
+import { quotePosix } from '../shellQuote.js';
 
 export type StsCallContext =
   | { call: 'GetSessionToken'; keyProfile: string; mfaSerial: string }
@@ -32,13 +33,13 @@ export function stsError(error: unknown, context: StsCallContext, env: NodeJS.Pr
     if (name === 'InvalidClientTokenId' || name === 'SignatureDoesNotMatch') {
       return new UserError(`the access key stored for profile ${context.keyProfile} was refused by AWS (${name}): it was deleted, deactivated, or the secret does not match`, {
         ...options,
-        next: `store a working key: \`rolegate import ${context.keyProfile} --store keychain|file\`, or \`rolegate setup\` to create a new one`,
+        next: `store a working key: \`rolegate import ${quotePosix(context.keyProfile)} --store keychain|file\`, or \`rolegate setup\` to create a new one`,
       });
     }
   } else if (name === 'ExpiredToken' || name === 'InvalidClientTokenId') {
     return new UserError(`the MFA session of profile ${context.keyProfile} was refused by AWS (${name}); it has expired or was revoked`, {
       ...options,
-      next: `run \`rolegate logout ${context.keyProfile}\`, then run the command again to enter a new MFA code`,
+      next: `run \`rolegate logout ${quotePosix(context.keyProfile)}\`, then run the command again to enter a new MFA code`,
     });
   }
   if (context.call === 'AssumeRole' && name === 'ValidationError' && /DurationSeconds/.test(message)) {

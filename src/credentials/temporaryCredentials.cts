@@ -24,6 +24,28 @@ export function isFresh(expiration: Date, now: number = Date.now(), requiredMs: 
   return !Number.isNaN(expiration.getTime()) && expiration.getTime() - now > requiredMs;
 }
 
+/**
+ * The longest AWS issues, from the moment of issue: GetSessionToken 36 h, AssumeRole 12 h (a role's
+ * MaxSessionDuration at most). A cache entry that claims longer was not made by STS as stored: it is
+ * damaged (or planted), never served.
+ */
+export const MAX_LIFETIME_MS = { session: 36 * 3600_000, role: 12 * 3600_000 } as const;
+/** Clock skew allowed between the entry's creation time and now. */
+const SKEW_MS = 5 * 60_000;
+
+/**
+ * Whether `expiration` is within what AWS can issue: at most `maxMs` after `createdAt` (when the
+ * entry records it; a creation time in the future is itself damage) and after now.
+ */
+export function withinIssuableLifetime(expiration: Date, maxMs: number, createdAt: string | undefined, now: number = Date.now()): boolean {
+  const end = expiration.getTime();
+  if (end - now > maxMs + SKEW_MS) return false;
+  if (createdAt === undefined || createdAt === '') return true;
+  const created = Date.parse(createdAt);
+  if (Number.isNaN(created) || created > now + SKEW_MS) return false;
+  return end - created <= maxMs + SKEW_MS;
+}
+
 /** ISO 8601 in UTC to the second, the way STS itself writes Expiration. */
 export function formatExpiration(expiration: Date): string {
   return expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');

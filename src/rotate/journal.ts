@@ -4,10 +4,12 @@
  * never a secret. One entry per profile, in `$XDG_CONFIG_HOME/rolegate/rotate.json`
  * (`~/.config/rolegate/rotate.json`), mode 0600.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '../atomicFile.js';
+import { quotePosix } from '../shellQuote.js';
 import { rolegateConfigDir } from '../credentials/cachePaths.cjs';
+import { readOptionalFile } from '../credentials/readOptionalFile.js';
 
 /** The last step that is known to be complete. */
 export type RotationStep = 'started' | 'created' | 'proven' | 'stored' | 'deactivated';
@@ -42,13 +44,9 @@ export function journalPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 async function readJournal(env: NodeJS.ProcessEnv): Promise<JournalFile> {
-  let text: string;
-  try {
-    text = await readFile(journalPath(env), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, rotations: {} };
-    throw error;
-  }
+  // never blocks on a FIFO, refuses a device or another user's file (a UserError naming it)
+  const text = await readOptionalFile(journalPath(env));
+  if (text === undefined) return { version: 1, rotations: {} };
   try {
     const parsed = JSON.parse(text) as JournalFile;
     if (parsed && typeof parsed === 'object' && parsed.rotations && typeof parsed.rotations === 'object') {
@@ -67,7 +65,7 @@ async function writeJournal(env: NodeJS.ProcessEnv, journal: JournalFile): Promi
     return;
   }
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path, JSON.stringify(journal, null, 2) + '\n', { mode: 0o600, fsync: true });
+  await writeFileAtomic(path, JSON.stringify(journal, null, 2) + '\n', { mode: 0o600 });
 }
 
 export async function readRotation(profile: string, env: NodeJS.ProcessEnv = process.env): Promise<RotationEntry | undefined> {
@@ -106,7 +104,7 @@ export async function pendingRotation(env: NodeJS.ProcessEnv = process.env): Pro
   let journal: JournalFile;
   try {
     journal = await readJournal(env);
-  } catch {
+  } catch (error) {
     return [
       {
         profile: '?',
@@ -115,7 +113,7 @@ export async function pendingRotation(env: NodeJS.ProcessEnv = process.env): Pro
         newAccessKeyId: undefined,
         step: 'started',
         updatedAt: '?',
-        next: `inspect ${journalPath(env)}, then run: rolegate rotate`,
+        next: `inspect ${journalPath(env)} (${(error as Error).message}), then run: rolegate rotate`,
       },
     ];
   }
@@ -126,6 +124,6 @@ export async function pendingRotation(env: NodeJS.ProcessEnv = process.env): Pro
     newAccessKeyId: entry.newAccessKeyId,
     step: entry.step,
     updatedAt: entry.updatedAt,
-    next: entry.profile === 'default' ? 'rolegate rotate' : `rolegate rotate ${entry.profile}`,
+    next: entry.profile === 'default' ? 'rolegate rotate' : `rolegate rotate ${quotePosix(entry.profile)}`,
   }));
 }

@@ -1,4 +1,5 @@
 import { UserError } from '../userError.js';
+import { quotePosix } from '../shellQuote.js';
 import { managedPolicyArn, mfaSerial, roleArn, userArn } from '../policy/arns.js';
 import { openBootstrap } from './bootstrap.js';
 import type { SetupOptions } from './options.js';
@@ -229,7 +230,7 @@ async function setupSteps(
   report.result = { changed, steps: outcomes };
   io.line(
     changed
-      ? `Setup complete. Read-only: aws sts get-caller-identity; elevated: aws --profile ${options.adminProfile} sts get-caller-identity`
+      ? `Setup complete. Read-only: aws sts get-caller-identity; elevated: aws --profile ${quotePosix(options.adminProfile)} sts get-caller-identity`
       : 'Nothing changed: everything was already set up.',
   );
   const advice = await bootstrapKeyAdvice(ctx, options);

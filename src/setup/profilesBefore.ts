@@ -11,7 +11,8 @@
 import { join, resolve } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { rolegateConfigDir } from '../credentials/cachePaths.cjs';
-import { readOptionalFile, writePrivateFile } from '../credentials/privateFile.js';
+import { writePrivateFile } from '../credentials/privateFile.js';
+import { readOptionalFile } from '../credentials/readOptionalFile.js';
 import { LAYOUT_KEYS } from './profileLayout.js';
 
 type ProfileKeys = Record<string, string>;

@@ -340,12 +340,14 @@ async function localActions(
 
 /** A key file that holds no key any more goes: a later setup may pick a new passphrase. */
 async function removeEmptyKeyFile(env: NodeJS.ProcessEnv): Promise<void> {
-  const [{ keyFilePath }, { readFile, rm }] = await Promise.all([
+  const [{ keyFilePath }, { readOptionalFile }, { rm }] = await Promise.all([
     import('../credentials/cachePaths.cjs'),
+    import('../credentials/readOptionalFile.js'),
     import('node:fs/promises'),
   ]);
   const path = keyFilePath(env);
-  const text = await readFile(path, 'utf8').catch(() => undefined);
+  // never blocks on a FIFO; a file refused (a device, another user's) is left alone
+  const text = await readOptionalFile(path).catch(() => undefined);
   if (text === undefined) return;
   let header: { format?: unknown; profiles?: unknown };
   try {
@@ -361,8 +363,8 @@ async function removeEmptyKeyFile(env: NodeJS.ProcessEnv): Promise<void> {
 async function storeHolding(profile: string, env: NodeJS.ProcessEnv): Promise<StoreKind> {
   try {
     const { keyFilePath } = await import('../credentials/cachePaths.cjs');
-    const { readFile } = await import('node:fs/promises');
-    const text = await readFile(keyFilePath(env), 'utf8');
+    const { readOptionalFile } = await import('../credentials/readOptionalFile.js');
+    const text = (await readOptionalFile(keyFilePath(env))) ?? '{}';
     if ((JSON.parse(text) as { profiles?: string[] }).profiles?.includes(profile)) return 'file';
   } catch {
     // no file store

@@ -2,6 +2,7 @@ import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
@@ -112,6 +113,8 @@ iam.create_role(RoleName="AWSServiceRoleForExample", Path="/aws-service-role/exa
   chmodSync(box.credentialsFile, 0o644);
   chmodSync(box.configFile, 0o600);
   writeFileSync(join(box.home, '.bash_history'), `aws s3 ls\nexport AWS_SECRET_ACCESS_KEY=${EXAMPLE_SECRET}\n`);
+  // a FIFO as a shell start-up file: reported as not scanned, without hanging audit
+  execFileSync('mkfifo', [join(box.home, '.zshenv')]);
   mkdirSync(join(box.home, '.aws', 'cli', 'cache'), { recursive: true });
   writeFileSync(join(box.home, '.aws', 'cli', 'cache', 'f00d.json'), JSON.stringify({ Credentials: { Expiration: '2026-01-01T00:00:00Z' } }), { mode: 0o600 });
   // the read-only user's key in the environment, as some people export it
@@ -144,6 +147,7 @@ test('one of each problem, on the laptop and in the account: every rule fires, w
       `local.plaintext-key profile legacy in ${box.credentialsFile}`,
       `local.root-key profile legacy in ${box.credentialsFile}`,
       `local.secret-in-shell-file ${h}/.bash_history:2`,
+      `local.unscanned-file ${h}/.zshenv`,
     ].sort(),
   );
   assert.deepEqual([...new Set(result.report.findings.map((f) => f.id))].sort(), RULES.map((r) => r.id).sort());
@@ -159,7 +163,7 @@ test('one of each problem, on the laptop and in the account: every rule fires, w
   const failing = await audit(['--fail-on', 'critical'], env);
   assert.equal(failing.code, 1);
   assert.match(failing.stdout, /^CRITICAL  The account root user has no MFA device$/m);
-  assert.match(failing.stdout, /16 findings: 3 critical, 7 high, 5 medium, 1 low/);
+  assert.match(failing.stdout, /17 findings: 3 critical, 7 high, 5 medium, 1 low, 1 info/);
 });
 
 test('--sarif gives a SARIF 2.1.0 log of the same findings; --local makes no AWS call', async () => {

@@ -75,11 +75,11 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
     assert.deepEqual(esm, [], 'no ES module of ours loads on a cache hit');
     const cjs = fast.modules.filter((m) => m.startsWith('cjs:')).map((m) => m.replace(/^cjs:.*\/src\//, 'src/'));
     assert.deepEqual(cjs.sort(), [
+      'src/checkedFile.cjs',
       'src/cli/main.cjs',
       'src/credentials/cachePaths.cjs',
       'src/credentials/credentialProcessShortcut.cjs',
       'src/credentials/temporaryCredentials.cjs',
-      'src/credentials/trustedFile.cjs',
     ]);
   } finally {
     box.cleanup();
