@@ -21,7 +21,7 @@ test('profile arguments and profile-valued options are found by name', () => {
   }
   assert.equal(byPath('setup')!.profileArgument, undefined);
   const profileOptions = byPath('teardown')!.options.filter((o) => o.profileValue).flatMap((o) => o.names);
-  assert.deepEqual(profileOptions.sort(), ['--admin-profile', '--bootstrap-profile']);
+  assert.deepEqual(profileOptions.sort(), ['--admin-profile', '--bootstrap-profile', '--profile']);
   const store = byPath('teardown')!.options.find((o) => o.names.includes('--store'))!;
   assert.equal(store.takesValue, true);
   assert.equal(store.profileValue, false);
