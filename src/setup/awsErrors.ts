@@ -88,7 +88,8 @@ export const isAlreadyExists = (error: unknown): boolean => errorCode(error) ===
  * stands: the steps before `resource` are done and stay, and a rerun continues from there.
  */
 export function stoppedAt(error: unknown, resource: string | undefined, done: string[]): unknown {
-  if (!isAwsTransientError(error)) return error;
+  // an AwsTransientError, or a step's own account of one (what its lost answer may have left)
+  if (!(error instanceof UserError) || !(isAwsTransientError(error) || isAwsTransientError(error.cause))) return error;
   const where = resource ? `setup stopped at ${resource}` : 'setup stopped before changing anything';
   const stands = resource ? (done.length ? `done and kept: ${done.join('; ')}` : 'nothing before it was changed') : 'nothing was changed';
   return new UserError(`${where}: ${error.message} (${stands})`, {
