@@ -15,6 +15,7 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import type { Finding } from './finding.js';
+import { isUserError } from '../userError.js';
 import { consoleWithoutMfa, consoleWithoutMfaFinding, keyProblems, parseCredentialReport, type ReportRow } from './credentialReport.js';
 import { trustPolicyMfaGaps } from './mfaRequirement.js';
 
@@ -33,6 +34,7 @@ export interface AccountAuditOptions {
 }
 
 function errorText(error: unknown): string {
+  if (isUserError(error)) return error.message;
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   return `${e.name ?? 'Error'}${e.message ? `: ${e.message.split('\n')[0]}` : ''}`;
 }

@@ -7,6 +7,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { GetAccessKeyLastUsedCommand, ListAccessKeysCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { Finding, FindingScope } from './finding.js';
 import { sortFindings } from './finding.js';
+import { isUserError } from '../userError.js';
+import { isAwsTransientError } from '../aws/networkErrors.js';
 
 export interface AuditOptions {
   local: boolean;
@@ -22,10 +24,13 @@ export interface AuditReport {
   findings: Finding[];
   /** Checks that could not run, and why. */
   notes: string[];
+  /** The subset of `notes` that are checks of the account that did not run: an account audit with any is incomplete. */
+  unchecked: string[];
   accountId?: string;
 }
 
 function errorText(error: unknown): string {
+  if (isUserError(error)) return error.message;
   const e = error as { name?: string; message?: string };
   return `${e.name ?? 'Error'}${e.message ? `: ${e.message.split('\n')[0]}` : ''}`;
 }
@@ -67,6 +72,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const scopes: FindingScope[] = [];
   const findings: Finding[] = [];
   const notes: string[] = [];
+  const unchecked: string[] = [];
   let accountId: string | undefined;
   let iam: IAMClient | undefined;
   let partition = 'aws';
@@ -81,14 +87,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
       partition = Arn?.split(':')[1] ?? 'aws';
       iam = createIamClient(clientOptions);
     } catch (error) {
-      notes.push(`account audit not run: no working credentials${options.profile ? ` for profile ${options.profile}` : ''} (${errorText(error)})`);
+      const why = isAwsTransientError(error) ? 'AWS could not be reached' : `no working credentials${options.profile ? ` for profile ${options.profile}` : ''}`;
+      unchecked.push(`account audit not run: ${why} (${errorText(error)})`);
     }
     if (iam) {
       const { auditAccount } = await import('./accountAudit.js');
       const result = await auditAccount(iam, { now: options.now, partition, accountId });
       findings.push(...result.findings);
-      notes.push(...result.notes);
+      unchecked.push(...result.notes);
     }
+    notes.push(...unchecked);
   }
 
   if (options.local) {
@@ -110,5 +118,5 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     if (iam) lookups = await lookUpKeys(longTermKeys(input), iam, env);
     findings.push(...(await auditLocal({ ...input, identities: lookups?.identities, keyCreated: lookups?.created })));
   }
-  return { scopes, findings: sortFindings(findings), notes, ...(accountId ? { accountId } : {}) };
+  return { scopes, findings: sortFindings(findings), notes, unchecked, ...(accountId ? { accountId } : {}) };
 }

@@ -1,17 +1,37 @@
 /**
  * SDK client construction in one place: region, endpoint (AWS_ENDPOINT_URL, as the CLI and
- * botocore honour it, so tests reach moto), retries, and credentials. Import this module with
- * `import()` from code on the credential-process path: it loads the SDK.
+ * botocore honour it, so tests reach moto), retries, timeouts, proxies and credentials. Import
+ * this module with `import()` from code on the credential-process path: it loads the SDK.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { badInput } from '../userError.js';
+import { classifyAwsFailure, cutsOffEndpoint, transientError, type AwsEndpoint } from './networkErrors.js';
 
 // The SDK warns on Node 20 that releases after January 2027 need Node 22. Our lockfile pins a
 // release that supports Node 20, and the warning would land in every command's stderr (and in
 // credential_process output the AWS CLI shows to the user), so it is turned off for this process.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/**
+ * How long one AWS call may take. `interactive` is every command a person runs; `refresh` is the
+ * STS call behind credential-process, exec and env, where a tool (the AWS CLI, Terraform) waits.
+ * One attempt is bounded by `requestMs` (connecting included, and again for each silent stretch
+ * while the answer arrives); a call by attempts × requestMs plus the SDK's backoff (under 1 s for
+ * these attempt counts). README "Timeouts" states the same numbers.
+ */
+export interface CallLimits {
+  connectMs: number;
+  requestMs: number;
+  attempts: number;
+}
+export type CallPurpose = 'interactive' | 'refresh';
+export const CALL_LIMITS: Record<CallPurpose, CallLimits> = {
+  interactive: { connectMs: 5_000, requestMs: 15_000, attempts: 3 },
+  refresh: { connectMs: 3_000, requestMs: 10_000, attempts: 2 },
+};
 
 export interface ClientOptions {
   /** Explicit credentials; without them the SDK's default chain runs (env, profile, ...). */
@@ -20,6 +40,10 @@ export interface ClientOptions {
   profile?: string;
   region?: string;
   env?: NodeJS.ProcessEnv;
+  /** Which limits apply (default `interactive`). */
+  purpose?: CallPurpose;
+  /** Overrides the purpose's attempt count (1 for a create whose lost answer must not be retried blindly). */
+  maxAttempts?: number;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -35,47 +59,164 @@ function endpointFor(service: Service, env: NodeJS.ProcessEnv): string | undefin
   return env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL ?? undefined;
 }
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+/** The URL calls to this service go to: the configured endpoint, else AWS's own. */
+export function endpointUrl(service: Service, options: ClientOptions = {}): string {
+  const env = options.env ?? process.env;
+  return endpointFor(service, env) ?? (service === 'IAM' ? 'https://iam.amazonaws.com' : `https://${service.toLowerCase()}.${resolveRegion(options)}.amazonaws.com`);
+}
+
+function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 600) throw badInput(`${name}=${text} is not a number of seconds between 0 and 600`, `set ${name} to e.g. 10, or unset it`);
+  return Math.round(value * 1000);
+}
 
 /**
- * A request handler that goes through the proxy HTTPS_PROXY / HTTP_PROXY name for this service's
- * endpoint (NO_PROXY honoured), as the AWS CLI does; the SDK alone ignores these variables, and
- * rolegate would then fail behind a corporate proxy where `aws` works. Undefined when no proxy is
- * set: the SDK's default handler, and no proxy module loaded. The variables are read from the
- * process environment (proxy-from-env reads nothing else).
+ * The limits for one client: the purpose's defaults, then ROLEGATE_AWS_CONNECT_TIMEOUT and
+ * ROLEGATE_AWS_REQUEST_TIMEOUT (seconds) and AWS_MAX_ATTEMPTS (the AWS CLI's variable), then an
+ * explicit maxAttempts.
  */
-export function proxyRequestHandler(service: Service, options: ClientOptions = {}): NodeHttpHandler | undefined {
-  if (!PROXY_VARIABLES.some((name) => process.env[name])) return undefined;
+export function callLimits(options: ClientOptions = {}): CallLimits {
   const env = options.env ?? process.env;
-  const region = resolveRegion(options);
-  const url = endpointFor(service, env) ?? (service === 'IAM' ? 'https://iam.amazonaws.com' : `https://${service.toLowerCase()}.${region}.amazonaws.com`);
+  const base = CALL_LIMITS[options.purpose ?? 'interactive'];
+  const attemptsText = env.AWS_MAX_ATTEMPTS;
+  let attempts = base.attempts;
+  if (attemptsText) {
+    attempts = Number(attemptsText);
+    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) throw badInput(`AWS_MAX_ATTEMPTS=${attemptsText} is not a whole number from 1 to 10`, 'set AWS_MAX_ATTEMPTS to e.g. 3, or unset it');
+  }
+  const requestMs = seconds(env, 'ROLEGATE_AWS_REQUEST_TIMEOUT') ?? base.requestMs;
+  const connectMs = Math.min(seconds(env, 'ROLEGATE_AWS_CONNECT_TIMEOUT') ?? base.connectMs, requestMs);
+  return { connectMs, requestMs, attempts: options.maxAttempts ?? attempts };
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+
+/** The proxy HTTPS_PROXY / HTTP_PROXY name for a URL (NO_PROXY honoured), as the AWS CLI picks it. */
+async function proxyFor(url: string): Promise<string | undefined> {
+  if (!PROXY_VARIABLES.some((name) => process.env[name])) return undefined;
+  const { getProxyForUrl } = await import('proxy-from-env');
+  return getProxyForUrl(url) || undefined;
+}
+
+/**
+ * The SDK's own request handler, always with timeouts (the SDK sets none: a silent endpoint would
+ * hold a command forever), and going through the proxy HTTPS_PROXY / HTTP_PROXY name for this
+ * service's endpoint, as the AWS CLI does; the SDK alone ignores these variables. The proxy
+ * modules load only when a proxy variable is set (read from the process environment:
+ * proxy-from-env reads nothing else).
+ */
+export function requestHandler(url: string, limits: CallLimits, endpoint: AwsEndpoint): NodeHttpHandler {
   return new NodeHttpHandler(async () => {
-    const { getProxyForUrl } = await import('proxy-from-env');
-    const proxy = getProxyForUrl(url);
-    if (!proxy) return {};
+    const timeouts = {
+      connectionTimeout: limits.connectMs,
+      requestTimeout: limits.requestMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: limits.requestMs,
+    };
+    const proxy = await proxyFor(url);
+    if (!proxy) return timeouts;
+    endpoint.proxy = proxy;
     const [{ HttpsProxyAgent }, { HttpProxyAgent }] = await Promise.all([import('https-proxy-agent'), import('http-proxy-agent')]);
-    return { httpsAgent: new HttpsProxyAgent(proxy), httpAgent: new HttpProxyAgent(proxy) };
+    return { ...timeouts, httpsAgent: new HttpsProxyAgent(proxy), httpAgent: new HttpProxyAgent(proxy) };
   });
 }
 
-/** Region, endpoint, proxy and credentials, for any of the clients rolegate makes. */
-export function clientConfig(service: Service, options: ClientOptions & { maxAttempts?: number }) {
+/**
+ * Endpoints this process found unreachable (refused, unresolvable, silent, TLS or proxy failure):
+ * later calls to them fail at once with the same error, so a command that makes many calls (verify,
+ * audit) is bounded by one call's limit per endpoint, not one per call.
+ */
+const unreachable = new Map<string, Error>();
+
+/** Any SDK v3 client, as far as adding one middleware goes. */
+interface WithMiddlewareStack {
+  middlewareStack: { add(middleware: never, options: { step: 'initialize'; name: string; priority: 'high' }): void };
+}
+
+/**
+ * Runs one call: fails at once for an endpoint already found unreachable, and turns network,
+ * timeout, 5xx and throttling failures into AwsTransientError (a UserError naming the endpoint).
+ */
+async function guarded<T>(endpoint: AwsEndpoint, limits: CallLimits, operation: string, run: () => Promise<T>): Promise<T> {
+  const known = unreachable.get(endpoint.url);
+  if (known) throw known;
+  try {
+    return await run();
+  } catch (error) {
+    const failure = classifyAwsFailure(error);
+    if (!failure) throw error;
+    const translated = transientError(error, failure, { endpoint, operation, limits });
+    if (cutsOffEndpoint(failure)) unreachable.set(endpoint.url, translated);
+    throw translated;
+  }
+}
+
+function failureMiddleware(endpoint: AwsEndpoint, limits: CallLimits) {
+  return ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) =>
+    guarded(endpoint, limits, `${endpoint.service.toLowerCase()}:${(context.commandName ?? '').replace(/Command$/, '')}`, () => next(args))) as never;
+}
+
+/** Region, endpoint, retries, timeouts, proxy and credentials, for any of the clients rolegate makes. */
+export function clientConfig(service: Service, options: ClientOptions) {
   const env = options.env ?? process.env;
   const endpoint = endpointFor(service, env);
-  const requestHandler = proxyRequestHandler(service, options);
+  const url = endpointUrl(service, options);
+  const limits = callLimits(options);
+  const named: AwsEndpoint = { service, url };
   return {
-    region: resolveRegion(options),
-    maxAttempts: options.maxAttempts ?? 5,
-    ...(endpoint ? { endpoint } : {}),
-    ...(requestHandler ? { requestHandler } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
+    /** For a caller that sends its own requests (verify's EC2 calls): the same guard as the clients' middleware. */
+    guard: <T>(operation: string, run: () => Promise<T>) => guarded(named, limits, operation, run),
+    config: {
+      region: resolveRegion(options),
+      maxAttempts: limits.attempts,
+      requestHandler: requestHandler(url, limits, named),
+      ...(endpoint ? { endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
+    },
+    middleware: failureMiddleware(named, limits),
   };
 }
 
+/** Builds a client of any SDK service with rolegate's configuration (used for EC2 in verify). */
+export function createClient<C extends WithMiddlewareStack>(
+  service: Service,
+  make: (config: ReturnType<typeof clientConfig>['config']) => C,
+  options: ClientOptions = {},
+): C {
+  const { config, middleware } = clientConfig(service, options);
+  const client = make(config);
+  client.middlewareStack.add(middleware, { step: 'initialize', name: 'rolegateFailures', priority: 'high' });
+  return client;
+}
+
+const iamOptions = new WeakMap<IAMClient, ClientOptions>();
+const singleAttempt = new WeakMap<IAMClient, IAMClient>();
+
 export function createIamClient(options: ClientOptions = {}): IAMClient {
-  return new IAMClient(clientConfig('IAM', options));
+  const client = createClient('IAM', (config) => new IAMClient(config), options);
+  iamOptions.set(client, options);
+  return client;
+}
+
+/**
+ * A twin of an IAM client that makes one attempt per call: for creates (CreateAccessKey,
+ * CreateVirtualMFADevice) that the SDK would otherwise repeat after a lost answer, leaving the
+ * first result, with a secret nobody received, behind. The caller checks what exists instead.
+ */
+export function singleAttemptIamClient(client: IAMClient): IAMClient {
+  const options = iamOptions.get(client);
+  if (!options) return client;
+  let twin = singleAttempt.get(client);
+  if (!twin) {
+    twin = createIamClient({ ...options, maxAttempts: 1 });
+    singleAttempt.set(client, twin);
+  }
+  return twin;
 }
 
 export function createStsClient(options: ClientOptions = {}): STSClient {
-  return new STSClient(clientConfig('STS', options));
+  return createClient('STS', (config) => new STSClient(config), options);
 }

@@ -43,6 +43,11 @@ export function register(program: Command): void {
         '--local alone makes no network call. A `rolegate setup --store plain` setup',
         'keeps its key in plaintext by choice: that is one medium finding, so',
         '`--fail-on high` passes it; the keychain and file stores leave no finding.',
+        '',
+        'An account check that could not run (AWS unreachable, no credentials, a',
+        'call denied) is named in a note; with --account or --fail-on audit then',
+        'exits 1: it never passes an account it did not check. A silent endpoint',
+        'ends the audit within about 46 s (see README, Timeouts).',
       ].join('\n'),
     )
     .option('--local', 'check this machine only (offline)')
@@ -50,7 +55,7 @@ export function register(program: Command): void {
     .option('--profile <name>', 'profile for the account checks (default: the default credential chain)')
     .option('--json', 'print findings as JSON')
     .option('--sarif', 'print findings as SARIF 2.1.0 (for code-scanning dashboards)')
-    .option('--fail-on <severity>', 'exit with status 1 when a finding at or above this severity exists (critical, high, medium, low, info); without it, audit reports and exits 0')
+    .option('--fail-on <severity>', 'exit with status 1 when a finding at or above this severity exists (critical, high, medium, low, info), or when an account check could not run; without it (and without --account), audit reports and exits 0')
     .addHelpText(
       'after',
       `
@@ -89,14 +94,22 @@ Examples:
           out.push(`${paint(f.severity)}  ${f.title}`, `  rule:  ${f.id}`, `  where: ${f.where}`, `  fix:   ${f.fix}`, '');
         }
         const counts = [...SEVERITIES].reverse().map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+        const checked = report.unchecked.length ? `${[...report.scopes.filter((s) => s !== 'account'), 'account incompletely'].join(' and ')} checked` : `${report.scopes.join(' and ')} checked`;
         out.push(
           report.findings.length === 0
-            ? color.green(`no findings (${report.scopes.join(' and ')} checked)`)
-            : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')} (${report.scopes.join(' and ')} checked)`,
+            ? report.unchecked.length
+              ? `no findings, but the account was not fully checked (${checked})`
+              : color.green(`no findings (${checked})`)
+            : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')} (${checked})`,
         );
         for (const note of report.notes) out.push(color.dim(`note: ${note}`));
         process.stdout.write(out.join('\n') + '\n');
       }
       if (flags.failOn && isSeverity(flags.failOn) && atOrAbove(report.findings, flags.failOn).length > 0) process.exitCode = 1;
+      // An account that was asked for, or a --fail-on gate, never passes on checks that did not run.
+      if (report.unchecked.length && (flags.account || flags.failOn)) {
+        process.stderr.write(`rolegate: the account audit is incomplete: ${report.unchecked.length} check(s) did not run (see the notes)\n  next: fix what the notes name (network, credentials), then run rolegate audit again\n`);
+        process.exitCode = 1;
+      }
     });
 }

@@ -31,6 +31,9 @@ Prints temporary credentials for PROFILE in the format of the AWS CLI's credenti
 setting. Meant for ~/.aws/config, e.g.:
   [profile admin]
   credential_process = rolegate credential-process admin
+
+A refresh that AWS does not answer ends after 2 attempts of 10 s (about 21 s; see
+ROLEGATE_AWS_REQUEST_TIMEOUT in the README), with the endpoint named on stderr.
 `;
 
 /** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */

@@ -24,7 +24,12 @@ Examples:
   $ rolegate setup                      create the read-only user, MFA device, admin role and profiles
   $ aws s3 ls                           read-only (one MFA code the first time each day)
   $ rolegate exec admin -- terraform apply
-  $ rolegate profiles                   list profiles and what is risky about them`,
+  $ rolegate profiles                   list profiles and what is risky about them
+
+Timeouts: every AWS call gives up after 3 attempts of at most 15 s each (5 s to
+connect), about 46 s in all; the STS calls of credential-process, exec and env after
+2 attempts of 10 s (3 s to connect), about 21 s. ROLEGATE_AWS_CONNECT_TIMEOUT,
+ROLEGATE_AWS_REQUEST_TIMEOUT (seconds) and AWS_MAX_ATTEMPTS change them.`,
     );
   program.exitOverride();
   for (const register of commandRegistrations) register(program);

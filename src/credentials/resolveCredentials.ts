@@ -47,7 +47,7 @@ function sessionSeconds(session: SessionSpec, options: ResolveOptions): number {
 
 async function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined, env: NodeJS.ProcessEnv) {
   const [{ createStsClient }, sdk] = await Promise.all([import('../aws/clients.js'), import('@aws-sdk/client-sts')]);
-  return { client: createStsClient({ credentials, region, env }), sdk };
+  return { client: createStsClient({ credentials, region, env, purpose: 'refresh' }), sdk };
 }
 
 function roleSessionName(role: RoleSpec): string {

@@ -6,6 +6,7 @@ import {
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import { singleAttemptIamClient } from '../aws/clients.js';
 import type { AccessKeyInfo, IamKeyOperations, LongTermKey } from './rotation.js';
 
 function errorName(error: unknown): string {
@@ -29,7 +30,8 @@ export function iamKeyOperations(client: () => Promise<IAMClient>): IamKeyOperat
       return keys;
     },
     async createKey(userName): Promise<LongTermKey> {
-      const iam = await client();
+      // one attempt: a repeat after a lost answer would leave the first key behind (see rotation.ts)
+      const iam = singleAttemptIamClient(await client());
       const created = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
       const key = created.AccessKey;
       if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error('CreateAccessKey returned no key');

@@ -2,6 +2,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createStsClient } from '../aws/clients.js';
 import { UserError } from '../userError.js';
+import { isAwsTransientError, isUnreachable } from '../aws/networkErrors.js';
 import type { LongTermKey } from './rotation.js';
 
 /** Test hook: makes the proof fail at once, as if the new key never started to work. */
@@ -29,6 +30,8 @@ export async function userNameOfKey(key: LongTermKey, profile: string, env: Node
   try {
     arn = await callerArn(key, env);
   } catch (error) {
+    // STS out of reach says nothing about the key: its own words name the endpoint; nothing was changed yet
+    if (isAwsTransientError(error)) throw new UserError(`${error.message}; nothing was changed`, { next: error.next, cause: error });
     throw new UserError(`the key profile ${profile} uses (${key.accessKeyId}) does not work: ${(error as Error).message}`, {
       next: 'if the key was deleted or deactivated, run rolegate setup to create a new one; or name the user with --user-name',
       cause: error,
@@ -79,6 +82,7 @@ export async function proveKeyWorks(key: LongTermKey, userName: string, options:
       if (userNameFromArn(arn) === userName) return;
       last = `it authenticated as ${arn}, not as user ${userName}`;
     } catch (error) {
+      if (isUnreachable(error)) throw error; // waiting out eventual consistency cannot help an endpoint that is not there
       last = (error as Error).message;
     }
     // Time asleep counts even when `sleep` is a fake; real time covers slow STS answers.

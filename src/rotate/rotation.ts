@@ -7,6 +7,7 @@
  * is then harmless.
  */
 import { UserError } from '../userError.js';
+import { isAwsTransientError } from '../aws/networkErrors.js';
 import type { RotationEntry, RotationStep } from './journal.js';
 
 export interface LongTermKey {
@@ -228,7 +229,7 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
   let newKey: LongTermKey | undefined;
   try {
     deps.log(`creating a new access key for user ${userName}`);
-    newKey = await deps.iam.createKey(userName);
+    newKey = await createKeyOnce(deps, entry);
     deps.checkpoint('created-unjournaled');
     entry.newAccessKeyId = newKey.accessKeyId;
     await advance('created');
@@ -272,6 +273,28 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
     newAccessKeyId: newKey!.accessKeyId,
     deletedInactiveAccessKeyIds: deletedInactive,
   };
+}
+
+/**
+ * CreateAccessKey is made once (the SDK does not repeat it). When its answer is lost (a dropped
+ * connection, a 5xx, a silent endpoint) the key may exist with a secret nobody received: a key
+ * not among the journal's keysBefore is that one, and is deleted before one more try. A kill in
+ * between is settled by the next run from the same journal entry.
+ */
+async function createKeyOnce(deps: RotationDeps, entry: RotationEntry): Promise<LongTermKey> {
+  try {
+    return await deps.iam.createKey(entry.userName);
+  } catch (error) {
+    if (!isAwsTransientError(error) || !error.mayHaveRun) throw error;
+    const keys = await deps.iam.listKeys(entry.userName);
+    const lost = keys.map((k) => k.accessKeyId).filter((id) => !entry.keysBefore.includes(id) && id !== entry.oldAccessKeyId);
+    for (const id of lost) await deps.iam.deleteKey(entry.userName, id);
+    deps.log(
+      `the answer to iam:CreateAccessKey was lost (${error.reason}); ` +
+        (lost.length ? `deleted the key it had created (${lost.join(', ')}), whose secret never arrived; creating another` : 'no key was created; trying once more'),
+    );
+    return await deps.iam.createKey(entry.userName);
+  }
 }
 
 /** Settles after a failure before the key was stored: throws, unless the rotation could be finished. */

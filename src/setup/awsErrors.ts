@@ -1,4 +1,5 @@
 import { UserError } from '../userError.js';
+import { isAwsTransientError } from '../aws/networkErrors.js';
 
 /** The error code of an SDK service exception (`NoSuchEntity`, `AccessDenied`, ...). */
 export function errorCode(error: unknown): string | undefined {
@@ -55,7 +56,46 @@ export function translateAwsError(error: unknown, action: string, who = 'the boo
       cause: error,
     });
   }
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  if (code && status !== undefined && status >= 400 && status < 500 && !KNOWN_TO_CALLERS.has(code)) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    return new UserError(`AWS refused ${action} (${code}): ${message}`, {
+      next: 'fix what AWS names, then run the command again (it continues from where it stopped); --debug shows the whole answer',
+      cause: error,
+    });
+  }
   return error;
+}
+
+/** Codes that callers of awsCall test for and act on: they stay SDK errors. */
+const KNOWN_TO_CALLERS = new Set([
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'EntityAlreadyExists',
+  'EntityAlreadyExistsException',
+  'MalformedPolicyDocument',
+  'InvalidAuthenticationCode',
+  'DeleteConflict',
+  'DeleteConflictException',
+  'LimitExceeded',
+  'LimitExceededException',
+]);
+
+export const isAlreadyExists = (error: unknown): boolean => errorCode(error) === 'EntityAlreadyExists' || errorCode(error) === 'EntityAlreadyExistsException';
+
+/**
+ * A network, timeout or AWS-side failure met by setup, told with where setup stopped and what
+ * stands: the steps before `resource` are done and stay, and a rerun continues from there.
+ */
+export function stoppedAt(error: unknown, resource: string | undefined, done: string[]): unknown {
+  // an AwsTransientError, or a step's own account of one (what its lost answer may have left)
+  if (!(error instanceof UserError) || !(isAwsTransientError(error) || isAwsTransientError(error.cause))) return error;
+  const where = resource ? `setup stopped at ${resource}` : 'setup stopped before changing anything';
+  const stands = resource ? (done.length ? `done and kept: ${done.join('; ')}` : 'nothing before it was changed') : 'nothing was changed';
+  return new UserError(`${where}: ${error.message} (${stands})`, {
+    next: `${error.next ?? 'run the command again'}; \`rolegate setup\` continues from where it stopped`,
+    cause: error,
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { UserError } from '../userError.js';
 import { quotePosix } from '../shellQuote.js';
 import { managedPolicyArn, mfaSerial, roleArn, userArn } from '../policy/arns.js';
+import { stoppedAt } from './awsErrors.js';
 import { openBootstrap } from './bootstrap.js';
 import type { SetupOptions } from './options.js';
 import type { SetupIO } from './setupIO.js';
@@ -109,7 +110,10 @@ async function setupSteps(
   env: NodeJS.ProcessEnv,
   progress: { applied(line: string): void; starting(resource: string | undefined): void },
 ): Promise<SetupReport> {
-  const boot = await openBootstrap({ profile: options.bootstrapProfile, region: options.region, env });
+  const nothingYet = (error: unknown) => {
+    throw stoppedAt(error, undefined, []);
+  };
+  const boot = await openBootstrap({ profile: options.bootstrapProfile, region: options.region, env }).catch(nothingYet);
   if (boot.isRoot) {
     io.line(
       `warning: setup is running with the account root's access key (${boot.callerArn}). Root keys should not exist;\n` +
@@ -154,7 +158,7 @@ async function setupSteps(
   if (!options.plan) throwProblems('setup', pre.problems);
 
   const inspections: Inspection[] = [];
-  for (const step of SETUP_STEPS) inspections.push(await step.inspect(ctx));
+  for (const step of SETUP_STEPS) inspections.push(await step.inspect(ctx).catch(nothingYet));
   const plan = inspections.map((i) => i.item);
   const report: SetupReport = {
     account: names.account,
@@ -192,13 +196,19 @@ async function setupSteps(
   const outcomes: StepOutcome[] = [];
   let changed = false;
   for (const step of SETUP_STEPS) {
-    const inspection = await step.inspect(ctx);
+    const doneSoFar = () => outcomes.filter((o) => o.action === 'applied').map((o) => `${o.resource} (${o.detail})`);
+    const inspection = await step.inspect(ctx).catch((error: unknown) => {
+      throw stoppedAt(error, `the ${step.id} step`, doneSoFar());
+    });
     if (inspection.blocker) throw inspection.blocker;
     const { item } = inspection;
     let outcome: StepOutcome;
     if (inspection.apply) {
       if (item.status !== 'check') progress.starting(item.resource);
-      const detail = INTERACTIVE.has(step.id) ? await inspection.apply() : await io.step(`${item.resource}...`, inspection.apply);
+      const apply = inspection.apply;
+      const detail = await (INTERACTIVE.has(step.id) ? apply() : io.step(`${item.resource}...`, apply)).catch((error: unknown) => {
+        throw stoppedAt(error, item.resource, doneSoFar());
+      });
       progress.starting(undefined);
       const kept = step.id === 'root-key' && detail.startsWith('kept');
       const action = item.status === 'check' ? 'checked' : kept ? 'unchanged' : 'applied';

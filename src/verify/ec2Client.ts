@@ -68,7 +68,7 @@ const RETRIED = /^(RequestLimitExceeded|Throttling|ThrottlingException|InternalE
 const DROPPED = /^(ECONNRESET|EPIPE|ETIMEDOUT|TimeoutError)$/;
 
 export function createEc2Client(options: ClientOptions & { maxAttempts?: number } = {}): Ec2Client {
-  const config = clientConfig('EC2', { ...options, maxAttempts: options.maxAttempts ?? 3 });
+  const { config, guard } = clientConfig('EC2', options);
   const url = new URL(config.endpoint ?? defaultEndpoint(config.region));
   const handler = NodeHttpHandler.create(config.requestHandler);
   // Without explicit credentials, the SDK's default chain for this profile, as an STS client resolves it.
@@ -96,7 +96,7 @@ export function createEc2Client(options: ClientOptions & { maxAttempts?: number 
   }
 
   return {
-    async call(action, params = {}) {
+    call: (action, params = {}) => guard(`ec2:${action}`, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await once(action, params);
@@ -107,6 +107,6 @@ export function createEc2Client(options: ClientOptions & { maxAttempts?: number 
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** attempt));
         }
       }
-    },
+    }),
   };
 }

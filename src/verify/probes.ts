@@ -4,6 +4,8 @@
  */
 import { SimulatePrincipalPolicyCommand, type ContextEntry, type IAMClient } from '@aws-sdk/client-iam';
 import type { Ec2Client } from './ec2Client.js';
+import { isUserError } from '../userError.js';
+import { isAwsTransientError } from '../aws/networkErrors.js';
 
 export function errorName(error: unknown): string {
   const e = error as { name?: string; Code?: string };
@@ -11,6 +13,7 @@ export function errorName(error: unknown): string {
 }
 
 export function errorSummary(error: unknown): string {
+  if (isUserError(error)) return error.message; // AwsTransientError: names the call, endpoint and fault
   const e = error as { message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : '';
   const message = (e.message ?? '').split('\n')[0]!.slice(0, 200);
@@ -49,7 +52,7 @@ export async function probeEc2Read(ec2: Ec2Client): Promise<{ ok: boolean; detai
 
 export type SimulationResult =
   | { available: true; decisions: Array<{ action: string; decision: string }> }
-  | { available: false; reason: string };
+  | { available: false; reason: string; /** the endpoint could not be reached: the check could not run (a failure, not a skip) */ unreachable?: boolean };
 
 /**
  * IAM's policy simulator for `principalArn`. Any failure (not allowed for this caller, or not
@@ -79,7 +82,8 @@ export async function simulate(
     } while (Marker);
     return { available: true, decisions };
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (isAwsTransientError(error) && error.kind !== 'server-error') return { available: false, reason: errorSummary(error), unreachable: true };
+    const status = ((isAwsTransientError(error) ? error.cause : error) as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status && status >= 500) return { available: false, reason: `iam:SimulatePrincipalPolicy answered HTTP ${status} (not implemented by this endpoint)` };
     return { available: false, reason: errorSummary(error) };
   }

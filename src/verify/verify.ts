@@ -55,6 +55,11 @@ export type CheckId = keyof typeof CHECKS;
 
 const SIMULATED_WRITES = ['ec2:RunInstances', 's3:CreateBucket', 'iam:CreateUser', 'iam:AttachUserPolicy'];
 
+/** A simulator the endpoint does not offer is a skip; one that could not be reached is a check that did not run: a failure. */
+function simulatorUnavailable(result: { reason: string; unreachable?: boolean }): [CheckStatus, string] {
+  return result.unreachable ? ['fail', `could not run: ${result.reason}`] : ['skip', `simulator unavailable: ${result.reason}`];
+}
+
 function nameFromArn(arn: string): string {
   return arn.split('/').pop() ?? arn;
 }
@@ -117,7 +122,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
 
   const iam: IAMClient = createIamClient(readOnlyClient);
   const simulatedWrites = await simulate(iam, userArn, SIMULATED_WRITES);
-  if (!simulatedWrites.available) set('writeSimulated', 'skip', `simulator unavailable: ${simulatedWrites.reason}`);
+  if (!simulatedWrites.available) set('writeSimulated', ...simulatorUnavailable(simulatedWrites));
   else {
     const allowed = simulatedWrites.decisions.filter((d) => d.decision === 'allowed').map((d) => d.action);
     set('writeSimulated', allowed.length ? 'fail' : 'pass', allowed.length ? `allowed: ${allowed.join(', ')}` : `denied: ${SIMULATED_WRITES.join(', ')}`);
@@ -209,7 +214,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const simulated = simulatedWrites.available
     ? await simulate(iam, userArn, ['sts:AssumeRole'], { resourceArns: [roleArn], context: MFA_ABSENT_CONTEXT })
     : simulatedWrites;
-  if (!simulated.available) set('roleSimulated', 'skip', `simulator unavailable: ${simulated.reason}`);
+  if (!simulated.available) set('roleSimulated', ...simulatorUnavailable(simulated));
   else {
     const allowed = simulated.decisions.some((d) => d.decision === 'allowed');
     set('roleSimulated', allowed ? 'fail' : 'pass', `sts:AssumeRole with aws:MultiFactorAuthPresent=false: ${simulated.decisions.map((d) => d.decision).join(', ')}`);

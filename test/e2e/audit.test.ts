@@ -195,13 +195,29 @@ test('bad input: an unknown severity and --json with --sarif exit 2', async () =
   assert.equal(both.code, 2);
 });
 
-test('the account audit with no credentials is a note, and the local audit still runs', async () => {
+test('the account audit with no credentials is a note and exit 1 under --account; the local audit still runs', async () => {
   writeStoreLayout();
   const env = { ...box.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
   const result = await audit(['--account', '--json', '--profile', 'nosuch'], env);
-  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.code, 1, result.stderr);
   assert.deepEqual(result.report.findings, []);
   assert.match(result.report.notes[0]!, /account audit not run: no working credentials for profile nosuch/);
+  assert.match(result.stderr, /the account audit is incomplete/);
+  const both = await audit(['--json', '--profile', 'nosuch'], env);
+  assert.equal(both.code, 0, 'without --account or --fail-on, audit reports and exits 0');
+  assert.match(both.report.notes[0]!, /account audit not run/);
+});
+
+test('an unreachable account (refused port) is named, never passed: --account --fail-on low exits 1 and says the account was not checked', async () => {
+  writeStoreLayout();
+  const env = { ...sessionEnv(), AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+  const result = await audit(['--account', '--fail-on', 'low'], env);
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.doesNotMatch(result.stdout, /no findings \(account checked\)/);
+  assert.match(result.stdout, /no findings, but the account was not fully checked/);
+  assert.match(result.stdout, /account audit not run: AWS could not be reached \(sts:GetCallerIdentity failed: http:\/\/127\.0\.0\.1:9 refused the connection \(ECONNREFUSED\)/);
+  const both = await audit(['--fail-on', 'critical'], env);
+  assert.equal(both.code, 1, 'a --fail-on gate fails on an account it did not check');
 });
 
 test('a rolegate-made role that lost its MFA condition is fixed by rolegate setup', async () => {

@@ -126,7 +126,7 @@ test('STS out of reach: a clear message and a non-zero exit, no hang', async () 
   writeStoreLayout(box, account);
   const result = await runDetached(['credential-process', 'default'], { ...box.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /could not reach http:\/\/127\.0\.0\.1:9/);
+  assert.match(result.stderr, /sts:GetSessionToken failed: http:\/\/127\.0\.0\.1:9 refused the connection \(ECONNREFUSED\)/);
 });
 
 test('credential-process without a profile, or with a stray argument, is bad input', async () => {

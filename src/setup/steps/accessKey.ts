@@ -1,6 +1,8 @@
 import { CreateAccessKeyCommand, DeleteAccessKeyCommand, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
 import { UserError } from '../../userError.js';
-import { awsCall } from '../awsErrors.js';
+import { awsCall, isNotFound } from '../awsErrors.js';
+import { singleAttemptIamClient } from '../../aws/clients.js';
+import { isAwsTransientError, type AwsTransientError } from '../../aws/networkErrors.js';
 import { accessKeys, readUser } from '../iamReads.js';
 import { decodeKeyIds, encodeKeyIds, KEY_DESCRIPTION, PENDING_KEY_TAG, tagValue } from '../tags.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
@@ -35,9 +37,7 @@ export const accessKeyStep: Step = {
     const storedIsLive = stored !== undefined && keys.some((k) => k.AccessKeyId === stored.accessKeyId);
     const lost = before === undefined ? [] : keys.map((k) => k.AccessKeyId!).filter((id) => !before.includes(id) && id !== stored?.accessKeyId);
     const deleteLost = async () => {
-      for (const id of lost) {
-        await awsCall('iam:DeleteAccessKey', () => ctx.iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })));
-      }
+      for (const id of lost) await deleteKey(ctx, user, id);
       if (lost.length) {
         await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: lost })));
       }
@@ -76,9 +76,8 @@ export const accessKeyStep: Step = {
           ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: PENDING_KEY_TAG, Value: encodeKeyIds(remaining) }] })),
         );
         await deleteLost();
-        const created = await awsCall('iam:CreateAccessKey', () => ctx.iam.send(new CreateAccessKeyCommand({ UserName: user })));
+        const key = await createKeyOnce(ctx, user, remaining);
         ctx.checkpoint('access-key:created');
-        const key = { accessKeyId: created.AccessKey!.AccessKeyId!, secretAccessKey: created.AccessKey!.SecretAccessKey! };
         await store.save(profile, key);
         ctx.state.key = key;
         // IAM keys take no tags; a user tag named after the key is the key's description (as the console keeps it)
@@ -89,3 +88,53 @@ export const accessKeyStep: Step = {
     };
   },
 };
+
+async function deleteKey(ctx: SetupContext, user: string, id: string): Promise<void> {
+  try {
+    await awsCall('iam:DeleteAccessKey', () => ctx.iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: id })));
+  } catch (error) {
+    if (!isNotFound(error)) throw error; // gone already: a retried delete whose first answer was lost
+  }
+}
+
+/**
+ * CreateAccessKey, made once (the SDK would repeat it after a lost answer and leave the first key
+ * behind, active, with a secret nobody received). When the answer is lost (a dropped connection,
+ * a 5xx, a silent endpoint), the keys are listed: one that is not among `before` is the lost one;
+ * it is deleted and the call made once more. If even the listing fails, the progress record on
+ * the user (PENDING_KEY_TAG, written before) lets the next run find and delete it.
+ */
+async function createKeyOnce(ctx: SetupContext, user: string, before: string[]): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const iam = singleAttemptIamClient(ctx.iam);
+  const create = async () => {
+    const created = await awsCall('iam:CreateAccessKey', () => iam.send(new CreateAccessKeyCommand({ UserName: user })));
+    return { accessKeyId: created.AccessKey!.AccessKeyId!, secretAccessKey: created.AccessKey!.SecretAccessKey! };
+  };
+  const unsettled = (error: AwsTransientError) =>
+    new UserError(
+      `${error.message}; AWS may have created a key whose secret never arrived. The progress record on user ${user} names the keys that existed before, so the next run deletes such a key`,
+      { next: `${error.next ?? 'run setup again'}; \`rolegate setup\` then deletes the lost key and creates a new one`, cause: error },
+    );
+  try {
+    return await create();
+  } catch (error) {
+    if (!isAwsTransientError(error) || !error.mayHaveRun) throw error;
+    let newcomers: string[];
+    try {
+      newcomers = (await accessKeys(ctx.iam, user)).map((k) => k.AccessKeyId!).filter((id) => !before.includes(id));
+      for (const id of newcomers) await deleteKey(ctx, user, id);
+    } catch {
+      throw unsettled(error);
+    }
+    ctx.io.line(
+      `note: the answer to iam:CreateAccessKey was lost (${error.reason}); ` +
+        (newcomers.length ? `deleted the key it had created (${newcomers.join(', ')}), whose secret never arrived, and creating another` : 'no key was created; trying once more'),
+    );
+    try {
+      return await create();
+    } catch (again) {
+      if (isAwsTransientError(again) && again.mayHaveRun) throw unsettled(again);
+      throw again;
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import { CreateRoleCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand } from '@aws-sdk/client-iam';
-import { awsCall, isInvalidPrincipal, retryWhileSpreading } from '../awsErrors.js';
+import { UserError } from '../../userError.js';
+import { awsCall, isAlreadyExists, isInvalidPrincipal, retryWhileSpreading } from '../awsErrors.js';
 import { readRole } from '../iamReads.js';
 import { ADMIN_ROLE_DESCRIPTION, isManaged, MANAGED_TAG } from '../tags.js';
 import { trustPolicy } from '../../policy/trustPolicy.js';
@@ -31,7 +32,18 @@ export const adminRoleStep: Step = {
                 Tags: [MANAGED_TAG],
               }),
             ),
-          ), isInvalidPrincipal);
+          ), isInvalidPrincipal).catch(async (error: unknown) => {
+            // The SDK repeats a call whose answer was lost; the repeat then finds the role the first made.
+            if (!isAlreadyExists(error)) throw error;
+            const made = await readRole(ctx.iam, name);
+            if (!isManaged(made?.Tags)) throw notOurs('an IAM role', name, '--role-name');
+            if (made!.MaxSessionDuration !== duration || !samePolicy(parsePolicyDocument(made!.AssumeRolePolicyDocument), document)) {
+              throw new UserError(`the IAM role ${name} appeared while setup created it, and differs from the one setup asked for`, {
+                next: 'run rolegate setup again: it updates the role',
+                cause: error,
+              });
+            }
+          });
           return 'created';
         },
       };

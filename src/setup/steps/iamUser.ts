@@ -1,6 +1,6 @@
 import { CreateUserCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { UserError } from '../../userError.js';
-import { awsCall } from '../awsErrors.js';
+import { awsCall, isAlreadyExists } from '../awsErrors.js';
 import { readUser } from '../iamReads.js';
 import { isManaged, MANAGED_TAG } from '../tags.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
@@ -16,7 +16,13 @@ export const iamUserStep: Step = {
       return {
         item: { step: 'user', resource, status: 'create', summary: 'will be created' },
         apply: async () => {
-          await awsCall('iam:CreateUser', () => ctx.iam.send(new CreateUserCommand({ UserName: name, Tags: [MANAGED_TAG] })));
+          try {
+            await awsCall('iam:CreateUser', () => ctx.iam.send(new CreateUserCommand({ UserName: name, Tags: [MANAGED_TAG] })));
+          } catch (error) {
+            // The SDK repeats a call whose answer was lost; the repeat then finds the user the first made.
+            if (!isAlreadyExists(error)) throw error;
+            if (!isManaged((await readUser(ctx.iam, name))?.Tags)) throw notOurs('an IAM user', name, '--user-name');
+          }
           return 'created';
         },
       };

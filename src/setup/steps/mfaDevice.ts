@@ -10,6 +10,8 @@ import { awsCall, errorCode, isNotFound, retryWhileSpreading } from '../awsError
 import { readUser, userMfaSerials, virtualMfaDevice } from '../iamReads.js';
 import { isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
 import { skipTotpWait } from '../testHooks.js';
+import { singleAttemptIamClient } from '../../aws/clients.js';
+import { isAwsTransientError, type AwsTransientError } from '../../aws/networkErrors.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
 
 /**
@@ -83,9 +85,7 @@ export const mfaDeviceStep: Step = {
         if (leftover) {
           await awsCall('iam:DeleteVirtualMFADevice', () => ctx.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
         }
-        const created = await awsCall('iam:CreateVirtualMFADevice', () =>
-          ctx.iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: user, Tags: [MANAGED_TAG] })),
-        );
+        const created = await createDeviceOnce(ctx, user, serial);
         ctx.checkpoint('mfa-device:created');
         const seedBytes = created.VirtualMFADevice?.Base32StringSeed;
         if (!seedBytes) throw new Error('CreateVirtualMFADevice returned no seed');
@@ -101,7 +101,11 @@ export const mfaDeviceStep: Step = {
         });
         try {
           const enable = new EnableMFADeviceCommand({ UserName: user, SerialNumber: created.VirtualMFADevice!.SerialNumber ?? serial, AuthenticationCode1: code1, AuthenticationCode2: code2 });
-          await retryWhileSpreading(() => awsCall('iam:EnableMFADevice', () => ctx.iam.send(enable)), isNotFound, { maxWaitMs: 15_000 });
+          await retryWhileSpreading(() => awsCall('iam:EnableMFADevice', () => ctx.iam.send(enable)), isNotFound, { maxWaitMs: 15_000 }).catch(async (error: unknown) => {
+            // A repeat of an enable whose answer was lost fails (the codes are spent): the device is then on the user.
+            const enabled: string[] = await userMfaSerials(ctx.iam, user).catch(() => []);
+            if (!enabled.includes(enable.input.SerialNumber!)) throw error;
+          });
         } catch (error) {
           if (errorCode(error) === 'InvalidAuthenticationCode') {
             throw new UserError('AWS did not accept the two MFA codes (is the device clock right?)', {
@@ -117,3 +121,43 @@ export const mfaDeviceStep: Step = {
     };
   },
 };
+
+/**
+ * CreateVirtualMFADevice, made once: the SDK would repeat it after a lost answer, and the repeat
+ * fails (the name is taken) while the seed of the device the first call made is gone. So when the
+ * answer is lost, an unpaired device of that serial is deleted and the call made once more. If that
+ * cannot be done now, the progress record on the user (PENDING_MFA_TAG) marks the device as ours,
+ * and the next run replaces it.
+ */
+async function createDeviceOnce(ctx: SetupContext, user: string, serial: string) {
+  const iam = singleAttemptIamClient(ctx.iam);
+  const create = () => awsCall('iam:CreateVirtualMFADevice', () => iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: user, Tags: [MANAGED_TAG] })));
+  const unsettled = (error: AwsTransientError) =>
+    new UserError(`${error.message}; AWS may have created the MFA device ${serial} without its seed reaching setup`, {
+      next: `${error.next ?? 'run setup again'}; \`rolegate setup\` then replaces that unpaired device`,
+      cause: error,
+    });
+  try {
+    return await create();
+  } catch (error) {
+    if (!isAwsTransientError(error) || !error.mayHaveRun) throw error;
+    let leftover = false;
+    try {
+      const device = await virtualMfaDevice(ctx.iam, serial);
+      leftover = device !== undefined && !device.User;
+      if (leftover) await awsCall('iam:DeleteVirtualMFADevice', () => ctx.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
+    } catch {
+      throw unsettled(error);
+    }
+    ctx.io.line(
+      `note: the answer to iam:CreateVirtualMFADevice was lost (${error.reason}); ` +
+        (leftover ? 'deleted the device it had created, whose seed never arrived, and creating another' : 'no device was created; trying once more'),
+    );
+    try {
+      return await create();
+    } catch (again) {
+      if (isAwsTransientError(again) && again.mayHaveRun) throw unsettled(again);
+      throw again;
+    }
+  }
+}
