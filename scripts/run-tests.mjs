@@ -6,7 +6,7 @@
 // the run the output and every file left in that folder are searched for those secrets
 // (test/harness/leakScan.ts). A secret found outside the files meant to hold it fails the run.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,11 +33,17 @@ if (files.length === 0) {
   console.error(`run-tests: no test files match ${filters.join(' ') || '(all)'}`);
   process.exit(1);
 }
+// The run folder must be passable by the other users some tests run a step as (like /tmp is):
+// tmp/ is sticky and open like /tmp; the secrets list and the captured output sit in private/.
 const runDir = mkdtempSync(join(tmpdir(), 'rolegate-test-run-'));
+chmodSync(runDir, 0o711);
 const tempDir = join(runDir, 'tmp');
-mkdirSync(tempDir, { mode: 0o700 });
-const secretsFile = join(runDir, 'secrets.jsonl');
-const outputFile = join(runDir, 'output.txt');
+mkdirSync(tempDir);
+chmodSync(tempDir, 0o1777);
+const privateDir = join(runDir, 'private');
+mkdirSync(privateDir, { mode: 0o700 });
+const secretsFile = join(privateDir, 'secrets.jsonl');
+const outputFile = join(privateDir, 'output.txt');
 const output = createWriteStream(outputFile);
 const reporter = process.stdout.isTTY ? ['--test-reporter=spec'] : [];
 const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...reporter, ...files], {

@@ -11,8 +11,15 @@ import { scanForSecrets } from './leakScan.js';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYLEAKTESTKEY';
 const TOKEN = 'FwoGZXIvYXdzEJr//////////wEaDLEAKTESTTOKEN';
 
+/** The project's .cache folder (absent in a fresh clone until something makes it). */
+function cacheRoot(): string {
+  const dir = join(projectRoot, '.cache');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 test('scanForSecrets: finds a secret in the output and in a leftover file, not in the files meant for it; links are not followed', () => {
-  const dir = mkdtempSync(join(projectRoot, '.cache', 'scan-'));
+  const dir = mkdtempSync(join(cacheRoot(), 'scan-'));
   try {
     const temp = join(dir, 'tmp');
     mkdirSync(join(temp, 'box', '.cache', 'rolegate', 'sessions'), { recursive: true });
@@ -44,7 +51,7 @@ function withoutTestContext(): NodeJS.ProcessEnv {
 
 /** A compiled test tree of one test file (and the scan module), run by the real runner. */
 function runRunnerOn(testFile: string): { status: number | null; stderr: string; stdout: string } {
-  const dir = mkdtempSync(join(projectRoot, '.cache', 'scan-run-'));
+  const dir = mkdtempSync(join(cacheRoot(), 'scan-run-'));
   try {
     cpSync(join(outputRoot, 'test', 'harness'), join(dir, 'test', 'harness'), { recursive: true, filter: (p) => !p.endsWith('.test.js') });
     writeFileSync(join(dir, 'planted.test.js'), testFile);
