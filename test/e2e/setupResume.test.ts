@@ -3,27 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useMotoServer } from '../harness/moto.js';
-import { runBoto3 } from '../harness/run.js';
-import { accountListing, fileBytes, setup, setupSandbox, type Sandbox } from './setupSupport.js';
+import { finalState, setup, setupSandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
 
-/** The final state with the one random part (the key id) checked and replaced by a placeholder. */
-async function finalState(box: Sandbox) {
-  const listing = await accountListing(box);
-  const keys = listing.users.flatMap((u) => u.keys);
-  assert.equal(keys.length, 1, `exactly one access key: ${keys.join(', ')}`);
-  const key = keys[0]!;
-  const credentials = fileBytes(box.credentialsFile) ?? '';
-  assert.ok(credentials.includes(`aws_access_key_id = ${key}`), 'the stored key is the live key');
-  const works = await runBoto3<string>('import boto3, json; print(json.dumps(boto3.client("sts").get_caller_identity()["Arn"]))', { env: box.env });
-  assert.equal(works, 'arn:aws:iam::123456789012:user/admin');
-  return {
-    listing: JSON.parse(JSON.stringify(listing).replaceAll(key, 'KEY')),
-    config: fileBytes(box.configFile),
-    credentials: credentials.replaceAll(key, 'KEY').replace(/aws_secret_access_key = .*/g, 'aws_secret_access_key = SECRET'),
-  };
-}
 
 let reference: Awaited<ReturnType<typeof finalState>>;
 

@@ -1,4 +1,5 @@
 // Shared helpers of the setup and teardown end-to-end tests.
+import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,3 +102,24 @@ export function mutations(log: { action: string | null }[]): string[] {
 
 export { makeSandbox };
 export type { Sandbox };
+
+/**
+ * The final state of a plain-store setup as user admin, with the one random part (the key id)
+ * checked (one key, stored, working) and replaced by a placeholder: what a clean run and a rerun
+ * after a fault must both reach.
+ */
+export async function finalState(box: Sandbox) {
+  const listing = await accountListing(box);
+  const keys = listing.users.flatMap((u) => u.keys);
+  assert.equal(keys.length, 1, `exactly one access key: ${keys.join(', ')}`);
+  const key = keys[0]!;
+  const credentials = fileBytes(box.credentialsFile) ?? '';
+  assert.ok(credentials.includes(`aws_access_key_id = ${key}`), 'the stored key is the live key');
+  const works = await runBoto3<string>('import boto3, json; print(json.dumps(boto3.client("sts").get_caller_identity()["Arn"]))', { env: box.env });
+  assert.equal(works, 'arn:aws:iam::123456789012:user/admin');
+  return {
+    listing: JSON.parse(JSON.stringify(listing).replaceAll(key, 'KEY')),
+    config: fileBytes(box.configFile),
+    credentials: credentials.replaceAll(key, 'KEY').replace(/aws_secret_access_key = .*/g, 'aws_secret_access_key = SECRET'),
+  };
+}
