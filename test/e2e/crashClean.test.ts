@@ -71,8 +71,7 @@ function leftovers(dir: string): string[] {
 /**
  * The call right after kills against a normal call made just after it (same lane, same load),
  * compared pair by pair so that the load of a shared machine cancels out: a lock wait would cost
- * seconds (a stale lock once cost 10.5 s); the typical difference stays within 100 ms on a quiet
- * machine. In the suite another test file runs beside this one on 2 cores, a normal call takes most
+ * seconds (a stale lock once cost 10.5 s); the issue asks for 100 ms. In the suite another test file runs beside this one on 2 cores, a normal call takes most
  * of a second, and its noise alone reaches 200 ms: there the bound is 35% of a normal call, and
  * the check below that no call waited on a lock (seconds) is the sharp one.
  */
