@@ -71,9 +71,10 @@ function leftovers(dir: string): string[] {
 /**
  * The call right after kills against a normal call made just after it (same lane, same load),
  * compared pair by pair so that the load of a shared machine cancels out: a lock wait would cost
- * seconds (a stale lock once cost 10.5 s); the issue asks for 100 ms. In the suite another test file runs beside this one on 2 cores, a normal call takes most
- * of a second, and its noise alone reaches 200 ms: there the bound is 35% of a normal call, and
- * the check below that no call waited on a lock (seconds) is the sharp one.
+ * seconds (a stale lock once cost 10.5 s); the issue asks for 100 ms. In the suite another test
+ * file runs beside this one on 2 cores, a normal call takes most of a second, and its noise alone
+ * reaches 200 ms: there the bound is 35% of a normal call, and the check below that no call waited
+ * on a lock (seconds) is the sharp one.
  */
 function compareNextCalls(t: { diagnostic(message: string): void }, what: string, next: number[], normal: number[]): void {
   const differences = next.map((ms, i) => ms - normal[i]!);
