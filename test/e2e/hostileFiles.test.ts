@@ -111,7 +111,7 @@ test("a cache entry that lasts longer than STS issues is damaged: not served, no
   for (const name of ['role-admin', 'session-default']) {
     const path = sessionCacheFile(name, box.env);
     const entry = JSON.parse(readFileSync(path, 'utf8'));
-    entry.Credentials.AccessKeyId = 'ASIAPLANTEDFOREVER00';
+    entry.Credentials.AccessKeyId = 'ASIAFOREVEREXAMPLE01';
     entry.Credentials.Expiration = '9999-12-31T00:00:00Z';
     writeFileSync(path, JSON.stringify(entry), { mode: 0o600 });
   }
@@ -123,7 +123,7 @@ test("a cache entry that lasts longer than STS issues is damaged: not served, no
   writeFileSync(sessionCacheFile('session-default', box.env), session, { mode: 0o600 });
   const next = await rolegate(['credential-process', 'admin']);
   assert.equal(next.code, 0, next.stderr);
-  assert.notEqual(JSON.parse(next.stdout).AccessKeyId, 'ASIAPLANTEDFOREVER00');
+  assert.notEqual(JSON.parse(next.stdout).AccessKeyId, 'ASIAFOREVEREXAMPLE01');
   assert.equal(mfaProcessRuns(account), 1);
 });
 
@@ -166,11 +166,11 @@ test("as another user: a FIFO or a file of root's planted in a world-writable se
   const planted = JSON.parse(readFileSync(sessionCacheFile('session-default', env), 'utf8'));
   planted.kind = 'role';
   planted.profile = 'admin';
-  planted.Credentials.AccessKeyId = 'ASIAPLANTEDBYROOT000';
+  planted.Credentials.AccessKeyId = 'ASIAROOTEXAMPLE00001';
   writeFileSync(rolePath, JSON.stringify(planted), { mode: 0o644 });
   chownSync(rolePath, 0, 0);
   const again = await asUser(['credential-process', 'admin']);
   assert.equal(again.code, 0, again.stderr);
-  assert.notEqual(JSON.parse(again.stdout).AccessKeyId, 'ASIAPLANTEDBYROOT000');
+  assert.notEqual(JSON.parse(again.stdout).AccessKeyId, 'ASIAROOTEXAMPLE00001');
   assert.notEqual(served, undefined);
 });
