@@ -1,4 +1,4 @@
-import { allCommands, type CommandSpec } from './completionSpec.js';
+import { allCommands, completionWords, type CommandSpec } from './completionSpec.js';
 
 /** A POSIX single-quoted word (bash, zsh). */
 export function singleQuoted(text: string): string {
@@ -13,10 +13,9 @@ function names(list: string[]): string {
 export function posixSpecCase(spec: CommandSpec, indent: string): string {
   return allCommands(spec)
     .map((command) => {
-      const options = command.options.flatMap((o) => o.names);
-      const valued = command.options.filter((o) => o.takesValue).flatMap((o) => o.names);
-      const profiles = command.options.filter((o) => o.profileValue).flatMap((o) => o.names);
-      const subcommands = command.subcommands.map((s) => s.path[s.path.length - 1]!);
+      const words = completionWords(command);
+      const [options, subcommands] = [words.options, words.subcommands].map((entries) => entries.map((e) => e.name));
+      const { valued, profiles } = words;
       return (
         `${indent}${singleQuoted(command.path.join(' '))})\n` +
         `${indent}  _rg_options=${names(options)}; _rg_valued=${names(valued)}; _rg_profile_options=${names(profiles)}\n` +

@@ -57,5 +57,15 @@ export function allCommands(spec: CommandSpec): CommandSpec[] {
   return [spec, ...spec.subcommands.flatMap(allCommands)];
 }
 
+/** What each shell's script needs of one command: every option name, which take a value or a profile, and the subcommands. */
+export function completionWords(command: CommandSpec) {
+  return {
+    options: command.options.flatMap((o) => o.names.map((name) => ({ name, description: o.description }))),
+    valued: command.options.filter((o) => o.takesValue).flatMap((o) => o.names),
+    profiles: command.options.filter((o) => o.profileValue).flatMap((o) => o.names),
+    subcommands: command.subcommands.map((s) => ({ name: s.path[s.path.length - 1]!, description: s.description })),
+  };
+}
+
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];

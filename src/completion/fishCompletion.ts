@@ -1,4 +1,4 @@
-import { allCommands, type CommandSpec } from './completionSpec.js';
+import { allCommands, completionWords, type CommandSpec } from './completionSpec.js';
 
 /** A fish single-quoted word. */
 function fishQuoted(text: string): string {
@@ -12,10 +12,7 @@ function lines(entries: { name: string; description: string }[]): string {
 function specSwitch(spec: CommandSpec): string {
   return allCommands(spec)
     .map((command) => {
-      const options = command.options.flatMap((o) => o.names.map((name) => ({ name, description: o.description })));
-      const valued = command.options.filter((o) => o.takesValue).flatMap((o) => o.names);
-      const profiles = command.options.filter((o) => o.profileValue).flatMap((o) => o.names);
-      const subcommands = command.subcommands.map((s) => ({ name: s.path[s.path.length - 1]!, description: s.description }));
+      const { options, valued, profiles, subcommands } = completionWords(command);
       return (
         `        case ${fishQuoted(command.path.join(' '))}\n` +
         `            set -g __rg_options ${lines(options)}\n` +

@@ -1,4 +1,4 @@
-import { allCommands, type CommandSpec } from './completionSpec.js';
+import { allCommands, completionWords, type CommandSpec } from './completionSpec.js';
 import { singleQuoted } from './bashCompletion.js';
 
 /** `name:description` entries for _describe (a colon in the name would need escaping; none has one). */
@@ -9,10 +9,7 @@ function described(entries: { name: string; description: string }[]): string {
 function specCase(spec: CommandSpec): string {
   return allCommands(spec)
     .map((command) => {
-      const options = command.options.flatMap((o) => o.names.map((name) => ({ name, description: o.description })));
-      const valued = command.options.filter((o) => o.takesValue).flatMap((o) => o.names);
-      const profiles = command.options.filter((o) => o.profileValue).flatMap((o) => o.names);
-      const subcommands = command.subcommands.map((s) => ({ name: s.path[s.path.length - 1]!, description: s.description }));
+      const { options, valued, profiles, subcommands } = completionWords(command);
       return (
         `    ${singleQuoted(command.path.join(' '))})\n` +
         `      _rg_options=(${described(options)})\n` +
