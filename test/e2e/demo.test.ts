@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { projectRoot, rolegateBin } from '../harness/paths.js';
 import { run, runRolegate } from '../harness/run.js';
 
@@ -92,7 +93,8 @@ test('the demo (shipped build) runs every stage against its own emulator, exits 
     const before = snapshot(me.home);
     const result = await run(process.execPath, [shippedBin, 'demo'], { env: me.env, timeoutMs: 180_000 });
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    const out = result.stdout;
+    // colours are on where CI is set (picocolors' rule); the person reads the text without them
+    const out = stripVTControlCharacters(result.stdout);
     assert.match(out, /Nothing here touches a real AWS account/);
     let at = 0;
     STAGES.forEach((title, i) => {
@@ -128,20 +130,21 @@ test('Ctrl-C during setup stops the emulator, removes the temporary HOME and exi
   const me = person();
   try {
     const child = spawn(process.execPath, [rolegateBin, 'demo'], { env: me.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let out = '';
+    let raw = '';
     let interrupted = false;
     child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+      raw += chunk.toString();
       // as a terminal would: SIGINT to the demo's process group, once setup has started
-      if (!interrupted && out.includes('$ rolegate setup')) {
+      if (!interrupted && stripVTControlCharacters(raw).includes('$ rolegate setup')) {
         interrupted = true;
         process.kill(-child.pid!, 'SIGINT');
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     clearTimeout(timer);
+    const out = stripVTControlCharacters(raw);
     assert.ok(interrupted, out);
     assert.equal(code, 130, out);
     assert.match(out, /demo interrupted \(SIGINT\): emulator stopped, temporary HOME removed/);
