@@ -12,8 +12,8 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { awsCliCacheFile, writeAwsCliCache } from '../src/credentials/awsCliCache.js';
-import type { RoleSpec } from '../src/credentials/profileSpec.js';
+import { awsCliCacheFile, writeAwsCliCache } from '../src/cache/awsCliCache.js';
+import type { RoleSpec } from '../src/config/profileSpec.js';
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 30;

@@ -1,4 +1,4 @@
-// The layout rule of DESIGN.md, checked: imports go one way (cli → core → base), nothing imports
+// The layout rule of DESIGN.md, checked: imports go one way (cli → core → base → files), nothing imports
 // cli/, the base folders do not import each other, and core folders that use each other form no cycle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,8 @@ const LAYER: Record<string, number> = {
   cli: 0,
   setup: 1,
   credentials: 1,
+  keys: 1,
+  cache: 1,
   audit: 1,
   verify: 1,
   rotate: 1,
@@ -21,6 +23,7 @@ const LAYER: Record<string, number> = {
   policy: 2,
   aws: 2,
   prompt: 2,
+  files: 3,
 };
 
 function sourceFiles(dir: string): string[] {
@@ -47,7 +50,7 @@ function folderEdges(): Array<{ from: string; to: string; file: string }> {
   return edges;
 }
 
-test('imports go one way: cli → core → base; nothing imports cli/; base folders stand alone', () => {
+test('imports go one way: cli → core → base → files; nothing imports cli/; base folders stand alone', () => {
   const edges = folderEdges();
   assert.ok(edges.length > 20, 'the scan found the imports');
   const wrong = edges.filter(({ from, to }) => from in LAYER && (LAYER[to]! < LAYER[from]! || (LAYER[to] === 2 && LAYER[from] === 2)));

@@ -4,7 +4,7 @@
  * the caller and passed in.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { FileRefusedError, LIMITS, readCheckedFile } from '../checkedFile.cjs';
+import { FileRefusedError, LIMITS, readCheckedFile } from '../files/checkedFile.cjs';
 import { join } from 'node:path';
 import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
 import { BACKUP_SUFFIX } from '../config/sharedFileEditor.js';

@@ -103,7 +103,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     scopes.unshift('local');
     const { readSharedProfiles } = await import('../config/profiles.js');
     const { sharedFilePaths } = await import('../config/sharedFilePaths.js');
-    const { awsCliCacheDir, keyFilePath, sessionCacheDir } = await import('../credentials/cachePaths.cjs');
+    const { awsCliCacheDir, keyFilePath, sessionCacheDir } = await import('../files/rolegatePaths.cjs');
     const { auditLocal, longTermKeys } = await import('./localAudit.js');
     const { configFile, credentialsFile } = sharedFilePaths(env);
     let shared;

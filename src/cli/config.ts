@@ -24,7 +24,7 @@ async function readStdinValue(): Promise<string> {
 export async function checkRoleDurationSetting(profile: string, key: 'duration_seconds' | 'rolegate_role_chain', value: string): Promise<void> {
   const { badInput } = await import('../userError.js');
   const { readSharedProfiles, resolveProfile } = await import('../config/profiles.js');
-  const { CHAINED_ROLE_MAX_SECONDS, ROLE_CHAINS, chainedRoleLimitText } = await import('../credentials/profileSpec.js');
+  const { CHAINED_ROLE_MAX_SECONDS, ROLE_CHAINS, chainedRoleLimitText } = await import('../config/profileSpec.js');
   const values = resolveProfile(await readSharedProfiles(process.env), profile) ?? {};
   const current = (k: string) => (typeof values[k] === 'string' ? (values[k] as string).trim() : undefined);
   const duration = key === 'duration_seconds' ? value : current('duration_seconds');

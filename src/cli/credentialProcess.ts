@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { writeSync } from 'node:fs';
-import { credentialProcessLine, type TemporaryCredentials } from '../credentials/temporaryCredentials.cjs';
+import { credentialProcessLine, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
 /**
  * Writes straight to the file descriptor: touching process.stdout would load node's stream
@@ -41,10 +41,10 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
   const [{ readSharedProfiles }, { sharedFilePaths }, { lookupCached }, { describeProfile }, { parseDuration }, shortcut] = await Promise.all([
     import('../config/profiles.js'),
     import('../config/sharedFilePaths.js'),
-    import('../credentials/cachedCredentials.js'),
-    import('../credentials/profileSpec.js'),
+    import('../cache/cachedCredentials.js'),
+    import('../config/profileSpec.js'),
     import('../credentials/duration.js'),
-    import('../credentials/credentialProcessShortcut.cjs'),
+    import('../cache/credentialProcessShortcut.cjs'),
   ]);
   const sessionDurationSeconds = durationText === undefined ? undefined : parseDuration(durationText);
   const { configFile, credentialsFile } = sharedFilePaths(env);
@@ -63,7 +63,7 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
       onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
       onWarning: (message) => writeOut(2, `rolegate: warning: ${message}\n`),
     });
-    const { requiredRemainingMs } = await import('../credentials/temporaryCredentials.cjs');
+    const { requiredRemainingMs } = await import('../cache/temporaryCredentials.cjs');
     requiredMs = requiredRemainingMs(credentials.expiration.getTime() - Date.now());
   }
   await shortcut.writeShortcut(profile, env, stamps, cached.path, credentials, requiredMs).catch(() => undefined);

@@ -88,7 +88,7 @@ Examples:
       if (!(ENV_FORMATS as readonly string[]).includes(format)) throw badInput(`unknown format ${format}`, `use one of: ${ENV_FORMATS.join(', ')}`);
       const { getProfileCredentials, defaultProfileName, reportingOptions, credentialVariables, HANDOUT_MARGIN_MS } = await import('../credentials/profileCredentials.js');
       const { parseDuration, formatRemaining } = await import('../credentials/duration.js');
-      const { formatExpiration } = await import('../credentials/temporaryCredentials.cjs');
+      const { formatExpiration } = await import('../cache/temporaryCredentials.cjs');
       const duration = flags.duration === undefined ? undefined : parseDuration(flags.duration);
       const profile = profileArg ?? defaultProfileName();
       const { credentials, region, spec } = await getProfileCredentials(profile, reportingOptions(process.env, duration, HANDOUT_MARGIN_MS));

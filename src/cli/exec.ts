@@ -89,7 +89,7 @@ Examples:
       const profile = operands[0] ?? defaultProfileName();
       const shell = given.length === 0;
       const command = shell ? [process.env.SHELL || '/bin/sh'] : given;
-      const { formatExpiration } = await import('../credentials/temporaryCredentials.cjs');
+      const { formatExpiration } = await import('../cache/temporaryCredentials.cjs');
 
       let endpoint: Awaited<ReturnType<typeof import('../credentials/containerEndpoint.js').startContainerEndpoint>> | undefined;
       let removeConfigCopy: (() => void) | undefined;
@@ -114,7 +114,7 @@ Examples:
         if (useEndpoint) {
           const { startContainerEndpoint } = await import('../credentials/containerEndpoint.js');
           // after the first answer, renewals come from the cache and the MFA session (see resolveCredentials)
-          let next: Promise<{ credentials: import('../credentials/temporaryCredentials.cjs').TemporaryCredentials }> | undefined = Promise.resolve(first);
+          let next: Promise<{ credentials: import('../cache/temporaryCredentials.cjs').TemporaryCredentials }> | undefined = Promise.resolve(first);
           endpoint = await startContainerEndpoint({
             credentials: async () => {
               const answer = next ?? getProfileCredentials(profile, reportingOptions(process.env, duration, ENDPOINT_WANTED_MS));
@@ -123,7 +123,7 @@ Examples:
             },
             onError: (error) => process.stderr.write(`rolegate: could not renew the credentials of ${profile}: ${error instanceof Error ? error.message : String(error)}\n`),
           });
-          const { lookupSession } = await import('../credentials/cachedCredentials.js');
+          const { lookupSession } = await import('../cache/cachedCredentials.js');
           // with the session chain, renewals need no code until the MFA session ends: that is what lasts
           const session = first.spec.kind === 'role' && first.spec.role.chain === 'session' ? (await lookupSession(first.spec.role.session, process.env)).found : undefined;
           vars = {

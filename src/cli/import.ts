@@ -18,7 +18,7 @@ Examples:
   $ ROLEGATE_FILE_PASSPHRASE=... rolegate import default --store file     headless Linux`,
     )
     .action(async (profileArg: string | undefined, flags: { store: string; json?: boolean }) => {
-      const { isStoreKind } = await import('../credentials/keyStore.js');
+      const { isStoreKind } = await import('../keys/keyStore.js');
       const { badInput } = await import('../userError.js');
       if (!isStoreKind(flags.store) || flags.store === 'plain') throw badInput(`unknown store ${flags.store}`, 'use --store keychain or --store file');
       // the preflight: both files can be written and the store opens, before the key moves

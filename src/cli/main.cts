@@ -7,8 +7,8 @@
  * everything else is ESM, loaded with import() when it is needed.
  */
 import { writeSync } from 'node:fs';
-import { readShortcut } from '../credentials/credentialProcessShortcut.cjs';
-import { credentialProcessLine } from '../credentials/temporaryCredentials.cjs';
+import { readShortcut } from '../cache/credentialProcessShortcut.cjs';
+import { credentialProcessLine } from '../cache/temporaryCredentials.cjs';
 
 function answerFromCache(args: string[]): boolean {
   const profile = args[1];

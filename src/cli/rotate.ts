@@ -108,10 +108,10 @@ async function confirmOnTerminal(question: string, yes: boolean): Promise<boolea
 async function rotatePreflight(profile: string, storeFlag: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
   const [{ readSharedProfiles, resolveProfile }, { locateKeyStoreKind }, { isStoreKind }, { sharedFilePaths }, { keyFilePath }, preflight] = await Promise.all([
     import('../config/profiles.js'),
-    import('../credentials/longTermKey.js'),
-    import('../credentials/keyStore.js'),
+    import('../keys/longTermKey.js'),
+    import('../keys/keyStore.js'),
     import('../config/sharedFilePaths.js'),
-    import('../credentials/cachePaths.cjs'),
+    import('../files/rolegatePaths.cjs'),
     import('../setup/preflight.js'),
   ]);
   if (storeFlag !== undefined && !isStoreKind(storeFlag)) return; // rotate itself says what is wrong
@@ -130,7 +130,7 @@ async function rotatePreflight(profile: string, storeFlag: string | undefined, e
   if (kind === 'keychain' || (kind === 'file' && env.ROLEGATE_FILE_PASSPHRASE)) problems.push(...(await preflight.checkKeyStore(kind, env, 'save')).problems);
   else if (kind === 'file') {
     try {
-      await (await import('../credentials/fileKeyStore.js')).checkFileStorePassphrase(env);
+      await (await import('../keys/fileKeyStore.js')).checkFileStorePassphrase(env);
     } catch (error) {
       const { isUserError } = await import('../userError.js');
       if (!isUserError(error)) throw error;

@@ -113,7 +113,7 @@ Without a terminal, setup never asks: it applies the plan, and pairing needs bot
       }
       // a file store without a passphrase to use is refused before any AWS call; the preflight
       // then checks it against keys.enc, with the rest, before any change
-      if (options.store === 'file' && !options.plan) await (await import('../credentials/fileKeyStore.js')).checkFileStorePassphrase(process.env);
+      if (options.store === 'file' && !options.plan) await (await import('../keys/fileKeyStore.js')).checkFileStorePassphrase(process.env);
       const { createSetupIO } = await import('../setup/setupIO.js');
       const { runSetup } = await import('../setup/engine.js');
       const { quotePosix } = await import('../shellQuote.js');

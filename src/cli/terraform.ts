@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CredentialSpec } from '../credentials/profileSpec.js';
+import type { CredentialSpec } from '../config/profileSpec.js';
 import { quotePosix } from '../shellQuote.js';
 
 const hcl = (value: string) => JSON.stringify(value);
@@ -46,7 +46,7 @@ Examples:
     )
     .action(async (profileArg: string | undefined) => {
       const { readSharedProfiles } = await import('../config/profiles.js');
-      const { describeProfile } = await import('../credentials/profileSpec.js');
+      const { describeProfile } = await import('../config/profileSpec.js');
       const { defaultProfileName } = await import('../credentials/profileCredentials.js');
       const profile = profileArg ?? defaultProfileName();
       const spec = describeProfile(await readSharedProfiles(), profile);

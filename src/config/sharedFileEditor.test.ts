@@ -95,7 +95,7 @@ test('a lock left behind by a killed process goes stale and does not block forev
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { lchownSync, lstatSync, mkdirSync, readdirSync, symlinkSync, truncateSync, utimesSync } from 'node:fs';
-import { processStartTime } from '../atomicFile.js';
+import { processStartTime } from '../files/atomicFile.js';
 
 const root = process.getuid?.() === 0;
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { isUserError } from '../userError.js';
-import { iniLikeText, validIniText } from './iniArbitraries.js';
+import { iniLikeText, validIniText } from '../../test/generators/iniArbitraries.js';
 import { buildProfileMap, rawSections } from './profileMap.js';
 import { parseSharedText } from './sharedFileText.js';
 

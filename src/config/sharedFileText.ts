@@ -1,6 +1,6 @@
 // Reading a shared file into a parsed document, with errors a person can act on. Light on
 // purpose: credential-process reads profiles through here on every SDK call.
-import { FileRefusedError, LIMITS, readCheckedFile } from '../checkedFile.cjs';
+import { FileRefusedError, LIMITS, readCheckedFile } from '../files/checkedFile.cjs';
 import { homedir } from 'node:os';
 import { UserError } from '../userError.js';
 import { IniParseError, parseIni, type IniDocument } from './iniDocument.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALLOW_ALL_POLICY, consoleSeconds, federatedUserName } from './consoleCredentials.js';
-import type { CredentialSpec } from '../credentials/profileSpec.js';
+import type { CredentialSpec } from '../config/profileSpec.js';
 
 const session = { keyProfile: 'default', mfaSerial: 'arn:aws:iam::123456789012:mfa/admin' };
 const key: CredentialSpec = { kind: 'session', profile: 'default', session };

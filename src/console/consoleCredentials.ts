@@ -13,9 +13,9 @@
  *                   rolegate still asks for the day's MFA code first, as for every use of the key.
  */
 import type { SharedProfiles } from '../config/profiles.js';
-import type { CredentialSpec, RoleSpec, SessionSpec } from '../credentials/profileSpec.js';
+import type { CredentialSpec, RoleSpec, SessionSpec } from '../config/profileSpec.js';
 import type { ResolveOptions } from '../credentials/resolveCredentials.js';
-import type { TemporaryCredentials } from '../credentials/temporaryCredentials.cjs';
+import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 import { badInput, UserError } from '../userError.js';
 
 export const MIN_CONSOLE_SECONDS = 900;
@@ -90,7 +90,7 @@ export function federatedUserName(profile: string): string {
 
 async function federatedConsoleCredentials(shared: SharedProfiles, session: SessionSpec, profile: string, seconds: number, options: ResolveOptions): Promise<TemporaryCredentials> {
   const env = options.env ?? process.env;
-  const [{ resolveSessionCredentials }, { loadLongTermKey }] = await Promise.all([import('../credentials/resolveCredentials.js'), import('../credentials/longTermKey.js')]);
+  const [{ resolveSessionCredentials }, { loadLongTermKey }] = await Promise.all([import('../credentials/resolveCredentials.js'), import('../keys/longTermKey.js')]);
   // the day's MFA code gates every use of the key, this one too (AWS itself asks none here)
   await resolveSessionCredentials(shared, session, { ...options, askedFor: profile });
   const { key } = await loadLongTermKey(session, shared, env);

@@ -1,6 +1,6 @@
 /** `rolegate login` below the CLI: credentials the console accepts → sign-in token → sign-in URL. */
 import { readSharedProfiles } from '../config/profiles.js';
-import { describeProfile } from '../credentials/profileSpec.js';
+import { describeProfile } from '../config/profileSpec.js';
 import type { ResolveOptions } from '../credentials/resolveCredentials.js';
 import { badInput } from '../userError.js';
 import { consoleCredentials, consoleSeconds } from './consoleCredentials.js';

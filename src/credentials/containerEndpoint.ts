@@ -12,7 +12,7 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatExpiration, type TemporaryCredentials } from './temporaryCredentials.cjs';
+import { formatExpiration, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
 export interface ContainerEndpoint {
   /** For AWS_CONTAINER_CREDENTIALS_FULL_URI. */

@@ -4,11 +4,11 @@
  */
 import { profileNames, readSharedProfiles } from '../config/profiles.js';
 import { isUserError } from '../userError.js';
-import { lookupRole, lookupSession, type CacheLookup } from './cachedCredentials.js';
-import { sessionCacheDir, awsCliCacheDir } from './cachePaths.cjs';
-import { locateKeyStoreKind } from './longTermKey.js';
-import { describeProfile, type CredentialSpec } from './profileSpec.js';
-import { EXPIRY_WINDOW_MS, type TemporaryCredentials } from './temporaryCredentials.cjs';
+import { lookupRole, lookupSession, type CacheLookup } from '../cache/cachedCredentials.js';
+import { sessionCacheDir, awsCliCacheDir } from '../files/rolegatePaths.cjs';
+import { locateKeyStoreKind } from '../keys/longTermKey.js';
+import { describeProfile, type CredentialSpec } from '../config/profileSpec.js';
+import { EXPIRY_WINDOW_MS, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
 export type CacheState = 'valid' | 'renewing-soon' | 'expired' | 'none';
 

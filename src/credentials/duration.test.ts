@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatRemaining, parseDuration } from './duration.js';
-import { isFresh, formatExpiration, EXPIRY_WINDOW_MS } from './temporaryCredentials.cjs';
+import { isFresh, formatExpiration, EXPIRY_WINDOW_MS } from '../cache/temporaryCredentials.cjs';
 import { isUserError } from '../userError.js';
 
 test('parseDuration', () => {

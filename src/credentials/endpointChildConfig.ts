@@ -41,7 +41,7 @@ export async function endpointChildConfig(env: NodeJS.ProcessEnv): Promise<Endpo
   const [{ readSharedProfiles }, { sharedFilePaths }, { readOptionalFile }] = await Promise.all([
     import('../config/profiles.js'),
     import('../config/sharedFilePaths.js'),
-    import('./readOptionalFile.js'),
+    import('../files/readOptionalFile.js'),
   ]);
   const shared = await readSharedProfiles(env);
   const fromCredentialsFile = shared.credentials.get('default');

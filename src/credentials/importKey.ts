@@ -8,7 +8,7 @@ import { profileNames, readSharedProfiles, resolveProfile, type ProfileValues } 
 import { sharedFilePaths } from '../config/sharedFilePaths.js';
 import { badInput, UserError } from '../userError.js';
 import { credentialProcessCommand } from './credentialProcessCommand.js';
-import { openKeyStore, type KeyStore, type StoreKind } from './keyStore.js';
+import { openKeyStore, type KeyStore, type StoreKind } from '../keys/keyStore.js';
 
 export interface ImportResult {
   profile: string;

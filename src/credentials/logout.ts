@@ -6,11 +6,11 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { profileNames, readSharedProfiles } from '../config/profiles.js';
-import { awsCliCacheFile } from './awsCliCache.js';
-import { rolegateCacheDir, sessionCacheDir, sessionCacheFile } from './cachePaths.cjs';
-import { describeProfile, type CredentialSpec } from './profileSpec.js';
-import { readOptionalFile } from './readOptionalFile.js';
-import { roleEntryName, sessionEntryName } from './sessionCache.js';
+import { awsCliCacheFile } from '../cache/awsCliCache.js';
+import { rolegateCacheDir, sessionCacheDir, sessionCacheFile } from '../files/rolegatePaths.cjs';
+import { describeProfile, type CredentialSpec } from '../config/profileSpec.js';
+import { readOptionalFile } from '../files/readOptionalFile.js';
+import { roleEntryName, sessionEntryName } from '../cache/sessionCache.js';
 
 async function removeIfPresent(path: string, removed: string[]): Promise<void> {
   if ((await readOptionalFile(path).catch(() => '')) === undefined) return;

@@ -1,7 +1,7 @@
 /** Where an MFA code comes from: the profile's mfa_process, else the terminal, else a desktop dialog, else a clear failure. */
 import { UserError } from '../userError.js';
 import { quotePosix } from '../shellQuote.js';
-import type { SessionSpec } from './profileSpec.js';
+import type { SessionSpec } from '../config/profileSpec.js';
 
 /** Codes typed at the terminal: after AWS refuses one, the person is asked for the next (3 in all). */
 export const TERMINAL_MFA_ATTEMPTS = 3;

@@ -3,10 +3,10 @@
  * the profile's temporary credentials, from the cache or through the chain.
  */
 import { readSharedProfiles, type SharedProfiles } from '../config/profiles.js';
-import { lookupCached } from './cachedCredentials.js';
-import { describeProfile, type CredentialSpec } from './profileSpec.js';
+import { lookupCached } from '../cache/cachedCredentials.js';
+import { describeProfile, type CredentialSpec } from '../config/profileSpec.js';
 import type { ResolveOptions } from './resolveCredentials.js';
-import { formatExpiration, type TemporaryCredentials } from './temporaryCredentials.cjs';
+import { formatExpiration, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
 export interface ProfileCredentials {
   credentials: TemporaryCredentials;

@@ -9,17 +9,17 @@
  */
 import type { SharedProfiles } from '../config/profiles.js';
 import { badInput } from '../userError.js';
-import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, writeAwsCliCache } from './awsCliCache.js';
-import { lookupRole, lookupSession } from './cachedCredentials.js';
-import { lockFile } from './cachePaths.cjs';
-import { loadLongTermKey } from './longTermKey.js';
+import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, writeAwsCliCache } from '../cache/awsCliCache.js';
+import { lookupRole, lookupSession } from '../cache/cachedCredentials.js';
+import { lockFile } from '../files/rolegatePaths.cjs';
+import { loadLongTermKey } from '../keys/longTermKey.js';
 import { mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS } from './mfaCode.js';
-import { chainedRoleLimitText, CHAINED_ROLE_MAX_SECONDS, roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from './profileSpec.js';
-import { withLock } from './refreshLock.js';
-import { roleEntryName, sessionEntryName, writeSessionEntry } from './sessionCache.js';
+import { chainedRoleLimitText, CHAINED_ROLE_MAX_SECONDS, roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
+import { withLock } from '../files/refreshLock.js';
+import { roleEntryName, sessionEntryName, writeSessionEntry } from '../cache/sessionCache.js';
 import { isMfaCodeRejection, stsError } from './stsErrors.js';
 import { testRoleLifetimeSeconds } from './testHooks.js';
-import type { TemporaryCredentials } from './temporaryCredentials.cjs';
+import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
 export const DEFAULT_SESSION_SECONDS = 12 * 3600;
 export const MAX_SESSION_SECONDS = 36 * 3600;

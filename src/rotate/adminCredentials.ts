@@ -6,7 +6,7 @@
  * the cached MFA session, else the stored key with a code from mfa_process or the terminal.
  */
 import { UserError } from '../userError.js';
-import type { TemporaryCredentials } from '../credentials/temporaryCredentials.cjs';
+import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
 export interface AdminCredentialOptions {
   adminProfile: string;
@@ -18,7 +18,7 @@ export interface AdminCredentialOptions {
 
 export async function adminRoleCredentials(options: AdminCredentialOptions): Promise<TemporaryCredentials> {
   const { readSharedProfiles } = await import('../config/profiles.js');
-  const { describeProfile } = await import('../credentials/profileSpec.js');
+  const { describeProfile } = await import('../config/profileSpec.js');
   const { resolveRoleCredentials } = await import('../credentials/resolveCredentials.js');
   const shared = await readSharedProfiles(options.env);
   const spec = describeProfile(shared, options.adminProfile);
@@ -30,7 +30,7 @@ export async function adminRoleCredentials(options: AdminCredentialOptions): Pro
   const role = options.mfaCodeCommand ? { ...spec.role, session: { ...spec.role.session, mfaProcess: options.mfaCodeCommand } } : spec.role;
   if (!role.session.mfaProcess) {
     // Say how to give rotate a code before the chain finds it needs one and has nowhere to ask.
-    const { lookupRole, lookupSession } = await import('../credentials/cachedCredentials.js');
+    const { lookupRole, lookupSession } = await import('../cache/cachedCredentials.js');
     const cached = (await lookupRole(role, options.env)).credentials ?? (await lookupSession(role.session, options.env)).credentials;
     const { terminalAvailable } = await import('../prompt/mfaCodeTerminal.js');
     if (!cached && !terminalAvailable()) {

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearRotation, journalPath, pendingRotation, readRotation, writeRotation, type RotationEntry } from './journal.js';
 import { acquireRotationLock, rotationLockPath } from './rotationLock.js';
-import { processStartTime } from '../credentials/refreshLock.js';
+import { processStartTime } from '../files/refreshLock.js';
 
 function sandbox(): { env: NodeJS.ProcessEnv; home: string; done(): void } {
   const home = mkdtempSync(join(tmpdir(), 'rolegate-journal-'));

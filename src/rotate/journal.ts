@@ -6,10 +6,10 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../atomicFile.js';
+import { writeFileAtomic } from '../files/atomicFile.js';
 import { quotePosix } from '../shellQuote.js';
-import { rolegateConfigDir } from '../credentials/cachePaths.cjs';
-import { readOptionalFile } from '../credentials/readOptionalFile.js';
+import { rolegateConfigDir } from '../files/rolegatePaths.cjs';
+import { readOptionalFile } from '../files/readOptionalFile.js';
 
 /** The last step that is known to be complete. */
 export type RotationStep = 'started' | 'created' | 'proven' | 'stored' | 'deactivated';

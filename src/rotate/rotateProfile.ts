@@ -3,7 +3,7 @@
  * lock, settles a rotation that an earlier run left unfinished, then rotates through the admin role.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { KeyStore } from '../credentials/keyStore.js';
+import type { KeyStore } from '../keys/keyStore.js';
 import { UserError } from '../userError.js';
 import { adminRoleCredentials } from './adminCredentials.js';
 import { iamKeyOperations } from './iamKeys.js';

@@ -4,7 +4,7 @@
  * to wait: two rotations one after the other would replace the key twice.
  */
 import { join } from 'node:path';
-import { acquireLock } from '../credentials/refreshLock.js';
+import { acquireLock } from '../files/refreshLock.js';
 import { UserError } from '../userError.js';
 import { configDir } from './journal.js';
 

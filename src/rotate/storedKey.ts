@@ -4,7 +4,7 @@
  * keychain); `--store` overrides.
  */
 import { badInput } from '../userError.js';
-import { isStoreKind, openKeyStore, type KeyStore } from '../credentials/keyStore.js';
+import { isStoreKind, openKeyStore, type KeyStore } from '../keys/keyStore.js';
 
 export async function openProfileStore(profile: string, env: NodeJS.ProcessEnv, flag?: string): Promise<KeyStore> {
   if (flag !== undefined) {
@@ -12,7 +12,7 @@ export async function openProfileStore(profile: string, env: NodeJS.ProcessEnv, 
     return openKeyStore(flag, { env });
   }
   const { readSharedProfiles, resolveProfile } = await import('../config/profiles.js');
-  const { locateKeyStoreKind } = await import('../credentials/longTermKey.js');
+  const { locateKeyStoreKind } = await import('../keys/longTermKey.js');
   const shared = await readSharedProfiles(env);
   const hint = resolveProfile(shared, profile)?.rolegate_store;
   const kind = await locateKeyStoreKind(

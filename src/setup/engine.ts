@@ -140,7 +140,7 @@ async function setupSteps(
     io,
     keyStore: async () => {
       if (!store) {
-        const { openKeyStore } = await import('../credentials/keyStore.js');
+        const { openKeyStore } = await import('../keys/keyStore.js');
         store = await openKeyStore(options.store, { env });
       }
       return store;

@@ -1,7 +1,7 @@
 import { badInput } from '../userError.js';
 import type { TrustScope } from '../policy/trustPolicy.js';
-import type { StoreKind } from '../credentials/keyStore.js';
-import type { RoleChain } from '../credentials/profileSpec.js';
+import type { StoreKind } from '../keys/keyStore.js';
+import type { RoleChain } from '../config/profileSpec.js';
 
 export type { StoreKind, RoleChain };
 

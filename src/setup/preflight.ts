@@ -13,7 +13,7 @@ import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { UserError, type ExitCode } from '../userError.js';
-import type { StoreKind, KeyStore } from '../credentials/keyStore.js';
+import type { StoreKind, KeyStore } from '../keys/keyStore.js';
 import { accessKeys, readUser, userMfaSerials } from './iamReads.js';
 import type { SetupContext } from './step.js';
 import { isManaged } from './tags.js';
@@ -90,7 +90,7 @@ export async function checkKeyStore(kind: StoreKind, env: NodeJS.ProcessEnv, pur
   if (kind === 'plain') return { problems: [] };
   try {
     if (kind === 'file') {
-      const { checkFileStorePassphrase, openFileKeyStore, fileStoreProfiles } = await import('../credentials/fileKeyStore.js');
+      const { checkFileStorePassphrase, openFileKeyStore, fileStoreProfiles } = await import('../keys/fileKeyStore.js');
       // removing a profile the key file does not name needs no passphrase
       if (purpose !== 'save' && !(await fileStoreProfiles(env)).includes(purpose.remove)) return { problems: [], store: openFileKeyStore(env) };
       await checkFileStorePassphrase(env);
@@ -98,7 +98,7 @@ export async function checkKeyStore(kind: StoreKind, env: NodeJS.ProcessEnv, pur
       await store.prepareSave?.();
       return { problems: [], store };
     }
-    const { openKeyStore } = await import('../credentials/keyStore.js');
+    const { openKeyStore } = await import('../keys/keyStore.js');
     return { problems: [], store: await openKeyStore(kind, { env }) };
   } catch (error) {
     if (error instanceof UserError) return { problems: [{ message: error.message, next: error.next, refusal: error.exitCode === 2 }] };
@@ -147,11 +147,11 @@ export async function setupPreflight(ctx: SetupContext, plan: boolean): Promise<
     await Promise.all([
       import('../config/profiles.js'),
       import('../config/sharedFilePaths.js'),
-      import('../credentials/cachePaths.cjs'),
+      import('../files/rolegatePaths.cjs'),
       import('./profilesBefore.js'),
       import('./steps/profiles.js'),
       import('./profileOwnership.js'),
-      import('../credentials/fileKeyStore.js'),
+      import('../keys/fileKeyStore.js'),
     ]);
   const shared = await readSharedProfiles(ctx.env);
   const paths = sharedFilePaths(ctx.env);

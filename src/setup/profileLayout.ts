@@ -1,4 +1,4 @@
-import { CHAINED_ROLE_MAX_SECONDS, ROLE_CHAIN_KEY, type RoleChain } from '../credentials/profileSpec.js';
+import { CHAINED_ROLE_MAX_SECONDS, ROLE_CHAIN_KEY, type RoleChain } from '../config/profileSpec.js';
 import type { StoreKind } from './options.js';
 
 /**

@@ -10,9 +10,9 @@
  */
 import { join, resolve } from 'node:path';
 import { rm } from 'node:fs/promises';
-import { rolegateConfigDir } from '../credentials/cachePaths.cjs';
-import { writePrivateFile } from '../credentials/privateFile.js';
-import { readOptionalFile } from '../credentials/readOptionalFile.js';
+import { rolegateConfigDir } from '../files/rolegatePaths.cjs';
+import { writePrivateFile } from '../files/privateFile.js';
+import { readOptionalFile } from '../files/readOptionalFile.js';
 import { LAYOUT_KEYS } from './profileLayout.js';
 
 type ProfileKeys = Record<string, string>;

@@ -1,6 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SetupOptions } from './options.js';
-import type { KeyStore, LongTermKey } from '../credentials/keyStore.js';
+import type { KeyStore, LongTermKey } from '../keys/keyStore.js';
 import type { SetupIO } from './setupIO.js';
 
 /** The steps of setup, in the order they run. Each names one test kill point (see testHooks.ts). */

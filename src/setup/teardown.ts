@@ -283,7 +283,7 @@ async function localActions(
       resource: `stored key of profile ${readProfile} (${store} store)`,
       action: 'remove',
       run: async () => {
-        const { openKeyStore } = await import('../credentials/keyStore.js');
+        const { openKeyStore } = await import('../keys/keyStore.js');
         await (opened ?? (await openKeyStore(store, { env }))).remove(readProfile);
         if (store === 'plain') await dropEmptyProfile('credentials', readProfile, env);
         if (store === 'file') await removeEmptyKeyFile(env);
@@ -294,7 +294,7 @@ async function localActions(
     actions.push({
       resource: `access key of profile ${readProfile} in ${paths.credentialsFile}`,
       action: 'remove',
-      run: async () => (await (await import('../credentials/keyStore.js')).openKeyStore('plain', { env })).remove(readProfile),
+      run: async () => (await (await import('../keys/keyStore.js')).openKeyStore('plain', { env })).remove(readProfile),
     });
   }
   if (profiles.length) {
@@ -303,7 +303,7 @@ async function localActions(
       resource: `cached sessions of ${profiles.join(', ')}`,
       action: 'remove',
       run: async () => {
-        const { deleteSessionEntry } = await import('../credentials/sessionCache.js');
+        const { deleteSessionEntry } = await import('../cache/sessionCache.js');
         for (const name of sessions) await deleteSessionEntry(name, env);
       },
     });
@@ -341,8 +341,8 @@ async function localActions(
 /** A key file that holds no key any more goes: a later setup may pick a new passphrase. */
 async function removeEmptyKeyFile(env: NodeJS.ProcessEnv): Promise<void> {
   const [{ keyFilePath }, { readOptionalFile }, { rm }] = await Promise.all([
-    import('../credentials/cachePaths.cjs'),
-    import('../credentials/readOptionalFile.js'),
+    import('../files/rolegatePaths.cjs'),
+    import('../files/readOptionalFile.js'),
     import('node:fs/promises'),
   ]);
   const path = keyFilePath(env);
@@ -362,8 +362,8 @@ async function removeEmptyKeyFile(env: NodeJS.ProcessEnv): Promise<void> {
 /** Which non-plain store holds the profile's key: the file store if its file names it, else the keychain. */
 async function storeHolding(profile: string, env: NodeJS.ProcessEnv): Promise<StoreKind> {
   try {
-    const { keyFilePath } = await import('../credentials/cachePaths.cjs');
-    const { readOptionalFile } = await import('../credentials/readOptionalFile.js');
+    const { keyFilePath } = await import('../files/rolegatePaths.cjs');
+    const { readOptionalFile } = await import('../files/readOptionalFile.js');
     const text = (await readOptionalFile(keyFilePath(env))) ?? '{}';
     if ((JSON.parse(text) as { profiles?: string[] }).profiles?.includes(profile)) return 'file';
   } catch {

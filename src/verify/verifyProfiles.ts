@@ -6,7 +6,7 @@
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
 import { resolveProfile } from '../config/profiles.js';
-import type { StoreKind } from '../credentials/keyStore.js';
+import type { StoreKind } from '../keys/keyStore.js';
 
 export interface ReadOnlyCredentials {
   /** Static long-term key, or undefined to let the SDK resolve the profile itself. */
@@ -30,7 +30,7 @@ export function text(values: ProfileValues | undefined, key: string): string | u
 
 async function fromStore(kind: StoreKind, profile: string, env: NodeJS.ProcessEnv) {
   try {
-    const { openKeyStore } = await import('../credentials/keyStore.js');
+    const { openKeyStore } = await import('../keys/keyStore.js');
     const store = await openKeyStore(kind, { env });
     return await store.load(profile);
   } catch {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { assertOnlyChanged, keyLines } from '../../src/config/editLocality.js';
+import { assertOnlyChanged, keyLines } from '../generators/editLocality.js';
 import { SharedFileDocument } from '../../src/config/profileDocument.js';
 import { readSharedProfiles } from '../../src/config/profiles.js';
 import { splitLines } from '../../src/config/iniDocument.js';

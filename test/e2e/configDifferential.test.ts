@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { iniLikeText, iniNoiseText, sectionNameText, validIniText } from '../../src/config/iniArbitraries.js';
+import { iniLikeText, iniNoiseText, sectionNameText, validIniText } from '../generators/iniArbitraries.js';
 import { shlexSplit } from '../../src/config/shlexSplit.js';
 import { profileNames, readSharedProfiles, resolveProfile } from '../../src/config/profiles.js';
 import { isUserError } from '../../src/userError.js';

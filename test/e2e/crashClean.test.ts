@@ -16,11 +16,11 @@ import { dirname, join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { rolegateBin } from '../harness/paths.js';
-import { isTemporaryName } from '../../src/atomicFile.js';
-import { readSessionEntryFile } from '../../src/credentials/sessionCache.js';
-import { keyFilePath, rolegateCacheDir, sessionCacheDir, lockDir } from '../../src/credentials/cachePaths.cjs';
+import { isTemporaryName } from '../../src/files/atomicFile.js';
+import { readSessionEntryFile } from '../../src/cache/sessionCache.js';
+import { keyFilePath, rolegateCacheDir, sessionCacheDir, lockDir } from '../../src/files/rolegatePaths.cjs';
 import { useCredAccount, writeStoreLayout, PASSPHRASE, type Account } from './credFixture.js';
-import { encryptKeys } from '../../src/credentials/fileKeyStore.js';
+import { encryptKeys } from '../../src/keys/fileKeyStore.js';
 
 const moto = useMotoServer();
 let box: Sandbox;

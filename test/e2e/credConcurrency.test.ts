@@ -6,7 +6,7 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { useCredAccount, mfaProcessRuns, type Account } from './credFixture.js';
-import { lockFile } from '../../src/credentials/cachePaths.cjs';
+import { lockFile } from '../../src/files/rolegatePaths.cjs';
 import { dirname } from 'node:path';
 
 const moto = useMotoServer();
@@ -31,7 +31,7 @@ test('a refresh lock left by a killed process is taken over', async () => {
   mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
   const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   await new Promise((resolve) => holder.once('spawn', resolve));
-  const { processStartTime } = await import('../../src/credentials/refreshLock.js');
+  const { processStartTime } = await import('../../src/files/refreshLock.js');
   writeFileSync(lock, JSON.stringify({ pid: holder.pid, host: (await import('node:os')).hostname(), start: processStartTime(holder.pid!), created: Date.now(), nonce: 'killed-holder' }));
   holder.kill('SIGKILL');
   await new Promise((resolve) => holder.once('exit', resolve));
@@ -44,7 +44,7 @@ test('a refresh lock left by a killed process is taken over', async () => {
 test('a live holder makes others wait, and they then read its result from the cache', async () => {
   const lock = lockFile('session-default', box.env);
   mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
-  const { processStartTime } = await import('../../src/credentials/refreshLock.js');
+  const { processStartTime } = await import('../../src/files/refreshLock.js');
   writeFileSync(lock, JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), start: processStartTime(process.pid), created: Date.now(), nonce: 'test-holder' }));
   const waiting = runRolegate(['credential-process', 'default'], { env: box.env, timeoutMs: 60_000 });
   // while we "hold" the lock, the waiter must not refresh; give it time to try

@@ -12,7 +12,7 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
-import { sessionCacheFile } from '../../src/credentials/cachePaths.cjs';
+import { sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
 import { MFA_SERIAL, nextCode, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
 
 const have = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;

@@ -7,9 +7,9 @@ import type { Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
 import { useCredAccount, mfaProcessRuns, MFA_SERIAL, writeStoreLayout, wrongCode, type Account } from './credFixture.js';
-import { writeSessionEntry } from '../../src/credentials/sessionCache.js';
-import { sessionCacheDir } from '../../src/credentials/cachePaths.cjs';
-import { openKeyStore } from '../../src/credentials/keyStore.js';
+import { writeSessionEntry } from '../../src/cache/sessionCache.js';
+import { sessionCacheDir } from '../../src/files/rolegatePaths.cjs';
+import { openKeyStore } from '../../src/keys/keyStore.js';
 
 const moto = useMotoServer();
 let box: Sandbox;

@@ -14,7 +14,7 @@ import { makeSandbox } from '../harness/sandbox.js';
 import { currentStep, totpCode } from '../harness/totp.js';
 import { runBoto3 } from '../harness/run.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
-import { openKeyStore, type LongTermKey, type StoreKind } from '../../src/credentials/keyStore.js';
+import { openKeyStore, type LongTermKey, type StoreKind } from '../../src/keys/keyStore.js';
 import type { Sandbox } from '../harness/sandbox.js';
 
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/admin`;

@@ -29,7 +29,7 @@ test('keychain store layout (Secret Service under dbus-run-session): aws and aws
   const keyFile = join(box.home, 'key.json');
   writeFileSync(keyFile, JSON.stringify(account.key), { mode: 0o600 });
   const saver = join(box.home, 'save-key.mjs');
-  const keyStoreUrl = new URL('../../src/credentials/keyStore.js', import.meta.url).href;
+  const keyStoreUrl = new URL('../../src/keys/keyStore.js', import.meta.url).href;
   writeFileSync(
     saver,
     `import { readFileSync, rmSync } from 'node:fs';

@@ -8,8 +8,8 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runBoto3, runRolegate, type RunResult } from '../harness/run.js';
 import { useCredAccount, mfaProcessRuns, ROLE_ARN, type Account } from './credFixture.js';
-import { sessionCacheFile } from '../../src/credentials/cachePaths.cjs';
-import { EXPIRY_WINDOW_MS } from '../../src/credentials/temporaryCredentials.cjs';
+import { sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
+import { EXPIRY_WINDOW_MS } from '../../src/cache/temporaryCredentials.cjs';
 
 const moto = useMotoServer();
 let box: Sandbox;

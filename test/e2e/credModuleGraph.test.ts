@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { makeSandbox } from '../harness/sandbox.js';
 import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { writeSessionEntry } from '../../src/credentials/sessionCache.js';
+import { writeSessionEntry } from '../../src/cache/sessionCache.js';
 import { MFA_SERIAL, ROLE_ARN } from './credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 
@@ -75,11 +75,11 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
     assert.deepEqual(esm, [], 'no ES module of ours loads on a cache hit');
     const cjs = fast.modules.filter((m) => m.startsWith('cjs:')).map((m) => m.replace(/^cjs:.*\/src\//, 'src/'));
     assert.deepEqual(cjs.sort(), [
-      'src/checkedFile.cjs',
+      'src/cache/credentialProcessShortcut.cjs',
+      'src/cache/temporaryCredentials.cjs',
       'src/cli/main.cjs',
-      'src/credentials/cachePaths.cjs',
-      'src/credentials/credentialProcessShortcut.cjs',
-      'src/credentials/temporaryCredentials.cjs',
+      'src/files/checkedFile.cjs',
+      'src/files/rolegatePaths.cjs',
     ]);
   } finally {
     box.cleanup();

@@ -12,9 +12,9 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate, type RunResult } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { keyFilePath, sessionCacheFile } from '../../src/credentials/cachePaths.cjs';
+import { keyFilePath, sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
 import { journalPath } from '../../src/rotate/journal.js';
-import { shortcutFile } from '../../src/credentials/credentialProcessShortcut.cjs';
+import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
 import { useCredAccount, mfaProcessRuns, PASSPHRASE, type Account } from './credFixture.js';
 
 const moto = useMotoServer();

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { useMotoServer } from '../harness/moto.js';
-import { sessionCacheFile } from '../../src/credentials/cachePaths.cjs';
+import { sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runBoto3, runRolegate } from '../harness/run.js';
 import { useCredAccount, mfaProcessRuns, makeExecutable, writeGuideLayout, type Account } from './credFixture.js';

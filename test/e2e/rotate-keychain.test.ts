@@ -33,7 +33,7 @@ test('rotate with the keychain store (Secret Service under dbus-run-session) rep
     async (key) => writeFileSync(keyIn, JSON.stringify(key), { mode: 0o600 }),
     (profile) => credentialProcessCommand(profile, { env: sandbox.env, scriptPath: rolegateBin }),
   );
-  const keyStoreUrl = new URL('../../src/credentials/keyStore.js', import.meta.url).href;
+  const keyStoreUrl = new URL('../../src/keys/keyStore.js', import.meta.url).href;
   const script = (body: string) => {
     const path = join(sandbox.home, `keychain-${Math.random().toString(36).slice(2)}.mjs`);
     writeFileSync(path, `import { readFileSync, writeFileSync, rmSync } from 'node:fs';\nconst { openKeyStore } = await import(${JSON.stringify(keyStoreUrl)});\nconst store = await openKeyStore('keychain');\n${body}\n`);

@@ -8,7 +8,7 @@ import { run, runBoto3, runRolegate, type RunResult } from '../harness/run.js';
 import { rmSync } from 'node:fs';
 import { rolegateBin } from '../harness/paths.js';
 import { runAws } from '../harness/run.js';
-import { openKeyStore } from '../../src/credentials/keyStore.js';
+import { openKeyStore } from '../../src/keys/keyStore.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 import { buildPlainAccount, buildStoreAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN, type Key } from './rotateFixture.js';
 

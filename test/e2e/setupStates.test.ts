@@ -240,7 +240,7 @@ test('a keys.enc that holds no key (left by a teardown) does not stop a setup wi
   const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' });
   try {
     // an older teardown emptied the file and left it, under a passphrase no one remembers
-    const { encryptKeys } = await import('../../src/credentials/fileKeyStore.js');
+    const { encryptKeys } = await import('../../src/keys/fileKeyStore.js');
     mkdirSync(join(box.home, '.config', 'rolegate'), { recursive: true });
     writeFileSync(join(box.home, '.config', 'rolegate', 'keys.enc'), await encryptKeys({}, 'the old passphrase, forgotten', { N: 2 ** 15, r: 8, p: 1 }), { mode: 0o600 });
     const again = await setup(box, ['--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: 'a brand new passphrase' });

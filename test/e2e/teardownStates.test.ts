@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import { runRolegate, type RunResult } from '../harness/run.js';
-import { sessionCacheDir } from '../../src/credentials/cachePaths.cjs';
+import { sessionCacheDir } from '../../src/files/rolegatePaths.cjs';
 import { accountListing, fileBytes, mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
 
 const moto = useMotoServer();

@@ -4,10 +4,10 @@
  * `json.dumps(args, sort_keys=True)` over the AssumeRole arguments the profile sets.
  */
 import { join } from 'node:path';
-import { awsCliCacheDir } from './cachePaths.cjs';
-import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../checkedFile.cjs';
+import { awsCliCacheDir } from '../files/rolegatePaths.cjs';
+import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../files/checkedFile.cjs';
 import { sha1Hex } from './sha1.js';
-import type { RoleSpec } from './profileSpec.js';
+import type { RoleSpec } from '../config/profileSpec.js';
 import { MAX_LIFETIME_MS, parseCredentials, toAwsShape, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 /** A Python string literal as json.dumps writes it with ensure_ascii: only printable ASCII stays. */
@@ -94,7 +94,7 @@ export async function readAwsCliCache(path: string): Promise<CacheRead> {
 }
 
 export async function writeAwsCliCache(path: string, credentials: TemporaryCredentials, assumedRole?: { AssumedRoleId?: string; Arn?: string }): Promise<void> {
-  const { writePrivateFile } = await import('./privateFile.js');
+  const { writePrivateFile } = await import('../files/privateFile.js');
   const body: Record<string, unknown> = { Credentials: toAwsShape(credentials) };
   if (assumedRole) body.AssumedRoleUser = assumedRole;
   await writePrivateFile(path, JSON.stringify(body));

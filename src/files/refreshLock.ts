@@ -11,12 +11,12 @@
  * against pid reuse. The rule itself is the base module fileLock.ts, shared with the config lock.
  */
 import { dirname } from 'node:path';
-import { acquireFileLock } from '../fileLock.js';
+import { acquireFileLock } from './fileLock.js';
 import { ensurePrivateDir } from './privateFile.js';
 import { UserError } from '../userError.js';
 
-export { isStale } from '../fileLock.js';
-export { processStartTime } from '../atomicFile.js';
+export { isStale } from './fileLock.js';
+export { processStartTime } from './atomicFile.js';
 
 export interface LockOptions {
   /** How long to wait for a live holder before giving up (default 5 minutes). */

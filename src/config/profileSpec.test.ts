@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
+import type { ProfileValues, SharedProfiles } from './profiles.js';
 import { describeProfile } from './profileSpec.js';
 import { isUserError } from '../userError.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { awsCliCacheArgs, awsCliCacheKey, pythonJsonDumps } from './awsCliCache.js';
-import type { RoleSpec } from './profileSpec.js';
+import type { RoleSpec } from '../config/profileSpec.js';
 
 test('the cache key matches the test vector in DESIGN.md', () => {
   assert.equal(awsCliCacheKey({ RoleArn: 'myrole' }), '793d6e2f27667ab2da104824407e486bfec24a47');

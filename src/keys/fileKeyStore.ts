@@ -6,10 +6,10 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
 import { badInput, UserError } from '../userError.js';
-import { keyFilePath, lockFile } from './cachePaths.cjs';
-import { writePrivateFile } from './privateFile.js';
-import { readOptionalFile } from './readOptionalFile.js';
-import { withLock } from './refreshLock.js';
+import { keyFilePath, lockFile } from '../files/rolegatePaths.cjs';
+import { writePrivateFile } from '../files/privateFile.js';
+import { readOptionalFile } from '../files/readOptionalFile.js';
+import { withLock } from '../files/refreshLock.js';
 import { isLongTermKey, type KeyStore, type LongTermKey } from './keyStore.js';
 
 import { PASSPHRASE_VARIABLE } from '../childEnv.js';

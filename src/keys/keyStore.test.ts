@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openKeyStore } from './keyStore.js';
-import { keyFilePath } from './cachePaths.cjs';
+import { keyFilePath } from '../files/rolegatePaths.cjs';
 import { encryptKeys, fileStoreProfiles } from './fileKeyStore.js';
 import { isUserError } from '../userError.js';
 

@@ -7,8 +7,8 @@
  *            guide's layout (role_arn / source_profile / mfa_serial, which the AWS CLI also reads)
  * This module is on the credential-process hot path: it imports only the profile view.
  */
-import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
-import { resolveProfile } from '../config/profiles.js';
+import type { ProfileValues, SharedProfiles } from './profiles.js';
+import { resolveProfile } from './profiles.js';
 import { badInput } from '../userError.js';
 
 export interface SessionSpec {

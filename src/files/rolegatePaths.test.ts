@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { safeName } from './cachePaths.cjs';
+import { safeName } from './rolegatePaths.cjs';
 
 test('safeName keeps plain names and escapes the rest by UTF-8 byte', () => {
   assert.equal(safeName('admin'), 'admin');

@@ -1,9 +1,9 @@
 // Test support: which lines an edit of one key may touch, and a check that nothing else changed.
 // Used by the property tests and the end-to-end tests; not used at run time.
 import assert from 'node:assert/strict';
-import { parseIni, splitLines, type IniLine } from './iniDocument.js';
-import { configProfileSection } from './profileMap.js';
-import { splitKey, type SharedFileKind } from './profileDocument.js';
+import { parseIni, splitLines, type IniLine } from '../../src/config/iniDocument.js';
+import { configProfileSection } from '../../src/config/profileMap.js';
+import { splitKey, type SharedFileKind } from '../../src/config/profileDocument.js';
 
 /** The line indices that hold `key` of `profile` (the entry, or for KEY.SUB the nested line). */
 export function keyLines(kind: SharedFileKind, text: string, profile: string, key: string): Set<number> {

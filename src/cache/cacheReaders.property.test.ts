@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { sessionCacheFile } from './cachePaths.cjs';
+import { sessionCacheFile } from '../files/rolegatePaths.cjs';
 import { readAwsCliCache } from './awsCliCache.js';
 import { readShortcut, shortcutFile } from './credentialProcessShortcut.cjs';
 import { readSessionEntryFile } from './sessionCache.js';

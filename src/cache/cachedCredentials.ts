@@ -3,8 +3,8 @@
  * store, a prompt or the SDK. This is all `credential-process` needs on a cache hit.
  */
 import { awsCliCacheFile, readAwsCliCache } from './awsCliCache.js';
-import { sessionCacheFile } from './cachePaths.cjs';
-import { roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from './profileSpec.js';
+import { sessionCacheFile } from '../files/rolegatePaths.cjs';
+import { roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
 import { readSessionEntry, roleEntryName, sessionEntryName, type SessionCacheEntry } from './sessionCache.js';
 import { isFresh, requiredRemainingMs, type TemporaryCredentials } from './temporaryCredentials.cjs';
 

@@ -7,8 +7,8 @@
  */
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sessionCacheDir, sessionCacheFile } from './cachePaths.cjs';
-import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../checkedFile.cjs';
+import { sessionCacheDir, sessionCacheFile } from '../files/rolegatePaths.cjs';
+import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../files/checkedFile.cjs';
 import { MAX_LIFETIME_MS, parseCredentials, toAwsShape, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 export interface SessionCacheEntry {
@@ -73,7 +73,7 @@ export async function readSessionEntryFile(path: string): Promise<EntryRead> {
 }
 
 export async function writeSessionEntry(name: string, entry: SessionCacheEntry, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const { writePrivateFile } = await import('./privateFile.js');
+  const { writePrivateFile } = await import('../files/privateFile.js');
   const { credentials, ...rest } = entry;
   await writePrivateFile(sessionCacheFile(name, env), JSON.stringify({ ...rest, Credentials: toAwsShape(credentials) }, null, 2) + '\n');
 }

@@ -6,9 +6,9 @@
  */
 import { mkdir, chmod, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../atomicFile.js';
+import { writeFileAtomic } from './atomicFile.js';
 import { UserError } from '../userError.js';
-import { ownedByAnotherUser } from '../checkedFile.cjs';
+import { ownedByAnotherUser } from './checkedFile.cjs';
 
 export interface PrivateDirOptions {
   /**

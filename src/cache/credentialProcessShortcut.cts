@@ -10,9 +10,9 @@
  * run with another config file that has a profile of the same name) must not pass unchecked.
  */
 import { statSync } from 'node:fs';
-import { readTrustedFile } from '../checkedFile.cjs';
+import { readTrustedFile } from '../files/checkedFile.cjs';
 import { basename, join } from 'node:path';
-import { rolegateCacheDir, safeName } from './cachePaths.cjs';
+import { rolegateCacheDir, safeName } from '../files/rolegatePaths.cjs';
 import { isFresh, MAX_LIFETIME_MS, parseCredentials, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 interface FileStamp {
@@ -96,7 +96,7 @@ export async function writeShortcut(
   served: Pick<TemporaryCredentials, 'accessKeyId'>,
   requiredMs?: number,
 ): Promise<void> {
-  const { writePrivateFile } = await import('./privateFile.js');
+  const { writePrivateFile } = await import('../files/privateFile.js');
   const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId, requiredMs };
   await writePrivateFile(shortcutFile(profile, env), JSON.stringify(note));
 }

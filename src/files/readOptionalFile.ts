@@ -1,4 +1,4 @@
-import { FileRefusedError, LIMITS, readCheckedFile } from '../checkedFile.cjs';
+import { FileRefusedError, LIMITS, readCheckedFile } from './checkedFile.cjs';
 import { UserError } from '../userError.js';
 
 /**

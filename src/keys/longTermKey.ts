@@ -6,10 +6,10 @@
 import type { SharedProfiles } from '../config/profiles.js';
 import { UserError, isUserError } from '../userError.js';
 import { quotePosix } from '../shellQuote.js';
-import { keyFilePath } from './cachePaths.cjs';
+import { keyFilePath } from '../files/rolegatePaths.cjs';
 import { fileStoreProfiles } from './fileKeyStore.js';
 import { isStoreKind, openKeyStore, type LongTermKey, type StoreKind } from './keyStore.js';
-import type { SessionSpec } from './profileSpec.js';
+import type { SessionSpec } from '../config/profileSpec.js';
 
 export async function locateKeyStoreKind(session: SessionSpec, shared: SharedProfiles, env: NodeJS.ProcessEnv): Promise<StoreKind> {
   if (session.storeHint && isStoreKind(session.storeHint)) return session.storeHint;

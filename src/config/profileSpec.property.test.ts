@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { isUserError } from '../userError.js';
-import { buildProfileMap, rawSections } from '../config/profileMap.js';
-import { parseSharedText } from '../config/sharedFileText.js';
-import { profileNames, type SharedProfiles } from '../config/profiles.js';
+import { buildProfileMap, rawSections } from './profileMap.js';
+import { parseSharedText } from './sharedFileText.js';
+import { profileNames, type SharedProfiles } from './profiles.js';
 import { describeProfile } from './profileSpec.js';
 
 const RUNS = Number(process.env.ROLEGATE_PROPERTY_RUNS ?? 400);
