@@ -12,8 +12,9 @@ from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
 
-def main():
-    app = DomainDispatcherApplication(create_backend_app)
+def serve(wrap=lambda app: app):
+    """Serves moto (through `wrap`, a WSGI middleware, if given) until stdin closes."""
+    app = wrap(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(json.dumps({"port": server.server_port}), flush=True)
@@ -22,4 +23,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    serve()

@@ -7,6 +7,8 @@ Adds two harness routes beside moto's own:
   GET  /_harness/requests        -> [{"service", "action", "access_key"}] in arrival order
   POST /_harness/requests/clear  -> empties the log
 so tests can count the AWS calls a command made (e.g. exactly one GetSessionToken).
+
+The server itself is the demo's launcher (assets/demo/moto_launcher.py), given this middleware.
 """
 import io
 import json
@@ -16,8 +18,8 @@ import sys
 import threading
 from urllib.parse import parse_qs
 
-from moto.server import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import make_server
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "demo"))
+from moto_launcher import serve  # noqa: E402  (the shipped launcher, found through the path above)
 
 LOG = []
 LOG_LOCK = threading.Lock()
@@ -65,14 +67,5 @@ def harness(app):
     return wrapped
 
 
-def main():
-    app = harness(DomainDispatcherApplication(create_backend_app))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(json.dumps({"port": server.server_port}), flush=True)
-    sys.stdin.read()
-    os._exit(0)
-
-
 if __name__ == "__main__":
-    main()
+    serve(harness)
