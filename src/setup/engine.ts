@@ -240,7 +240,8 @@ async function setupSteps(
   report.result = { changed, steps: outcomes };
   io.line(
     changed
-      ? `Setup complete. Read-only: aws sts get-caller-identity; elevated: aws --profile ${quotePosix(options.adminProfile)} sts get-caller-identity`
+      ? `Setup complete in account ${names.account}. Read-only: aws ${options.readProfile === 'default' ? '' : `--profile ${quotePosix(options.readProfile)} `}sts get-caller-identity; ` +
+        `elevated: aws --profile ${quotePosix(options.adminProfile)} sts get-caller-identity`
       : 'Nothing changed: everything was already set up.',
   );
   const advice = await bootstrapKeyAdvice(ctx, options);

@@ -20,13 +20,14 @@ export function setupSandbox(endpoint: string, extraEnv: NodeJS.ProcessEnv = {})
   return box;
 }
 
-export function secretFile(box: Sandbox): string {
-  return join(box.home, 'totp-uri');
+/** Where the pairing helper keeps the device's otpauth URI; `name` tells several devices apart. */
+export function secretFile(box: Sandbox, name = 'totp-uri'): string {
+  return join(box.home, name);
 }
 
 /** Flags that pair the device through the helper script instead of a person. */
-export function mfaFlags(box: Sandbox, codeMode: 'code' | 'wrong' = 'code'): string[] {
-  const file = secretFile(box);
+export function mfaFlags(box: Sandbox, codeMode: 'code' | 'wrong' = 'code', secretName?: string): string[] {
+  const file = secretFile(box, secretName);
   return [
     '--mfa-pair-command',
     `'${process.execPath}' '${totpCommand}' pair '${file}'`,
@@ -36,8 +37,8 @@ export function mfaFlags(box: Sandbox, codeMode: 'code' | 'wrong' = 'code'): str
 }
 
 /** The next unused code of the device the helper paired (for the AWS CLI's MFA prompt). */
-export function nextCode(box: Sandbox): Promise<string> {
-  return nextMfaCode(URI.parse(readFileSync(secretFile(box), 'utf8').trim()).secret.base32, box.home);
+export function nextCode(box: Sandbox, secretName?: string): Promise<string> {
+  return nextMfaCode(URI.parse(readFileSync(secretFile(box, secretName), 'utf8').trim()).secret.base32, box.home);
 }
 
 export function setup(box: Sandbox, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
@@ -91,8 +92,9 @@ mfa = sorted(({"serial": d["SerialNumber"], "user": d.get("User", {}).get("UserN
 print(json.dumps({"users": users, "roles": roles, "localPolicies": local, "virtualMfa": mfa}))
 `;
 
-export function accountListing(box: Sandbox): Promise<AccountListing> {
-  return runBoto3<AccountListing>(LISTING, { env: { ...box.env, AWS_PROFILE: 'bootstrap' } });
+/** The listing of the account that `profile` (default: the bootstrap profile) reaches. */
+export function accountListing(box: Sandbox, profile = 'bootstrap'): Promise<AccountListing> {
+  return runBoto3<AccountListing>(LISTING, { env: { ...box.env, AWS_PROFILE: profile } });
 }
 
 /** Mutating IAM/STS calls in a moto request log. */

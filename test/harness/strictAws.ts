@@ -68,15 +68,19 @@ export interface StrictAws {
 
 interface Device {
   seed: string;
-  /** The user the device is enabled for (EnableMFADevice), if any. */
+  /** The user the device is enabled for (EnableMFADevice), as `account:name`, if any. */
   user?: string;
   used: Set<number>;
 }
 
-/** What an access key is, as far as the layer has seen it pass. */
+/**
+ * What an access key is, as far as the layer has seen it pass. Users are named with their account
+ * (moto keeps one backend per account: credentials from AssumeRole into another account's role
+ * act in that account), so two accounts' same-named users, roles and devices stay apart.
+ */
 type KeyInfo =
-  | { kind: 'user'; user: string; active: boolean }
-  | { kind: 'session'; user?: string; mfaAt?: number; expiresAt: number }
+  | { kind: 'user'; account: string; user: string; active: boolean }
+  | { kind: 'session'; account: string; user?: string; mfaAt?: number; expiresAt: number }
   | { kind: 'role'; arn: string; mfaAt?: number; expiresAt: number };
 
 interface Role {
@@ -241,23 +245,38 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
   const upstream = new URL(options.upstream);
   const devices = new Map<string, Device>();
   const keys = new Map<string, KeyInfo>();
+  /** `account:role name` → what AssumeRole checks. */
   const roles = new Map<string, Role>();
-  /** User name → UserId (AIDA...), from CreateUser answers. */
+  /** `account:user name` → UserId (AIDA...), from CreateUser answers. */
   const userIds = new Map<string, string>();
   const log: LoggedRequest[] = [];
+
+  /** The account a caller acts in: a key the layer has not seen is moto's default account's. */
+  const accountOf = (keyId: string | null): string => {
+    const info = keyId ? keys.get(keyId) : undefined;
+    if (!info) return ACCOUNT;
+    if (info.kind === 'role') return /^arn:[^:]+:sts::(\d+):/.exec(info.arn)?.[1] ?? ACCOUNT;
+    return info.account;
+  };
+  const roleKey = (account: string, name: string) => `${account}:${name}`;
+  /** The role an ARN names (any path), as roleKey. */
+  const roleKeyOfArn = (arn: string) => {
+    const match = /^arn:[^:]+:iam::(\d+):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+    return match ? roleKey(match[1]!, match[2]!) : '';
+  };
 
   const callerArn = (keyId: string | null): string => {
     const info = keyId ? keys.get(keyId) : undefined;
     if (!info) return `arn:aws:iam::${ACCOUNT}:root`;
     if (info.kind === 'role') return info.arn;
-    return info.user ? `arn:aws:iam::${ACCOUNT}:user/${info.user}` : `arn:aws:iam::${ACCOUNT}:root`;
+    return info.user ? `arn:aws:iam::${info.account}:user/${info.user}` : `arn:aws:iam::${info.account}:root`;
   };
 
   /** Checks an MFA code for a call by `keyId`; marks its step used. Returns the refusal, if any. */
   const checkMfaCode = (keyId: string | null, serial: string, code: string): Refusal | undefined => {
     const device = devices.get(serial);
     const info = keyId ? keys.get(keyId) : undefined;
-    const user = info && info.kind !== 'role' ? info.user : undefined;
+    const user = info && info.kind !== 'role' && info.user !== undefined ? `${info.account}:${info.user}` : undefined;
     if (!device || !device.user || (user !== undefined && device.user !== user)) return accessDenied(MESSAGES.unknownDevice);
     const step = stepOfCode(device.seed, code, now());
     if (step === undefined || device.used.has(step)) return accessDenied(MESSAGES.invalidCode);
@@ -278,10 +297,10 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
    */
   const sessionIdentity = (keyId: string | null): string | undefined => {
     const info = keyId ? keys.get(keyId) : undefined;
-    if (info?.kind !== 'session' || !info.user || !userIds.has(info.user)) return undefined;
+    if (info?.kind !== 'session' || !info.user || !userIds.has(`${info.account}:${info.user}`)) return undefined;
     return (
       `<GetCallerIdentityResponse xmlns="${NAMESPACES.sts}"><GetCallerIdentityResult>` +
-      `<Arn>arn:aws:iam::${ACCOUNT}:user/${xmlEscape(info.user)}</Arn><UserId>${userIds.get(info.user)}</UserId><Account>${ACCOUNT}</Account>` +
+      `<Arn>arn:aws:iam::${info.account}:user/${xmlEscape(info.user)}</Arn><UserId>${userIds.get(`${info.account}:${info.user}`)}</UserId><Account>${info.account}</Account>` +
       `</GetCallerIdentityResult><ResponseMetadata><RequestId>REQUEST_ID</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
     );
   };
@@ -305,7 +324,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       const duration = Number(params.get('DurationSeconds') ?? 3600);
       if (duration < 900 || duration > 43200) return rangeError('durationSeconds', duration, 900, 43200);
       const roleArn = params.get('RoleArn') ?? '';
-      const role = roles.get(roleArn.split('/').pop() ?? '');
+      const role = roles.get(roleKeyOfArn(roleArn));
       const serial = params.get('SerialNumber');
       const code = params.get('TokenCode');
       let mfaAt = info && info.kind !== 'user' ? info.mfaAt : undefined;
@@ -352,7 +371,8 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
         case 'EnableMFADevice': {
           const device = devices.get(params.get('SerialNumber') ?? '');
           if (device) {
-            device.user = params.get('UserName') ?? undefined;
+            const name = params.get('UserName');
+            device.user = name ? `${accountOf(keyId)}:${name}` : undefined;
             const t = now();
             for (const name of ['AuthenticationCode1', 'AuthenticationCode2']) {
               const step = stepOfCode(device.seed, params.get(name) ?? '', t);
@@ -372,13 +392,13 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
         case 'CreateUser': {
           const name = xmlField(body, 'UserName');
           const id = xmlField(body, 'UserId');
-          if (name && id) userIds.set(name, id);
+          if (name && id) userIds.set(`${accountOf(keyId)}:${name}`, id);
           break;
         }
         case 'CreateAccessKey': {
           const id = xmlField(body, 'AccessKeyId');
           const user = xmlField(body, 'UserName');
-          if (id && user) keys.set(id, { kind: 'user', user, active: true });
+          if (id && user) keys.set(id, { kind: 'user', account: accountOf(keyId), user, active: true });
           break;
         }
         case 'UpdateAccessKey': {
@@ -394,7 +414,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
         case 'CreateRole':
         case 'UpdateAssumeRolePolicy':
         case 'UpdateRole': {
-          const name = params.get('RoleName') ?? '';
+          const name = roleKey(accountOf(keyId), params.get('RoleName') ?? '');
           const document = params.get(action === 'UpdateAssumeRolePolicy' ? 'PolicyDocument' : 'AssumeRolePolicyDocument');
           const previous = roles.get(name);
           const maxText = params.get('MaxSessionDuration');
@@ -407,7 +427,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           break;
         }
         case 'DeleteRole':
-          roles.delete(params.get('RoleName') ?? '');
+          roles.delete(roleKey(accountOf(keyId), params.get('RoleName') ?? ''));
           break;
       }
       return body;
@@ -416,7 +436,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       const expiration = Date.parse(xmlField(body, 'Expiration') ?? '');
       const id = newSessionKeyId();
       const token = randomBytes(96).toString('base64');
-      keys.set(id, { kind: 'session', user: info?.kind === 'user' ? info.user : undefined, mfaAt, expiresAt: expiration });
+      keys.set(id, { kind: 'session', account: accountOf(keyId), user: info?.kind === 'user' ? info.user : undefined, mfaAt, expiresAt: expiration });
       return body.replace(/<AccessKeyId>[^<]*<\/AccessKeyId>/, `<AccessKeyId>${id}</AccessKeyId>`).replace(/<SessionToken>[^<]*<\/SessionToken>/, `<SessionToken>${token}</SessionToken>`);
     }
     if (service === 'sts' && action === 'AssumeRole') {
