@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { RotationProgress } from '../rotate/rotateProfile.js';
 
 interface RotateFlags {
   adminProfile: string;
@@ -44,15 +45,13 @@ Examples:
       const { rotateProfile } = await import('../rotate/rotateProfile.js');
       const { color, printJson } = await import('./output.js');
       const log = (message: string) => process.stderr.write(`rolegate: ${message}\n`);
-      // Ctrl-C or SIGTERM mid-rotation is safe (the journal lets the next run finish or undo it); say so.
+      // Ctrl-C or SIGTERM mid-rotation is safe (the journal lets the next run finish or undo it):
+      // say which keys exist and which one the store holds, and the command that settles it
       const { onInterrupt } = await import('../setup/interrupt.js');
       const { quotePosix } = await import('../shellQuote.js');
       const again = ['rolegate', ...process.argv.slice(2).map(quotePosix)].join(' ');
-      onInterrupt(
-        () =>
-          'the old key stays in use until a new one is proven; a new key may exist in IAM and in rotate\'s journal.\n' +
-          `to complete (or undo) the unfinished rotation, run: ${again}`,
-      );
+      const progress: RotationProgress = {};
+      onInterrupt(() => describeInterruptedRotation(progress, profile, again));
       // the preflight: the store opens and the file the key is written to can be written
       await rotatePreflight(profile, flags.store, process.env);
       const report = await rotateProfile({
@@ -65,6 +64,7 @@ Examples:
         env: process.env,
         log,
         confirm: (question) => confirmOnTerminal(question, Boolean(flags.yes)),
+        progress,
       });
       if (flags.json) {
         printJson(report);
@@ -138,4 +138,33 @@ async function rotatePreflight(profile: string, storeFlag: string | undefined, e
     }
   }
   preflight.throwProblems('rotate', problems);
+}
+
+/** What exists when a rotation is interrupted, and the command that completes or undoes it. */
+function describeInterruptedRotation(progress: RotationProgress, profile: string, again: string): string {
+  const { entry, storedAccessKeyId: stored } = progress;
+  if (progress.cleared) {
+    return `rotate was interrupted after it had finished: profile ${profile} uses ${stored ?? 'its new key'}; nothing is left to do.`;
+  }
+  if (!entry) {
+    return `rotate was interrupted before it changed anything${stored ? `: profile ${profile} still uses ${stored}` : ''}.\nto rotate, run the same command again: ${again}`;
+  }
+  const { oldAccessKeyId: old, newAccessKeyId: created, userName: user } = entry;
+  const lines = [`rotate was interrupted. What exists now (user ${user}, profile ${profile}):`];
+  if (created !== undefined && stored === created) {
+    lines.push(`  + new key ${created}: active in IAM, stored in profile ${profile}, in use`);
+    const gone = progress.point === 'deleted';
+    lines.push(`  ${gone ? '-' : '='} old key ${old}: ${gone ? 'deleted in IAM' : `${entry.step === 'deactivated' ? 'inactive' : 'still active'} in IAM, no longer stored`}`);
+    lines.push(`to finish it (delete the old key ${old}), run the same command again: ${again}`);
+  } else {
+    lines.push(`  = old key ${old}: active in IAM, stored in profile ${profile}, in use`);
+    lines.push(
+      created !== undefined
+        ? `  + new key ${created}: created in IAM (active), not stored (its secret ended with this process)`
+        : '  ? a new key: its creation was under way; it may exist in IAM (rotate\'s journal lets the next run find it)',
+    );
+    lines.push(`to undo it (delete the new key, keep ${old}) and rotate again, run the same command again: ${again}`);
+  }
+  lines.push('(rolegate status shows the unfinished rotation until then)');
+  return lines.join('\n');
 }

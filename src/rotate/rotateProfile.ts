@@ -12,6 +12,8 @@ import { proveKeyWorks, userNameOfKey } from './keyIdentity.js';
 import { rotateKey, settleRotation, type RotateResult, type RotationDeps, type SettleResult } from './rotation.js';
 import { acquireRotationLock } from './rotationLock.js';
 import { openProfileStore } from './storedKey.js';
+import type { RotationEntry } from './journal.js';
+import { testPausePoint } from '../setup/testHooks.js';
 
 /** Test hook: the process SIGKILLs itself right after the named step (see rotation.ts checkpoints). */
 const KILL_AFTER_STEP_VARIABLE = 'ROLEGATE_TEST_KILL_AFTER_STEP';
@@ -28,6 +30,18 @@ export interface RotateProfileOptions {
   /** Asks before anything changes; false = stop with nothing changed. */
   confirm(question: string): Promise<boolean>;
   proofTimeoutMs?: number;
+  /** Kept up to date as the rotation goes, for the message an interruption prints. */
+  progress?: RotationProgress;
+}
+
+/** Where a rotation stands: what the journal says, which key the store holds, the last checkpoint. */
+export interface RotationProgress {
+  entry?: RotationEntry;
+  storedAccessKeyId?: string;
+  /** The last point passed (a journal step, or `created-unjournaled`, `stored-unjournaled`, `deleted`). */
+  point?: string;
+  /** The journal entry was cleared: the rotation (or the settling of an earlier one) is complete. */
+  cleared?: boolean;
 }
 
 export interface RotateReport {
@@ -46,10 +60,12 @@ export interface RotateReport {
 export async function rotateProfile(options: RotateProfileOptions): Promise<RotateReport> {
   const { profile, env } = options;
   const store: KeyStore = await openProfileStore(profile, env, options.store);
+  const progress = options.progress ?? {};
   const release = await acquireRotationLock(env);
   try {
     const pending = await readRotation(profile, env);
     const initial = await store.load(profile);
+    progress.storedAccessKeyId = initial?.accessKeyId;
     if (!initial) {
       throw new UserError(`profile ${profile} has no key in the ${store.kind} store`, {
         next: 'run rolegate setup to create and store the key, or name the store with --store',
@@ -74,15 +90,27 @@ export async function rotateProfile(options: RotateProfileOptions): Promise<Rota
       iam: iamKeyOperations(adminIam),
       prove: (key, userName) => proveKeyWorks(key, userName, { env, log: options.log, timeoutMs: options.proofTimeoutMs }),
       loadStored: () => store.load(profile),
-      saveStored: (key) => store.save(profile, key),
+      saveStored: async (key) => {
+        await store.save(profile, key);
+        progress.storedAccessKeyId = key.accessKeyId;
+      },
       journal: {
         read: () => readRotation(profile, env),
-        write: (entry) => writeRotation(entry, env),
-        clear: () => clearRotation(profile, env),
+        write: async (entry) => {
+          await writeRotation(entry, env);
+          progress.entry = { ...entry };
+          progress.cleared = false;
+        },
+        clear: async () => {
+          await clearRotation(profile, env);
+          progress.cleared = true;
+        },
       },
       log: options.log,
-      checkpoint: (name) => {
+      checkpoint: async (name) => {
+        progress.point = name;
         if (killAfter && killAfter === name) process.kill(process.pid, 'SIGKILL');
+        await testPausePoint(env, `rotate:${name}`);
       },
     };
 
@@ -100,6 +128,7 @@ export async function rotateProfile(options: RotateProfileOptions): Promise<Rota
     let interrupted: SettleResult | null = null;
     if (pending) {
       options.log(`settling the rotation of profile ${profile} that stopped after step "${pending.step}"`);
+      progress.entry = { ...pending };
       interrupted = await settleRotation(deps, pending);
       if (interrupted.outcome === 'finished') {
         return {

@@ -41,8 +41,8 @@ export interface RotationDeps {
     clear(): Promise<void>;
   };
   log(message: string): void;
-  /** Test hook: called after every step (see ROLEGATE_TEST_KILL_AFTER_STEP). */
-  checkpoint(name: string): void;
+  /** Test hook: called after every step (see ROLEGATE_TEST_KILL_AFTER_STEP, ROLEGATE_TEST_PAUSE_AT). */
+  checkpoint(name: string): void | Promise<void>;
   now?(): Date;
 }
 
@@ -222,7 +222,7 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
   const advance = async (step: RotationStep) => {
     entry.step = step;
     await deps.journal.write(entry);
-    deps.checkpoint(step);
+    await deps.checkpoint(step);
   };
   await advance('started');
 
@@ -230,7 +230,7 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
   try {
     deps.log(`creating a new access key for user ${userName}`);
     newKey = await createKeyOnce(deps, entry);
-    deps.checkpoint('created-unjournaled');
+    await deps.checkpoint('created-unjournaled');
     entry.newAccessKeyId = newKey.accessKeyId;
     await advance('created');
 
@@ -240,7 +240,7 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
 
     deps.log(`storing the new key ${newKey.accessKeyId} in profile ${profile} (${options.store})`);
     await deps.saveStored(newKey);
-    deps.checkpoint('stored-unjournaled');
+    await deps.checkpoint('stored-unjournaled');
   } catch (error) {
     await rollBackAfterFailure(deps, entry, error);
     // The store had taken the new key before the failure, and settling finished the rotation.
@@ -259,7 +259,7 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
     await advance('deactivated');
     deps.log(`deleting the old key ${entry.oldAccessKeyId}`);
     await deps.iam.deleteKey(userName, entry.oldAccessKeyId);
-    deps.checkpoint('deleted');
+    await deps.checkpoint('deleted');
     await deps.journal.clear();
   } catch (error) {
     throw new UserError(

@@ -20,7 +20,7 @@ import { accessKeys, attachedRolePolicyArns, attachedUserPolicyArns, readRole, r
 import type { SetupIO } from './setupIO.js';
 import { isManaged, tagValue, PENDING_MFA_TAG } from './tags.js';
 import type { StoreKind } from './options.js';
-import { testKillPoint } from './testHooks.js';
+import { testKillPoint, testPausePoint } from './testHooks.js';
 import { onInterrupt } from './interrupt.js';
 import { checkBootstrapIdentity, checkKeyStore, checkWritable, throwProblems, type Problem } from './preflight.js';
 
@@ -74,11 +74,41 @@ async function gone(action: string, run: () => Promise<unknown>): Promise<void> 
  * profile keys and the stored key. Same-named things without the tag are listed and left alone.
  */
 export async function runTeardown(options: TeardownOptions, io: SetupIO, env: NodeJS.ProcessEnv): Promise<TeardownReport> {
+  const progress: TeardownProgress = { actions: [], removed: [], current: undefined };
+  // Ctrl-C or SIGTERM anywhere: what is gone, what may be, what is still there, how to finish
+  const stopWatching = onInterrupt(() => describeInterrupted(progress, options.again));
+  try {
+    return await teardownSteps(options, io, env, progress);
+  } finally {
+    stopWatching();
+  }
+}
+
+interface TeardownProgress {
+  actions: TeardownAction[];
+  removed: string[];
+  /** The resource being removed right now. */
+  current: string | undefined;
+}
+
+function describeInterrupted(progress: TeardownProgress, again = 'rolegate teardown'): string {
+  const { actions, removed, current } = progress;
+  if (removed.length === 0 && current === undefined) return `teardown was interrupted before it removed anything.\nto remove it all, run the same command again: ${again}`;
+  return [
+    'teardown was interrupted. What exists now:',
+    ...removed.map((r) => `  - ${r}: removed`),
+    ...(current ? [`  ? ${current}: was being removed (it may be gone)`] : []),
+    ...actions.filter((a) => !removed.includes(a.resource) && a.resource !== current).map((a) => `  = ${a.resource}: still there`),
+    `to finish, run the same command again: ${again}`,
+  ].join('\n');
+}
+
+async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.ProcessEnv, progress: TeardownProgress): Promise<TeardownReport> {
   const boot = await openBootstrap({ profile: options.bootstrapProfile, region: options.region, env });
   const iam = boot.iam;
   const account = boot.account;
   const { userName, roleName } = options;
-  const actions: TeardownAction[] = [];
+  const actions = progress.actions;
   const leftAlone: string[] = [];
   const ourSerial = mfaSerialOf(account, userName);
   const ourRoleArn = roleArnOf(account, roleName);
@@ -184,38 +214,31 @@ export async function runTeardown(options: TeardownOptions, io: SetupIO, env: No
     if (!io.canAsk) throw badInput('teardown removes the resources listed above and needs confirmation', 'run it in a terminal, or add --yes');
     if (!(await io.confirm('Remove all of the above?'))) throw new UserError('teardown cancelled; nothing was removed');
   }
-  const removed: string[] = [];
+  const { removed } = progress;
   const failed: string[] = [];
-  const stopWatching = onInterrupt(() =>
-    [
-      removed.length ? `removed so far:\n${removed.map((r) => `  - ${r}`).join('\n')}` : 'nothing was removed yet.',
-      `still there: ${actions.length - removed.length} of the ${actions.length} items listed`,
-      `to finish, run the same command again: ${options.again ?? 'rolegate teardown'}`,
-    ].join('\n'),
-  );
-  try {
-    for (const [index, a] of actions.entries()) {
-      try {
-        await io.step(`${a.resource}...`, a.run);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        // IAM goes in order (policies before their user): stop there; local items are independent
-        if (index < actions.length - local.actions.length) {
-          throw new UserError(`teardown stopped: ${a.resource} could not be removed (${reason})`, {
-            next: `fix that and run teardown again; removed so far: ${removed.length ? removed.join('; ') : 'nothing'}`,
-            cause: error,
-          });
-        }
-        failed.push(`${a.resource}: ${reason}`);
-        io.line(`! ${a.resource}: could not be removed (${reason})`);
-        continue;
+  for (const [index, a] of actions.entries()) {
+    try {
+      progress.current = a.resource;
+      await io.step(`${a.resource}...`, a.run);
+      progress.current = undefined;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      // IAM goes in order (policies before their user): stop there; local items are independent
+      if (index < actions.length - local.actions.length) {
+        throw new UserError(`teardown stopped: ${a.resource} could not be removed (${reason})`, {
+          next: `fix that and run teardown again; removed so far: ${removed.length ? removed.join('; ') : 'nothing'}`,
+          cause: error,
+        });
       }
-      removed.push(a.resource);
-      io.line(`- ${a.resource}: ${a.action === 'detach' ? 'detached' : 'removed'}`);
-      testKillPoint(env, `teardown:${index + 1}`);
+      progress.current = undefined;
+      failed.push(`${a.resource}: ${reason}`);
+      io.line(`! ${a.resource}: could not be removed (${reason})`);
+      continue;
     }
-  } finally {
-    stopWatching();
+    removed.push(a.resource);
+    io.line(`- ${a.resource}: ${a.action === 'detach' ? 'detached' : 'removed'}`);
+    testKillPoint(env, `teardown:${index + 1}`);
+    await testPausePoint(env, `teardown:${index + 1}`);
   }
   if (failed.length) {
     throw new UserError(`teardown is not complete: ${failed.length} item(s) could not be removed:\n${failed.map((f) => `  - ${f}`).join('\n')}`, {

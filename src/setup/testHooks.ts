@@ -10,6 +10,20 @@ export function testKillPoint(env: NodeJS.ProcessEnv, name: string): void {
 }
 
 /**
+ * TEST HOOK, for the interruption tests: with ROLEGATE_TEST_PAUSE_AT=<name> (the names of
+ * testKillPoint, and rotate's steps) and ROLEGATE_TEST_PAUSE_FILE=<path>, the process writes its
+ * pid to that file when it reaches that point and waits there (at most 60 s, then carries on), so a
+ * test can send it a signal at a known moment instead of guessing with sleeps.
+ */
+export async function testPausePoint(env: NodeJS.ProcessEnv, name: string): Promise<void> {
+  if (globalThis.ROLEGATE_TEST_HOOKS !== false && env.ROLEGATE_TEST_PAUSE_AT === name && env.ROLEGATE_TEST_PAUSE_FILE) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(env.ROLEGATE_TEST_PAUSE_FILE, String(process.pid));
+    await new Promise((resolve) => setTimeout(resolve, 60_000));
+  }
+}
+
+/**
  * TEST HOOK: with ROLEGATE_TEST_SKIP_TOTP_WAIT=1, pairing does not sleep until the next TOTP window
  * before asking --mfa-code-command for the second code; the command gets the next window's time in
  * ROLEGATE_TOTP_TIME instead (which it is given in any case). moto does not check codes.
