@@ -21,6 +21,10 @@ Examples:
       const { isStoreKind } = await import('../keys/keyStore.js');
       const { badInput } = await import('../userError.js');
       if (!isStoreKind(flags.store) || flags.store === 'plain') throw badInput(`unknown store ${flags.store}`, 'use --store keychain or --store file');
+      // first, from the files alone: is there a key to move? (before any passphrase is asked for)
+      const { importableKey, importKey } = await import('../credentials/importKey.js');
+      const profile = profileArg ?? 'default';
+      await importableKey(profile, flags.store, process.env);
       // the preflight: both files can be written and the store opens, before the key moves
       const { sharedFilePaths } = await import('../config/sharedFilePaths.js');
       const { checkKeyStore, checkWritable, throwProblems } = await import('../setup/preflight.js');
@@ -28,8 +32,7 @@ Examples:
       const problems = await checkWritable([paths.configFile, paths.credentialsFile]);
       const checked = problems.length ? { problems: [] } : await checkKeyStore(flags.store, process.env, 'save');
       throwProblems('import', [...problems, ...checked.problems]);
-      const { importKey } = await import('../credentials/importKey.js');
-      const result = await importKey(profileArg ?? 'default', flags.store, process.env, checked.store);
+      const result = await importKey(profile, flags.store, process.env, checked.store);
       // profiles setup wrote: what import wrote there is rolegate's too, for teardown to remove
       await (await import('../setup/profilesBefore.js')).noteWritten(process.env, result.configFile, result.written);
       if (flags.json) {

@@ -28,7 +28,12 @@ const text = (values: ProfileValues | undefined, key: string) => {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 };
 
-export async function importKey(profile: string, kind: StoreKind, env: NodeJS.ProcessEnv = process.env, opened?: KeyStore): Promise<ImportResult> {
+/**
+ * What import would move, checked from the files alone: a long-term key under the profile, with an
+ * mfa_serial to serve it by. Throws a UserError (nothing changed) when there is none. Runs before
+ * the store is opened, so a missing key is said before any passphrase is asked for.
+ */
+export async function importableKey(profile: string, kind: StoreKind, env: NodeJS.ProcessEnv = process.env) {
   if (kind === 'plain') throw badInput('import moves a key out of the credentials file; --store plain would leave it there', 'use --store keychain or --store file');
   const { configFile, credentialsFile } = sharedFilePaths(env);
   const shared = await readSharedProfiles(env);
@@ -57,6 +62,11 @@ export async function importKey(profile: string, kind: StoreKind, env: NodeJS.Pr
         `if it is an administrator key (the one setup ran with), run rolegate setup --bootstrap-profile ${profile}, then delete this key: aws --profile ${profile} iam delete-access-key --access-key-id ${accessKeyId}`,
     );
   }
+  return { configFile, credentialsFile, plain, accessKeyId, secretAccessKey, roles, mfaSerial };
+}
+
+export async function importKey(profile: string, kind: StoreKind, env: NodeJS.ProcessEnv = process.env, opened?: KeyStore): Promise<ImportResult> {
+  const { configFile, credentialsFile, plain, accessKeyId, secretAccessKey, roles, mfaSerial } = await importableKey(profile, kind, env);
 
   const store = opened ?? (await openKeyStore(kind, { env }));
   await store.save(profile, { accessKeyId, secretAccessKey });

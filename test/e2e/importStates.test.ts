@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { runRolegate, type RunResult } from '../harness/run.js';
+import { run, runRolegate, type RunResult } from '../harness/run.js';
+import { rolegateBin, venvBin } from '../harness/paths.js';
 import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes, setup, setupSandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
@@ -62,6 +63,53 @@ test('a long-term key without mfa_serial: import refuses with the step that work
     assert.match(plaintext.fix ?? '', /^rolegate setup --bootstrap-profile bootstrap /);
     assert.doesNotMatch(plaintext.fix ?? '', /rolegate import/);
     assert.equal(BOOTSTRAP_CREDENTIALS.includes('mfa_serial'), false);
+  } finally {
+    box.cleanup();
+  }
+});
+
+// Runs a command on a pseudo-terminal, as a person would, answering nothing: what it shows, how it
+// ended, or that it was still waiting (for an answer) after the time given.
+const TERMINAL = String.raw`
+import json, os, pty, select, signal, sys, time
+args = json.loads(sys.argv[1])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvpe(args["cmd"][0], args["cmd"], args["env"])
+out = b""
+end = time.time() + args["seconds"]
+waiting = True
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            waiting = False
+            break
+        out += chunk
+if waiting:
+    os.kill(pid, signal.SIGKILL)
+_, status = os.waitpid(pid, 0)
+print(json.dumps({"output": out.decode("utf-8", "replace"), "waiting": waiting, "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None}))
+`;
+
+test('import --store file at a terminal with no key to import: says so without asking for the passphrase, exit 2, nothing written', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    writeFileSync(box.configFile, '[profile work]\nregion = eu-west-1\n');
+    const before = { config: fileBytes(box.configFile), credentials: fileBytes(box.credentialsFile) };
+    const driven = await run(join(venvBin, 'python'), ['-c', TERMINAL, JSON.stringify({ cmd: [process.execPath, rolegateBin, 'import', 'work', '--store', 'file'], env: box.env, seconds: 20 })], { env: box.env, timeoutMs: 30_000 });
+    const result = JSON.parse(driven.stdout) as { output: string; waiting: boolean; code: number | null };
+    assert.equal(result.waiting, false, `import waited for an answer: ${result.output}`);
+    assert.equal(result.code, 2, result.output);
+    assert.match(result.output, /there is no plaintext key for profile work in .*credentials/);
+    assert.match(result.output, /name the profile that holds aws_access_key_id/);
+    assert.doesNotMatch(result.output, /passphrase/i);
+    assert.deepEqual({ config: fileBytes(box.configFile), credentials: fileBytes(box.credentialsFile) }, before);
+    assert.equal(existsSync(join(box.home, '.config', 'rolegate')), false, 'no key file, no folder');
   } finally {
     box.cleanup();
   }

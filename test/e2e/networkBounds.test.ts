@@ -10,7 +10,7 @@ import { useMotoServer } from '../harness/moto.js';
 import { runRolegate } from '../harness/run.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { closedPort, startFaultProxy, startSilentListener, type FaultProxy } from '../harness/faultProxy.js';
-import { BOOTSTRAP_CREDENTIALS, fileBytes } from './setupSupport.js';
+import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes } from './setupSupport.js';
 import { useCredAccount, type Account } from './credFixture.js';
 import { listKeys } from './rotateFixture.js';
 
@@ -41,6 +41,11 @@ const COMMANDS: Record<string, string[]> = {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** What a failed call must leave alone: the account's IAM listing and the files. */
+async function snapshot() {
+  return { listing: await accountListing(box), config: fileBytes(box.configFile), credentials: fileBytes(box.credentialsFile) };
+}
+
 async function timed(args: string[], env: NodeJS.ProcessEnv) {
   if (!(fileBytes(box.credentialsFile) ?? '').includes('[bootstrap]')) appendFileSync(box.credentialsFile, `\n${BOOTSTRAP_CREDENTIALS}`);
   const started = Date.now();
@@ -52,6 +57,8 @@ for (const [name, args] of Object.entries(COMMANDS)) {
   test(`${name}: a hung endpoint (accepts, never answers) ends it within the bound, naming the endpoint; a refused one is named as one`, async () => {
     // audit's account checks take the default chain: hand it a key (the SDK would hide a failing credential_process's words)
     const extra = name.startsWith('audit') ? { AWS_ACCESS_KEY_ID: account.key.accessKeyId, AWS_SECRET_ACCESS_KEY: account.key.secretAccessKey } : {};
+    if (!(fileBytes(box.credentialsFile) ?? '').includes('[bootstrap]')) appendFileSync(box.credentialsFile, `\n${BOOTSTRAP_CREDENTIALS}`);
+    const before = await snapshot();
     const hung = await timed(args, { ...box.env, ...extra, AWS_ENDPOINT_URL: silent.endpoint, ROLEGATE_AWS_REQUEST_TIMEOUT: '1' });
     assert.notEqual(hung.code, 0, hung.output);
     assert.equal(hung.signal, null, 'ended on its own');
@@ -65,6 +72,42 @@ for (const [name, args] of Object.entries(COMMANDS)) {
     assert.notEqual(refused.code, 0, refused.output);
     assert.match(refused.output, new RegExp(`${escape(endpoint)} refused the connection \\(ECONNREFUSED\\)`));
     assert.doesNotMatch(refused.output, /unexpected error|key does not work|was refused by AWS|no working credentials/);
+    assert.deepEqual(await snapshot(), before, 'nothing changed in IAM or in the files');
+  });
+}
+
+// DNS, TLS and proxy failures, for every command: named as what they are (never an internal error
+// or a bad key), and nothing changed, in IAM or in the files. The unresolvable host uses the
+// reserved .invalid domain; the TLS failure is https spoken to the strict layer's plain-HTTP port;
+// the proxy is a closed port named by HTTPS_PROXY and HTTP_PROXY.
+const KINDS: Record<string, { env: (endpoint: string, refused: string) => NodeJS.ProcessEnv; message: (endpoint: string, refused: string) => RegExp }> = {
+  DNS: {
+    env: () => ({ AWS_ENDPOINT_URL: 'http://aws.rolegate-test.invalid' }),
+    message: () => /the host name of http:\/\/aws\.rolegate-test\.invalid could not be resolved \((ENOTFOUND|EAI_AGAIN)\)/,
+  },
+  TLS: {
+    env: (endpoint) => ({ AWS_ENDPOINT_URL: endpoint.replace(/^http:/, 'https:') }),
+    message: (endpoint) => new RegExp(`the TLS connection to ${escape(endpoint.replace(/^http:/, 'https:'))} failed \\(`),
+  },
+  proxy: {
+    env: (_, refused) => ({ HTTPS_PROXY: refused, HTTP_PROXY: refused, NO_PROXY: '', no_proxy: '' }),
+    message: (endpoint, refused) => new RegExp(`the proxy ${escape(refused)}/? \\(for ${escape(endpoint)}\\) refused the connection`),
+  },
+};
+
+for (const [kind, fault] of Object.entries(KINDS)) {
+  test(`${kind} failure: every command names it as one, exits non-zero, and changes nothing in IAM or in the files`, async () => {
+    if (!(fileBytes(box.credentialsFile) ?? '').includes('[bootstrap]')) appendFileSync(box.credentialsFile, `\n${BOOTSTRAP_CREDENTIALS}`);
+    const refused = await closedPort();
+    const before = await snapshot();
+    for (const [name, args] of Object.entries(COMMANDS)) {
+      const extra = name.startsWith('audit') ? { AWS_ACCESS_KEY_ID: account.key.accessKeyId, AWS_SECRET_ACCESS_KEY: account.key.secretAccessKey } : {};
+      const result = await timed(args, { ...box.env, ...extra, ...fault.env(moto.endpoint, refused) });
+      assert.notEqual(result.code, 0, `${name}: ${result.output}`);
+      assert.match(result.output, fault.message(moto.endpoint, refused), name);
+      assert.doesNotMatch(result.output, /unexpected error|key does not work|was refused by AWS|no working credentials/, name);
+    }
+    assert.deepEqual(await snapshot(), before);
   });
 }
 
