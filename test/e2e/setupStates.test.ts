@@ -227,10 +227,13 @@ test('--plan with the keychain store needs no keychain (none runs here) and no p
     const plan = await runRolegate(['setup', '--plan', '--bootstrap-profile', 'bootstrap', ...mfaFlags(box)], { env: box.env });
     assert.equal(plan.code, 0, out(plan));
     assert.match(plan.stdout, /access key of user admin \(keychain store, profile default\): will be created/);
+    const before = await snapshot(box);
+    await moto.clearRequests();
     const run = await runRolegate(['setup', '--bootstrap-profile', 'bootstrap', '--yes', ...mfaFlags(box)], { env: box.env });
     assert.notEqual(run.code, 0);
     assert.match(run.stderr, /OS keychain cannot be used/);
-    assert.deepEqual((await accountListing(box)).users, [], 'the run found it before creating anything');
+    assert.deepEqual(mutations(await moto.requests()), [], 'the run found it before creating anything');
+    assert.deepEqual(await snapshot(box), before);
   } finally {
     box.cleanup();
   }
@@ -246,6 +249,25 @@ test('a keys.enc that holds no key (left by a teardown) does not stop a setup wi
     const again = await setup(box, ['--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: 'a brand new passphrase' });
     assert.equal(again.code, 0, out(again));
     assert.match(again.stdout, /Setup complete/);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('every problem at once: a read-only config and a keychain that cannot be used are named in one run, before any change', async () => {
+  const box = setupSandbox(moto.endpoint, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
+  try {
+    writeFileSync(box.configFile, '[profile other]\nregion = eu-central-1\n');
+    chmodSync(box.configFile, 0o444);
+    const before = await snapshot(box);
+    await moto.clearRequests();
+    const run = await runRolegate(['setup', '--bootstrap-profile', 'bootstrap', '--yes', ...mfaFlags(box)], { env: box.env });
+    assert.equal(run.code, 2, out(run));
+    assert.match(run.stderr, /setup stopped before changing anything/);
+    assert.match(run.stderr, /config is read-only/);
+    assert.match(run.stderr, /OS keychain cannot be used/);
+    assert.deepEqual(mutations(await moto.requests()), []);
+    assert.deepEqual(await snapshot(box), before);
   } finally {
     box.cleanup();
   }

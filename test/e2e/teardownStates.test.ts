@@ -120,3 +120,20 @@ test('what teardown cannot remove is named, the exit is non-zero, and it never s
     box.cleanup();
   }
 });
+
+test('teardown without --yes and without a terminal to confirm on: exit 2, deletes nothing (IAM, files and keys.enc as they were)', async () => {
+  const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE });
+  try {
+    assert.equal((await setup(box, ['--store', 'file'])).code, 0);
+    const before = await snapshot(box);
+    await moto.clearRequests();
+    const r = await runRolegate(['teardown', '--bootstrap-profile', 'bootstrap'], { env: box.env });
+    assert.equal(r.code, 2, out(r));
+    assert.match(r.stderr, /needs confirmation/);
+    assert.match(r.stderr, /add --yes/);
+    assert.deepEqual(mutations(await moto.requests()), []);
+    assert.deepEqual(await snapshot(box), before);
+  } finally {
+    box.cleanup();
+  }
+});
