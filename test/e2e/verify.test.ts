@@ -7,6 +7,7 @@ import { terminalAvailable } from '../../src/prompt/mfaCodeTerminal.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { forwardRequest } from './credFixture.js';
+import { closedPort } from '../harness/faultProxy.js';
 import { asBootstrap, buildSetupAccount, mfaCodeCommand, writeGuideProfiles, type AccountFixture } from './verifyFixture.js';
 
 interface Check {
@@ -157,4 +158,26 @@ test('behind HTTP_PROXY, the signed EC2 probes go through the proxy like the SDK
   } finally {
     proxy.close();
   }
+});
+
+test('checks that could not run (EC2 refused the connection) fail, naming the endpoint; verify never passes them and exits non-zero', async () => {
+  const ec2 = await closedPort();
+  await moto.enableAccessControl(0);
+  let result;
+  try {
+    result = await runRolegate(['verify', '--json', '--mfa-code-command', await mfaCodeCommand(box, account)], { env: { ...box.env, AWS_ENDPOINT_URL_EC2: ec2 } });
+  } finally {
+    await moto.disableAccessControl();
+  }
+  assert.notEqual(result.code, 0, result.stdout + result.stderr);
+  const report = JSON.parse(result.stdout) as { ok: boolean; checks: Check[] };
+  assert.equal(report.ok, false);
+  const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
+  for (const id of ['read', 'write', 'adminWrite']) {
+    assert.equal(byId[id]!.status, 'fail', `${id}: ${byId[id]!.reason}`);
+    assert.match(byId[id]!.reason, new RegExp(`${ec2.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} refused the connection`));
+  }
+  // the checks that reach STS and IAM still ran
+  assert.equal(byId.identity!.status, 'pass');
+  assert.equal(byId.elevation!.status, 'pass');
 });
