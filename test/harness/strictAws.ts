@@ -19,6 +19,9 @@
  * - GetSessionToken: DurationSeconds 900..129600; refused to temporary credentials.
  * - Session credentials from GetSessionToken without MFA cannot call IAM; temporary credentials
  *   are refused once expired; a deleted or deactivated access key is refused.
+ * - Users, roles and devices are kept per account: a caller acts in the account of its key (moto's
+ *   default account for a key the layer has not seen; a role's account for AssumeRole credentials,
+ *   as moto maps them), so two accounts' same-named users and roles stay apart.
  * - moto hands every GetSessionToken caller the same example key; the layer gives each session its
  *   own ASIA key id and token, as AWS does, so sessions can be told apart, and answers
  *   GetCallerIdentity for such a session with the IAM user, as AWS does.
