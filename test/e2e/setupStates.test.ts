@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
 import { runAws, runRolegate, type RunResult } from '../harness/run.js';
+import { openKeyStore } from '../../src/credentials/keyStore.js';
 import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes, mfaFlags, mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
@@ -72,6 +73,33 @@ test('two setups side by side (other names, own profiles): both work; tearing on
     assert.match(removed.stdout, /Teardown complete/);
     assert.deepEqual(await snapshot(box), afterFirst, 'the first setup is as it was, IAM and files');
     assert.equal(await identity(box, 'default'), `arn:aws:iam::${ACCOUNT_ID}:user/admin`);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('two setups in the file store: each key under its own profile in keys.enc; tearing one down leaves the other\'s entry', async () => {
+  const passphrase = { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' };
+  const box = setupSandbox(moto.endpoint, passphrase);
+  try {
+    assert.equal((await setup(box, ['--store', 'file'])).code, 0);
+    const second = await setup(box, ['--store', 'file', ...SECOND]);
+    assert.equal(second.code, 0, out(second));
+    const store = () => openKeyStore('file', { env: box.env });
+    const keys = Object.fromEntries((await accountListing(box)).users.map((u) => [u.name, u.keys]));
+    assert.deepEqual([(await (await store()).load('default'))?.accessKeyId], keys.admin, 'the first user\'s one key, under default');
+    assert.deepEqual([(await (await store()).load('ro5'))?.accessKeyId], keys.ro5, 'the second user\'s one key, under ro5');
+    const afterBoth = await snapshot(box);
+
+    const removed = await teardown(box, ['--profile', 'ro5', '--admin-profile', 'admin5', '--user-name', 'ro5', '--role-name', 'admin5']);
+    assert.equal(removed.code, 0, out(removed));
+    assert.match(removed.stdout, /stored key of profile ro5 \(file store\): removed/);
+    assert.equal(await (await store()).load('ro5'), undefined);
+    assert.equal((await (await store()).load('default'))?.accessKeyId, keys.admin![0], 'the first key stays, readable with the same passphrase');
+    const after = await snapshot(box);
+    assert.deepEqual(after.listing.users.map((u) => u.name), ['admin']);
+    assert.deepEqual(after.listing.users[0], afterBoth.listing.users.find((u) => u.name === 'admin'));
+    assert.doesNotMatch(after.config ?? '', /ro5|admin5/);
   } finally {
     box.cleanup();
   }
