@@ -137,3 +137,21 @@ test('teardown without --yes and without a terminal to confirm on: exit 2, delet
     box.cleanup();
   }
 });
+
+test('teardown run as the read-only user it would delete: refused with the way to the bootstrap admin, nothing deleted', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    assert.equal((await setup(box)).code, 0);
+    const before = await snapshot(box);
+    await moto.clearRequests();
+    const r = await runRolegate(['teardown', '--bootstrap-profile', 'default', '--yes'], { env: box.env });
+    assert.equal(r.code, 2, out(r));
+    assert.match(r.stderr, /teardown stopped before changing anything/);
+    assert.match(r.stderr, /the read-only user rolegate created/);
+    assert.match(r.stderr, /--bootstrap-profile/);
+    assert.deepEqual(mutations(await moto.requests()), []);
+    assert.deepEqual(await snapshot(box), before);
+  } finally {
+    box.cleanup();
+  }
+});
