@@ -10,7 +10,7 @@ import { useMotoServer } from '../harness/moto.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { rolegateBin } from '../harness/paths.js';
 import { runRolegate, type RunResult } from '../harness/run.js';
-import { openKeyStore } from '../../src/credentials/keyStore.js';
+import { openKeyStore } from '../../src/keys/keyStore.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 import { buildPlainAccount, buildStoreAccount, listKeys } from './rotateFixture.js';
 import { fileBytes, mutations } from './setupSupport.js';

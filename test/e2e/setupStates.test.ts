@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
 import { runAws, runRolegate, type RunResult } from '../harness/run.js';
-import { openKeyStore } from '../../src/credentials/keyStore.js';
+import { openKeyStore } from '../../src/keys/keyStore.js';
 import { accountListing, BOOTSTRAP_CREDENTIALS, fileBytes, mfaFlags, mutations, setup, setupSandbox, type Sandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
