@@ -144,6 +144,8 @@ export async function rotateProfile(options: RotateProfileOptions): Promise<Rota
       }
     }
 
+    // the earlier rotation is undone: what an interruption reports from here is the new one
+    Object.assign(progress, { entry: undefined, cleared: false, point: undefined });
     const result: RotateResult = await rotateKey(deps, {
       profile,
       store: store.kind,
