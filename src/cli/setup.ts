@@ -25,6 +25,7 @@ interface SetupFlags {
   mfaDevice: string;
   yubikeySerial?: string;
   yubikeyTouch?: boolean;
+  rePair?: boolean;
   emit?: string;
   users?: string;
 }
@@ -68,6 +69,7 @@ export function register(program: Command): void {
     )
     .option('--yubikey-serial <serial>', 'with --mfa-device yubikey: the key to use when several are attached (ykman list --serials)')
     .option('--yubikey-touch', 'with --mfa-device yubikey: every code needs a touch of the key')
+    .option('--re-pair', "replace the user's enabled MFA device (the one setup created) with a new one, paired anew: a lost phone, or a move to --mfa-device yubikey; the old device's codes stop working")
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--json', 'print the plan and the result as JSON')
     .option('--emit <format>', 'print the same user, role and policies as code instead: cloudformation | terraform (no AWS call)')
@@ -82,6 +84,7 @@ Examples:
   $ rolegate setup --emit cloudformation > rolegate.yaml   the same as a template, for StackSets
   $ rolegate setup --profile work --admin-profile work-admin --user-name work --role-name work-admin
   $ rolegate setup --mfa-device yubikey --yubikey-touch   the seed straight into a YubiKey; a touch per code
+  $ rolegate setup --re-pair --mfa-device yubikey           move an existing setup's MFA device onto a YubiKey
 
 --mfa-code-command runs with ROLEGATE_TOTP_TIME set to the Unix time the code is wanted for (a tool
 such as oathtool --now may use it); rolegate waits for the next 30 s window before the second call.
@@ -95,7 +98,9 @@ ykman asks), and both profiles get mfa_process = ykman [--device SERIAL] oath ac
 --single AWS:<user>@<account>, so every MFA code comes from the key. Before any AWS change setup
 checks that ykman runs, that one key answers (--yubikey-serial picks one of several), that its
 OATH password, if set, is remembered (ykman oath access remember), and that no account of that
-name exists on it: setup never overwrites one.`,
+name exists on it: setup never overwrites one. --re-pair replaces the enabled device each time it
+is given (deactivated and deleted, then a new one created and paired); the same account on the key,
+which held the old device's seed, is then overwritten.`,
     )
     .action(async (flags: SetupFlags) => {
       if (flags.emit !== undefined || flags.users !== undefined) {
@@ -128,6 +133,7 @@ name exists on it: setup never overwrites one.`,
         mfaDevice: opts.checkChoice('--mfa-device', flags.mfaDevice, ['app', 'yubikey'] as const),
         yubikeySerial: flags.yubikeySerial === undefined ? undefined : opts.checkYubikeySerial(flags.yubikeySerial),
         yubikeyTouch: Boolean(flags.yubikeyTouch),
+        rePair: Boolean(flags.rePair),
         plan: Boolean(flags.plan),
       };
       if (options.mfaDevice === 'yubikey' && (options.mfaPairCommand || options.mfaCodeCommand)) {

@@ -36,6 +36,8 @@ export interface SetupOptions {
   /** --mfa-device yubikey: which key (ykman --device SERIAL), and whether each code needs a touch. */
   yubikeySerial?: string;
   yubikeyTouch?: boolean;
+  /** Replace the enabled MFA device setup created with a new one, paired anew. */
+  rePair?: boolean;
 }
 
 export type MfaDeviceKind = 'app' | 'yubikey';

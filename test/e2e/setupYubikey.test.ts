@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ACCOUNT_ID, useMotoServer } from '../harness/moto.js';
 import { runAws, runRolegate } from '../harness/run.js';
 import { filesContaining, makeExecutable, PASSPHRASE } from './credFixture.js';
-import { accountListing, mutations, setupSandbox, type Sandbox } from './setupSupport.js';
+import { accountListing, mfaFlags, mutations, secretFile, setupSandbox, type Sandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
 const standIn = join(dirname(fileURLToPath(import.meta.url)), 'ykmanStandIn.js');
@@ -206,6 +206,36 @@ test('killed after the seed reached the key: the rerun replaces the unpaired dev
     assert.ok(y.argvs().some((a) => a.includes('add') && a.includes('--force')), 'overwritten knowingly (--force), only because the progress record names it');
     const admin = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity'], { env: y.box.env });
     assert.equal(admin.code, 0, admin.stderr);
+  } finally {
+    y.box.cleanup();
+  }
+});
+
+test('re-pairing: a device paired with an authenticator app moves to the key only with --re-pair, which replaces it and pairs the new one on the key', async () => {
+  const y = yubikeyBox([{ serial: SERIAL, accounts: {} }]);
+  try {
+    const app = await runRolegate(['setup', '--bootstrap-profile', 'bootstrap', '--store', 'file', '--yes', ...mfaFlags(y.box)], { env: y.box.env, timeoutMs: 150_000 });
+    assert.equal(app.code, 0, app.stderr + app.stdout);
+    const appSeed = new URL(readFileSync(secretFile(y.box), 'utf8').trim()).searchParams.get('secret')!;
+    // without --re-pair: refused before any change, saying how
+    await moto.clearRequests();
+    const refused = await setupYubikey(y);
+    assert.equal(refused.code, 2, refused.stderr + refused.stdout);
+    assert.match(refused.stderr, /already enabled, and YubiKey 12345678 holds no account AWS:admin@123456789012[\s\S]*--re-pair/);
+    assert.deepEqual(mutations(await moto.requests()), []);
+    const moved = await setupYubikey(y, ['--re-pair']);
+    assert.equal(moved.code, 0, moved.stderr + moved.stdout);
+    assert.match(moved.stdout, /replaced and paired anew/);
+    const seed = y.keys()[0]!.accounts[ACCOUNT]!.seed;
+    assert.notEqual(seed, appSeed);
+    assert.deepEqual((await accountListing(y.box)).virtualMfa, [{ serial: MFA_SERIAL, user: 'admin' }]);
+    assert.equal(profileValue(y, 'default', 'mfa_process'), CODE_COMMAND);
+    for (const argv of y.argvs()) assert.ok(!argv.join(' ').includes(seed));
+    // the cached session was made with the old device; a fresh one needs a code from the key
+    assert.equal((await runRolegate(['logout'], { env: y.box.env })).code, 0);
+    const admin = await runAws(['--profile', 'admin', 'sts', 'get-caller-identity'], { env: y.box.env });
+    assert.equal(admin.code, 0, admin.stderr);
+    assert.equal(y.argvs().filter((a) => a.includes('code')).length, 3, 'two pairing codes and the session code, all from the key');
   } finally {
     y.box.cleanup();
   }

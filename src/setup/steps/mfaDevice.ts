@@ -1,5 +1,6 @@
 import {
   CreateVirtualMFADeviceCommand,
+  DeactivateMFADeviceCommand,
   DeleteVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
   TagUserCommand,
@@ -43,10 +44,14 @@ export const mfaDeviceStep: Step = {
       yubikey && !yubikey.accounts.includes(accountId)
         ? badInput(
             `the MFA device ${device} of user ${user} is already enabled, and ${keyName} holds no account ${accountId}: its seed is in another authenticator and cannot be moved`,
-            `to pair a new device on the key instead, remove this one first (aws iam deactivate-mfa-device --user-name ${user} --serial-number ${device}; aws iam delete-virtual-mfa-device --serial-number ${device}, with the bootstrap credentials), then run setup again`,
+            device === serial
+              ? 'to pair a new device on the key instead, run setup again with --re-pair (the device is replaced, and the codes of your current authenticator stop working)'
+              : `to pair a new device on the key instead, remove this one first (aws iam deactivate-mfa-device --user-name ${user} --serial-number ${device}, with the bootstrap credentials), then run setup again`,
           )
         : undefined;
-    if (attached.includes(serial)) {
+    // --re-pair: the enabled device setup created is replaced by a new one, paired anew
+    const replacing = Boolean(ctx.options.rePair) && attached.includes(serial);
+    if (attached.includes(serial) && !replacing) {
       ctx.state.mfaSerial = serial;
       if (pending === undefined) {
         const summary = yubikey && !notOnKey(serial) ? `exists and is enabled (its codes come from ${keyName})` : 'exists and is enabled';
@@ -60,7 +65,7 @@ export const mfaDeviceStep: Step = {
         },
       };
     }
-    if (attached.length > 0) {
+    if (attached.length > 0 && !replacing) {
       const other = attached[0]!;
       if (!ctx.options.adopt) {
         throw new UserError(`user ${user} already has an MFA device attached (${other})`, {
@@ -68,7 +73,8 @@ export const mfaDeviceStep: Step = {
         });
       }
       ctx.state.mfaSerial = other;
-      return { item: { step: 'mfa-device', resource: `MFA device ${other} of user ${user}`, status: 'exists', summary: 'exists (adopted, not created by rolegate)' }, blocker: notOnKey(other) };
+      const notOurs = ctx.options.rePair ? badInput(`--re-pair replaces only the MFA device setup created (${serial}); user ${user} has ${other}`, `remove that device yourself (aws iam deactivate-mfa-device --user-name ${user} --serial-number ${other}), then run setup again`) : undefined;
+      return { item: { step: 'mfa-device', resource: `MFA device ${other} of user ${user}`, status: 'exists', summary: 'exists (adopted, not created by rolegate)' }, blocker: notOurs ?? notOnKey(other) };
     }
     ctx.state.mfaSerial = serial;
     const device = await virtualMfaDevice(ctx.iam, serial);
@@ -79,7 +85,8 @@ export const mfaDeviceStep: Step = {
       });
     }
     const leftover = device !== undefined;
-    if (leftover && pending !== serial && !isManaged(device.Tags) && !ctx.options.adopt) {
+    // (re-pairing replaces the user's enabled device knowingly: the plan says so)
+    if (leftover && !replacing && pending !== serial && !isManaged(device.Tags) && !ctx.options.adopt) {
       throw new UserError(`an unpaired virtual MFA device named ${serial} exists that rolegate did not create`, {
         next: `delete it (aws iam delete-virtual-mfa-device --serial-number ${serial}) or run setup with --adopt to replace it`,
       });
@@ -93,7 +100,7 @@ export const mfaDeviceStep: Step = {
     // An account of that name on the key is never overwritten silently. One an interrupted run of
     // ours wrote (the progress record names this device) holds the seed of the device replaced now.
     const clash = yubikey?.accounts.includes(accountId) ?? false;
-    const replaceAccount = clash && pending === serial;
+    const replaceAccount = clash && (pending === serial || replacing);
     const clashBlocker =
       clash && !replaceAccount
         ? badInput(
@@ -102,18 +109,25 @@ export const mfaDeviceStep: Step = {
           )
         : undefined;
     const pairing = yubikey
-      ? `paired on ${keyName} (account ${accountId}${ctx.options.yubikeyTouch ? ', touch required' : ''}${replaceAccount ? '; the account an interrupted run left on the key is replaced' : ''})`
+      ? `paired on ${keyName} (account ${accountId}${ctx.options.yubikeyTouch ? ', touch required' : ''}${replaceAccount ? `; the account ${replacing ? 'of the device replaced' : 'an interrupted run left'} on the key is replaced` : ''})`
       : 'paired';
     return {
       item: {
         step: 'mfa-device',
         resource,
-        status: 'create',
-        summary: leftover ? `an unpaired device from an interrupted run will be replaced, then ${pairing}` : `will be created and ${pairing}`,
+        status: replacing ? 'update' : 'create',
+        summary: replacing
+          ? `enabled; --re-pair: it will be deactivated and deleted (its codes stop working), and a new device created and ${pairing}`
+          : leftover
+            ? `an unpaired device from an interrupted run will be replaced, then ${pairing}`
+            : `will be created and ${pairing}`,
       },
       blocker: clashBlocker ?? (unavailable ? badInput(unavailable, 'run setup in a terminal, or pass --mfa-pair-command CMD and --mfa-code-command CMD') : undefined),
       apply: async () => {
         await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: PENDING_MFA_TAG, Value: serial }] })));
+        // re-pairing: from here until the new device is enabled the user has none; the progress
+        // record lets a rerun (with or without --re-pair) create and pair it
+        if (replacing) await awsCall('iam:DeactivateMFADevice', () => ctx.iam.send(new DeactivateMFADeviceCommand({ UserName: user, SerialNumber: serial })));
         if (leftover) {
           await awsCall('iam:DeleteVirtualMFADevice', () => ctx.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
         }
@@ -150,7 +164,7 @@ export const mfaDeviceStep: Step = {
           throw error;
         }
         await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
-        return 'created and paired';
+        return replacing ? 'replaced and paired anew' : 'created and paired';
       },
     };
   },
