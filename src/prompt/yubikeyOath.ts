@@ -43,7 +43,7 @@ function ykmanSaid(stderr: string): string {
  * Runs ykman with `args` (no shell), `input` on stdin, bounded by `timeoutMs`. Rejects with a
  * UserError when ykman cannot be started (not installed).
  */
-function runYkman(args: string[], options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<YkmanResult> {
+function runYkman(args: string[], options: { what: string; env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<YkmanResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('ykman', args, { env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -53,7 +53,7 @@ function runYkman(args: string[], options: { env: NodeJS.ProcessEnv; input?: str
     const timeoutMs = options.timeoutMs ?? 30_000;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new UserError(`ykman ${args.filter((a) => !a.startsWith('-')).slice(-3).join(' ')} did not finish within ${timeoutMs / 1000} s`, { next: 'check that the YubiKey is inserted and not in use by another program, then run setup again' }));
+      reject(new UserError(`ykman ${options.what} did not finish within ${timeoutMs / 1000} s`, { next: 'check that the YubiKey is inserted and not in use by another program, then run setup again' }));
     }, timeoutMs);
     child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -103,7 +103,7 @@ export interface YubikeyState {
  * prompt, and which accounts it holds. Throws a UserError naming the problem and the next step.
  */
 export async function inspectYubikey(options: { serial?: string; env: NodeJS.ProcessEnv }): Promise<YubikeyState> {
-  const listed = await runYkman(['list', '--serials'], { env: options.env, timeoutMs: 20_000 });
+  const listed = await runYkman(['list', '--serials'], { what: 'list', env: options.env, timeoutMs: 20_000 });
   if (listed.code !== 0) throw new UserError(`ykman could not list YubiKeys (${ykmanSaid(listed.stderr)})`, { next: 'check `ykman list`, then run setup again' });
   const serials = listed.stdout.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
   let serial = options.serial;
@@ -121,7 +121,7 @@ export async function inspectYubikey(options: { serial?: string; env: NodeJS.Pro
   }
   serial ??= serials[0];
   const target = { serial, env: options.env };
-  const info = await runYkman([...deviceArgs(target), 'oath', 'info'], { env: options.env, timeoutMs: 20_000 });
+  const info = await runYkman([...deviceArgs(target), 'oath', 'info'], { what: 'oath info', env: options.env, timeoutMs: 20_000 });
   if (info.code !== 0) {
     throw new UserError(`the YubiKey's OATH application did not answer (${ykmanSaid(info.stderr)})`, {
       next: 'insert the YubiKey (ykman list shows it), then run setup again',
@@ -133,7 +133,7 @@ export async function inspectYubikey(options: { serial?: string; env: NodeJS.Pro
       exitCode: 2,
     });
   }
-  const list = await runYkman([...deviceArgs(target), 'oath', 'accounts', 'list'], { env: options.env, timeoutMs: 20_000 });
+  const list = await runYkman([...deviceArgs(target), 'oath', 'accounts', 'list'], { what: 'oath accounts list', env: options.env, timeoutMs: 20_000 });
   if (list.code !== 0) throw new UserError(`ykman could not list the OATH accounts (${ykmanSaid(list.stderr)})`, { next: 'check `ykman oath accounts list`, then run setup again' });
   return { serial, accounts: list.stdout.split('\n').map((l) => l.trim()).filter(Boolean) };
 }
@@ -152,7 +152,7 @@ export async function addOathAccount(target: YubikeyTarget, accountName: string,
     ...(options.replace ? ['--force'] : []),
     accountName,
   ];
-  const result = await runYkman(args, { env: target.env, input: `${seed}\n`, timeoutMs: 30_000 });
+  const result = await runYkman(args, { what: 'oath accounts add', env: target.env, input: `${seed}\n`, timeoutMs: 30_000 });
   if (result.code !== 0) {
     throw new UserError(`ykman could not write the MFA seed into the YubiKey (${ykmanSaid(result.stderr)})`, {
       next: 'check the key (ykman oath accounts list), then run setup again',
@@ -162,6 +162,6 @@ export async function addOathAccount(target: YubikeyTarget, accountName: string,
 
 /** Removes an account setup wrote in this run (after a failure, so no useless seed stays on the key). */
 export async function deleteOathAccount(target: YubikeyTarget, accountName: string): Promise<boolean> {
-  const result = await runYkman([...deviceArgs(target), 'oath', 'accounts', 'delete', '--force', oathAccountId(accountName)], { env: target.env, timeoutMs: 20_000 }).catch(() => undefined);
+  const result = await runYkman([...deviceArgs(target), 'oath', 'accounts', 'delete', '--force', oathAccountId(accountName)], { what: 'oath accounts delete', env: target.env, timeoutMs: 20_000 }).catch(() => undefined);
   return result?.code === 0;
 }

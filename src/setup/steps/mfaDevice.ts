@@ -59,6 +59,7 @@ export const mfaDeviceStep: Step = {
       }
       return {
         item: { step: 'mfa-device', resource, status: 'update', summary: 'enabled; clearing the progress record of an interrupted run' },
+        blocker: notOnKey(serial),
         apply: async () => {
           await clearPending();
           return 'enabled (progress record cleared)';
