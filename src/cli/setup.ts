@@ -84,7 +84,7 @@ Examples:
   $ rolegate setup --emit cloudformation > rolegate.yaml   the same as a template, for StackSets
   $ rolegate setup --profile work --admin-profile work-admin --user-name work --role-name work-admin
   $ rolegate setup --mfa-device yubikey --yubikey-touch   the seed straight into a YubiKey; a touch per code
-  $ rolegate setup --re-pair --mfa-device yubikey           move an existing setup's MFA device onto a YubiKey
+  $ rolegate setup --re-pair --mfa-device yubikey         move an existing setup's MFA device onto a YubiKey
 
 --mfa-code-command runs with ROLEGATE_TOTP_TIME set to the Unix time the code is wanted for (a tool
 such as oathtool --now may use it); rolegate waits for the next 30 s window before the second call.
@@ -93,7 +93,7 @@ Without a terminal, setup never asks: it applies the plan, and pairing needs bot
 --mfa-device yubikey writes the new device's seed into the YubiKey's OATH application with ykman
 (YubiKey Manager, which must be installed), as account AWS:<user>@<account>: the seed goes to
 ykman on stdin, and is never shown, put on a command line or written to disk. The key gives the two
-pairing codes (about 30 s, one code per TOTP window; with --yubikey-touch, touch the key when
+pairing codes (up to 30 s: one code per TOTP window; with --yubikey-touch, touch the key when
 ykman asks), and both profiles get mfa_process = ykman [--device SERIAL] oath accounts code
 --single AWS:<user>@<account>, so every MFA code comes from the key. Before any AWS change setup
 checks that ykman runs, that one key answers (--yubikey-serial picks one of several), that its
