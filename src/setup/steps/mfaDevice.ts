@@ -195,7 +195,7 @@ async function pairOnYubikey(
         `Reading two consecutive codes from the key (one per 30 s window)${ctx.options.yubikeyTouch ? '; touch the key each time ykman asks' : ''}...\n`,
     );
     const { pairingCodesFromCommand } = await import('../../prompt/mfaPairing.js');
-    return await pairingCodesFromCommand({
+    const codes = await pairingCodesFromCommand({
       seed: p.seed,
       account: p.accountName,
       command: yubikey.command,
@@ -204,6 +204,10 @@ async function pairOnYubikey(
       skipWait: skipTotpWait(ctx.env),
       write: ctx.io.terminal,
     });
+    // AWS accepts a code once: the key's code of this window went into pairing
+    const nextWindow = new Date((Math.floor(Date.now() / 30_000) + 1) * 30_000).toISOString().slice(11, 19);
+    ctx.io.terminal(`Paired. The key's code of this 30 s window is spent; AWS takes its codes again from ${nextWindow} UTC.\n`);
+    return codes;
   } catch (error) {
     const undone: string[] = [];
     const keyClear = !written || (await deleteOathAccount(target, p.accountName));
