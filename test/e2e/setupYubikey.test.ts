@@ -132,6 +132,7 @@ test('a rerun changes nothing, a rerun without --mfa-device keeps the mfa_proces
     assert.equal(profileValue(y, 'default', 'mfa_process'), CODE_COMMAND);
     const down = await runRolegate(['teardown', '--bootstrap-profile', 'bootstrap', '--yes'], { env: y.box.env });
     assert.equal(down.code, 0, down.stderr + down.stdout);
+    assert.match(down.stdout, /the OATH account AWS:admin@123456789012 stays on your YubiKey .*ykman --device 12345678 oath accounts delete AWS:admin@123456789012/);
     assert.ok(!existsSync(y.box.configFile) || !readFileSync(y.box.configFile, 'utf8').includes('mfa_process'), 'teardown removes the mfa_process it wrote');
   } finally {
     y.box.cleanup();
