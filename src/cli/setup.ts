@@ -22,6 +22,10 @@ interface SetupFlags {
   json?: boolean;
   mfaPairCommand?: string;
   mfaCodeCommand?: string;
+  mfaDevice: string;
+  yubikeySerial?: string;
+  yubikeyTouch?: boolean;
+  rePair?: boolean;
   emit?: string;
   users?: string;
 }
@@ -58,6 +62,14 @@ export function register(program: Command): void {
     .option('--delete-root-keys', 'with root credentials: delete the root access key once the new key works')
     .option('--mfa-pair-command <cmd>', 'instead of a QR code: run CMD with the otpauth:// URI on stdin')
     .option('--mfa-code-command <cmd>', 'instead of typing: run CMD to print a current MFA code (twice)')
+    .addOption(
+      new Option('--mfa-device <kind>', 'what holds the MFA seed: app (an authenticator app: QR code, or the two commands above) | yubikey (written into a YubiKey\'s OATH application with ykman; the profiles then read codes from it)')
+        .choices(['app', 'yubikey'])
+        .default('app'),
+    )
+    .option('--yubikey-serial <serial>', 'with --mfa-device yubikey: the key to use when several are attached (ykman list --serials)')
+    .option('--yubikey-touch', 'with --mfa-device yubikey: every code needs a touch of the key')
+    .option('--re-pair', "replace the user's enabled MFA device (the one setup created) with a new one, paired anew: a lost phone, or a move to --mfa-device yubikey; the old device's codes stop working")
     .option('-y, --yes', 'answer yes to confirmations')
     .option('--json', 'print the plan and the result as JSON')
     .option('--emit <format>', 'print the same user, role and policies as code instead: cloudformation | terraform (no AWS call)')
@@ -71,11 +83,24 @@ Examples:
   $ rolegate setup --bootstrap-profile root --store file --region eu-west-1
   $ rolegate setup --emit cloudformation > rolegate.yaml   the same as a template, for StackSets
   $ rolegate setup --profile work --admin-profile work-admin --user-name work --role-name work-admin
-  $ rolegate setup --mfa-pair-command 'ykman oath accounts uri' --mfa-code-command 'ykman oath accounts code -s admin'
+  $ rolegate setup --mfa-device yubikey --yubikey-touch   the seed straight into a YubiKey; a touch per code
+  $ rolegate setup --re-pair --mfa-device yubikey         move an existing setup's MFA device onto a YubiKey
 
 --mfa-code-command runs with ROLEGATE_TOTP_TIME set to the Unix time the code is wanted for (a tool
 such as oathtool --now may use it); rolegate waits for the next 30 s window before the second call.
-Without a terminal, setup never asks: it applies the plan, and pairing needs both commands.`,
+Without a terminal, setup never asks: it applies the plan, and pairing needs both commands.
+
+--mfa-device yubikey writes the new device's seed into the YubiKey's OATH application with ykman
+(YubiKey Manager, which must be installed), as account AWS:<user>@<account>: the seed goes to
+ykman on stdin, and is never shown, put on a command line or written to disk. The key gives the two
+pairing codes (up to 30 s: one code per TOTP window; with --yubikey-touch, touch the key when
+ykman asks), and both profiles get mfa_process = ykman [--device SERIAL] oath accounts code
+--single AWS:<user>@<account>, so every MFA code comes from the key. Before any AWS change setup
+checks that ykman runs, that one key answers (--yubikey-serial picks one of several), that its
+OATH password, if set, is remembered (ykman oath access remember), and that no account of that
+name exists on it: setup never overwrites one. --re-pair replaces the enabled device each time it
+is given (deactivated and deleted, then a new one created and paired); the same account on the key,
+which held the old device's seed, is then overwritten.`,
     )
     .action(async (flags: SetupFlags) => {
       if (flags.emit !== undefined || flags.users !== undefined) {
@@ -105,8 +130,20 @@ Without a terminal, setup never asks: it applies the plan, and pairing needs bot
         yes: Boolean(flags.yes),
         mfaPairCommand: flags.mfaPairCommand,
         mfaCodeCommand: flags.mfaCodeCommand,
+        mfaDevice: opts.checkChoice('--mfa-device', flags.mfaDevice, ['app', 'yubikey'] as const),
+        yubikeySerial: flags.yubikeySerial === undefined ? undefined : opts.checkYubikeySerial(flags.yubikeySerial),
+        yubikeyTouch: Boolean(flags.yubikeyTouch),
+        rePair: Boolean(flags.rePair),
         plan: Boolean(flags.plan),
       };
+      if (options.mfaDevice === 'yubikey' && (options.mfaPairCommand || options.mfaCodeCommand)) {
+        const { badInput } = await import('../userError.js');
+        throw badInput('--mfa-device yubikey pairs through ykman: it cannot be combined with --mfa-pair-command or --mfa-code-command', 'drop those two, or --mfa-device yubikey');
+      }
+      if (options.mfaDevice !== 'yubikey' && (options.yubikeySerial !== undefined || options.yubikeyTouch)) {
+        const { badInput } = await import('../userError.js');
+        throw badInput('--yubikey-serial and --yubikey-touch apply to --mfa-device yubikey', 'add --mfa-device yubikey');
+      }
       if (options.adminProfile === options.readProfile) {
         const { badInput } = await import('../userError.js');
         throw badInput(`--admin-profile must differ from the read-only profile (${options.readProfile})`, 'pass another name with --admin-profile');

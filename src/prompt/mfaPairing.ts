@@ -53,7 +53,16 @@ export async function pairMfaDevice(options: PairingOptions): Promise<{ code1: s
         'rolegate does not keep this secret: it exists only in your authenticator from now on.\n\n',
     );
   }
-  return options.codeCommand ? codesFromCommand(totp, options) : codesFromTerminal(totp, options);
+  return options.codeCommand ? codesFromCommand(totp, { ...options, command: options.codeCommand, label: '--mfa-code-command' }) : codesFromTerminal(totp, options);
+}
+
+/**
+ * Two consecutive codes from a command that computes them from the seed already handed over (a
+ * hardware key that now holds it), checked locally against the seed. `label` names the command
+ * in messages.
+ */
+export function pairingCodesFromCommand(options: Omit<PairingOptions, 'pairCommand' | 'codeCommand'> & { command: string; label: string }): Promise<{ code1: string; code2: string }> {
+  return codesFromCommand(totpFor(options.seed, options.account), options);
 }
 
 /** The TOTP counter `token` belongs to, near `timestamp` (one window either side), or undefined. */
@@ -62,17 +71,17 @@ function counterOf(totp: TOTP, token: string, timestamp: number): number | undef
   return delta === null ? undefined : totp.counter({ timestamp }) + delta;
 }
 
-async function codesFromCommand(totp: TOTP, options: PairingOptions): Promise<{ code1: string; code2: string }> {
-  const flag = '--mfa-code-command';
+async function codesFromCommand(totp: TOTP, options: PairingOptions & { command: string; label: string }): Promise<{ code1: string; code2: string }> {
+  const flag = options.label;
   const ask = async (timestamp: number) => {
     const env = { ...options.env, ROLEGATE_TOTP_TIME: String(Math.floor(timestamp / 1000)) };
-    const out = (await runPairingCommand(flag, options.codeCommand!, { env, timeoutMs: 60_000 })).trim();
+    const out = (await runPairingCommand(flag, options.command, { env, timeoutMs: 60_000 })).trim();
     if (!/^\d{6}$/.test(out)) throw new UserError(`${flag} did not print a 6-digit code`, { next: `make ${flag} print only the current code` });
     return out;
   };
   const mismatch = () =>
     new UserError(`the code from ${flag} does not match the new MFA device`, {
-      next: `check that ${flag} reads the secret that --mfa-pair-command received, then run setup again`,
+      next: flag === '--mfa-code-command' ? `check that ${flag} reads the secret that --mfa-pair-command received, then run setup again` : `check ${flag} by hand, then run setup again`,
     });
   const t1 = Date.now();
   const code1 = await ask(t1);

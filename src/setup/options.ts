@@ -31,6 +31,21 @@ export interface SetupOptions {
   yes: boolean;
   mfaPairCommand?: string;
   mfaCodeCommand?: string;
+  /** What holds the new MFA device's seed: an authenticator app (QR code, or the pair commands), or a YubiKey. */
+  mfaDevice?: MfaDeviceKind;
+  /** --mfa-device yubikey: which key (ykman --device SERIAL), and whether each code needs a touch. */
+  yubikeySerial?: string;
+  yubikeyTouch?: boolean;
+  /** Replace the enabled MFA device setup created with a new one, paired anew. */
+  rePair?: boolean;
+}
+
+export type MfaDeviceKind = 'app' | 'yubikey';
+
+/** --yubikey-serial: the serial ykman lists (digits). */
+export function checkYubikeySerial(value: string): string {
+  if (!/^\d{1,10}$/.test(value)) throw badInput(`invalid YubiKey serial ${JSON.stringify(value)}`, 'pass the serial `ykman list --serials` prints with --yubikey-serial');
+  return value;
 }
 
 export const SETUP_DEFAULTS = {

@@ -165,6 +165,18 @@ export async function setupPreflight(ctx: SetupContext, plan: boolean): Promise<
   ]);
   problems.push(...(await checkBootstrapIdentity(ctx.iam, ctx.callerArn, 'setup')));
 
+  // --mfa-device yubikey: ykman runs and one key answers, before anything else depends on it
+  if (o.mfaDevice === 'yubikey') {
+    const { inspectYubikey, yubikeyCodeCommand } = await import('../prompt/yubikeyOath.js');
+    try {
+      const found = await inspectYubikey({ serial: o.yubikeySerial, env: ctx.env });
+      ctx.state.yubikey = { ...found, command: yubikeyCodeCommand(found, `${o.userName}@${ctx.names.account}`) };
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push({ message: error.message, next: error.next, refusal: error.exitCode === 2 });
+    }
+  }
+
   const userExists = (await readUser(ctx.iam, o.userName)) !== undefined;
   const userKeyIds = userExists ? (await accessKeys(ctx.iam, o.userName)).map((k) => k.AccessKeyId!) : [];
   const mfaSerials = new Set([ctx.names.mfaSerial, ...(userExists ? await userMfaSerials(ctx.iam, o.userName) : [])]);

@@ -64,3 +64,19 @@ test('changes: missing and different values are set, stale layout keys unset, fo
   ]);
   assert.deepEqual(profileChanges(layout, (p) => Object.fromEntries(Object.entries(layout.get(p)!))), []);
 });
+
+test("mfa_process (--mfa-device yubikey) goes to every profile naming mfa_serial, and a setup not asked for it never unsets a person's own", async () => {
+  const { yubikeyCodeCommand } = await import('../prompt/yubikeyOath.js');
+  const command = yubikeyCodeCommand({ serial: '12345678' }, 'admin@123456789012');
+  assert.equal(command, 'ykman --device 12345678 oath accounts code --single AWS:admin@123456789012');
+  assert.equal(yubikeyCodeCommand({}, "o'brien@123456789012"), "ykman oath accounts code --single 'AWS:o'\\''brien@123456789012'");
+  const store = profileLayout({ ...base, store: 'keychain', mfaProcess: command });
+  assert.equal(store.get('default')!.mfa_process, command);
+  assert.equal(store.get('admin')!.mfa_process, command);
+  const plain = profileLayout({ ...base, store: 'plain', mfaProcess: command });
+  assert.equal(plain.get('default')!.mfa_process, undefined, 'the plain read profile names no MFA device');
+  assert.equal(plain.get('admin')!.mfa_process, command);
+  const without = profileLayout({ ...base, store: 'keychain' });
+  const changes = profileChanges(without, () => ({ ...Object.fromEntries(Object.entries(without.get('default')!)), mfa_process: 'my-otp-tool' }));
+  assert.deepEqual(changes.find((c) => c.profile === 'default'), undefined, "a person's mfa_process is left alone");
+});

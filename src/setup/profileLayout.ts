@@ -18,6 +18,8 @@ export interface ProfileLayoutInput {
   roleChain: RoleChain;
   /** credentialProcessCommand from src/credentials (needed for the store layout only). */
   credentialProcess?: (profile: string) => string;
+  /** The command that prints an MFA code (--mfa-device yubikey), for every profile that names mfa_serial. */
+  mfaProcess?: string;
 }
 
 export type ProfileLayout = Map<string, Record<string, string>>;
@@ -35,6 +37,13 @@ export const LAYOUT_KEYS = [
   'rolegate_store',
   ROLE_CHAIN_KEY,
 ] as const;
+
+/**
+ * Keys setup writes only when asked (mfa_process, for --mfa-device yubikey), and never removes on a
+ * run that was not asked: a person's own mfa_process is theirs. Teardown treats them as layout keys
+ * where the record says setup wrote them.
+ */
+export const OPTIONAL_LAYOUT_KEYS = ['mfa_process'] as const;
 
 /** Keys that hold a long-term key in the credentials file. */
 export const STATIC_KEY_KEYS = ['aws_access_key_id', 'aws_secret_access_key'] as const;
@@ -64,6 +73,12 @@ export function profileLayout(input: ProfileLayoutInput): ProfileLayout {
     ...(input.roleChain === 'direct' ? { [ROLE_CHAIN_KEY]: 'direct' } : {}),
     ...(seconds === 3600 ? {} : { duration_seconds: String(seconds) }),
   };
+  const layout = baseLayout(input, duration);
+  if (input.mfaProcess) for (const wanted of layout.values()) if (wanted.mfa_serial !== undefined) wanted.mfa_process = input.mfaProcess;
+  return layout;
+}
+
+function baseLayout(input: ProfileLayoutInput, duration: Record<string, string>): ProfileLayout {
   const layout: ProfileLayout = new Map();
   if (input.store === 'plain') {
     layout.set(input.readProfile, { region: input.region });

@@ -56,7 +56,8 @@ export function foreignKeys(values: ProfileValues | undefined, target: TargetPro
       foreign[key] = value;
       continue;
     }
-    if (!(LAYOUT_KEYS as readonly string[]).includes(key) || key === 'region') continue; // region is kept unless --region
+    // a key setup does not write (an optional one it was not asked for) is left alone; region is kept unless --region
+    if (!((LAYOUT_KEYS as readonly string[]).includes(key) || key in target.wanted) || key === 'region') continue;
     if (value === target.wanted[key] || (key === 'mfa_serial' && setup.mfaSerials.has(value))) continue;
     if (legacyOwn && !(key in legacyOwn)) continue; // written by a setup from before records were kept
     foreign[key] = value;

@@ -73,3 +73,12 @@ test("usersOwnValues keeps the user's own keys and leaves out setup's, even with
   assert.deepEqual(usersOwnValues({ credential_process: 'aws-vault export --format=json admin' }, { ...setup, wanted: {} }), { credential_process: 'aws-vault export --format=json admin' });
   assert.deepEqual(usersOwnValues(undefined, { ...setup, wanted: {} }), {});
 });
+
+test('teardown removes an mfa_process setup wrote (or puts back the one before), and keeps one it did not write', () => {
+  const written = { region: 'us-east-1', mfa_serial: 'arn:aws:iam::123456789012:mfa/admin', mfa_process: 'ykman oath accounts code --single AWS:admin@123456789012' };
+  assert.deepEqual(profileRestore({ ...written }, { before: {}, written }), { set: {}, unset: ['region', 'mfa_serial', 'mfa_process'], remove: true });
+  assert.deepEqual(profileRestore({ ...written }, { before: { mfa_process: 'my-otp-tool' }, written }).set, { mfa_process: 'my-otp-tool' });
+  const notOurs = { region: 'us-east-1', mfa_serial: written.mfa_serial };
+  assert.deepEqual(profileRestore({ ...notOurs, mfa_process: 'my-otp-tool' }, { before: {}, written: notOurs }), { set: {}, unset: ['region', 'mfa_serial'], remove: false });
+  assert.deepEqual(profileRestore({ ...notOurs, mfa_process: 'my-otp-tool' }, undefined).unset, ['region', 'mfa_serial'], 'without a record an optional key is not known to be setup\'s');
+});

@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { rolegateConfigDir } from '../files/rolegatePaths.cjs';
 import { writePrivateFile } from '../files/privateFile.js';
 import { readOptionalFile } from '../files/readOptionalFile.js';
-import { LAYOUT_KEYS } from './profileLayout.js';
+import { LAYOUT_KEYS, OPTIONAL_LAYOUT_KEYS } from './profileLayout.js';
 
 type ProfileKeys = Record<string, string>;
 
@@ -62,7 +62,7 @@ export interface SetupValues {
  */
 export function usersOwnValues(values: Record<string, unknown> | undefined, setup: SetupValues): ProfileKeys {
   const kept: ProfileKeys = {};
-  for (const key of LAYOUT_KEYS) {
+  for (const key of [...LAYOUT_KEYS, ...OPTIONAL_LAYOUT_KEYS]) {
     const value = values?.[key];
     if (typeof value !== 'string') continue;
     const setups =
@@ -109,7 +109,9 @@ export function profileRestore(values: Record<string, unknown>, record: ProfileR
   const set: ProfileKeys = {};
   const unset: string[] = [];
   let usersKeys = 0;
-  for (const key of LAYOUT_KEYS) {
+  // an optional key (mfa_process) is setup's only where the record says setup wrote it
+  const optional = OPTIONAL_LAYOUT_KEYS.filter((key) => record?.written[key] !== undefined);
+  for (const key of [...LAYOUT_KEYS, ...optional]) {
     const now = typeof values[key] === 'string' ? (values[key] as string) : undefined;
     if (record && now !== undefined && now !== record.written[key]) {
       usersKeys += 1;
@@ -125,11 +127,11 @@ export function profileRestore(values: Record<string, unknown>, record: ProfileR
   }
   // keys of a profile taken over with --adopt (an SSO profile's sso_*), unset by setup: put back
   for (const [key, before] of Object.entries(record?.before ?? {})) {
-    if ((LAYOUT_KEYS as readonly string[]).includes(key) || values[key] !== undefined) continue;
+    if ((LAYOUT_KEYS as readonly string[]).includes(key) || (optional as string[]).includes(key) || values[key] !== undefined) continue;
     set[key] = before;
     usersKeys += 1;
   }
-  const others = Object.keys(values).filter((key) => !(LAYOUT_KEYS as readonly string[]).includes(key));
+  const others = Object.keys(values).filter((key) => !(LAYOUT_KEYS as readonly string[]).includes(key) && !(optional as string[]).includes(key));
   return { set, unset, remove: others.length === 0 && usersKeys === 0 };
 }
 

@@ -81,6 +81,8 @@ export interface SetupContext {
     /** The key the verify step checks: the new one, or the stored one. */
     key?: LongTermKey;
     keyVerified?: boolean;
+    /** --mfa-device yubikey: the key the preflight found, its accounts, and the profiles' mfa_process. */
+    yubikey?: { serial?: string; accounts: string[]; command: string };
   };
   /** Test hook: see testHooks.ts. */
   checkpoint(name: string): void;

@@ -247,6 +247,10 @@ async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.
   }
   report.removed = true;
   io.line('Teardown complete.');
+  if (local.keyAccount) {
+    const device = local.keyAccount.serial ? ` --device ${local.keyAccount.serial}` : '';
+    io.line(`note: the OATH account ${local.keyAccount.id} stays on your YubiKey (the MFA device it paired is gone); remove it with: ykman${device} oath accounts delete ${local.keyAccount.id}`);
+  }
   return report;
 }
 
@@ -259,7 +263,7 @@ async function localActions(
   options: TeardownOptions,
   env: NodeJS.ProcessEnv,
   ours: { ourSerial: string; ourRoleArn: string; userKeyIds: string[] },
-): Promise<{ actions: TeardownAction[]; problems: Problem[] }> {
+): Promise<{ actions: TeardownAction[]; problems: Problem[]; keyAccount?: { serial?: string; id: string } }> {
   const { readSharedProfiles } = await import('../config/profiles.js');
   const { sharedFilePaths } = await import('../config/sharedFilePaths.js');
   const shared = await readSharedProfiles(env);
@@ -358,7 +362,9 @@ async function localActions(
       },
     });
   }
-  return { actions, problems };
+  // setup --mfa-device yubikey wrote mfa_process: the account on the key is named for the note
+  const onKey = readIsOurs && typeof read?.mfa_process === 'string' ? /^ykman (?:--device (\d+) )?oath accounts code --single (AWS:\S+)$/.exec(read.mfa_process) : null;
+  return { actions, problems, ...(onKey ? { keyAccount: { serial: onKey[1], id: onKey[2]! } } : {}) };
 }
 
 /** A key file that holds no key any more goes: a later setup may pick a new passphrase. */

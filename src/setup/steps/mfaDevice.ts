@@ -1,5 +1,6 @@
 import {
   CreateVirtualMFADeviceCommand,
+  DeactivateMFADeviceCommand,
   DeleteVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
   TagUserCommand,
@@ -33,18 +34,39 @@ export const mfaDeviceStep: Step = {
         await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
       }
     };
-    if (attached.includes(serial)) {
+    const yubikey = ctx.state.yubikey;
+    const accountName = `${user}@${ctx.names.account}`;
+    const { oathAccountId } = await import('../../prompt/yubikeyOath.js');
+    const accountId = oathAccountId(accountName);
+    const keyName = `YubiKey${yubikey?.serial ? ` ${yubikey.serial}` : ''}`;
+    // an enabled device whose seed is not on the key cannot be moved there: its seed is gone
+    const notOnKey = (device: string) =>
+      yubikey && !yubikey.accounts.includes(accountId)
+        ? badInput(
+            `the MFA device ${device} of user ${user} is already enabled, and ${keyName} holds no account ${accountId}: its seed is in another authenticator and cannot be moved`,
+            device === serial
+              ? 'to pair a new device on the key instead, run setup again with --re-pair (the device is replaced, and the codes of your current authenticator stop working)'
+              : `to pair a new device on the key instead, remove this one first (aws iam deactivate-mfa-device --user-name ${user} --serial-number ${device}, with the bootstrap credentials), then run setup again`,
+          )
+        : undefined;
+    // --re-pair: the enabled device setup created is replaced by a new one, paired anew
+    const replacing = Boolean(ctx.options.rePair) && attached.includes(serial);
+    if (attached.includes(serial) && !replacing) {
       ctx.state.mfaSerial = serial;
-      if (pending === undefined) return { item: { step: 'mfa-device', resource, status: 'exists', summary: 'exists and is enabled' } };
+      if (pending === undefined) {
+        const summary = yubikey && !notOnKey(serial) ? `exists and is enabled (its codes come from ${keyName})` : 'exists and is enabled';
+        return { item: { step: 'mfa-device', resource, status: 'exists', summary }, blocker: notOnKey(serial) };
+      }
       return {
         item: { step: 'mfa-device', resource, status: 'update', summary: 'enabled; clearing the progress record of an interrupted run' },
+        blocker: notOnKey(serial),
         apply: async () => {
           await clearPending();
           return 'enabled (progress record cleared)';
         },
       };
     }
-    if (attached.length > 0) {
+    if (attached.length > 0 && !replacing) {
       const other = attached[0]!;
       if (!ctx.options.adopt) {
         throw new UserError(`user ${user} already has an MFA device attached (${other})`, {
@@ -52,7 +74,8 @@ export const mfaDeviceStep: Step = {
         });
       }
       ctx.state.mfaSerial = other;
-      return { item: { step: 'mfa-device', resource: `MFA device ${other} of user ${user}`, status: 'exists', summary: 'exists (adopted, not created by rolegate)' } };
+      const notOurs = ctx.options.rePair ? badInput(`--re-pair replaces only the MFA device setup created (${serial}); user ${user} has ${other}`, `remove that device yourself (aws iam deactivate-mfa-device --user-name ${user} --serial-number ${other}), then run setup again`) : undefined;
+      return { item: { step: 'mfa-device', resource: `MFA device ${other} of user ${user}`, status: 'exists', summary: 'exists (adopted, not created by rolegate)' }, blocker: notOurs ?? notOnKey(other) };
     }
     ctx.state.mfaSerial = serial;
     const device = await virtualMfaDevice(ctx.iam, serial);
@@ -63,25 +86,49 @@ export const mfaDeviceStep: Step = {
       });
     }
     const leftover = device !== undefined;
-    if (leftover && pending !== serial && !isManaged(device.Tags) && !ctx.options.adopt) {
+    // (re-pairing replaces the user's enabled device knowingly: the plan says so)
+    if (leftover && !replacing && pending !== serial && !isManaged(device.Tags) && !ctx.options.adopt) {
       throw new UserError(`an unpaired virtual MFA device named ${serial} exists that rolegate did not create`, {
         next: `delete it (aws iam delete-virtual-mfa-device --serial-number ${serial}) or run setup with --adopt to replace it`,
       });
     }
-    const unavailable = (await import('../../prompt/mfaPairing.js')).pairingUnavailableReason({
-      pairCommand: ctx.options.mfaPairCommand,
-      codeCommand: ctx.options.mfaCodeCommand,
-    });
+    const unavailable = ctx.options.mfaDevice === 'yubikey'
+      ? undefined
+      : (await import('../../prompt/mfaPairing.js')).pairingUnavailableReason({
+          pairCommand: ctx.options.mfaPairCommand,
+          codeCommand: ctx.options.mfaCodeCommand,
+        });
+    // An account of that name on the key is never overwritten silently. One an interrupted run of
+    // ours wrote (the progress record names this device) holds the seed of the device replaced now.
+    const clash = yubikey?.accounts.includes(accountId) ?? false;
+    const replaceAccount = clash && (pending === serial || replacing);
+    const clashBlocker =
+      clash && !replaceAccount
+        ? badInput(
+            `${keyName} already holds an OATH account ${accountId}, and setup never overwrites one`,
+            `if it is an old one you no longer need (user ${user} has no MFA device enabled, so it gives no code AWS accepts), delete it: ykman${yubikey?.serial ? ` --device ${yubikey.serial}` : ''} oath accounts delete ${accountId}; then run setup again`,
+          )
+        : undefined;
+    const pairing = yubikey
+      ? `paired on ${keyName} (account ${accountId}${ctx.options.yubikeyTouch ? ', touch required' : ''}${replaceAccount ? `; the account ${replacing ? 'of the device replaced' : 'an interrupted run left'} on the key is replaced` : ''})`
+      : 'paired';
     return {
       item: {
         step: 'mfa-device',
         resource,
-        status: 'create',
-        summary: leftover ? 'an unpaired device from an interrupted run will be replaced, then paired' : 'will be created and paired',
+        status: replacing ? 'update' : 'create',
+        summary: replacing
+          ? `enabled; --re-pair: it will be deactivated and deleted (its codes stop working), and a new device created and ${pairing}`
+          : leftover
+            ? `an unpaired device from an interrupted run will be replaced, then ${pairing}`
+            : `will be created and ${pairing}`,
       },
-      blocker: unavailable ? badInput(unavailable, 'run setup in a terminal, or pass --mfa-pair-command CMD and --mfa-code-command CMD') : undefined,
+      blocker: clashBlocker ?? (unavailable ? badInput(unavailable, 'run setup in a terminal, or pass --mfa-pair-command CMD and --mfa-code-command CMD') : undefined),
       apply: async () => {
         await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: PENDING_MFA_TAG, Value: serial }] })));
+        // re-pairing: from here until the new device is enabled the user has none; the progress
+        // record lets a rerun (with or without --re-pair) create and pair it
+        if (replacing) await awsCall('iam:DeactivateMFADevice', () => ctx.iam.send(new DeactivateMFADeviceCommand({ UserName: user, SerialNumber: serial })));
         if (leftover) {
           await awsCall('iam:DeleteVirtualMFADevice', () => ctx.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
         }
@@ -89,16 +136,18 @@ export const mfaDeviceStep: Step = {
         ctx.checkpoint('mfa-device:created');
         const seedBytes = created.VirtualMFADevice?.Base32StringSeed;
         if (!seedBytes) throw new Error('CreateVirtualMFADevice returned no seed');
-        const { pairMfaDevice } = await import('../../prompt/mfaPairing.js');
-        const { code1, code2 } = await pairMfaDevice({
-          seed: new TextDecoder().decode(seedBytes),
-          account: `${user}@${ctx.names.account}`,
-          pairCommand: ctx.options.mfaPairCommand,
-          codeCommand: ctx.options.mfaCodeCommand,
-          env: ctx.env,
-          skipWait: skipTotpWait(ctx.env),
-          write: ctx.io.terminal,
-        });
+        const seed = new TextDecoder().decode(seedBytes);
+        const { code1, code2 } = ctx.options.mfaDevice === 'yubikey'
+          ? await pairOnYubikey(ctx, { seed, accountName, serial: created.VirtualMFADevice?.SerialNumber ?? serial, replaceAccount, keyName })
+          : await (await import('../../prompt/mfaPairing.js')).pairMfaDevice({
+              seed,
+              account: accountName,
+              pairCommand: ctx.options.mfaPairCommand,
+              codeCommand: ctx.options.mfaCodeCommand,
+              env: ctx.env,
+              skipWait: skipTotpWait(ctx.env),
+              write: ctx.io.terminal,
+            });
         try {
           const enable = new EnableMFADeviceCommand({ UserName: user, SerialNumber: created.VirtualMFADevice!.SerialNumber ?? serial, AuthenticationCode1: code1, AuthenticationCode2: code2 });
           await retryWhileSpreading(() => awsCall('iam:EnableMFADevice', () => ctx.iam.send(enable)), isNotFound, { maxWaitMs: 15_000 }).catch(async (error: unknown) => {
@@ -116,11 +165,65 @@ export const mfaDeviceStep: Step = {
           throw error;
         }
         await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
-        return 'created and paired';
+        return replacing ? 'replaced and paired anew' : 'created and paired';
       },
     };
   },
 };
+
+/**
+ * --mfa-device yubikey: the seed goes into the key (ykman, on stdin), and the key gives the two
+ * pairing codes through the very command the profiles will run as mfa_process. If that fails, the
+ * account written and the unpaired device are removed now; what cannot be removed, the progress
+ * record (PENDING_MFA_TAG) lets the next run replace, and teardown delete.
+ */
+async function pairOnYubikey(
+  ctx: SetupContext,
+  p: { seed: string; accountName: string; serial: string; replaceAccount: boolean; keyName: string },
+): Promise<{ code1: string; code2: string }> {
+  const yubikey = ctx.state.yubikey;
+  if (!yubikey) throw new Error('--mfa-device yubikey without the preflight having found the key');
+  const { addOathAccount, deleteOathAccount, oathAccountId } = await import('../../prompt/yubikeyOath.js');
+  const target = { serial: yubikey.serial, env: ctx.env };
+  let written = false;
+  try {
+    await addOathAccount(target, p.accountName, p.seed, { touch: Boolean(ctx.options.yubikeyTouch), replace: p.replaceAccount });
+    written = true;
+    ctx.checkpoint('mfa-device:on-key');
+    ctx.io.terminal(
+      `The MFA seed is now in ${p.keyName} as account ${oathAccountId(p.accountName)}; rolegate keeps no copy.\n` +
+        `Reading two consecutive codes from the key (one per 30 s window)${ctx.options.yubikeyTouch ? '; touch the key each time ykman asks' : ''}...\n`,
+    );
+    const { pairingCodesFromCommand } = await import('../../prompt/mfaPairing.js');
+    const codes = await pairingCodesFromCommand({
+      seed: p.seed,
+      account: p.accountName,
+      command: yubikey.command,
+      label: 'ykman oath accounts code',
+      env: ctx.env,
+      skipWait: skipTotpWait(ctx.env),
+      write: ctx.io.terminal,
+    });
+    // AWS accepts a code once: the key's code of this window went into pairing
+    const nextWindow = new Date((Math.floor(Date.now() / 30_000) + 1) * 30_000).toISOString().slice(11, 19);
+    ctx.io.terminal(`Paired. The key's code of this 30 s window is spent; AWS takes its codes again from ${nextWindow} UTC.\n`);
+    return codes;
+  } catch (error) {
+    const undone: string[] = [];
+    const keyClear = !written || (await deleteOathAccount(target, p.accountName));
+    if (written && keyClear) undone.push(`the account ${oathAccountId(p.accountName)} on ${p.keyName}`);
+    try {
+      await awsCall('iam:DeleteVirtualMFADevice', () => ctx.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: p.serial })));
+      undone.push(`the unpaired MFA device ${p.serial}`);
+      // the record goes only when nothing is left: it also lets the next run replace the account
+      if (keyClear) await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: ctx.options.userName, TagKeys: [PENDING_MFA_TAG] })));
+    } catch {
+      // the progress record stays on the user: the next run replaces the device, teardown deletes it
+    }
+    if (undone.length) ctx.io.line(`  removed again, since pairing did not finish: ${undone.join(' and ')}`);
+    throw error;
+  }
+}
 
 /**
  * CreateVirtualMFADevice, made once: the SDK would repeat it after a lost answer, and the repeat

@@ -22,7 +22,16 @@ export async function desiredLayout(ctx: SetupContext, shared: SharedProfiles): 
     roleDuration: o.roleDuration,
     roleChain: o.roleChain,
     credentialProcess,
+    mfaProcess: ctx.state.yubikey?.command,
   });
+  if (!ctx.state.yubikey) {
+    // an mfa_process an earlier setup wrote (--mfa-device yubikey) stays while it is unchanged
+    const [{ profileRecord }, { sharedFilePaths }] = await Promise.all([import('../profilesBefore.js'), import('../../config/sharedFilePaths.js')]);
+    for (const [profile, wanted] of layout) {
+      const ours = (await profileRecord(ctx.env, sharedFilePaths(ctx.env).configFile, profile))?.written.mfa_process;
+      if (ours !== undefined && wanted.mfa_serial !== undefined && shared.config.get(profile)?.mfa_process === ours) wanted.mfa_process = ours;
+    }
+  }
   if (!o.regionGiven) {
     const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
     const fallback = text(shared.config.get('default')?.region);
