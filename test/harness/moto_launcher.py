@@ -18,6 +18,7 @@ import sys
 import threading
 from urllib.parse import parse_qs
 
+sys.dont_write_bytecode = True  # no __pycache__ inside assets/, which ships
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "demo"))
 from moto_launcher import serve  # noqa: E402  (the shipped launcher, found through the path above)
 
