@@ -47,7 +47,7 @@ Examples:
       const log = (message: string) => process.stderr.write(`rolegate: ${message}\n`);
       // Ctrl-C or SIGTERM mid-rotation is safe (the journal lets the next run finish or undo it):
       // say which keys exist and which one the store holds, and the command that settles it
-      const { onInterrupt } = await import('../setup/interrupt.js');
+      const { onInterrupt } = await import('../interrupt.js');
       const { quotePosix } = await import('../shellQuote.js');
       const again = ['rolegate', ...process.argv.slice(2).map(quotePosix)].join(' ');
       const progress: RotationProgress = {};

@@ -6,6 +6,7 @@
  * The store decides, not the journal's step: a kill between a store write and its journal entry
  * is then harmless.
  */
+import { finishBeforeInterrupt } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import { isAwsTransientError } from '../aws/networkErrors.js';
 import type { RotationEntry, RotationStep } from './journal.js';
@@ -227,22 +228,28 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
   await advance('started');
 
   let newKey: LongTermKey | undefined;
-  try {
-    deps.log(`creating a new access key for user ${userName}`);
-    newKey = await createKeyOnce(deps, entry);
-    await deps.checkpoint('created-unjournaled');
-    entry.newAccessKeyId = newKey.accessKeyId;
-    await advance('created');
+  // from CreateAccessKey until the new key is stored (or undone) a signal waits: see interrupt.ts
+  const settledByRollBack = await finishBeforeInterrupt('the new key is checked and stored, or deleted again', async () => {
+    try {
+      deps.log(`creating a new access key for user ${userName}`);
+      newKey = await createKeyOnce(deps, entry);
+      await deps.checkpoint('created-unjournaled');
+      entry.newAccessKeyId = newKey.accessKeyId;
+      await advance('created');
 
-    deps.log(`checking that the new key ${newKey.accessKeyId} works (sts get-caller-identity)`);
-    await deps.prove(newKey, userName);
-    await advance('proven');
+      deps.log(`checking that the new key ${newKey.accessKeyId} works (sts get-caller-identity)`);
+      await deps.prove(newKey, userName);
+      await advance('proven');
 
-    deps.log(`storing the new key ${newKey.accessKeyId} in profile ${profile} (${options.store})`);
-    await deps.saveStored(newKey);
-    await deps.checkpoint('stored-unjournaled');
-  } catch (error) {
-    await rollBackAfterFailure(deps, entry, error);
+      deps.log(`storing the new key ${newKey.accessKeyId} in profile ${profile} (${options.store})`);
+      await deps.saveStored(newKey);
+    } catch (error) {
+      await rollBackAfterFailure(deps, entry, error);
+      return true;
+    }
+    return false;
+  });
+  if (settledByRollBack) {
     // The store had taken the new key before the failure, and settling finished the rotation.
     return {
       userName,
@@ -251,6 +258,7 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
       deletedInactiveAccessKeyIds: deletedInactive,
     };
   }
+  await deps.checkpoint('stored-unjournaled');
   await advance('stored');
 
   try {

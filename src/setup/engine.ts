@@ -6,8 +6,8 @@ import { openBootstrap } from './bootstrap.js';
 import type { SetupOptions } from './options.js';
 import type { SetupIO } from './setupIO.js';
 import type { Inspection, PlanItem, SetupContext, Status, Step } from './step.js';
-import { testKillPoint } from './testHooks.js';
-import { onInterrupt } from './interrupt.js';
+import { testKillPoint, testPausePoint } from './testHooks.js';
+import { onInterrupt } from '../interrupt.js';
 import { preflightError, setupPreflight, throwProblems } from './preflight.js';
 import { iamUserStep } from './steps/iamUser.js';
 import { adminPolicyStep, readPolicyStep } from './steps/managedPolicy.js';
@@ -147,6 +147,7 @@ async function setupSteps(
     },
     state: { mfaSerial: names.mfaSerial },
     checkpoint: (name) => testKillPoint(env, name),
+    pause: (name) => testPausePoint(env, name),
     planOnly: options.plan,
     preflight: { adopted: new Map(), replacements: [] },
   };

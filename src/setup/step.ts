@@ -84,6 +84,7 @@ export interface SetupContext {
     /** --mfa-device yubikey: the key the preflight found, its accounts, and the profiles' mfa_process. */
     yubikey?: { serial?: string; accounts: string[]; command: string };
   };
-  /** Test hook: see testHooks.ts. */
+  /** Test hooks: see testHooks.ts. */
   checkpoint(name: string): void;
+  pause(name: string): Promise<void>;
 }

@@ -21,7 +21,7 @@ import type { SetupIO } from './setupIO.js';
 import { isManaged, tagValue, PENDING_MFA_TAG } from './tags.js';
 import type { StoreKind } from './options.js';
 import { testKillPoint, testPausePoint } from './testHooks.js';
-import { onInterrupt } from './interrupt.js';
+import { onInterrupt } from '../interrupt.js';
 import { checkBootstrapIdentity, checkKeyStore, checkWritable, throwProblems, type Problem } from './preflight.js';
 
 export interface TeardownOptions {

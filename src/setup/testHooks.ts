@@ -10,16 +10,27 @@ export function testKillPoint(env: NodeJS.ProcessEnv, name: string): void {
 }
 
 /**
- * TEST HOOK, for the interruption tests: with ROLEGATE_TEST_PAUSE_AT=<name> (the names of
+ * TEST HOOK, for the interruption tests: with ROLEGATE_TEST_PAUSE_AT=<name>[,<name>...] (the names of
  * testKillPoint, and rotate's steps) and ROLEGATE_TEST_PAUSE_FILE=<path>, the process writes its
- * pid to that file when it reaches that point and waits there (at most 60 s, then carries on), so a
+ * pid to that file when it reaches that point and waits there (until it is signalled, at most 60 s, then carries on), so a
  * test can send it a signal at a known moment instead of guessing with sleeps.
  */
 export async function testPausePoint(env: NodeJS.ProcessEnv, name: string): Promise<void> {
-  if (globalThis.ROLEGATE_TEST_HOOKS !== false && env.ROLEGATE_TEST_PAUSE_AT === name && env.ROLEGATE_TEST_PAUSE_FILE) {
+  if (globalThis.ROLEGATE_TEST_HOOKS !== false && env.ROLEGATE_TEST_PAUSE_AT?.split(',').includes(name) && env.ROLEGATE_TEST_PAUSE_FILE) {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(env.ROLEGATE_TEST_PAUSE_FILE, String(process.pid));
-    await new Promise((resolve) => setTimeout(resolve, 60_000));
+    // a signal ends the wait too: where the command holds it (finishBeforeInterrupt), it goes on
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        process.off('SIGINT', done);
+        process.off('SIGTERM', done);
+        resolve();
+      };
+      const timer = setTimeout(done, 60_000);
+      process.on('SIGINT', done);
+      process.on('SIGTERM', done);
+    });
   }
 }
 

@@ -5,23 +5,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import { rolegateBin } from '../harness/paths.js';
 import { run, type RunResult } from '../harness/run.js';
 import { quotePosix } from '../../src/shellQuote.js';
 import { pendingRotation } from '../../src/rotate/pendingRotation.js';
-import { accountListing, fileBytes, setup, setupSandbox, makeSandbox, type Sandbox } from './setupSupport.js';
+import { accountListing, fileBytes, mfaFlags, setup, setupSandbox, makeSandbox, type Sandbox } from './setupSupport.js';
 import { buildPlainAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN } from './rotateFixture.js';
 
 const moto = useMotoServer();
 
-/** Runs rolegate until it reaches `point`, then sends `signal` to it alone. */
-async function interrupted(box: Sandbox, args: string[], point: string, signal: NodeJS.Signals): Promise<RunResult> {
+/**
+ * Runs rolegate until it reaches a pause point (`points`, comma-separated), then sends it the first
+ * of `signals`; each further signal is sent when it reaches the next pause point.
+ */
+async function interrupted(box: Sandbox, args: string[], points: string, ...signals: NodeJS.Signals[]): Promise<RunResult> {
   const marker = join(box.home, 'paused-pid');
   const child = spawn(process.execPath, [rolegateBin, ...args], {
-    env: { ...box.env, ROLEGATE_TEST_PAUSE_AT: point, ROLEGATE_TEST_PAUSE_FILE: marker },
+    env: { ...box.env, ROLEGATE_TEST_PAUSE_AT: points, ROLEGATE_TEST_PAUSE_FILE: marker },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -30,13 +33,16 @@ async function interrupted(box: Sandbox, args: string[], point: string, signal: 
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, sig) => resolve({ code, signal: sig })));
-  const deadline = Date.now() + 60_000;
-  while (!existsSync(marker) || readFileSync(marker, 'utf8').trim() === '') {
-    if (child.exitCode !== null) throw new Error(`rolegate ended before ${point}: ${stdout}${stderr}`);
-    if (Date.now() > deadline) throw new Error(`rolegate never reached ${point}: ${stdout}${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const signal of signals) {
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(marker) || readFileSync(marker, 'utf8').trim() === '') {
+      if (child.exitCode !== null) throw new Error(`rolegate ended before it paused (${points}): ${stdout}${stderr}`);
+      if (Date.now() > deadline) throw new Error(`rolegate never paused (${points}): ${stdout}${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    rmSync(marker);
+    child.kill(signal);
   }
-  child.kill(signal);
   const end = await closed;
   return { ...end, stdout, stderr };
 }
@@ -89,20 +95,27 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-// one signal at each point (both reach the same handler; the teardown tests above send both)
+// Where a signal lands decides what it does: after "stored" it stops at once; between CreateAccessKey
+// and the store (here at "proven") it is held until the new key is stored, so that no active key is
+// left without a copy; the same signal again in that window stops at once, and the next run undoes it.
 const ROTATE_POINTS = [
-  { signal: 'SIGINT', point: 'rotate:proven', stored: 'old', lead: 'and rotate again, run the same command again: ' },
-  { signal: 'SIGTERM', point: 'rotate:stored', stored: 'new', lead: '), run the same command again: ' },
+  { signal: 'SIGINT', points: 'rotate:proven', signals: 1, stored: 'new', lead: '), run the same command again: ' },
+  { signal: 'SIGINT', points: 'rotate:created,rotate:proven', signals: 2, stored: 'old', lead: 'and rotate again, run the same command again: ' },
+  { signal: 'SIGTERM', points: 'rotate:stored', signals: 1, stored: 'new', lead: '), run the same command again: ' },
 ] as const;
 
-for (const { signal, point, stored, lead } of ROTATE_POINTS) {
-  test(`${signal} in rotate after "${point.slice('rotate:'.length)}": both keys named, which one is stored, exit 130; the named command settles it, one key, stored`, async () => {
+for (const { signal, points, signals, stored, lead } of ROTATE_POINTS) {
+  const point = points.split(',').at(-1)!;
+  test(`${signal}${signals === 2 ? ' twice' : ''} in rotate at "${point.slice('rotate:'.length)}": both keys named, which one is stored, exit 130; the named command settles it, one key, stored`, async () => {
     const box = makeSandbox({ endpoint: moto.endpoint });
     try {
       const { key: old } = await buildPlainAccount(box);
-      const stopped = await interrupted(box, ['rotate', '--yes'], point, signal);
+      const stopped = await interrupted(box, ['rotate', '--yes'], points, ...Array<NodeJS.Signals>(signals).fill(signal));
       assert.equal(stopped.code, 130, stopped.stderr);
       assert.match(stopped.stderr, /rotate was interrupted\. What exists now \(user admin, profile default\):/);
+      const held = /stopping as soon as the new key is checked and stored, or deleted again, so that no access key is left without a stored copy \(Ctrl-C again stops now/;
+      if (point === 'rotate:stored') assert.doesNotMatch(stopped.stderr, /stopping as soon as/, 'after the store, a signal stops at once');
+      else assert.match(stopped.stderr, held, 'inside the window the first signal waits for the store');
       const keys = await listKeys(box);
       assert.equal(keys.length, 2, 'the old key and the new one');
       const created = keys.find((k) => k.AccessKeyId !== old.accessKeyId)!.AccessKeyId;
@@ -181,3 +194,28 @@ async function interruptedWhileCodeWaits(box: Sandbox, marker: string): Promise<
 }
 
 
+
+test('SIGINT in setup between CreateAccessKey and the store is held until the key is stored: exit 130, the one key IAM holds is the stored one; a rerun completes setup', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    const args = ['setup', '--bootstrap-profile', 'bootstrap', '--store', 'plain', ...mfaFlags(box)];
+    const stopped = await interrupted(box, args, 'setup:access-key-created', 'SIGINT');
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(stopped.stderr, /stopping as soon as the new access key is stored \(plain store\), so that no access key is left without a stored copy/);
+    assert.doesNotMatch(stopped.stdout, /Setup complete/);
+    const listing = await accountListing(box);
+    const user = listing.users.find((u) => u.name === 'admin')!;
+    assert.equal(user.keys.length, 1, 'one key');
+    const stored = /^\[default\]\n(?:[^[].*\n)*?aws_access_key_id\s*=\s*(\S+)/m.exec(fileBytes(box.credentialsFile) ?? '')?.[1];
+    assert.equal(stored, user.keys[0], 'and it is the one stored in [default]');
+
+    const rerun = await setup(box);
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+    assert.match(rerun.stdout, /Setup complete/);
+    const after = (await accountListing(box)).users.find((u) => u.name === 'admin')!;
+    assert.deepEqual(after.keys, user.keys, 'the rerun kept the stored key');
+    assert.equal((await cliIdentity(box)).arn, USER_ARN);
+  } finally {
+    box.cleanup();
+  }
+});

@@ -6,6 +6,7 @@ import { isAwsTransientError, type AwsTransientError } from '../../aws/networkEr
 import { accessKeys, readUser } from '../iamReads.js';
 import { decodeKeyIds, encodeKeyIds, KEY_DESCRIPTION, PENDING_KEY_TAG, tagValue } from '../tags.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
+import { finishBeforeInterrupt } from '../../interrupt.js';
 
 /**
  * The user's access key, kept in the chosen store under the read profile. The key is the one
@@ -76,9 +77,13 @@ export const accessKeyStep: Step = {
           ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: PENDING_KEY_TAG, Value: encodeKeyIds(remaining) }] })),
         );
         await deleteLost();
-        const key = await createKeyOnce(ctx, user, remaining);
-        ctx.checkpoint('access-key:created');
-        await store.save(profile, key);
+        const key = await finishBeforeInterrupt(`the new access key is stored (${store.kind} store)`, async () => {
+          const created = await createKeyOnce(ctx, user, remaining);
+          ctx.checkpoint('access-key:created');
+          await ctx.pause('setup:access-key-created');
+          await store.save(profile, created);
+          return created;
+        });
         ctx.state.key = key;
         // IAM keys take no tags; a user tag named after the key is the key's description (as the console keeps it)
         await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: key.accessKeyId, Value: KEY_DESCRIPTION }] })));

@@ -35,6 +35,7 @@ function fakeContext(overrides: Partial<SetupContext> & { answer?: boolean; sent
     },
     state: { mfaSerial: '', key: { accessKeyId: 'AKIAI44QH8DHBEXAMPLE', secretAccessKey: 'x' }, keyVerified: true },
     checkpoint: () => {},
+    pause: async () => {},
     planOnly: false,
     preflight: { adopted: new Map(), replacements: [] },
     ...overrides,
