@@ -33,8 +33,15 @@ function runOrExplain(file: string, args: string[], options: { env?: NodeJS.Proc
   const result = spawnSync(file, args, { env: options.env ?? process.env, encoding: 'utf8', timeout: options.timeoutMs });
   if (result.error) return result.error.message;
   if (result.status === 0) return undefined;
-  const text = `${result.stderr}\n${result.stdout}`.trim();
-  return text.split('\n').find((line) => /forbidden|not available|error|refused|no matching/i.test(line))?.trim() ?? text.split('\n')[0] ?? `exit ${result.status}`;
+  return `${result.stderr}\n${result.stdout}`.trim() || `exit ${result.status}`;
+}
+
+/** The go command's error without the proxy's address: the status and the proxy's own words. */
+function goFailure(text: string): string {
+  const status = /(\d{3} [A-Za-z ]+?)(?:\s|$)/.exec(text)?.[1];
+  const said = /server response: (.*)/.exec(text)?.[1];
+  if (status) return `the Go module proxy answered ${status}${said ? ` (\"${said.trim()}\")` : ''}`;
+  return (text.split('\n')[0] ?? text).replace(/https?:\/\/\S+/g, '<proxy>');
 }
 
 export function installPeers(cacheDir: string, log: (line: string) => void): Installed {
@@ -60,7 +67,7 @@ export function installPeers(cacheDir: string, log: (line: string) => void): Ins
     }
     log(`go install ${peer.module}`);
     const failed = runOrExplain('go', ['install', peer.module], { env: goEnv, timeoutMs: 300_000 });
-    if (failed) absent.push({ name: peer.name, reason: `\`go install\` refused by the Go module proxy: ${failed.replace(/^go: /, '')}` });
+    if (failed) absent.push({ name: peer.name, reason: `\`go install ${peer.module}\` failed: ${goFailure(failed)}` });
     else goPeers.set(peer.name, binary);
   }
   return { pythonBin: join(venv, 'bin'), goPeers, absent };

@@ -8,6 +8,9 @@
  * Columns:
  *  - cached fetch: the peer's command that hands out admin credentials already cached, median of
  *    interleaved runs, and its ratio to `node -e 0` run in the same rounds;
+ *  - an `aws` call with the credentials cached, in the same rounds, what a person waits for: read-only
+ *    (`aws s3api list-buckets`) and elevated (`aws --profile admin iam list-roles`, or for awsume
+ *    `awsume admin` then the call);
  *  - cold refresh: the role credentials gone (the MFA session kept where the peer keeps one), median;
  *  - a day of work: two terminals, 50 AWS CLI calls of which 10 elevated, from an empty cache: STS
  *    calls and MFA prompts (the day is run in minutes, so nothing expires in it);
@@ -53,6 +56,8 @@ const day = new Map<Peer, { sts: number; prompts: number; seconds: number }>();
 const burst = new Map<Peer, { seconds: number; ok: number; sts: number; prompts: number }>();
 const cached = new Map<Peer | 'node', number[]>();
 const cold = new Map<Peer, number[]>();
+const elevatedCached = new Map<Peer, number[]>();
+const readCached = new Map<Peer, number[]>();
 
 try {
   log('starting one moto and strict layer per peer, and an account in each');
@@ -83,6 +88,8 @@ try {
   for (const peer of peers) must(await peer.cachedFetch(), `${peer.name}: cached fetch`); // warm the file cache
   cached.set('node', []);
   for (const peer of peers) cached.set(peer, []);
+  for (const peer of peers) elevatedCached.set(peer, []);
+  for (const peer of peers) readCached.set(peer, []);
   for (let round = 0; round < RUNS; round++) {
     cached.get('node')!.push(await node());
     for (const peer of peers) {
@@ -90,6 +97,13 @@ try {
       must(ran, `${peer.name}: cached fetch`);
       if (ran.prompts) throw new Error(`${peer.name} asked for a code on a cached fetch`);
       cached.get(peer)!.push(ran.ms);
+      const read = await peer.read();
+      must(read, `${peer.name}: read-only call, cached`);
+      readCached.get(peer)!.push(read.ms);
+      const call = await peer.elevated();
+      must(call, `${peer.name}: elevated call, cached`);
+      if (call.prompts) throw new Error(`${peer.name} asked for a code on an elevated call with its credentials cached`);
+      elevatedCached.get(peer)!.push(call.ms);
     }
   }
 
@@ -123,7 +137,7 @@ try {
 }
 
 const nodeMedian = median(cached.get('node')!);
-const rows: string[][] = [['`node -e 0`', process.version, `${nodeMedian.toFixed(0)} ms`, '', '', '']];
+const rows: string[][] = [['`node -e 0`', process.version, `${nodeMedian.toFixed(0)} ms`, '', '', '', '']];
 for (const peer of peers) {
   const c = median(cached.get(peer)!);
   const d = day.get(peer)!;
@@ -132,13 +146,14 @@ for (const peer of peers) {
     peer.name,
     peer.version,
     `${c.toFixed(0)} ms (${(c / nodeMedian).toFixed(1)}x)`,
+    `${median(readCached.get(peer)!).toFixed(0)} / ${median(elevatedCached.get(peer)!).toFixed(0)} ms`,
     `${median(cold.get(peer)!).toFixed(0)} ms`,
     `${d.sts} / ${d.prompts}`,
     `${b.seconds.toFixed(1)} s, ${b.ok}/${BURST} ok, ${b.sts} STS, ${b.prompts} prompts`,
   ]);
 }
-for (const peer of absent) rows.push([peer.name, '', `absent: ${peer.reason}`, '', '', '']);
-const header = ['', 'version', `cached fetch, median of ${RUNS} (vs node)`, `cold refresh, median of ${COLD_RUNS}`, `a day: STS calls / MFA prompts`, `${BURST} cold calls at once`];
+for (const peer of absent) rows.push([peer.name, '', `absent: ${peer.reason}`, '', '', '', '']);
+const header = ['', 'version', `cached fetch, median of ${RUNS} (vs node)`, 'an `aws` call, cached, median: read / elevated', `cold refresh, median of ${COLD_RUNS}`, `a day: STS calls / MFA prompts`, `${BURST} cold calls at once`];
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => ' --- ').join('|')}|`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
