@@ -14,7 +14,7 @@ import { makeSandbox, type Sandbox } from '../../test/harness/sandbox.js';
 import { nextMfaCode } from '../../test/harness/mfaCodes.js';
 import { createAccount, mfaProcessRuns, MFA_SERIAL, PASSPHRASE, ROLE_ARN, storeKey, type Account } from '../../test/e2e/credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
-import { sessionCacheDir, rolegateCacheDir } from '../../src/credentials/cachePaths.cjs';
+import { sessionCacheDir, rolegateCacheDir } from '../../src/files/rolegatePaths.cjs';
 import { runAnswering, type Ran } from './runAnswering.js';
 
 /** What the npm package ships: the bundle's CommonJS entry. */
