@@ -114,8 +114,11 @@ try {
     for (const peer of peers) {
       peer.clearRole();
       const code = peer.coldRefreshPrompts ? await peer.nextCode() : undefined;
+      const stsBefore = peer.stack.stsCalls();
       const ran = await peer.coldRefresh({ code: code ? async () => code : undefined });
       must(ran, `${peer.name}: cold refresh`);
+      // a refresh that reached no STS was answered from a cache the bench failed to clear
+      if (peer.stack.stsCalls() === stsBefore) throw new Error(`${peer.name}: the cold refresh made no STS call: clearRole() misses a cache file`);
       cold.get(peer)!.push(ran.ms);
     }
   }

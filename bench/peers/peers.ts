@@ -14,7 +14,9 @@ import { makeSandbox, type Sandbox } from '../../test/harness/sandbox.js';
 import { nextMfaCode } from '../../test/harness/mfaCodes.js';
 import { createAccount, mfaProcessRuns, MFA_SERIAL, PASSPHRASE, ROLE_ARN, storeKey, type Account } from '../../test/e2e/credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
-import { sessionCacheDir, rolegateCacheDir } from '../../src/files/rolegatePaths.cjs';
+import { rolegateCacheDir, sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
+import { roleEntryName } from '../../src/cache/sessionCache.js';
+import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
 import { runAnswering, type Ran } from './runAnswering.js';
 
 /** What the npm package ships: the bundle's CommonJS entry. */
@@ -174,8 +176,8 @@ export class Rolegate extends Peer {
     return this.cachedFetch();
   }
   clearRole() {
-    const dir = sessionCacheDir(this.box.env);
-    for (const name of ['admin.json']) rmSync(join(dir, name), { force: true });
+    rmSync(sessionCacheFile(roleEntryName('admin'), this.box.env), { force: true });
+    rmSync(shortcutFile('admin', this.box.env), { force: true });
   }
   clearAll() {
     rmSync(rolegateCacheDir(this.box.env), { recursive: true, force: true });
