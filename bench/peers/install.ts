@@ -1,0 +1,87 @@
+/**
+ * Brings the peers the registries serve into a cache folder of the bench's own (never the
+ * project's .venv): the Python peers from PyPI into one venv, pinned; the Go peers with `go install`
+ * from the Go module proxy. A peer that cannot be had comes back with the reason, for the table.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Pinned, so a rerun measures the same versions (the newest PyPI served when the bench was written). */
+export const PYTHON_PEERS = ['aws-mfa==0.0.12', 'awsume==4.5.4', 'awscli==1.46.3'];
+
+const GO_PEERS = [
+  { name: 'granted', module: 'github.com/common-fate/granted/cmd/granted@latest', binary: 'granted' },
+  { name: 'aws-vault', module: 'github.com/99designs/aws-vault/v7@latest', binary: 'aws-vault' },
+];
+
+export interface Installed {
+  /** The venv's bin folder: aws (CLI v1), aws-mfa, awsumepy, python. */
+  pythonBin: string;
+  /** Go peers that installed, by name, with their binary. */
+  goPeers: Map<string, string>;
+  /** Peers that could not be had, with the reason. */
+  absent: { name: string; reason: string }[];
+}
+
+export function benchCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ROLEGATE_BENCH_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rolegate-bench');
+}
+
+function runOrExplain(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs: number }): string | undefined {
+  const result = spawnSync(file, args, { env: options.env ?? process.env, encoding: 'utf8', timeout: options.timeoutMs });
+  if (result.error) return result.error.message;
+  if (result.status === 0) return undefined;
+  return `${result.stderr}\n${result.stdout}`.trim() || `exit ${result.status}`;
+}
+
+/** The go command's error without the proxy's address: the status and the proxy's own words. */
+function goFailure(text: string): string {
+  const status = /(\d{3} [A-Za-z ]+?)(?:\s|$)/.exec(text)?.[1];
+  const said = /server response: (.*)/.exec(text)?.[1];
+  if (status) return `the Go module proxy answered ${status}${said ? ` (\"${said.trim()}\")` : ''}`;
+  return (text.split('\n')[0] ?? text).replace(/https?:\/\/\S+/g, '<proxy>');
+}
+
+export function installPeers(cacheDir: string, log: (line: string) => void): Installed {
+  mkdirSync(cacheDir, { recursive: true });
+  const venv = join(cacheDir, 'venv');
+  const marker = join(venv, 'rolegate-bench-pins.txt');
+  const absent: Installed['absent'] = [];
+  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== PYTHON_PEERS.join('\n')) {
+    log(`installing ${PYTHON_PEERS.join(', ')} from PyPI into ${venv}`);
+    const made = runOrExplain('python3', ['-m', 'venv', '--clear', venv], { timeoutMs: 120_000 });
+    const failed = made ?? runOrExplain(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...PYTHON_PEERS], { timeoutMs: 600_000 });
+    if (failed) throw new Error(`the Python peers did not install: ${failed}`);
+    writeFileSync(marker, PYTHON_PEERS.join('\n'));
+  }
+  const goPeers = new Map<string, string>();
+  const goPath = join(cacheDir, 'go');
+  const goEnv = { ...process.env, GOPATH: goPath, GOBIN: join(goPath, 'bin'), GOFLAGS: '-modcacherw' };
+  for (const peer of GO_PEERS) {
+    const binary = join(goPath, 'bin', peer.binary);
+    if (existsSync(binary)) {
+      goPeers.set(peer.name, binary);
+      continue;
+    }
+    log(`go install ${peer.module}`);
+    const failed = runOrExplain('go', ['install', peer.module], { env: goEnv, timeoutMs: 300_000 });
+    if (failed) absent.push({ name: peer.name, reason: `\`go install ${peer.module}\` failed: ${goFailure(failed)}` });
+    else goPeers.set(peer.name, binary);
+  }
+  return { pythonBin: join(venv, 'bin'), goPeers, absent };
+}
+
+/** The AWS CLI v2, where the system has one that honours AWS_ENDPOINT_URL (2.13 and later). */
+export function findAwsCliV2(): { path?: string; reason?: string } {
+  for (const path of ['/usr/local/bin/aws', '/usr/bin/aws']) {
+    if (!existsSync(path)) continue;
+    const out = spawnSync(path, ['--version'], { encoding: 'utf8' });
+    const version = /aws-cli\/(2)\.(\d+)\.(\d+)/.exec(out.stdout + out.stderr);
+    if (!version) continue;
+    if (Number(version[2]) >= 13) return { path };
+    return { reason: `${path} is ${version[0]}: before 2.13 it ignores AWS_ENDPOINT_URL, so its role's STS calls would go to AWS, not to moto` };
+  }
+  return { reason: 'not installed on this machine (no pip package; Debian\'s `awscli` needs root, and its 2.9 ignores AWS_ENDPOINT_URL)' };
+}
