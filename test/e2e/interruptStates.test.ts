@@ -12,6 +12,7 @@ import { rolegateBin } from '../harness/paths.js';
 import { run, type RunResult } from '../harness/run.js';
 import { quotePosix } from '../../src/shellQuote.js';
 import { pendingRotation } from '../../src/rotate/pendingRotation.js';
+import { signalWhileCodeWaits, waitingCodeCommand } from './codeWaitSignal.js';
 import { accountListing, fileBytes, mfaFlags, setup, setupSandbox, makeSandbox, type Sandbox } from './setupSupport.js';
 import { buildPlainAccount, cliIdentity, listKeys, plainStoredKey, USER_ARN } from './rotateFixture.js';
 
@@ -156,7 +157,7 @@ test('SIGTERM in rotate before anything changed (waiting for the MFA code): says
   try {
     const { key: old } = await buildPlainAccount(box);
     const marker = join(box.home, 'code-pid');
-    const stopped = await interruptedWhileCodeWaits(box, marker);
+    const stopped = await signalWhileCodeWaits(box, ['rotate', '--yes', '--mfa-code-command', waitingCodeCommand(marker)], marker, 'SIGTERM');
     assert.equal(stopped.code, 130, stopped.stderr);
     assert.match(stopped.stderr, new RegExp(`rotate was interrupted before it changed anything: profile default still uses ${old.accessKeyId}\\.`));
     assert.match(stopped.stderr, /to rotate, run the same command again: rolegate rotate --yes --mfa-code-command/);
@@ -166,34 +167,6 @@ test('SIGTERM in rotate before anything changed (waiting for the MFA code): says
     box.cleanup();
   }
 });
-
-/** rotate with an --mfa-code-command that waits (a person who has not typed the code), signalled while it waits. */
-async function interruptedWhileCodeWaits(box: Sandbox, marker: string): Promise<RunResult> {
-  const child = spawn(process.execPath, [rolegateBin, 'rotate', '--yes', '--mfa-code-command', `echo $$ > '${marker}'; exec sleep 30`], {
-    env: box.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout.resume();
-  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  while (!existsSync(marker) || readFileSync(marker, 'utf8').trim() === '') {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the code command never started: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGTERM');
-  const code = await closed;
-  try {
-    process.kill(Number(readFileSync(marker, 'utf8').trim()), 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  return { code, signal: null, stdout: '', stderr };
-}
-
-
 
 test('SIGINT in setup between CreateAccessKey and the store is held until the key is stored: exit 130, the one key IAM holds is the stored one; a rerun completes setup', async () => {
   const box = setupSandbox(moto.endpoint);

@@ -3,42 +3,19 @@
 // The wait is a --mfa-code-command that blocks (a person who has not typed the code yet).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { rolegateBin } from '../harness/paths.js';
+import { signalWhileCodeWaits, waitingCodeCommand } from './codeWaitSignal.js';
 import { accountListing, mfaFlags, setup, setupSandbox, type Sandbox } from './setupSupport.js';
 
 const moto = useMotoServer();
 
 /** Runs setup until its code command starts, then sends `signal` to rolegate alone. */
-async function interruptedSetup(box: Sandbox, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
+function interruptedSetup(box: Sandbox, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
   const marker = join(box.home, 'code-command-pid');
   const flags = mfaFlags(box);
-  flags[3] = `echo $$ > '${marker}'; exec sleep 30`; // the --mfa-code-command: waits, as a person would
-  const child = spawn(process.execPath, [rolegateBin, 'setup', '--bootstrap-profile', 'bootstrap', '--store', 'plain', ...flags], {
-    env: box.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout.resume();
-  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  while (!existsSync(marker) || readFileSync(marker, 'utf8').trim() === '') {
-    if (Date.now() > deadline) throw new Error(`the code command never started: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill(signal);
-  const code = await closed;
-  try {
-    process.kill(Number(readFileSync(marker, 'utf8').trim()), 'SIGKILL'); // the waiting code command
-  } catch {
-    // already gone
-  }
-  return { code, stderr };
+  flags[3] = waitingCodeCommand(marker); // the --mfa-code-command: waits, as a person would
+  return signalWhileCodeWaits(box, ['setup', '--bootstrap-profile', 'bootstrap', '--store', 'plain', ...flags], marker, signal);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
