@@ -6,7 +6,7 @@
  * Every subject runs the shipped bundle (dist/bundle/cli/main.cjs) and the tsc tree
  * (dist/src/cli/main.cjs); the module count is what a module hook records for one run (own files
  * and node_modules files; Node's built-ins not counted).
- * Run: npm run bench:cold [-- --runs 21] [--list] (--list prints each path's modules)
+ * Run: npm run bench:cold [-- --runs 21] [--list] [--tree NAME=ENTRY ...] (--list prints each path's modules)
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -19,10 +19,13 @@ import { credentialProcessCommand } from '../src/credentials/credentialProcessCo
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 21;
-const trees = {
-  bundle: fileURLToPath(new URL('../bundle/cli/main.cjs', import.meta.url)),
-  tsc: fileURLToPath(new URL('../src/cli/main.cjs', import.meta.url)),
-};
+// --tree NAME=ENTRY (repeatable) measures other builds instead, e.g. another checkout's bundle, for a
+// before/after comparison in one interleaved run
+const given = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--tree' ? [arg.split(/=(.*)/s).slice(0, 2) as [string, string]] : []));
+const trees: Record<string, string> =
+  given.length > 0
+    ? Object.fromEntries(given)
+    : { bundle: fileURLToPath(new URL('../bundle/cli/main.cjs', import.meta.url)), tsc: fileURLToPath(new URL('../src/cli/main.cjs', import.meta.url)) };
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/admin';
 const MFA = 'arn:aws:iam::123456789012:mfa/admin';
 
@@ -59,7 +62,9 @@ mkdirSync(join(home, '.aws'), { mode: 0o700 });
 writeFileSync(
   env.AWS_CONFIG_FILE!,
   `[default]\nregion = us-east-1\ncredential_process = ${credentialProcessCommand('default')}\nmfa_serial = ${MFA}\n\n` +
-    `[profile admin]\nregion = us-east-1\ncredential_process = ${credentialProcessCommand('admin')}\nrolegate_role_arn = ${ROLE_ARN}\nrolegate_source_profile = default\nmfa_serial = ${MFA}\n`,
+    `[profile admin]\nregion = us-east-1\ncredential_process = ${credentialProcessCommand('admin')}\nrolegate_role_arn = ${ROLE_ARN}\nrolegate_source_profile = default\nmfa_serial = ${MFA}\n\n` +
+    // the refresh's own profile, so its refreshed role entry never replaces the one the cache hits read
+    `[profile refresh]\nregion = us-east-1\ncredential_process = ${credentialProcessCommand('refresh')}\nrolegate_role_arn = ${ROLE_ARN}\nrolegate_source_profile = default\nmfa_serial = ${MFA}\n`,
 );
 const cached = (accessKeyId: string, hours: number) => ({
   version: 1 as const,
@@ -69,7 +74,7 @@ const cached = (accessKeyId: string, hours: number) => ({
 });
 await writeSessionEntry('session-default', { ...cached('ASIASESSIONEXAMPLE', 12), kind: 'session', profile: 'default' }, env);
 const cachedRole = () => writeSessionEntry(roleEntryName('admin'), { ...cached('ASIAROLEEXAMPLE', 1), kind: 'role', profile: 'admin', roleArn: ROLE_ARN }, env);
-const expireRole = () => deleteSessionEntry(roleEntryName('admin'), env);
+const expireRole = () => deleteSessionEntry(roleEntryName('refresh'), env);
 
 interface Subject {
   name: string;
@@ -83,7 +88,7 @@ const subjects: Subject[] = [
   { name: 'env admin (cache hit)', args: ['env', 'admin'], before: cachedRole, expect: 'ASIAROLEEXAMPLE' },
   { name: 'exec admin --env-only -- true (cache hit)', args: ['exec', 'admin', '--env-only', '--', 'true'], before: cachedRole, expect: '' },
   { name: 'exec admin -- true (cache hit)', args: ['exec', 'admin', '--', 'true'], before: cachedRole, expect: '' },
-  { name: 'credential-process admin (role refresh)', args: ['credential-process', 'admin'], before: expireRole, expect: 'ASIAREFRESHEDEXAMPLE' },
+  { name: 'credential-process refresh (role refresh)', args: ['credential-process', 'refresh'], before: expireRole, expect: 'ASIAREFRESHEDEXAMPLE' },
 ];
 
 function runNode(args: string[]): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
@@ -135,8 +140,8 @@ const median = (values: number[]) => {
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 try {
-  const columns: Array<{ tree: keyof typeof trees; subject: Subject }> = [];
-  for (const tree of ['bundle', 'tsc'] as const) for (const subject of subjects) columns.push({ tree, subject });
+  const columns: Array<{ tree: string; subject: Subject }> = [];
+  for (const tree of Object.keys(trees)) for (const subject of subjects) columns.push({ tree, subject });
   const counts = new Map<string, string>();
   for (const { tree, subject } of columns) {
     await once(trees[tree], subject); // warm the file cache, and leave the shortcut note a cache hit reads
@@ -145,15 +150,21 @@ try {
     if (process.argv.includes('--list')) console.log(`${tree} ${subject.name}:\n  ${count.files.join('\n  ')}`);
   }
   const node: number[] = [];
+  // the floor for a command that runs another: node starting `true` and waiting for it
+  const spawnFloor: number[] = [];
   const times = new Map(columns.map(({ tree, subject }) => [`${tree} ${subject.name}`, [] as number[]]));
   const loadBefore = loadavg();
   // interleaved, so drift in machine load touches every row alike
   for (let i = 0; i < RUNS; i++) {
     node.push((await runNode(['-e', '0'])).ms);
+    spawnFloor.push((await runNode(['-e', "require('child_process').spawn('true', { stdio: 'inherit' })"])).ms);
     for (const { tree, subject } of columns) times.get(`${tree} ${subject.name}`)!.push(await once(trees[tree], subject));
   }
   const base = median(node);
-  const rows = [['node -e 0', '', base.toFixed(1), '1.00x', '']];
+  const rows = [
+    ['node -e 0', '', base.toFixed(1), '1.00x', ''],
+    ['node -e "spawn(\'true\')"', '', median(spawnFloor).toFixed(1), (median(spawnFloor) / base).toFixed(2) + 'x', ''],
+  ];
   for (const [name, t] of times) rows.push([name.replace(/^\S+ /, ''), name.split(' ')[0]!, median(t).toFixed(1), (median(t) / base).toFixed(2) + 'x', counts.get(name)!]);
   const header = ['command', 'tree', 'median ms', 'vs node', 'modules (own+deps)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

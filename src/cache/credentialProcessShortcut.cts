@@ -135,7 +135,18 @@ export async function writeShortcut(
 ): Promise<void> {
   const { writePrivateFile } = await import('../files/privateFile.js');
   const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId, requiredMs, handout };
-  await writePrivateFile(shortcutFile(profile, env), JSON.stringify(note));
+  const text = JSON.stringify(note);
+  const file = shortcutFile(profile, env);
+  // a run that found what the note already says (exec's endpoint, env with --duration) leaves it be
+  const existing = (() => {
+    try {
+      return readTrustedFile(file);
+    } catch {
+      return undefined; // damaged or not ours: replaced below
+    }
+  })();
+  if (existing === text) return;
+  await writePrivateFile(file, text);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 import { childEnv } from '../childEnv.cjs';
 import { credentialVariables, formatExpiration, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
@@ -53,7 +54,8 @@ export async function runChild(command: string[], env: NodeJS.ProcessEnv, before
   const [file, ...args] = command as [string, ...string[]];
   // Handlers go in before the command starts: a signal that arrives in between must not kill
   // rolegate with its default action and orphan the command.
-  const interactive = Boolean(process.stdin.isTTY);
+  // isatty, not process.stdin.isTTY: the stream behind process.stdin costs a few ms to build
+  const interactive = isatty(0);
   let child: ChildProcess | undefined;
   const pending: NodeJS.Signals[] = [];
   const handlers = new Map<NodeJS.Signals, () => void>();
