@@ -155,11 +155,21 @@ test('env and exec --env-only answered from the cache load only the fast path\'s
   }
 });
 
-test('exec --env-only on the fast path passes the exit status, the signal and "command not found" through', async () => {
+/** A sandbox with cachedRole and the shortcut note a first (full) env run leaves, removed after `use`. */
+async function withShortcutNote(use: (box: Sandbox) => Promise<void>) {
   const box = makeSandbox();
   try {
     await cachedRole(box);
-    await run(process.execPath, [rolegateBin, 'env', 'admin'], { env: box.env }); // leaves the note
+    const first = await run(process.execPath, [rolegateBin, 'env', 'admin'], { env: box.env });
+    assert.equal(first.code, 0, first.stderr);
+    await use(box);
+  } finally {
+    box.cleanup();
+  }
+}
+
+test('exec --env-only on the fast path passes the exit status, the signal and "command not found" through', () =>
+  withShortcutNote(async (box) => {
     const status = await loadedModules(['exec', 'admin', '--env-only', '--', 'sh', '-c', 'exit 7'], box.env, box.home);
     assert.deepEqual(ownEsm(status.modules), [], 'the fast path ran');
     assert.equal(status.result.code, 7);
@@ -168,16 +178,10 @@ test('exec --env-only on the fast path passes the exit status, the signal and "c
     const missing = await run(process.execPath, [rolegateBin, 'exec', 'admin', '--env-only', '--', 'no-such-command-here'], { env: box.env });
     assert.equal(missing.code, 127);
     assert.match(missing.stderr, /command not found: no-such-command-here/);
-  } finally {
-    box.cleanup();
-  }
-});
+  }));
 
-test('what the fast path does not handle takes the full path: other flags, the endpoint, nested credentials, too little time left', async () => {
-  const box = makeSandbox();
-  try {
-    await cachedRole(box);
-    await run(process.execPath, [rolegateBin, 'env', 'admin'], { env: box.env }); // leaves the note
+test('what the fast path does not handle takes the full path: other flags, the endpoint, nested credentials, too little time left', () =>
+  withShortcutNote(async (box) => {
     const takesFullPath = async (args: string[], env: NodeJS.ProcessEnv = box.env) => {
       const { result, modules } = await loadedModules(args, env, box.home);
       assert.ok(ownEsm(modules).length > 0, `${args.join(' ')} took the full path`);
@@ -213,10 +217,7 @@ test('what the fast path does not handle takes the full path: other flags, the e
     const tooShort = await takesFullPath(['env', 'admin'], { ...box.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     assert.notEqual(tooShort.code, 0);
     assert.doesNotMatch(tooShort.stdout, /ASIAIOSFODNN7EXAMPLE/);
-  } finally {
-    box.cleanup();
-  }
-});
+  }));
 
 describe('against moto', () => {
   const moto = useMotoServer();
