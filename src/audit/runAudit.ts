@@ -79,7 +79,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
   if (options.account) {
     scopes.push('account');
-    const { createIamClient, createStsClient } = await import('../aws/clients.js');
+    const [{ createIamClient }, { createStsClient }] = await Promise.all([import('../aws/iamClient.js'), import('../aws/clients.js')]);
     const clientOptions = options.profile ? { profile: options.profile, env } : { env };
     try {
       const { Account, Arn } = await createStsClient(clientOptions).send(new GetCallerIdentityCommand({}));

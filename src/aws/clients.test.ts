@@ -7,7 +7,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ListUsersCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { callLimits, createIamClient, singleAttemptIamClient } from './clients.js';
+import { callLimits } from './clients.js';
+import { createIamClient, singleAttemptIamClient } from './iamClient.js';
 import { AwsTransientError } from './networkErrors.js';
 import { UserError } from '../userError.js';
 

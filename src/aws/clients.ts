@@ -1,9 +1,9 @@
 /**
  * SDK client construction in one place: region, endpoint (AWS_ENDPOINT_URL, as the CLI and
  * botocore honour it, so tests reach moto), retries, timeouts, proxies and credentials. Import
- * this module with `import()` from code on the credential-process path: it loads the SDK.
+ * this module with `import()` from code on the credential-process path: it loads the SDK's STS
+ * client. The IAM client lives in iamClient.ts, so that a role refresh (STS only) never loads it.
  */
-import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -190,31 +190,6 @@ export function createClient<C extends WithMiddlewareStack>(
   const client = make(config);
   client.middlewareStack.add(middleware, { step: 'initialize', name: 'rolegateFailures', priority: 'high' });
   return client;
-}
-
-const iamOptions = new WeakMap<IAMClient, ClientOptions>();
-const singleAttempt = new WeakMap<IAMClient, IAMClient>();
-
-export function createIamClient(options: ClientOptions = {}): IAMClient {
-  const client = createClient('IAM', (config) => new IAMClient(config), options);
-  iamOptions.set(client, options);
-  return client;
-}
-
-/**
- * A twin of an IAM client that makes one attempt per call: for creates (CreateAccessKey,
- * CreateVirtualMFADevice) that the SDK would otherwise repeat after a lost answer, leaving the
- * first result, with a secret nobody received, behind. The caller checks what exists instead.
- */
-export function singleAttemptIamClient(client: IAMClient): IAMClient {
-  const options = iamOptions.get(client);
-  if (!options) return client;
-  let twin = singleAttempt.get(client);
-  if (!twin) {
-    twin = createIamClient({ ...options, maxAttempts: 1 });
-    singleAttempt.set(client, twin);
-  }
-  return twin;
 }
 
 export function createStsClient(options: ClientOptions = {}): STSClient {

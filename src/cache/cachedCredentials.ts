@@ -16,6 +16,8 @@ export interface CacheLookup {
   credentials?: TemporaryCredentials;
   /** The time that had to be left for `credentials` to be served (for credential-process's shortcut). */
   requiredMs?: number;
+  /** The lifetime `requiredMs` was reckoned from, when known (for the shortcut note). */
+  lifetimeMs?: number;
   /** What was found, fresh or not (for status). */
   found?: TemporaryCredentials;
   path: string;
@@ -35,6 +37,7 @@ function serveIfFresh(result: CacheLookup, credentials: TemporaryCredentials, li
   if (isFresh(credentials.expiration, now, requiredMs)) {
     result.credentials = credentials;
     result.requiredMs = requiredMs;
+    result.lifetimeMs = lifetimeMs;
   }
   return result;
 }

@@ -13,7 +13,7 @@ import { statSync } from 'node:fs';
 import { readTrustedFile } from '../files/checkedFile.cjs';
 import { basename, join } from 'node:path';
 import { rolegateCacheDir, safeName } from '../files/rolegatePaths.cjs';
-import { isFresh, MAX_LIFETIME_MS, parseCredentials, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
+import { isFresh, MAX_LIFETIME_MS, parseCredentials, requiredRemainingMs, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
 interface FileStamp {
   path: string;
@@ -34,6 +34,26 @@ interface Shortcut {
   accessKeyId: string;
   /** How long the credentials must still last to be served (the full path's rule); 15 min if absent. */
   requiredMs?: number;
+  /**
+   * Written since env and exec read notes too (a note without it serves credential-process only):
+   * the lifetime the full path reckoned freshness from (null: unknown), the profile's own region,
+   * and whether the profile is a role or an MFA session.
+   */
+  handout?: HandoutNote;
+}
+
+export interface HandoutNote {
+  lifetimeMs: number | null;
+  region: string | null;
+  kind: 'role' | 'session';
+}
+
+/** A cache hit through the note, with what env and exec hand out beside the credentials. */
+export interface ShortcutAnswer {
+  credentials: TemporaryCredentials;
+  /** The profile's region, else AWS_REGION, else AWS_DEFAULT_REGION (as the full path has it). */
+  region: string | undefined;
+  kind: 'role' | 'session';
 }
 
 const ENV_KEYS = ['HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'XDG_CACHE_HOME'] as const;
@@ -61,6 +81,14 @@ function sameStamp(a: FileStamp, b: FileStamp): boolean {
 
 /** Fresh credentials through the shortcut, or undefined (then take the full path). Never throws. */
 export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date.now()): TemporaryCredentials | undefined {
+  return readShortcutAnswer(profile, env, undefined, now)?.credentials;
+}
+
+/**
+ * Like readShortcut, for env and exec: credentials with at least `wantedMs` left (requiredRemainingMs),
+ * with the region and kind of the profile. Only from a note that records them (see `handout`).
+ */
+export function readShortcutAnswer(profile: string, env: NodeJS.ProcessEnv, wantedMs: number | undefined, now = Date.now()): ShortcutAnswer | undefined {
   try {
     const note = JSON.parse(readTrustedFile(shortcutFile(profile, env)) ?? 'null') as Shortcut | null;
     if (!note) return undefined;
@@ -76,8 +104,16 @@ export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date
     const maxMs = basename(note.cacheFile).startsWith('session-') ? MAX_LIFETIME_MS.session : MAX_LIFETIME_MS.role;
     const createdAt = typeof entry.createdAt === 'string' ? entry.createdAt : undefined;
     if (!credentials || !withinIssuableLifetime(credentials.expiration, maxMs, createdAt, now)) return undefined;
-    const requiredMs = typeof note.requiredMs === 'number' && note.requiredMs > 0 ? note.requiredMs : undefined;
-    return isFresh(credentials.expiration, now, requiredMs) ? credentials : undefined;
+    const handout = note.handout;
+    const kind = handout?.kind === 'role' || handout?.kind === 'session' ? handout.kind : undefined;
+    const lifetimeMs = typeof handout?.lifetimeMs === 'number' ? handout.lifetimeMs : undefined;
+    // a note from before `handout` serves credential-process's rule only
+    if (!kind && wantedMs !== undefined) return undefined;
+    const noted = typeof note.requiredMs === 'number' && note.requiredMs > 0 ? note.requiredMs : undefined;
+    const requiredMs = kind ? requiredRemainingMs(lifetimeMs, wantedMs) : noted;
+    if (!isFresh(credentials.expiration, now, requiredMs)) return undefined;
+    const region = (typeof handout?.region === 'string' ? handout.region : undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    return { credentials, region, kind: kind ?? 'role' };
   } catch {
     return undefined;
   }
@@ -95,8 +131,38 @@ export async function writeShortcut(
   cacheFile: string,
   served: Pick<TemporaryCredentials, 'accessKeyId'>,
   requiredMs?: number,
+  handout?: HandoutNote,
 ): Promise<void> {
   const { writePrivateFile } = await import('../files/privateFile.js');
-  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId, requiredMs };
-  await writePrivateFile(shortcutFile(profile, env), JSON.stringify(note));
+  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId, requiredMs, handout };
+  const text = JSON.stringify(note);
+  const file = shortcutFile(profile, env);
+  // a run that found what the note already says (exec's endpoint, env with --duration) leaves it be
+  const existing = (() => {
+    try {
+      return readTrustedFile(file);
+    } catch {
+      return undefined; // damaged or not ours: replaced below
+    }
+  })();
+  if (existing === text) return;
+  await writePrivateFile(file, text);
+}
+
+/**
+ * Leaves the note after a full run (credential-process, env, exec): `lookup` is the cache lookup the
+ * run made, `served` what it handed out, from that lookup or refreshed into the same cache file.
+ */
+export function leaveShortcut(
+  profile: string,
+  env: NodeJS.ProcessEnv,
+  stamps: FileStamp[],
+  lookup: { path: string; credentials?: TemporaryCredentials; lifetimeMs?: number },
+  served: TemporaryCredentials,
+  about: { region: string | undefined; kind: 'role' | 'session' },
+  now = Date.now(),
+): Promise<void> {
+  const lifetimeMs = lookup.credentials ? lookup.lifetimeMs : served.expiration.getTime() - now;
+  const handout: HandoutNote = { lifetimeMs: lifetimeMs ?? null, region: about.region ?? null, kind: about.kind };
+  return writeShortcut(profile, env, stamps, lookup.path, served, requiredRemainingMs(lifetimeMs), handout).catch(() => undefined);
 }

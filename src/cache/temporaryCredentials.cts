@@ -10,6 +10,14 @@ export interface TemporaryCredentials {
 export const EXPIRY_WINDOW_MS = 15 * 60_000;
 
 /**
+ * What exec (with plain variables) and env hand out: credentials that last at least 40 minutes, or
+ * two thirds of their lifetime when that is shorter (see requiredRemainingMs), renewed first when
+ * the cached ones have less. The AWS CLI's 15 minutes is a rule for reusing a cache, too short for a
+ * command that starts now; 40 minutes is what a 1-hour role can promise every time (40 to 60).
+ */
+export const HANDOUT_MARGIN_MS = 40 * 60_000;
+
+/**
  * How long cached credentials must still last to be served, when asked for `wantedMs` (15 minutes
  * by default, more for exec and env): never more than two thirds of their lifetime, or credentials
  * that live 15 minutes (duration_seconds = 900) would be stale the moment they arrive and never be
@@ -75,4 +83,28 @@ export function toAwsShape(credentials: TemporaryCredentials) {
 /** The line `credential_process` prints: the AWS contract's JSON, version 1. */
 export function credentialProcessLine(credentials: TemporaryCredentials): string {
   return JSON.stringify({ Version: 1, ...toAwsShape(credentials) }) + '\n';
+}
+
+/** The variables that hand temporary credentials to a tool (never AWS_PROFILE beside them). */
+export function credentialVariables(credentials: TemporaryCredentials, region: string | undefined): Record<string, string> {
+  const vars: Record<string, string> = {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
+    AWS_CREDENTIAL_EXPIRATION: formatExpiration(credentials.expiration),
+  };
+  if (region) {
+    vars.AWS_REGION = region;
+    vars.AWS_DEFAULT_REGION = region;
+  }
+  return vars;
+}
+
+/** Time left, for people: `1h05m`, `12m`, `expired`. */
+export function formatRemaining(ms: number): string {
+  if (ms <= 0) return 'expired';
+  const minutes = Math.floor(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m`;
 }

@@ -7,23 +7,8 @@
  * module is loaded (test/e2e/credModuleGraph.test.ts checks that).
  */
 import type { Command } from 'commander';
-import { writeSync } from 'node:fs';
 import { credentialProcessLine, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
-
-/**
- * Writes straight to the file descriptor: touching process.stdout would load node's stream
- * machinery (about 20 modules) for one small line. Falls back to the stream if the descriptor
- * is non-blocking and full.
- */
-function writeOut(fd: 1 | 2, text: string): void {
-  try {
-    const buffer = Buffer.from(text);
-    let offset = 0;
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
-  } catch {
-    (fd === 1 ? process.stdout : process.stderr).write(text);
-  }
-}
+import { writeOut } from './writeOut.cjs';
 
 const USAGE = `usage: rolegate credential-process PROFILE [--duration 12h]
 
@@ -54,7 +39,6 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
   const cached = await lookupCached(spec, env);
   for (const warning of cached.warnings) writeOut(2, `rolegate: warning: ${warning}\n`);
   let credentials = cached.credentials;
-  let requiredMs = cached.requiredMs;
   if (!credentials) {
     const { resolveCredentials } = await import('../credentials/resolveCredentials.js');
     credentials = await resolveCredentials(shared, spec, {
@@ -63,10 +47,8 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
       onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
       onWarning: (message) => writeOut(2, `rolegate: warning: ${message}\n`),
     });
-    const { requiredRemainingMs } = await import('../cache/temporaryCredentials.cjs');
-    requiredMs = requiredRemainingMs(credentials.expiration.getTime() - Date.now());
   }
-  await shortcut.writeShortcut(profile, env, stamps, cached.path, credentials, requiredMs).catch(() => undefined);
+  await shortcut.leaveShortcut(profile, env, stamps, cached, credentials, { region: spec.region, kind: spec.kind });
   return credentials;
 }
 

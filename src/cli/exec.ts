@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import type { ChildProcess } from 'node:child_process';
+import { commandEnvironment, commandToRun, credentialsInEnvironment, CREDENTIAL_VARIABLES, plainVariables, runChild } from './execChild.cjs';
 
-/** Signals passed on to the command. SIGINT and SIGQUIT from a terminal already reach it (same process group). */
-const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGINT', 'SIGQUIT'];
-const DIE_WITH: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGKILL', 'SIGABRT', 'SIGALRM', 'SIGUSR2'];
+export { commandEnvironment } from './execChild.cjs';
+
 
 /** Splits `[PROFILE] -- CMD ARGS...` out of the raw argv (commander drops the `--` position). */
 export function splitExecArgs(argv: string[]): { before: string[]; command: string[] } {
@@ -13,16 +12,6 @@ export function splitExecArgs(argv: string[]): { before: string[]; command: stri
   return dashes < 0 ? { before: rest, command: [] } : { before: rest.slice(0, dashes), command: rest.slice(dashes + 1) };
 }
 
-/**
- * The command's environment: ours, the profile's temporary credentials, never AWS_PROFILE beside
- * them, and none of rolegate's own secrets (the key file's passphrase stays with rolegate).
- */
-export async function commandEnvironment(base: NodeJS.ProcessEnv, credentials: Record<string, string>, profile: string): Promise<NodeJS.ProcessEnv> {
-  const { childEnv } = await import('../childEnv.js');
-  const env = childEnv(base);
-  for (const name of SHADOWING_VARIABLES) delete env[name];
-  return { ...env, ...credentials, ROLEGATE_PROFILE: profile };
-}
 
 /** Options exec takes before `--` (anything else that looks like one belongs to the command). */
 const EXEC_OPTIONS = ['--duration', '--env-only', '--debug'];
@@ -33,8 +22,6 @@ const EXEC_OPTIONS = ['--duration', '--env-only', '--debug'];
  */
 export const ENDPOINT_WANTED_MS = 20 * 60_000;
 
-/** Variables that point a client somewhere else than exec's endpoint, or at another profile. */
-const SHADOWING_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'];
 
 export function register(program: Command): void {
   program
@@ -73,11 +60,8 @@ Examples:
       }
       const operands = before.filter((a) => !a.startsWith('-') && a !== flags.duration);
       if (operands.length > 1) throw badInput(`exec takes one profile before --, got: ${operands.join(' ')}`, `put -- before the command: rolegate exec ${operands[0]} -- ${operands.slice(1).join(' ')}`);
-      const { getProfileCredentials, defaultProfileName, reportingOptions, credentialVariables, CREDENTIAL_VARIABLES, HANDOUT_MARGIN_MS } = await import(
-        '../credentials/profileCredentials.js'
-      );
-      const present = CREDENTIAL_VARIABLES.filter((name) => process.env[name]);
-      if (process.env.ROLEGATE_PROFILE && process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI) present.push('AWS_CONTAINER_CREDENTIALS_FULL_URI' as never);
+      const { getProfileCredentials, defaultProfileName, reportingOptions, HANDOUT_MARGIN_MS } = await import('../credentials/profileCredentials.js');
+      const present = credentialsInEnvironment(process.env);
       if (present.length > 0) {
         throw new UserError(
           `AWS credentials are already in this environment (${present.join(', ')})${process.env.ROLEGATE_PROFILE ? `, from rolegate exec ${process.env.ROLEGATE_PROFILE}` : ''}; refusing to nest`,
@@ -87,8 +71,6 @@ Examples:
       const { parseDuration } = await import('../credentials/duration.js');
       const duration = flags.duration === undefined ? undefined : parseDuration(flags.duration);
       const profile = operands[0] ?? defaultProfileName();
-      const shell = given.length === 0;
-      const command = shell ? [process.env.SHELL || '/bin/sh'] : given;
       const { formatExpiration } = await import('../cache/temporaryCredentials.cjs');
 
       let endpoint: Awaited<ReturnType<typeof import('../credentials/containerEndpoint.js').startContainerEndpoint>> | undefined;
@@ -135,14 +117,14 @@ Examples:
           };
         } else {
           const handout = flags.envOnly ? first : await getProfileCredentials(profile, reportingOptions(process.env, duration, HANDOUT_MARGIN_MS));
-          vars = { ...credentialVariables(handout.credentials, handout.region), ROLEGATE_EXPIRATION: formatExpiration(handout.credentials.expiration) };
+          vars = plainVariables(handout.credentials, handout.region);
         }
-        if (shell) process.stderr.write(`rolegate: starting ${command[0]} with the credentials of ${profile}; exit it to leave\n`);
+        const command = commandToRun(given, profile, process.env);
         const cleanup = async () => {
           await endpoint?.close();
           removeConfigCopy?.();
         };
-        process.exitCode = await runChild(command, await commandEnvironment(process.env, vars, profile), cleanup);
+        process.exitCode = await runChild(command, commandEnvironment(process.env, vars, profile), cleanup);
       } finally {
         await endpoint?.close();
         removeConfigCopy?.();
@@ -152,58 +134,4 @@ Examples:
 
 function regionVariables(region: string | undefined): Record<string, string> {
   return region ? { AWS_REGION: region, AWS_DEFAULT_REGION: region } : {};
-}
-
-/** `beforeExit` runs as soon as the command has ended, before rolegate dies of the command's signal. */
-async function runChild(command: string[], env: NodeJS.ProcessEnv, beforeExit: () => Promise<void> = async () => undefined): Promise<number> {
-  const { spawn } = await import('node:child_process');
-  const [file, ...args] = command as [string, ...string[]];
-  // Handlers go in before the command starts: a signal that arrives in between must not kill
-  // rolegate with its default action and orphan the command.
-  const interactive = Boolean(process.stdin.isTTY);
-  let child: ChildProcess | undefined;
-  const pending: NodeJS.Signals[] = [];
-  const handlers = new Map<NodeJS.Signals, () => void>();
-  for (const signal of FORWARDED) {
-    // From a terminal, Ctrl-C and Ctrl-\ reach the command directly; forwarding them again would
-    // make it see two (Terraform takes a second Ctrl-C as "stop now"). Otherwise pass them on.
-    const handler = () => {
-      if (interactive && (signal === 'SIGINT' || signal === 'SIGQUIT')) return;
-      if (child) child.kill(signal);
-      else pending.push(signal);
-    };
-    handlers.set(signal, handler);
-    process.on(signal, handler);
-  }
-  child = spawn(file, args, { env, stdio: 'inherit' });
-  for (const signal of pending) child.kill(signal);
-  const started = child;
-  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }>((resolve) => {
-    started.once('error', (error) => resolve({ error }));
-    started.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  for (const [signal, handler] of handlers) process.removeListener(signal, handler);
-  await beforeExit();
-  if ('error' in outcome) {
-    const { UserError } = await import('../userError.js');
-    // as shells do: 127 for a command that is not found, 126 for one that cannot be run
-    if (outcome.error.code === 'ENOENT' || outcome.error.code === 'EACCES') {
-      const notFound = outcome.error.code === 'ENOENT';
-      process.stderr.write(`rolegate: ${notFound ? 'command not found' : 'permission denied'}: ${file}\n  next: ${notFound ? 'check the command name and PATH' : 'check that the file is executable'}\n`);
-      return notFound ? 127 : 126;
-    }
-    throw new UserError(`could not run ${file}: ${outcome.error.message}`);
-  }
-  if (outcome.signal) {
-    const { constants } = await import('node:os');
-    const number = constants.signals[outcome.signal] ?? 1;
-    // Die of the same signal, so the caller sees what the command saw (as a shell would). Only
-    // for signals whose default action ends node: SIGUSR1 would start its inspector instead.
-    if (DIE_WITH.includes(outcome.signal)) {
-      process.kill(process.pid, outcome.signal);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    return 128 + number;
-  }
-  return outcome.code ?? 1;
 }

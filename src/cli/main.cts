@@ -2,22 +2,12 @@
 /**
  * Entry point. CommonJS on purpose: `credential-process` answered from the cache is the hot path
  * (every AWS call of every tool that uses a rolegate profile starts it), and an ES module entry
- * costs Node 2-3 ms of loader start-up before any of our code runs. The cache hit below loads
- * three small CommonJS modules and nothing else (bench/, test/e2e/credModuleGraph.test.ts);
- * everything else is ESM, loaded with import() when it is needed.
+ * costs Node 2-3 ms of loader start-up before any of our code runs. A cache hit of
+ * credential-process, env or exec --env-only (fromCache.cts) loads a few small CommonJS modules and
+ * nothing else (bench/, test/e2e/credModuleGraph.test.ts); everything else is ESM, loaded with
+ * import() when it is needed.
  */
-import { writeSync } from 'node:fs';
-import { readShortcut } from '../cache/credentialProcessShortcut.cjs';
-import { credentialProcessLine } from '../cache/temporaryCredentials.cjs';
-
-function answerFromCache(args: string[]): boolean {
-  const profile = args[1];
-  if (args[0] !== 'credential-process' || args.length !== 2 || !profile || profile.startsWith('-')) return false;
-  const cached = readShortcut(profile, process.env);
-  if (!cached) return false;
-  writeSync(1, credentialProcessLine(cached));
-  return true;
-}
+import { answerFromCache } from './fromCache.cjs';
 
 async function main(args: string[]): Promise<number> {
   // A reader that closes the pipe early (`rolegate --help | head`) is not an error of ours.
@@ -36,8 +26,9 @@ async function main(args: string[]): Promise<number> {
 }
 
 const args = process.argv.slice(2);
-if (!answerFromCache(args)) {
-  void main(args).then((code) => {
-    process.exitCode = code;
-  });
-}
+const answered = answerFromCache(args, process.env);
+const done = (code: number) => {
+  process.exitCode = code;
+};
+if (answered === false) void main(args).then(done);
+else if (answered !== true) void answered.then(done);

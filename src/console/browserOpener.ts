@@ -31,7 +31,7 @@ export function openers(platform: NodeJS.Platform = process.platform): Opener[] 
 
 async function spawnOpener(list: Opener[], url: string, env: NodeJS.ProcessEnv): Promise<string> {
   const { spawn } = await import('node:child_process');
-  const { childEnv } = await import('../childEnv.js');
+  const { childEnv } = await import('../childEnv.cjs');
   for (const opener of list) {
     const started = await new Promise<boolean>((resolve) => {
       const child = spawn(opener.file, opener.args(url), { env: childEnv(env), stdio: 'ignore', detached: true });

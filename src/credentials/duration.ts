@@ -9,10 +9,4 @@ export function parseDuration(text: string): number {
   return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
-export function formatRemaining(ms: number): string {
-  if (ms <= 0) return 'expired';
-  const minutes = Math.floor(ms / 60_000);
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m`;
-}
+export { formatRemaining } from '../cache/temporaryCredentials.cjs';

@@ -4,9 +4,11 @@
  */
 import { readSharedProfiles, type SharedProfiles } from '../config/profiles.js';
 import { lookupCached } from '../cache/cachedCredentials.js';
+import { leaveShortcut, stampFile } from '../cache/credentialProcessShortcut.cjs';
+import { sharedFilePaths } from '../config/sharedFilePaths.js';
 import { describeProfile, type CredentialSpec } from '../config/profileSpec.js';
 import type { ResolveOptions } from './resolveCredentials.js';
-import { formatExpiration, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
+import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
 export interface ProfileCredentials {
   credentials: TemporaryCredentials;
@@ -16,30 +18,28 @@ export interface ProfileCredentials {
   fromCache: boolean;
 }
 
-/** The profile a command uses when none is named: AWS_PROFILE, else `default` (like the CLI). */
-export function defaultProfileName(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default';
-}
+export { defaultProfileName } from '../config/defaultProfile.cjs';
 
 export async function getProfileCredentials(profile: string, options: ResolveOptions = {}): Promise<ProfileCredentials> {
   const env = options.env ?? process.env;
+  // stamped before the files are read, so an edit made meanwhile leaves a note that does not match
+  const { configFile, credentialsFile } = sharedFilePaths(env);
+  const stamps = [stampFile(configFile), stampFile(credentialsFile)];
   const shared = await readSharedProfiles(env);
   const spec = describeProfile(shared, profile);
   const region = spec.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const cached = await lookupCached(spec, env, Date.now(), options.wantedMs);
-  if (cached.credentials) return { credentials: cached.credentials, spec, shared, region, fromCache: true };
-  const { resolveCredentials } = await import('./resolveCredentials.js');
-  const credentials = await resolveCredentials(shared, spec, options);
-  return { credentials, spec, shared, region, fromCache: false };
+  let credentials = cached.credentials;
+  if (!credentials) {
+    const { resolveCredentials } = await import('./resolveCredentials.js');
+    credentials = await resolveCredentials(shared, spec, options);
+  }
+  // the note that lets the next env, exec --env-only or credential-process answer from main.cts
+  await leaveShortcut(profile, env, stamps, cached, credentials, { region: spec.region, kind: spec.kind });
+  return { credentials, spec, shared, region, fromCache: Boolean(cached.credentials) };
 }
 
-/**
- * What exec (with plain variables) and env hand out: credentials that last at least 40 minutes, or
- * two thirds of their lifetime when that is shorter (see requiredRemainingMs), renewed first when
- * the cached ones have less. The AWS CLI's 15 minutes is a rule for reusing a cache, too short for a
- * command that starts now; 40 minutes is what a 1-hour role can promise every time (40 to 60).
- */
-export const HANDOUT_MARGIN_MS = 40 * 60_000;
+export { HANDOUT_MARGIN_MS, credentialVariables } from '../cache/temporaryCredentials.cjs';
 
 /** Resolve options for a command run by a person: waits and warnings go to stderr. */
 export function reportingOptions(env: NodeJS.ProcessEnv = process.env, sessionDurationSeconds?: number, wantedMs?: number): ResolveOptions {
@@ -52,20 +52,3 @@ export function reportingOptions(env: NodeJS.ProcessEnv = process.env, sessionDu
   };
 }
 
-/** The variables that hand temporary credentials to a tool (never AWS_PROFILE beside them). */
-export function credentialVariables(credentials: TemporaryCredentials, region: string | undefined): Record<string, string> {
-  const vars: Record<string, string> = {
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_SESSION_TOKEN: credentials.sessionToken,
-    AWS_CREDENTIAL_EXPIRATION: formatExpiration(credentials.expiration),
-  };
-  if (region) {
-    vars.AWS_REGION = region;
-    vars.AWS_DEFAULT_REGION = region;
-  }
-  return vars;
-}
-
-/** Variables that mean "credentials are already in this environment" (exec refuses to nest on them). */
-export const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'] as const;

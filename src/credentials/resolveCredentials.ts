@@ -12,8 +12,6 @@ import { badInput } from '../userError.js';
 import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, writeAwsCliCache } from '../cache/awsCliCache.js';
 import { lookupRole, lookupSession } from '../cache/cachedCredentials.js';
 import { lockFile } from '../files/rolegatePaths.cjs';
-import { loadLongTermKey } from '../keys/longTermKey.js';
-import { mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS } from './mfaCode.js';
 import { chainedRoleLimitText, CHAINED_ROLE_MAX_SECONDS, roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
 import { withLock } from '../files/refreshLock.js';
 import { roleEntryName, sessionEntryName, writeSessionEntry } from '../cache/sessionCache.js';
@@ -45,6 +43,15 @@ function sessionSeconds(session: SessionSpec, options: ResolveOptions): number {
   return seconds;
 }
 
+/**
+ * The key store and the MFA code sources, loaded only by a refresh that needs the long-term key:
+ * the hourly role refresh signs with the cached MFA session and loads neither.
+ */
+async function keyAndCode() {
+  const [{ loadLongTermKey }, mfa] = await Promise.all([import('../keys/longTermKey.js'), import('./mfaCode.js')]);
+  return { loadLongTermKey, ...mfa };
+}
+
 async function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined, env: NodeJS.ProcessEnv) {
   const [{ createStsClient }, sdk] = await Promise.all([import('../aws/clients.js'), import('@aws-sdk/client-sts')]);
   return { client: createStsClient({ credentials, region, env, purpose: 'refresh' }), sdk };
@@ -69,6 +76,7 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
     async () => {
       const again = await lookupSession(session, env, Date.now(), options.wantedMs);
       if (again.credentials) return again.credentials;
+      const { loadLongTermKey, mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS } = await keyAndCode();
       const { key } = await loadLongTermKey(session, shared, env);
       const context = { call: 'GetSessionToken', keyProfile: session.keyProfile, mfaSerial: session.mfaSerial } as const;
       const { client, sdk } = await sts(key, session.region, env).catch((error: unknown) => {
@@ -139,6 +147,7 @@ async function assumeDirect(shared: SharedProfiles, role: RoleSpec, options: Res
   return withLock(
     lockFile(sessionEntryName(role.session.keyProfile), env),
     async () => {
+      const { loadLongTermKey, mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS } = await keyAndCode();
       const { key } = await loadLongTermKey(role.session, shared, env);
       const { client, sdk } = await sts(key, role.region, env).catch((error: unknown) => {
         throw stsError(error, context, env);

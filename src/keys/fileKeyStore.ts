@@ -12,7 +12,7 @@ import { readOptionalFile } from '../files/readOptionalFile.js';
 import { withLock } from '../files/refreshLock.js';
 import { isLongTermKey, type KeyStore, type LongTermKey } from './keyStore.js';
 
-import { PASSPHRASE_VARIABLE } from '../childEnv.js';
+import { PASSPHRASE_VARIABLE } from '../childEnv.cjs';
 
 export { PASSPHRASE_VARIABLE };
 

@@ -89,7 +89,7 @@ export function dialogArguments(kind: DesktopPrompt, text: string): [string, str
  */
 export async function promptMfaCodeOnDesktop(kind: DesktopPrompt, text: string, options: { env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<string> {
   const { spawn } = await import('node:child_process');
-  const { childEnv } = await import('../childEnv.js');
+  const { childEnv } = await import('../childEnv.cjs');
   const [file, args] = dialogArguments(kind, text);
   const timeoutMs = options.timeoutMs ?? DESKTOP_PROMPT_TIMEOUT_MS;
   const outcome = await new Promise<{ code: number | null; stdout: string; timedOut: boolean } | { error: Error }>((resolve) => {

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { childEnv } from '../childEnv.js';
+import { childEnv } from '../childEnv.cjs';
 import { UserError } from '../userError.js';
 
 export interface MfaProcessOptions {

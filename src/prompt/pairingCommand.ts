@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { childEnv } from '../childEnv.js';
+import { childEnv } from '../childEnv.cjs';
 import { UserError } from '../userError.js';
 
 /**

@@ -14,7 +14,7 @@
  *     (`ykman oath access remember`), which `oath info` reports.
  */
 import { spawn } from 'node:child_process';
-import { childEnv } from '../childEnv.js';
+import { childEnv } from '../childEnv.cjs';
 import { quotePosix } from '../shellQuote.js';
 import { UserError } from '../userError.js';
 

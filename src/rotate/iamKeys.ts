@@ -6,7 +6,7 @@ import {
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { singleAttemptIamClient } from '../aws/clients.js';
+import { singleAttemptIamClient } from '../aws/iamClient.js';
 import type { AccessKeyInfo, IamKeyOperations, LongTermKey } from './rotation.js';
 
 function errorName(error: unknown): string {

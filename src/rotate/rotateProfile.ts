@@ -81,7 +81,7 @@ export async function rotateProfile(options: RotateProfileOptions): Promise<Rota
           env,
           log: options.log,
         });
-        const { createIamClient } = await import('../aws/clients.js');
+        const { createIamClient } = await import('../aws/iamClient.js');
         return createIamClient({ credentials, env });
       })());
 

@@ -15,7 +15,7 @@ export interface Bootstrap {
  * who they belong to; IAM calls then reuse the same credentials.
  */
 export async function openBootstrap(options: { profile?: string; region: string; env: NodeJS.ProcessEnv }): Promise<Bootstrap> {
-  const { createIamClient, createStsClient } = await import('../aws/clients.js');
+  const [{ createIamClient }, { createStsClient }] = await Promise.all([import('../aws/iamClient.js'), import('../aws/clients.js')]);
   const sts = createStsClient({ profile: options.profile, region: options.region, env: options.env });
   const identity = await awsCall('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
   const credentials = await awsCall('sts:GetCallerIdentity', () => sts.config.credentials());

@@ -5,7 +5,8 @@
 import { GetCallerIdentityCommand, AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { ListMFADevicesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { createIamClient, createStsClient, type ClientOptions } from '../aws/clients.js';
+import { createStsClient, type ClientOptions } from '../aws/clients.js';
+import { createIamClient } from '../aws/iamClient.js';
 import { readSharedProfiles } from '../config/profiles.js';
 import { describeGap, identityPolicyMfaGaps, trustPolicyMfaGaps } from '../audit/mfaRequirement.js';
 import { createEc2Client } from './ec2Client.js';

@@ -1,13 +1,15 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { makeSandbox } from '../harness/sandbox.js';
+import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
+import { useMotoServer } from '../harness/moto.js';
 import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { writeSessionEntry } from '../../src/cache/sessionCache.js';
-import { MFA_SERIAL, ROLE_ARN } from './credFixture.js';
+import { deleteSessionEntry, roleEntryName, writeSessionEntry } from '../../src/cache/sessionCache.js';
+import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
+import { MFA_SERIAL, ROLE_ARN, useCredAccount } from './credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 
 /**
@@ -65,7 +67,7 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
     assert.ok(full.modules.some((m) => m.endsWith('/src/cli/credentialProcess.js')), 'the hook saw the ES modules load');
     assert.deepEqual(full.modules.filter((m) => FORBIDDEN.test(m)), [], 'full lookup');
     const own = [...new Set(full.modules.filter((m) => m.startsWith('file:')))];
-    assert.ok(own.length <= 22, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
+    assert.ok(own.length <= 23, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
 
     // second call: the shortcut the first one left, answered by the CommonJS entry alone
     const fast = await loadedModules(['credential-process', 'admin'], box.env, box.home);
@@ -73,15 +75,167 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
     assert.equal(JSON.parse(fast.result.stdout).AccessKeyId, 'ASIAIOSFODNN7EXAMPLE');
     const esm = fast.modules.filter((m) => m.startsWith('file:') && !m.endsWith('/register.mjs') && !m.endsWith('/main.cjs'));
     assert.deepEqual(esm, [], 'no ES module of ours loads on a cache hit');
-    const cjs = fast.modules.filter((m) => m.startsWith('cjs:')).map((m) => m.replace(/^cjs:.*\/src\//, 'src/'));
-    assert.deepEqual(cjs.sort(), [
-      'src/cache/credentialProcessShortcut.cjs',
-      'src/cache/temporaryCredentials.cjs',
-      'src/cli/main.cjs',
-      'src/files/checkedFile.cjs',
-      'src/files/rolegatePaths.cjs',
-    ]);
+    assert.deepEqual(commonJs(fast.modules), CACHE_HIT_MODULES);
   } finally {
     box.cleanup();
   }
+});
+
+/** The CommonJS files of ours a run loaded, as paths under src/. */
+const commonJs = (modules: string[]) => modules.filter((m) => m.startsWith('cjs:')).map((m) => m.replace(/^cjs:.*\/src\//, 'src/')).sort();
+/** The fast path's modules, shared by credential-process, env and exec --env-only. */
+const CACHE_HIT_MODULES = [
+  'src/cache/credentialProcessShortcut.cjs',
+  'src/cache/temporaryCredentials.cjs',
+  'src/cli/fromCache.cjs',
+  'src/cli/main.cjs',
+  'src/cli/writeOut.cjs',
+  'src/config/defaultProfile.cjs',
+  'src/files/checkedFile.cjs',
+  'src/files/rolegatePaths.cjs',
+];
+const ownEsm = (modules: string[]) => modules.filter((m) => m.startsWith('file:') && !m.endsWith('/register.mjs') && !m.endsWith('/main.cjs') && !m.endsWith('.cjs'));
+
+/** A store-layout admin profile whose MFA session and role credentials are cached (the hour after a refresh). */
+async function cachedRole(box: Sandbox) {
+  const expiration = new Date(Date.now() + 3600_000);
+  const base = { version: 1 as const, mfaSerial: MFA_SERIAL, createdAt: new Date().toISOString() };
+  await writeSessionEntry('session-default', { ...base, kind: 'session', profile: 'default', credentials: { accessKeyId: 'ASIASESSIONEXAMPLE', secretAccessKey: 'session-secret', sessionToken: 'session-token', expiration: new Date(Date.now() + 12 * 3600_000) } }, box.env);
+  await writeSessionEntry('role-admin', { ...base, kind: 'role', profile: 'admin', roleArn: ROLE_ARN, credentials: { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: 'cached-secret', sessionToken: 'cached-token', expiration } }, box.env);
+  writeFileSync(
+    box.configFile,
+    `[default]\nregion = eu-west-1\ncredential_process = ${credentialProcessCommand('default')}\nmfa_serial = ${MFA_SERIAL}\n\n` +
+      `[profile admin]\nregion = eu-west-1\ncredential_process = ${credentialProcessCommand('admin')}\nrolegate_role_arn = ${ROLE_ARN}\nrolegate_source_profile = default\nmfa_serial = ${MFA_SERIAL}\n`,
+  );
+}
+
+/** Runs the same command on the full path (no shortcut note) and then on the fast path (the note the full run left). */
+async function fullThenFast(box: Sandbox, args: string[], env: NodeJS.ProcessEnv = box.env) {
+  rmSync(shortcutFile('admin', env), { force: true });
+  const full = await loadedModules(args, env, box.home);
+  const fast = await loadedModules(args, env, box.home);
+  return { full, fast };
+}
+
+const minutesLeft = (text: string) => text.replace(/\(in \d+h\d+m\)|\(in \d+m\)/, '(in …)');
+
+test('env and exec --env-only answered from the cache load only the fast path\'s CommonJS modules, and print what the full path prints', async () => {
+  const box = makeSandbox();
+  try {
+    await cachedRole(box);
+    for (const format of ['bash', 'fish', 'powershell', 'dotenv', 'json']) {
+      const { full, fast } = await fullThenFast(box, ['env', 'admin', '--format', format]);
+      assert.equal(full.result.code, 0, full.result.stderr);
+      assert.ok(full.modules.some((m) => m.endsWith('/src/cli/program.js')), `${format}: the first run took the full path`);
+      assert.equal(fast.result.code, 0, fast.result.stderr);
+      assert.deepEqual(ownEsm(fast.modules), [], `${format}: no ES module of ours on the fast path`);
+      assert.deepEqual(commonJs(fast.modules), [...CACHE_HIT_MODULES, 'src/cli/envFormat.cjs'].sort(), format);
+      assert.equal(fast.result.stdout, full.result.stdout, `${format}: the same variables`);
+      assert.equal(minutesLeft(fast.result.stderr), minutesLeft(full.result.stderr), `${format}: the same note on stderr`);
+    }
+    // the default profile from AWS_PROFILE, the format from $SHELL, and the variables env unsets
+    const env = { ...box.env, AWS_PROFILE: 'admin', SHELL: '/usr/bin/zsh' };
+    const { full, fast } = await fullThenFast(box, ['env'], env);
+    assert.deepEqual(ownEsm(fast.modules), []);
+    assert.equal(fast.result.stdout, full.result.stdout);
+    assert.match(fast.result.stdout, /^unset AWS_PROFILE AWS_DEFAULT_PROFILE\nexport AWS_ACCESS_KEY_ID='ASIAIOSFODNN7EXAMPLE'\n/);
+    assert.match(fast.result.stdout, /export AWS_REGION='eu-west-1'\n[^]*export ROLEGATE_PROFILE='admin'\n/);
+
+    // exec --env-only: the child's whole environment is the same on both paths
+    const exec = await fullThenFast(box, ['exec', 'admin', '--env-only', '--', 'env']);
+    assert.equal(exec.full.result.code, 0, exec.full.result.stderr);
+    assert.ok(exec.full.modules.some((m) => m.endsWith('/src/cli/exec.js')), 'the first run took the full path');
+    assert.deepEqual(ownEsm(exec.fast.modules), [], 'no ES module of ours on the fast path');
+    assert.deepEqual(commonJs(exec.fast.modules), [...CACHE_HIT_MODULES, 'src/childEnv.cjs', 'src/cli/execChild.cjs'].sort());
+    const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+    assert.deepEqual(lines(exec.fast.result.stdout), lines(exec.full.result.stdout));
+    assert.ok(lines(exec.fast.result.stdout).includes('AWS_SESSION_TOKEN=cached-token'));
+  } finally {
+    box.cleanup();
+  }
+});
+
+/** A sandbox with cachedRole and the shortcut note a first (full) env run leaves, removed after `use`. */
+async function withShortcutNote(use: (box: Sandbox) => Promise<void>) {
+  const box = makeSandbox();
+  try {
+    await cachedRole(box);
+    const first = await run(process.execPath, [rolegateBin, 'env', 'admin'], { env: box.env });
+    assert.equal(first.code, 0, first.stderr);
+    await use(box);
+  } finally {
+    box.cleanup();
+  }
+}
+
+test('exec --env-only on the fast path passes the exit status, the signal and "command not found" through', () =>
+  withShortcutNote(async (box) => {
+    const status = await loadedModules(['exec', 'admin', '--env-only', '--', 'sh', '-c', 'exit 7'], box.env, box.home);
+    assert.deepEqual(ownEsm(status.modules), [], 'the fast path ran');
+    assert.equal(status.result.code, 7);
+    const killed = await run(process.execPath, [rolegateBin, 'exec', 'admin', '--env-only', '--', 'sh', '-c', 'kill -TERM $$'], { env: box.env });
+    assert.equal(killed.signal, 'SIGTERM', 'rolegate dies of the signal its command died of');
+    const missing = await run(process.execPath, [rolegateBin, 'exec', 'admin', '--env-only', '--', 'no-such-command-here'], { env: box.env });
+    assert.equal(missing.code, 127);
+    assert.match(missing.stderr, /command not found: no-such-command-here/);
+  }));
+
+test('what the fast path does not handle takes the full path: other flags, the endpoint, nested credentials, too little time left', () =>
+  withShortcutNote(async (box) => {
+    const takesFullPath = async (args: string[], env: NodeJS.ProcessEnv = box.env) => {
+      const { result, modules } = await loadedModules(args, env, box.home);
+      assert.ok(ownEsm(modules).length > 0, `${args.join(' ')} took the full path`);
+      return result;
+    };
+    const duration = await takesFullPath(['env', 'admin', '--duration', '2h']);
+    assert.equal(duration.code, 0, duration.stderr);
+    assert.match(duration.stdout, /AWS_ACCESS_KEY_ID='ASIAIOSFODNN7EXAMPLE'/);
+    const badFormat = await takesFullPath(['env', 'admin', '--format', 'tcsh']);
+    assert.equal(badFormat.code, 2);
+    assert.match(badFormat.stderr, /unknown format tcsh/);
+    const twoProfiles = await takesFullPath(['exec', 'admin', 'default', '--env-only']);
+    assert.equal(twoProfiles.code, 2);
+    const stray = await takesFullPath(['exec', 'admin', '--env-only', '-x', '--', 'true']);
+    assert.equal(stray.code, 2);
+    assert.match(stray.stderr, /unknown exec option -x/);
+    const nested = await takesFullPath(['exec', 'admin', '--env-only', '--', 'true'], { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE' });
+    assert.equal(nested.code, 2);
+    assert.match(nested.stderr, /refusing to nest/);
+    const help = await takesFullPath(['env', '--help']);
+    assert.equal(help.code, 0);
+    // the endpoint (exec's default) is served by the full path
+    const endpoint = await takesFullPath(['exec', 'admin', '--', 'sh', '-c', 'test -n "$AWS_CONTAINER_CREDENTIALS_FULL_URI"']);
+    assert.equal(endpoint.code, 0, endpoint.stderr);
+    // 35 minutes left: enough for credential-process (15), not for env and exec (40); the full path
+    // would refresh, which needs AWS, so here it fails where the fast path would have answered
+    await writeSessionEntry('role-admin', {
+      version: 1, kind: 'role', profile: 'admin', roleArn: ROLE_ARN, mfaSerial: MFA_SERIAL, createdAt: new Date(Date.now() - 25 * 60_000).toISOString(),
+      credentials: { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: 'cached-secret', sessionToken: 'cached-token', expiration: new Date(Date.now() + 35 * 60_000) },
+    }, box.env);
+    const served = await loadedModules(['credential-process', 'admin'], box.env, box.home);
+    assert.deepEqual(ownEsm(served.modules), [], 'credential-process still answers from the note');
+    const tooShort = await takesFullPath(['env', 'admin'], { ...box.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    assert.notEqual(tooShort.code, 0);
+    assert.doesNotMatch(tooShort.stdout, /ASIAIOSFODNN7EXAMPLE/);
+  }));
+
+describe('against moto', () => {
+  const moto = useMotoServer();
+  let box: Sandbox;
+  useCredAccount(moto, { store: 'file', layout: 'store' }, (made) => (box = made.box));
+
+  test('the hourly role refresh (MFA session cached) loads the STS client only: no IAM client, key store or MFA prompt', async () => {
+    const first = await run(process.execPath, [rolegateBin, 'credential-process', 'admin'], { env: box.env });
+    assert.equal(first.code, 0, first.stderr);
+    await deleteSessionEntry(roleEntryName('admin'), box.env);
+    await moto.clearRequests();
+    const refresh = await loadedModules(['credential-process', 'admin'], box.env, box.home);
+    assert.equal(refresh.result.code, 0, refresh.result.stderr);
+    assert.notEqual(JSON.parse(refresh.result.stdout).AccessKeyId, JSON.parse(first.stdout).AccessKeyId, 'new role credentials');
+    const actions = (await moto.requests()).map((r) => r.action);
+    assert.deepEqual(actions, ['AssumeRole'], 'one STS call, no MFA session');
+    assert.ok(refresh.modules.some((m) => /@aws-sdk\/client-sts\//.test(m)), 'the hook saw the STS client load');
+    const unused = refresh.modules.filter((m) => /@aws-sdk\/client-iam\/|\/src\/keys\/|\/src\/prompt\/|\/credentials\/mfaCode\.js|@napi-rs\/keyring|\/src\/cli\/program\.js/.test(m));
+    assert.deepEqual(unused, [], 'modules the refresh does not use');
+  });
 });

@@ -1,7 +1,7 @@
 import { CreateAccessKeyCommand, DeleteAccessKeyCommand, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
 import { UserError } from '../../userError.js';
 import { awsCall, isNotFound } from '../awsErrors.js';
-import { singleAttemptIamClient } from '../../aws/clients.js';
+import { singleAttemptIamClient } from '../../aws/iamClient.js';
 import { isAwsTransientError, type AwsTransientError } from '../../aws/networkErrors.js';
 import { accessKeys, readUser } from '../iamReads.js';
 import { decodeKeyIds, encodeKeyIds, KEY_DESCRIPTION, PENDING_KEY_TAG, tagValue } from '../tags.js';

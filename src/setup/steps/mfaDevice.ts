@@ -11,7 +11,7 @@ import { awsCall, errorCode, isNotFound, retryWhileSpreading } from '../awsError
 import { readUser, userMfaSerials, virtualMfaDevice } from '../iamReads.js';
 import { isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
 import { skipTotpWait } from '../testHooks.js';
-import { singleAttemptIamClient } from '../../aws/clients.js';
+import { singleAttemptIamClient } from '../../aws/iamClient.js';
 import { isAwsTransientError, type AwsTransientError } from '../../aws/networkErrors.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
 
