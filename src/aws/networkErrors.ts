@@ -118,6 +118,24 @@ export function isAwsTransientError(error: unknown): error is AwsTransientError 
   return error instanceof AwsTransientError;
 }
 
+/**
+ * Failures that surely came before AWS read the request (no connection, no name, no TLS): a
+ * request carrying a one-time MFA code may be resent with the same code only after one of these.
+ */
+export function surelyUnsent(failure: { kind: FailureKind }): boolean {
+  return ['refused', 'dns', 'unreachable', 'tls', 'connect-timeout'].includes(failure.kind);
+}
+
+/**
+ * An MFA code sent in a request that failed this way may have been used up by AWS (it answered
+ * with a 5xx or throttling, or the connection dropped after the request went out) while the
+ * endpoint still answers, so the call is worth making again with a fresh code. A silent endpoint
+ * is not (its bound is spent, and this process treats it as unreachable).
+ */
+export function spendsMfaCode(error: unknown): error is AwsTransientError {
+  return isAwsTransientError(error) && (error.kind === 'reset' || error.kind === 'server-error' || error.kind === 'throttled');
+}
+
 /** True when the endpoint itself could not be reached (as opposed to a 5xx, throttling or a dropped answer). */
 export function isUnreachable(error: unknown): boolean {
   return isAwsTransientError(error) && cutsOffEndpoint(error);

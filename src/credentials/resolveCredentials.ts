@@ -12,6 +12,7 @@ import { badInput } from '../userError.js';
 import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, writeAwsCliCache } from '../cache/awsCliCache.js';
 import { lookupRole, lookupSession } from '../cache/cachedCredentials.js';
 import { lockFile } from '../files/rolegatePaths.cjs';
+import type { SpentMfaCode } from './mfaCode.js';
 import { chainedRoleLimitText, CHAINED_ROLE_MAX_SECONDS, roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
 import { withLock } from '../files/refreshLock.js';
 import { roleEntryName, sessionEntryName, writeSessionEntry } from '../cache/sessionCache.js';
@@ -52,9 +53,48 @@ async function keyAndCode() {
   return { loadLongTermKey, ...mfa };
 }
 
-async function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined, env: NodeJS.ProcessEnv) {
-  const [{ createStsClient }, sdk] = await Promise.all([import('../aws/clients.js'), import('@aws-sdk/client-sts')]);
-  return { client: createStsClient({ credentials, region, env, purpose: 'refresh' }), sdk };
+async function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined, env: NodeJS.ProcessEnv, carriesMfaCode = false) {
+  const [{ createStsClient, callLimits }, sdk] = await Promise.all([import('../aws/clients.js'), import('@aws-sdk/client-sts')]);
+  const options = { credentials, region, env, purpose: 'refresh', carriesMfaCode } as const;
+  return { client: createStsClient(options), sdk, sends: callLimits(options).attempts };
+}
+
+/**
+ * Sends a call that carries an MFA code from the session's source. A code the person typed and AWS
+ * refused is asked for again (TERMINAL_MFA_ATTEMPTS in all; a broken mfa_process is not run in a
+ * loop). A code sent in a request whose answer never came (a 5xx, a dropped connection, throttling:
+ * spendsMfaCode) may have been used up by AWS, which takes each code once: it is never resent (the
+ * client's SDK retries only failures before AWS read the request), and the call is made again with
+ * a fresh code, the person told why, within the call's `sends` attempts.
+ */
+async function sendWithMfaCode<T>(
+  session: SessionSpec,
+  env: NodeJS.ProcessEnv,
+  ask: { profile: string; expiredAt?: Date; onNotice?: (message: string) => void },
+  sends: number,
+  send: (code: string) => Promise<T>,
+): Promise<T> {
+  const [{ spendsMfaCode }, { mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS }] = await Promise.all([import('../aws/networkErrors.js'), import('./mfaCode.js')]);
+  const refusals = mfaCodeFromPerson(session) ? TERMINAL_MFA_ATTEMPTS : 1;
+  let refused = 0;
+  let lost = 0;
+  let spent: SpentMfaCode | undefined;
+  for (;;) {
+    const code = await obtainMfaCode(session, env, { ...ask, refusedBefore: refused > 0 && !spent, spent });
+    try {
+      return await send(code);
+    } catch (error) {
+      if (isMfaCodeRejection(error) && ++refused < refusals) {
+        spent = undefined;
+        continue;
+      }
+      if (spendsMfaCode(error) && ++lost < sends) {
+        spent = { code, reason: error.message };
+        continue;
+      }
+      throw error;
+    }
+  }
 }
 
 function roleSessionName(role: RoleSpec): string {
@@ -76,26 +116,21 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
     async () => {
       const again = await lookupSession(session, env, Date.now(), options.wantedMs);
       if (again.credentials) return again.credentials;
-      const { loadLongTermKey, mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS } = await keyAndCode();
+      const { loadLongTermKey } = await keyAndCode();
       const { key } = await loadLongTermKey(session, shared, env);
       const context = { call: 'GetSessionToken', keyProfile: session.keyProfile, mfaSerial: session.mfaSerial } as const;
-      const { client, sdk } = await sts(key, session.region, env).catch((error: unknown) => {
+      const { client, sdk, sends } = await sts(key, session.region, env, true).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
-      // A code typed by a person and refused by AWS (a typo, a code from the last window) is asked
-      // for again; one from mfa_process is not, so a broken command cannot loop.
-      const attempts = mfaCodeFromPerson(session) ? TERMINAL_MFA_ATTEMPTS : 1;
-      let credentials: TemporaryCredentials | undefined;
-      for (let attempt = 1; !credentials; attempt++) {
-        const code = await obtainMfaCode(session, env, { profile: options.askedFor ?? session.keyProfile, expiredAt: again.found?.expiration, refusedBefore: attempt > 1 });
-        try {
-          const response = await client.send(new sdk.GetSessionTokenCommand({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code }));
-          credentials = fromSdk(response.Credentials);
-        } catch (error) {
-          if (attempt < attempts && isMfaCodeRejection(error)) continue;
-          throw stsError(error, context, env);
-        }
-      }
+      const credentials = await sendWithMfaCode(
+        session,
+        env,
+        { profile: options.askedFor ?? session.keyProfile, expiredAt: again.found?.expiration, onNotice: options.onWarning },
+        sends,
+        async (code) => fromSdk((await client.send(new sdk.GetSessionTokenCommand({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code }))).Credentials),
+      ).catch((error: unknown) => {
+        throw stsError(error, context, env);
+      });
       await writeSessionEntry(
         sessionEntryName(session.keyProfile),
         { version: 1, kind: 'session', profile: session.keyProfile, mfaSerial: session.mfaSerial, createdAt: new Date().toISOString(), credentials },
@@ -147,22 +182,16 @@ async function assumeDirect(shared: SharedProfiles, role: RoleSpec, options: Res
   return withLock(
     lockFile(sessionEntryName(role.session.keyProfile), env),
     async () => {
-      const { loadLongTermKey, mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS } = await keyAndCode();
+      const { loadLongTermKey } = await keyAndCode();
       const { key } = await loadLongTermKey(role.session, shared, env);
-      const { client, sdk } = await sts(key, role.region, env).catch((error: unknown) => {
+      const { client, sdk, sends } = await sts(key, role.region, env, true).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
-      const attempts = mfaCodeFromPerson(role.session) ? TERMINAL_MFA_ATTEMPTS : 1;
-      for (let attempt = 1; ; attempt++) {
-        const code = await obtainMfaCode(role.session, env, { profile: role.profile, refusedBefore: attempt > 1 });
-        try {
-          const response = await client.send(new sdk.AssumeRoleCommand({ ...assumeRoleInput(role), SerialNumber: role.mfaSerial, TokenCode: code }));
-          return fromAssumeRole(response);
-        } catch (error) {
-          if (attempt < attempts && isMfaCodeRejection(error)) continue;
-          throw stsError(error, context, env);
-        }
-      }
+      return sendWithMfaCode(role.session, env, { profile: role.profile, onNotice: options.onWarning }, sends, async (code) =>
+        fromAssumeRole(await client.send(new sdk.AssumeRoleCommand({ ...assumeRoleInput(role), SerialNumber: role.mfaSerial, TokenCode: code }))),
+      ).catch((error: unknown) => {
+        throw stsError(error, context, env);
+      });
     },
     { onWait: options.onWait },
   );

@@ -13,3 +13,12 @@ export function testRoleLifetimeSeconds(env: NodeJS.ProcessEnv): number | undefi
   if (value === undefined || !/^\d+$/.test(value) || Number(value) <= 0) return undefined;
   return Number(value);
 }
+
+/**
+ * TEST HOOK: with ROLEGATE_TEST_SKIP_TOTP_WAIT=1, an mfa_process run again after a spent code is
+ * run at once instead of after the current 30 s window (the tests' code source hands out the next
+ * unused code by itself).
+ */
+export function skipTotpWaitForCodes(env: NodeJS.ProcessEnv): boolean {
+  return globalThis.ROLEGATE_TEST_HOOKS !== false && env.ROLEGATE_TEST_SKIP_TOTP_WAIT === '1';
+}

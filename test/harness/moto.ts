@@ -13,6 +13,8 @@ export interface LoggedRequest {
   action: string | null;
   access_key: string | null;
   path: string;
+  /** The strict layer's refusal (its AWS error code), when it refused the request. */
+  refused?: string;
 }
 
 export interface MotoServer {

@@ -56,6 +56,8 @@ export interface LoggedRequest {
   action: string | null;
   access_key: string | null;
   path: string;
+  /** The error code the layer refused the request with (a reused MFA code: AccessDenied), if it did. */
+  refused?: string;
 }
 
 export interface StrictAws {
@@ -471,11 +473,13 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     const params = contentType.includes('x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : query;
     const target = request.headers['x-amz-target'];
     const action = typeof target === 'string' ? (target.split('.').pop() ?? null) : (params.get('Action') ?? query.get('Action'));
-    log.push({ service, action, access_key: keyId, path: bare });
+    const entry: LoggedRequest = { service, action, access_key: keyId, path: bare };
+    log.push(entry);
 
     const requestId = randomUUID();
     const verdict = service && action ? before(service, action, params, keyId) : undefined;
     if (verdict instanceof Refusal) {
+      entry.refused = verdict.code;
       response.writeHead(verdict.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
       response.end(errorBody(service ?? 'sts', verdict, requestId));
       return;
