@@ -6,12 +6,23 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { createClient, type ClientOptions } from './clients.js';
 
 const iamOptions = new WeakMap<IAMClient, ClientOptions>();
-const singleAttempt = new WeakMap<IAMClient, IAMClient>();
+const twins = { singleAttempt: new WeakMap<IAMClient, IAMClient>(), mfaCode: new WeakMap<IAMClient, IAMClient>() };
 
 export function createIamClient(options: ClientOptions = {}): IAMClient {
   const client = createClient('IAM', (config) => new IAMClient(config), options);
   iamOptions.set(client, options);
   return client;
+}
+
+function twinOf(client: IAMClient, kind: keyof typeof twins, extra: ClientOptions): IAMClient {
+  const options = iamOptions.get(client);
+  if (!options) return client;
+  let twin = twins[kind].get(client);
+  if (!twin) {
+    twin = createIamClient({ ...options, ...extra });
+    twins[kind].set(client, twin);
+  }
+  return twin;
 }
 
 /**
@@ -20,12 +31,10 @@ export function createIamClient(options: ClientOptions = {}): IAMClient {
  * first result, with a secret nobody received, behind. The caller checks what exists instead.
  */
 export function singleAttemptIamClient(client: IAMClient): IAMClient {
-  const options = iamOptions.get(client);
-  if (!options) return client;
-  let twin = singleAttempt.get(client);
-  if (!twin) {
-    twin = createIamClient({ ...options, maxAttempts: 1 });
-    singleAttempt.set(client, twin);
-  }
-  return twin;
+  return twinOf(client, 'singleAttempt', { maxAttempts: 1 });
+}
+
+/** A twin of an IAM client for calls carrying MFA codes (EnableMFADevice): see unsentOnlyRetries in clients.ts. */
+export function mfaCodeIamClient(client: IAMClient): IAMClient {
+  return twinOf(client, 'mfaCode', { carriesMfaCode: true });
 }

@@ -65,13 +65,32 @@ export function pairingCodesFromCommand(options: Omit<PairingOptions, 'pairComma
   return codesFromCommand(totpFor(options.seed, options.account), options);
 }
 
+/**
+ * Two new consecutive codes after `spent` went out in an EnableMFADevice whose answer was lost
+ * (AWS may have used them up, and takes each code once): both from windows after the spent ones.
+ * `why` (what happened) is shown first.
+ */
+export async function freshPairingCodes(
+  options: PairingOptions & { command?: string; label?: string },
+  spent: { code1: string; code2: string },
+  why: string,
+): Promise<{ code1: string; code2: string }> {
+  const totp = totpFor(options.seed, options.account);
+  const last = counterOf(totp, spent.code2, Date.now()) ?? totp.counter({ timestamp: Date.now() });
+  options.write(`${why}; AWS may have used up the two MFA codes sent with it, and takes each code only once, so two new codes are needed.\n`);
+  const command = options.command ?? options.codeCommand;
+  if (command) return codesFromCommand(totp, { ...options, command, label: options.label ?? '--mfa-code-command' }, last + 1);
+  return codesFromTerminal(totp, options, last + 1);
+}
+
 /** The TOTP counter `token` belongs to, near `timestamp` (one window either side), or undefined. */
 function counterOf(totp: TOTP, token: string, timestamp: number): number | undefined {
   const delta = totp.validate({ token, timestamp, window: 1 });
   return delta === null ? undefined : totp.counter({ timestamp }) + delta;
 }
 
-async function codesFromCommand(totp: TOTP, options: PairingOptions & { command: string; label: string }): Promise<{ code1: string; code2: string }> {
+/** Two consecutive codes, the first of TOTP counter `minCounter` or later. */
+async function codesFromCommand(totp: TOTP, options: PairingOptions & { command: string; label: string }, minCounter = 0): Promise<{ code1: string; code2: string }> {
   const flag = options.label;
   const ask = async (timestamp: number) => {
     const env = { ...options.env, ROLEGATE_TOTP_TIME: String(Math.floor(timestamp / 1000)) };
@@ -83,10 +102,18 @@ async function codesFromCommand(totp: TOTP, options: PairingOptions & { command:
     new UserError(`the code from ${flag} does not match the new MFA device`, {
       next: flag === '--mfa-code-command' ? `check that ${flag} reads the secret that --mfa-pair-command received, then run setup again` : `check ${flag} by hand, then run setup again`,
     });
-  const t1 = Date.now();
+  const firstWindow = minCounter * totp.period * 1000;
+  if (!options.skipWait && firstWindow > Date.now()) {
+    options.write(`waiting ${Math.ceil((firstWindow - Date.now()) / 1000)} s for the next MFA code...\n`);
+    await sleep(firstWindow - Date.now() + 500);
+  }
+  const t1 = options.skipWait ? Math.max(Date.now(), firstWindow + 1000) : Date.now();
   const code1 = await ask(t1);
   const c1 = counterOf(totp, code1, t1);
   if (c1 === undefined) throw mismatch();
+  if (c1 < minCounter) {
+    throw new UserError(`${flag} printed a code already sent to AWS`, { next: `make ${flag} print the code of the time in ROLEGATE_TOTP_TIME (or the current one), then run setup again` });
+  }
   const nextWindow = (c1 + 1) * totp.period * 1000;
   if (!options.skipWait) {
     options.write(`waiting ${Math.ceil(Math.max(0, nextWindow - Date.now()) / 1000)} s for the next MFA code...\n`);
@@ -98,7 +125,7 @@ async function codesFromCommand(totp: TOTP, options: PairingOptions & { command:
   return { code1, code2 };
 }
 
-async function codesFromTerminal(totp: TOTP, options: PairingOptions): Promise<{ code1: string; code2: string }> {
+async function codesFromTerminal(totp: TOTP, options: PairingOptions, minCounter = 0): Promise<{ code1: string; code2: string }> {
   const notACode = 'Type the 6 digits your authenticator app shows for this account.\n';
   for (;;) {
     const code1 = await askLine('MFA code 1: ');
@@ -109,6 +136,10 @@ async function codesFromTerminal(totp: TOTP, options: PairingOptions): Promise<{
     const c1 = counterOf(totp, code1, Date.now());
     if (c1 === undefined) {
       options.write('That code does not match the new device (a typo, or the app shows another account?). Try again.\n');
+      continue;
+    }
+    if (c1 < minCounter) {
+      options.write('That code was already sent; wait until the app shows the next one.\n');
       continue;
     }
     for (;;) {

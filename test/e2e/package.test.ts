@@ -8,7 +8,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,10 +31,16 @@ let tarball = '';
 let installedMain = '';
 const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
 
-/** npm with the caller's settings (registry, cache) but none that would redirect the install. */
+/**
+ * npm with the caller's settings (registry, cache) but none that would redirect the install. Its
+ * temporary files go to this test's folder: on Node 22 and later npm also turns on Node's compile
+ * cache, which lands in TMPDIR/node-compile-cache (hundreds of files) and is never removed.
+ */
 function npm(args: string[], cwd: string): Promise<RunResult> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_(prefix|global|local_prefix)$/i.test(name)));
-  return run('npm', args, { env, cwd, timeoutMs: 240_000 });
+  const temporary = join(work, 'tmp');
+  mkdirSync(temporary, { recursive: true });
+  return run('npm', args, { env: { ...env, TMPDIR: temporary }, cwd, timeoutMs: 240_000 });
 }
 
 before(async () => {

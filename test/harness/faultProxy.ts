@@ -6,14 +6,16 @@
  *   - `hang`: accept the request and never answer (nothing reaches the target);
  *   - `forward-then-hang`: the target does the work, and the answer never comes;
  *   - `answer-then-500`: the target does the work, and its answer is replaced by HTTP 500;
- *   - `forward-then-reset`: the target does the work, and the connection is reset instead of answering.
+ *   - `forward-then-reset`: the target does the work, and the connection is reset instead of answering;
+ *   - `throttle`: AWS's throttling answer (HTTP 400, Throttling), nothing reaching the target; whether
+ *     AWS used an MFA code the request carried is unknown to the caller.
  * A refused connection needs no proxy: a closed port (`closedPort()`).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'hang' | 'forward-then-hang' | 'answer-then-500' | 'forward-then-reset';
+export type Fault = 'hang' | 'forward-then-hang' | 'answer-then-500' | 'forward-then-reset' | 'throttle';
 
 export interface FaultProxy {
   endpoint: string;
@@ -27,6 +29,10 @@ export interface FaultProxy {
 const INTERNAL_FAILURE =
   '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Receiver</Type><Code>InternalFailure</Code>' +
   '<Message>injected by the test fault proxy after the request was carried out</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>';
+
+const THROTTLING =
+  '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>Throttling</Code>' +
+  '<Message>Rate exceeded (injected by the test fault proxy)</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>';
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -62,6 +68,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (rule && fault) rule.times -= 1;
     log.push({ action, fault: fault ?? 'pass' });
     if (fault === 'hang') return; // the socket stays open until close()
+    if (fault === 'throttle') {
+      response.writeHead(400, { 'content-type': 'text/xml' }).end(THROTTLING);
+      return;
+    }
     let answer;
     try {
       answer = await forward(target, request, body);

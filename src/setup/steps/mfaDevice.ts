@@ -11,9 +11,12 @@ import { awsCall, errorCode, isNotFound, retryWhileSpreading } from '../awsError
 import { readUser, userMfaSerials, virtualMfaDevice } from '../iamReads.js';
 import { isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
 import { skipTotpWait } from '../testHooks.js';
-import { singleAttemptIamClient } from '../../aws/iamClient.js';
-import { isAwsTransientError, type AwsTransientError } from '../../aws/networkErrors.js';
+import { mfaCodeIamClient, singleAttemptIamClient } from '../../aws/iamClient.js';
+import { isAwsTransientError, spendsMfaCode, type AwsTransientError } from '../../aws/networkErrors.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
+
+/** EnableMFADevice sends at most: the first pair of codes, and one fresh pair after a lost answer. */
+const ENABLE_SENDS = 2;
 
 /**
  * The user's virtual MFA device, named after the user. A device that an interrupted run created
@@ -137,24 +140,40 @@ export const mfaDeviceStep: Step = {
         const seedBytes = created.VirtualMFADevice?.Base32StringSeed;
         if (!seedBytes) throw new Error('CreateVirtualMFADevice returned no seed');
         const seed = new TextDecoder().decode(seedBytes);
-        const { code1, code2 } = ctx.options.mfaDevice === 'yubikey'
-          ? await pairOnYubikey(ctx, { seed, accountName, serial: created.VirtualMFADevice?.SerialNumber ?? serial, replaceAccount, keyName })
-          : await (await import('../../prompt/mfaPairing.js')).pairMfaDevice({
-              seed,
-              account: accountName,
-              pairCommand: ctx.options.mfaPairCommand,
-              codeCommand: ctx.options.mfaCodeCommand,
-              env: ctx.env,
-              skipWait: skipTotpWait(ctx.env),
-              write: ctx.io.terminal,
-            });
+        const deviceSerial = created.VirtualMFADevice?.SerialNumber ?? serial;
+        const { pairMfaDevice, freshPairingCodes } = await import('../../prompt/mfaPairing.js');
+        const pairing = {
+          seed,
+          account: accountName,
+          pairCommand: ctx.options.mfaPairCommand,
+          codeCommand: ctx.options.mfaCodeCommand,
+          env: ctx.env,
+          skipWait: skipTotpWait(ctx.env),
+          write: ctx.io.terminal,
+        };
+        const onYubikey = ctx.options.mfaDevice === 'yubikey';
+        let codes = onYubikey ? await pairOnYubikey(ctx, { seed, accountName, serial: deviceSerial, replaceAccount, keyName }) : await pairMfaDevice(pairing);
+        // Two new codes from the same source: the key's account (written above) or the person / command.
+        const freshCodes = (spent: { code1: string; code2: string }, why: string) =>
+          freshPairingCodes(onYubikey ? { ...pairing, command: ctx.state.yubikey!.command, label: 'ykman oath accounts code' } : pairing, spent, why);
+        // The codes are used once: the SDK resends EnableMFADevice only after failures before AWS
+        // read it (mfaCodeIamClient); after a lost answer the device's state is read, and only a
+        // device still not enabled is enabled again, with two new codes.
+        const iam = mfaCodeIamClient(ctx.iam);
+        const isEnabled = async () => (await userMfaSerials(ctx.iam, user).catch((): string[] => [])).includes(deviceSerial);
         try {
-          const enable = new EnableMFADeviceCommand({ UserName: user, SerialNumber: created.VirtualMFADevice!.SerialNumber ?? serial, AuthenticationCode1: code1, AuthenticationCode2: code2 });
-          await retryWhileSpreading(() => awsCall('iam:EnableMFADevice', () => ctx.iam.send(enable)), isNotFound, { maxWaitMs: 15_000 }).catch(async (error: unknown) => {
-            // A repeat of an enable whose answer was lost fails (the codes are spent): the device is then on the user.
-            const enabled: string[] = await userMfaSerials(ctx.iam, user).catch(() => []);
-            if (!enabled.includes(enable.input.SerialNumber!)) throw error;
-          });
+          for (let send = 1; ; send++) {
+            const enable = new EnableMFADeviceCommand({ UserName: user, SerialNumber: deviceSerial, AuthenticationCode1: codes.code1, AuthenticationCode2: codes.code2 });
+            try {
+              await retryWhileSpreading(() => awsCall('iam:EnableMFADevice', () => iam.send(enable)), isNotFound, { maxWaitMs: 15_000 });
+              break;
+            } catch (error) {
+              // an enable whose answer was lost may have worked (and a repeat fails: the codes are spent)
+              if (await isEnabled()) break;
+              if (send >= ENABLE_SENDS || !spendsMfaCode(error)) throw error;
+              codes = await freshCodes(codes, error.message);
+            }
+          }
         } catch (error) {
           if (errorCode(error) === 'InvalidAuthenticationCode') {
             throw new UserError('AWS did not accept the two MFA codes (is the device clock right?)', {

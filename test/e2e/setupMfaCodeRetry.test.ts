@@ -1,0 +1,57 @@
+// EnableMFADevice carries two one-time MFA codes. Its answer is lost or refused through a TEST
+// STAND-IN for the network fault (test/harness/faultProxy.ts) in front of the strict layer, which
+// refuses a code it has seen. Setup must read the device's state (ListMFADevices) before enabling
+// again, and enable again only with two new codes, saying why; nothing orphaned.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useMotoServer } from '../harness/moto.js';
+import { startFaultProxy, type FaultProxy } from '../harness/faultProxy.js';
+import { accountListing, setup, setupSandbox } from './setupSupport.js';
+
+const moto = useMotoServer();
+let proxy: FaultProxy;
+before(async () => {
+  proxy = await startFaultProxy((await moto.started()).endpoint);
+});
+after(() => proxy.close());
+
+async function assertPairedOnce(box: ReturnType<typeof setupSandbox>) {
+  const listing = await accountListing(box);
+  const admin = listing.users.find((u) => u.name === 'admin')!;
+  assert.equal(admin.mfa.length, 1, 'the device is enabled for the user');
+  assert.equal(listing.virtualMfa.length, 1, 'no second device');
+  assert.equal(admin.keys.length, 1, 'one key');
+  assert.deepEqual((await moto.requests()).filter((r) => r.refused), [], 'the strict layer refused nothing: no code was sent twice');
+}
+
+test('EnableMFADevice carried out, its answer lost (stand-in: answer-then-500): setup reads the device state and does not send the spent codes again; one run', async () => {
+  const box = setupSandbox(proxy.endpoint);
+  try {
+    proxy.log.length = 0;
+    proxy.inject('EnableMFADevice', 'answer-then-500');
+    const result = await setup(box);
+    assert.equal(result.code, 0, result.stderr);
+    const actions = proxy.log.map((l) => l.action);
+    assert.equal(actions.filter((a) => a === 'EnableMFADevice').length, 1, 'sent once');
+    assert.ok(actions.indexOf('ListMFADevices', actions.indexOf('EnableMFADevice')) > 0, 'the device state was read after the lost answer');
+    assert.doesNotMatch(result.stdout + result.stderr, /two new codes are needed/);
+    await assertPairedOnce(box);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('EnableMFADevice throttled (stand-in: a throttling answer): setup finds the device not enabled and enables it with two new codes, saying why', async () => {
+  const box = setupSandbox(proxy.endpoint);
+  try {
+    proxy.log.length = 0;
+    proxy.inject('EnableMFADevice', 'throttle');
+    const result = await setup(box);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(proxy.log.filter((l) => l.action === 'EnableMFADevice').length, 2, 'one send per pair of codes');
+    assert.match(result.stdout + result.stderr, /iam:EnableMFADevice failed: AWS throttled the call \(Throttling\) once .*AWS may have used up the two MFA codes sent with it, and takes each code only once, so two new codes are needed/);
+    await assertPairedOnce(box);
+  } finally {
+    box.cleanup();
+  }
+});
