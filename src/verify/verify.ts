@@ -10,6 +10,9 @@ import { createIamClient } from '../aws/iamClient.js';
 import { readSharedProfiles } from '../config/profiles.js';
 import { describeGap, identityPolicyMfaGaps, trustPolicyMfaGaps } from '../audit/mfaRequirement.js';
 import { createEc2Client } from './ec2Client.js';
+import { spendsMfaCode } from '../aws/networkErrors.js';
+import { nextTotpWindow, spentCodeText, type SpentMfaCode } from '../credentials/mfaCode.js';
+import { skipTotpWaitForCodes } from '../credentials/testHooks.js';
 import { roleTrustPolicy, userIdentityPolicies } from './iamDocuments.js';
 import { errorSummary, MFA_ABSENT_CONTEXT, probeEc2Read, probeEc2Write, simulate } from './probes.js';
 import { adminTarget, readOnlyCredentials } from './verifyProfiles.js';
@@ -65,15 +68,33 @@ function nameFromArn(arn: string): string {
   return arn.split('/').pop() ?? arn;
 }
 
-async function mfaCode(options: VerifyOptions, target: ReturnType<typeof adminTarget>, env: NodeJS.ProcessEnv): Promise<string> {
+/**
+ * The code for the elevation probe. After `spent` went out in a request whose answer never came
+ * (AWS may have used it up, and takes each code once), a new one: the command is run again once
+ * its 30 s window has turned, the person is asked again, told why; the spent code is never returned.
+ */
+async function mfaCode(options: VerifyOptions, target: ReturnType<typeof adminTarget>, env: NodeJS.ProcessEnv, spent?: SpentMfaCode): Promise<string> {
   const command = options.mfaCodeCommand ?? target.mfaProcess;
   if (command) {
     const { runMfaProcess } = await import('../prompt/mfaCodeProcess.js');
-    return runMfaProcess(command, { env });
+    if (!spent) return runMfaProcess(command, { env });
+    const window = nextTotpWindow(Date.now());
+    const waitMs = skipTotpWaitForCodes(env) ? 0 : Math.max(0, window - Date.now()) + 500;
+    process.stderr.write(`rolegate verify: ${spentCodeText(spent)}: running the code command again${waitMs > 0 ? ` in ${Math.ceil(waitMs / 1000)} s, when its code changes` : ''}\n`);
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    const code = await runMfaProcess(command, { env: { ...env, ROLEGATE_TOTP_TIME: String(Math.floor(Math.max(window, Date.now()) / 1000) + 1) } });
+    if (code === spent.code) throw new Error('the code command printed the MFA code already sent again, after its 30 s window had passed');
+    return code;
   }
   const { terminalAvailable, promptMfaCodeOnTerminal } = await import('../prompt/mfaCodeTerminal.js');
   if (!terminalAvailable()) throw new Error('no MFA code source: pass --mfa-code-command CMD, set mfa_process in the profile, or run on a terminal');
-  return promptMfaCodeOnTerminal(target.mfaSerial ?? 'your MFA device', { label: 'rolegate verify' });
+  let note = spent ? `${spentCodeText(spent)}: wait for the next code. ` : undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const code = await promptMfaCodeOnTerminal(target.mfaSerial ?? 'your MFA device', { label: 'rolegate verify', note });
+    if (code !== spent?.code) return code;
+    note = 'That is the code already sent; wait until your authenticator shows the next one. ';
+  }
+  throw new Error('the MFA code already sent was entered again');
 }
 
 export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
@@ -152,17 +173,22 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   } else {
     let roleCredentials: AwsCredentialIdentity | undefined;
     try {
-      const code = await mfaCode(options, target, env);
       // the role is assumed from the admin profile's source profile (normally the read-only one)
       let sourceClient = readOnlyClient;
       if (target.sourceProfile && target.sourceProfile !== options.profile) {
         const source = await readOnlyCredentials(shared, target.sourceProfile, env);
         sourceClient = source.credentials ? { credentials: source.credentials, env } : { profile: target.sourceProfile, env };
       }
-      const sts: STSClient = createStsClient(sourceClient);
-      const assumed = await sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rolegate-verify', SerialNumber: target.mfaSerial, TokenCode: code, DurationSeconds: 900 }),
-      );
+      // the code is used once: the SDK resends only after failures before AWS read the request;
+      // after a lost answer the probe is made once more, with a fresh code
+      const sts: STSClient = createStsClient({ ...sourceClient, carriesMfaCode: true });
+      const assume = (code: string) =>
+        sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rolegate-verify', SerialNumber: target.mfaSerial, TokenCode: code, DurationSeconds: 900 }));
+      const code = await mfaCode(options, target, env);
+      const assumed = await assume(code).catch(async (error: unknown) => {
+        if (!spendsMfaCode(error)) throw error;
+        return assume(await mfaCode(options, target, env, { code, reason: error.message }));
+      });
       const c = assumed.Credentials!;
       roleCredentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
       const identity = await createStsClient({ credentials: roleCredentials, env }).send(new GetCallerIdentityCommand({}));

@@ -2,12 +2,14 @@ import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useMotoServer } from '../harness/moto.js';
 import { terminalAvailable } from '../../src/prompt/mfaCodeTerminal.js';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { forwardRequest } from './credFixture.js';
-import { closedPort } from '../harness/faultProxy.js';
+import { closedPort, startFaultProxy } from '../harness/faultProxy.js';
 import { asBootstrap, buildSetupAccount, mfaCodeCommand, writeGuideProfiles, type AccountFixture } from './verifyFixture.js';
 
 interface Check {
@@ -180,4 +182,41 @@ test('checks that could not run (EC2 refused the connection) fail, naming the en
   // the checks that reach STS and IAM still ran
   assert.equal(byId.identity!.status, 'pass');
   assert.equal(byId.elevation!.status, 'pass');
+});
+
+test('the elevation probe\'s AssumeRole, its answer lost after AWS used the MFA code (stand-in: answer-then-500 from the fault proxy): verify assumes the role with a second, fresh code and says why; no code reused', async () => {
+  const proxy = await startFaultProxy(moto.endpoint);
+  try {
+    proxy.inject('AssumeRole', 'answer-then-500');
+    // access control stays off: the proxy forwards under its own Host, which moto's signature check would refuse
+    const env = { ...box.env, AWS_ENDPOINT_URL: proxy.endpoint, ROLEGATE_TEST_SKIP_TOTP_WAIT: '1' };
+    // a code command that prints the device's next unused code each time it runs (credMfaCode.ts)
+    const seedFile = join(box.home, 'mfa-seed.txt');
+    writeFileSync(seedFile, account.seed, { mode: 0o600 });
+    const command = `'${process.execPath}' '${fileURLToPath(new URL('./credMfaCode.js', import.meta.url))}' '${seedFile}'`;
+    const result = await runRolegate(['verify', '--json', '--mfa-code-command', command], { env });
+    const checks = (JSON.parse(result.stdout || '{}') as { checks: Check[] }).checks;
+    assert.equal(statusOf(checks).elevation, 'pass', result.stdout + result.stderr);
+    assert.match(result.stderr, /sts:AssumeRole failed: .*server error.*AWS may have used up the MFA code sent with it, and takes each code only once, so a new code is needed: running the code command again/);
+    assert.equal(proxy.log.filter((l) => l.action === 'AssumeRole' && l.fault === 'answer-then-500').length, 1);
+    assert.deepEqual((await moto.requests()).filter((r) => r.refused === 'AccessDenied' && r.action === 'AssumeRole'), [], 'no code was sent twice');
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('after a lost AssumeRole answer (stand-in: answer-then-500), a code command that prints the spent code again is not sent: elevation fails and says so', async () => {
+  const proxy = await startFaultProxy(moto.endpoint);
+  try {
+    proxy.inject('AssumeRole', 'answer-then-500');
+    const env = { ...box.env, AWS_ENDPOINT_URL: proxy.endpoint, ROLEGATE_TEST_SKIP_TOTP_WAIT: '1' };
+    // mfaCodeCommand prints one fixed code, like a command that ignores the time
+    const result = await runRolegate(['verify', '--json', '--mfa-code-command', await mfaCodeCommand(box, account)], { env });
+    const elevation = (JSON.parse(result.stdout || '{}') as { checks: Check[] }).checks.find((c) => c.id === 'elevation')!;
+    assert.equal(elevation.status, 'fail');
+    assert.match(elevation.reason, /the code command printed the MFA code already sent again/);
+    assert.equal(proxy.log.filter((l) => l.action === 'AssumeRole').length, 1, 'the spent code went out once');
+  } finally {
+    await proxy.close();
+  }
 });
