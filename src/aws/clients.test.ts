@@ -1,13 +1,13 @@
 // The SDK clients' limits and failure words, against real sockets on loopback: a closed port
 // (refused), a listener that accepts and never answers (hung), and small servers that answer 500
 // or reset the connection (stand-ins for AWS's trouble, which no emulator produces on demand).
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ListUsersCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { callLimits } from './clients.js';
+import { callLimits, unsentOnlyRetries } from './clients.js';
 import { createIamClient, singleAttemptIamClient } from './iamClient.js';
 import { AwsTransientError } from './networkErrors.js';
 import { UserError } from '../userError.js';
@@ -116,4 +116,28 @@ test('a connection reset after the request: "dropped", and it may have run', asy
   } finally {
     await closeAll(server, sockets);
   }
+});
+
+describe('unsentOnlyRetries (calls carrying a one-time MFA code)', () => {
+  const info = (error: object) => ({ error: error as never, errorType: 'TRANSIENT' as const });
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+  const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  const serverError = Object.assign(new Error('InternalFailure'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+
+  test('resends after a failure before AWS read the request, within the attempts', async () => {
+    const strategy = unsentOnlyRetries(3);
+    const first = await strategy.acquireInitialRetryToken('');
+    const second = await strategy.refreshRetryTokenForRetry(first, info(refused));
+    assert.equal(second.getRetryCount(), 1);
+    const third = await strategy.refreshRetryTokenForRetry(second, info(refused));
+    assert.equal(third.getRetryCount(), 2);
+    await assert.rejects(strategy.refreshRetryTokenForRetry(third, info(refused)), /ECONNREFUSED/);
+  });
+
+  test('never resends after a 5xx, a dropped connection or throttling: the code may be spent', async () => {
+    const strategy = unsentOnlyRetries(3);
+    const first = await strategy.acquireInitialRetryToken('');
+    for (const error of [serverError, reset, throttled]) await assert.rejects(strategy.refreshRetryTokenForRetry(first, info(error)), (e) => e === error);
+  });
 });
