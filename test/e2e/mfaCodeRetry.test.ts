@@ -112,3 +112,16 @@ test('at a terminal, GetSessionToken\'s answer lost (stand-in: answer-then-500):
   assert.equal(proxy.log.filter((l) => l.action === 'GetSessionToken').length, 2, 'the retyped spent code was never sent');
   assert.deepEqual((await moto.requests()).filter((r) => r.refused), []);
 });
+
+test('rotate: the admin role\'s GetSessionToken answer lost after AWS used the code (stand-in: answer-then-500): rotate gets a fresh code, says why, and rotates; one key, stored', async () => {
+  proxy.log.length = 0;
+  proxy.inject('GetSessionToken', 'answer-then-500');
+  const result = await runRolegate(['rotate', '--yes', '--json'], { env: env(), timeoutMs: 90_000 });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /sts:GetSessionToken failed: .*so a new code is needed: running mfa_process again/);
+  assert.equal(mfaProcessRuns(account), 2);
+  const report = JSON.parse(result.stdout) as { newAccessKeyId: string };
+  assert.notEqual(report.newAccessKeyId, account.key.accessKeyId);
+  assert.deepEqual((await listKeys(box)).map((k) => k.AccessKeyId), [report.newAccessKeyId], 'one key, the new one: nothing orphaned');
+  assert.deepEqual((await moto.requests()).filter((r) => r.refused), []);
+});
