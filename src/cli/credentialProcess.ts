@@ -18,7 +18,8 @@ setting. Meant for ~/.aws/config, e.g.:
   credential_process = rolegate credential-process admin
 
 A refresh that AWS does not answer ends after 2 attempts of 10 s (about 21 s; see
-ROLEGATE_AWS_REQUEST_TIMEOUT in the README), with the endpoint named on stderr.
+ROLEGATE_AWS_REQUEST_TIMEOUT in the README), with the endpoint named on stderr; a call
+carrying an MFA code after one (AWS may have used the code, and takes each code once).
 `;
 
 /** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */

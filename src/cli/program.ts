@@ -28,7 +28,8 @@ Examples:
 
 Timeouts: every AWS call gives up after 3 attempts of at most 15 s each (5 s to
 connect), about 46 s in all; the STS calls of credential-process, exec and env after
-2 attempts of 10 s (3 s to connect), about 21 s. ROLEGATE_AWS_CONNECT_TIMEOUT,
+2 attempts of 10 s (3 s to connect), about 21 s; a call carrying an MFA code is not
+sent twice with one code. ROLEGATE_AWS_CONNECT_TIMEOUT,
 ROLEGATE_AWS_REQUEST_TIMEOUT (seconds) and AWS_MAX_ATTEMPTS change them.`,
     );
   program.exitOverride();
