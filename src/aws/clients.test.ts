@@ -7,7 +7,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ListUsersCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { callLimits, unsentOnlyRetries } from './clients.js';
+import { GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { callLimits, createStsClient, unsentOnlyRetries } from './clients.js';
 import { createIamClient, singleAttemptIamClient } from './iamClient.js';
 import { AwsTransientError } from './networkErrors.js';
 import { UserError } from '../userError.js';
@@ -140,4 +141,32 @@ describe('unsentOnlyRetries (calls carrying a one-time MFA code)', () => {
     const first = await strategy.acquireInitialRetryToken('');
     for (const error of [serverError, reset, throttled]) await assert.rejects(strategy.refreshRetryTokenForRetry(first, info(error)), (e) => e === error);
   });
+});
+
+test('a client for calls carrying an MFA code: the SDK resends after a refused connection (same code, never read), and sends once after a 500', async () => {
+  const server = createServer();
+  const closed = await listen(server);
+  await closeAll(server, new Set());
+  const send = (endpoint: string) =>
+    createStsClient({ credentials, env: { AWS_ENDPOINT_URL: endpoint }, purpose: 'refresh', carriesMfaCode: true }).send(
+      new GetSessionTokenCommand({ SerialNumber: 'arn:aws:iam::123456789012:mfa/admin', TokenCode: '123456' }),
+    );
+  const refused = await failure(send(closed));
+  assert.equal(refused.kind, 'refused');
+  assert.equal((refused.cause as { $metadata?: { attempts?: number } }).$metadata?.attempts, 2, 'both attempts of a refresh');
+
+  let requests = 0;
+  const failing = createHttpServer((request, response) => {
+    requests += 1;
+    request.resume();
+    request.on('end', () => response.writeHead(500, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>'));
+  });
+  const endpoint = await listen(failing);
+  try {
+    const error = await failure(send(endpoint));
+    assert.equal(error.kind, 'server-error');
+    assert.equal(requests, 1, 'the code went out once');
+  } finally {
+    await closeAll(failing, new Set());
+  }
 });
