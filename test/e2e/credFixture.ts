@@ -3,6 +3,7 @@
  * admin role in moto (made with boto3, not with `rolegate setup`), and the profile layouts setup
  * writes (store layout with credential_process, or the guide's layout with a plaintext key).
  */
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import { PYTHON_MFA_HELPERS, nextMfaCode } from '../harness/mfaCodes.js';
 import { makeSandbox } from '../harness/sandbox.js';
 import { currentStep, totpCode } from '../harness/totp.js';
 import { runBoto3 } from '../harness/run.js';
+import { rolegateBin } from '../harness/paths.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 import { openKeyStore, type LongTermKey, type StoreKind } from '../../src/keys/keyStore.js';
 import type { Sandbox } from '../harness/sandbox.js';
@@ -202,4 +204,25 @@ export async function mfaRefusingSts(options: { refuseFirst?: number; forwardTo?
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
   return { server, endpoint: `http://127.0.0.1:${address.port}`, calls };
+}
+
+/**
+ * `credential-process admin` at a pseudo-terminal (`script`), with stdout and stderr captured as
+ * under credential_process; `codes` are typed at the MFA prompts in turn. `screen` is what the
+ * terminal showed.
+ */
+export async function credentialProcessAtTerminal(home: string, env: NodeJS.ProcessEnv, codes: string[]) {
+  const out = join(home, 'out.json');
+  const err = join(home, 'err.txt');
+  const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
+  const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  let typed = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString();
+    const prompts = screen.match(/MFA code for [^\r\n]*: /g)?.length ?? 0;
+    if (prompts > typed && typed < codes.length) child.stdin.write(`${codes[typed++]}\n`);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { code, screen, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') };
 }

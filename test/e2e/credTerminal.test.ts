@@ -7,7 +7,7 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
-import { nextCode, useCredAccount, writeStoreLayout, wrongCode, type Account } from './credFixture.js';
+import { credentialProcessAtTerminal, nextCode, useCredAccount, writeStoreLayout, wrongCode, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
 let box: Sandbox;
@@ -36,21 +36,9 @@ test('the MFA prompt opens /dev/tty, so it works while stdout and stderr are cap
  */
 async function typeCodesAtPrompts(codes: string[]) {
   writeStoreLayout(box, account, { mfaProcess: false });
-  const out = join(box.home, 'out.json');
-  const err = join(box.home, 'err.txt');
-  const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
-  const { spawn } = await import('node:child_process');
-  const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...box.env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let screen = '';
-  let typed = 0;
-  child.stdout.on('data', (chunk: Buffer) => {
-    screen += chunk.toString();
-    const prompts = screen.match(/MFA code for [^\r\n]*: /g)?.length ?? 0;
-    if (prompts > typed && typed < codes.length) child.stdin.write(`${codes[typed++]}\n`);
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  const result = await credentialProcessAtTerminal(box.home, box.env, codes);
   const stsCalls = (await moto.requests()).filter((r) => r.action === 'GetSessionToken').length;
-  return { code, screen, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8'), stsCalls };
+  return { ...result, stsCalls };
 }
 
 const refusedNote = /rolegate: AWS did not accept that code; wait for the next one\. MFA code for arn:aws:iam::123456789012:mfa\/admin \(profile admin\): /;

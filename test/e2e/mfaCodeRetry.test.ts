@@ -6,15 +6,13 @@
 // connection (a closed port) happens before AWS sees the code: the same code may be resent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync } from 'node:fs';
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { rolegateBin } from '../harness/paths.js';
+import { appendFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { useMotoServer } from '../harness/moto.js';
 import { runRolegate } from '../harness/run.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { closedPort, startFaultProxy, type Fault, type FaultProxy } from '../harness/faultProxy.js';
-import { mfaProcessRuns, nextCode, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
+import { credentialProcessAtTerminal, mfaProcessRuns, nextCode, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
 import { listKeys } from './rotateFixture.js';
 
 const moto = useMotoServer();
@@ -96,22 +94,11 @@ test('at a terminal, GetSessionToken\'s answer lost (stand-in: answer-then-500):
   proxy.inject('GetSessionToken', 'answer-then-500');
   const first = await nextCode(account);
   const codes = [first, first, await nextCode(account)];
-  const out = join(box.home, 'out.json');
-  const err = join(box.home, 'err.txt');
-  const inner = `'${process.execPath}' '${rolegateBin}' credential-process admin > '${out}' 2> '${err}'`;
-  const child = spawn('script', ['-qefc', inner, '/dev/null'], { env: { ...env(), SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let screen = '';
-  let typed = 0;
-  child.stdout.on('data', (chunk: Buffer) => {
-    screen += chunk.toString();
-    const prompts = screen.match(/MFA code for [^\r\n]*: /g)?.length ?? 0;
-    if (prompts > typed && typed < codes.length) child.stdin.write(`${codes[typed++]}\n`);
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  assert.equal(code, 0, `${screen}\n${readFileSync(err, 'utf8')}`);
+  const { code, screen, stdout, stderr } = await credentialProcessAtTerminal(box.home, env(), codes);
+  assert.equal(code, 0, `${screen}\n${stderr}`);
   assert.match(screen, /sts:GetSessionToken failed: .*server error.*AWS may have used up the MFA code sent with it, and takes each code only once, so a new code is needed: wait for the next code\. MFA code for/);
   assert.match(screen, /That is the code already sent; wait until your authenticator shows the next one\. MFA code for/);
-  assert.match(JSON.parse(readFileSync(out, 'utf8')).AccessKeyId, /^ASIA/);
+  assert.match(JSON.parse(stdout).AccessKeyId, /^ASIA/);
   assert.equal(proxy.log.filter((l) => l.action === 'GetSessionToken').length, 2, 'the retyped spent code was never sent');
   assert.deepEqual((await moto.requests()).filter((r) => r.refused), []);
 });
