@@ -36,6 +36,8 @@ export interface TeardownOptions {
   yes: boolean;
   /** The same teardown again, for the message an interruption prints. */
   again?: string;
+  /** From the setup's record: its account (other credentials are refused) and its ARNs as AWS gave them. */
+  recorded?: { account: string; roleArn: string; describe: string };
 }
 
 export interface TeardownAction {
@@ -110,8 +112,15 @@ async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.
   const { userName, roleName } = options;
   const actions = progress.actions;
   const leftAlone: string[] = [];
+  if (options.recorded && options.recorded.account !== account) {
+    throw badInput(
+      `the setup of ${options.recorded.describe} is in account ${options.recorded.account}, but these credentials (${boot.callerArn}) reach account ${account}; nothing was changed`,
+      `run teardown with credentials of account ${options.recorded.account} (--bootstrap-profile NAME)`,
+    );
+  }
+  // the device setup created (the record's serial may be an adopted device's, never deleted)
   const ourSerial = mfaSerialOf(account, userName);
-  const ourRoleArn = roleArnOf(account, roleName);
+  const ourRoleArn = options.recorded?.roleArn ?? roleArnOf(account, roleName);
 
   const user = await readUser(iam, userName);
   let userKeyIds: string[] = [];
