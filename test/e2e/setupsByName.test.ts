@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACCOUNT_ID, useMotoServer } from '../harness/moto.js';
 import { rolegateBin } from '../harness/paths.js';
@@ -203,6 +203,27 @@ test('beside a foreign [profile admin], after setup --admin-profile rg-admin: pl
     assert.deepEqual(listing.users, []);
     assert.deepEqual(listing.roles.filter((r) => r.name === 'admin'), []);
     assert.deepEqual(listing.virtualMfa, []);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('setups made before records were kept (no setups.json) are found from their profiles: teardown --yes --profile ro2 removes exactly the second', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    const afterFirst = await twoSetups(box);
+    rmSync(recordFile(box));
+    const r = await teardown(box, ['--yes', '--profile', 'ro2']);
+    assert.equal(r.code, 0, out(r));
+    assert.match(r.stdout, /IAM user ro2: removed/);
+    assert.match(r.stdout, /IAM role admin2: removed/);
+    const after = await snapshot(box);
+    assert.deepEqual({ ...after, record: undefined }, { ...afterFirst, record: undefined });
+    assert.equal(after.record, undefined, 'no record is invented');
+    // and the one left is the only setup: plain teardown would act on it alone (listed, not removed here)
+    const listed = await runRolegate(['status', '--offline'], { env: box.env });
+    assert.match(listed.stdout, /setup on this machine:\nACCOUNT +USER +ROLE +PROFILES +STORE\n\d+ +admin +admin +default, admin +plain \(found from its profiles\)\n/);
+    await firstStillWorks(box);
   } finally {
     box.cleanup();
   }
