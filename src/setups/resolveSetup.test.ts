@@ -68,7 +68,8 @@ test('a name contradicting the setup another name picks is refused, naming both'
 test('names of no known setup: used as given, but a default that belongs to another setup is refused', () => {
   assert.deepEqual(pickSetup([], ask({ userName: 'work' })).names, { profile: 'default', adminProfile: 'admin', userName: 'work', roleName: 'admin' });
   const message = refusal(() => pickSetup([FIRST], ask({ userName: 'work' })));
-  assert.match(message, /--profile was not given: its default default belongs to another setup/);
+  assert.match(message, /no setup rolegate knows has user work; the read-only profile was not named, and its default default is the setup with user admin \(profiles default, admin/);
+  assert.match(message, /next: name the read-only profile with --profile, or leave out --user-name to act on that setup/);
   assert.deepEqual(pickSetup([FIRST], { command: 'import', flags: { profile: 'PROFILE' }, given: { profile: 'other' } }).names.profile, 'other');
 });
 

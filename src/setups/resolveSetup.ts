@@ -97,9 +97,10 @@ export function pickSetup(known: KnownSetup[], request: ResolveRequest): Resolve
     }
     const owner = known.find((s) => FIELD[f].of(s) === FIELD[f].fallback);
     if (owner) {
+      const how = flag(f).startsWith('-') ? `with ${flag(f)}` : `as ${flag(f)}`;
       throw badInput(
-        `no setup rolegate knows has ${given.map((g) => `${FIELD[g].what} ${request.given[g]}`).join(' and ')}, and ${flag(f)} was not given: its default ${FIELD[f].fallback} belongs to another setup (${describeSetup(owner)})`,
-        `name the ${FIELD[f].what} with ${flag(f)}; the setups here are:\n${setupList(known)}`,
+        `no setup rolegate knows has ${given.map((g) => `${FIELD[g].what} ${request.given[g]}`).join(' and ')}; the ${FIELD[f].what} was not named, and its default ${FIELD[f].fallback} is the setup with ${given.map((g) => `${FIELD[g].what} ${FIELD[g].of(owner)}`).join(' and ')} (${describeSetup(owner)}); nothing was changed`,
+        `name the ${FIELD[f].what} ${how}, or leave out ${given.map(flag).join(' and ')} to act on that setup; the setups here are:\n${setupList(known)}`,
       );
     }
   }
