@@ -263,9 +263,10 @@ async function recordSetup(ctx: SetupContext, callerArn: string, complete: boole
   const [{ saveSetupRecord }, { sharedFilePaths }] = await Promise.all([import('../setups/setupRecord.js'), import('../config/sharedFilePaths.js')]);
   let { userArn, roleArn } = ctx.names;
   if (complete) {
+    // best effort: the setup is done; a read that fails now leaves the ARNs as built
     const { readRole, readUser } = await import('./iamReads.js');
-    userArn = (await readUser(ctx.iam, o.userName))?.Arn ?? userArn;
-    roleArn = (await readRole(ctx.iam, o.roleName))?.Arn ?? roleArn;
+    userArn = (await readUser(ctx.iam, o.userName).catch(() => undefined))?.Arn ?? userArn;
+    roleArn = (await readRole(ctx.iam, o.roleName).catch(() => undefined))?.Arn ?? roleArn;
   }
   await saveSetupRecord(ctx.env, {
     configFile: sharedFilePaths(ctx.env).configFile,
