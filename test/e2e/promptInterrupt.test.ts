@@ -1,10 +1,13 @@
 // A person's Ctrl-C or Ctrl-D at a prompt (the terminal in raw mode, so no signal is sent) is an
 // interruption, as SIGINT is: the same summary (what exists now, the command that completes or
 // undoes it), exit 130; IAM holds what the summary says, and the command it names completes.
-// Typed at a pseudo-terminal, at each prompt of setup, teardown, rotate and import.
+// Typed at a pseudo-terminal, at each prompt of setup, teardown, rotate and import; and a Ctrl-C
+// while ykman waits for a touch (no prompt reads the terminal then: the terminal sends SIGINT).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useMotoServer } from '../harness/moto.js';
 import { rolegateBin } from '../harness/paths.js';
 import { run } from '../harness/run.js';
@@ -225,6 +228,37 @@ test('setup --store file: Ctrl-D at the passphrase (before anything exists) is a
     const listing = await accountListing(box);
     assert.deepEqual([listing.users, listing.roles, listing.virtualMfa], [[], [], []]);
     assert.equal(existsSync(keyFilePath(env)), false);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('setup --mfa-device yubikey (ykman stand-in): Ctrl-C while "Touch your YubiKey..." waits is an interruption: what exists, exit 130; the same command then completes', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    // the stand-in ykman first on PATH, with one key and no accounts; a touch that takes 60 s
+    const bin = join(box.home, 'bin');
+    mkdirSync(bin);
+    const store = join(box.home, 'mfa-seed-ykman-standin-accounts.txt');
+    writeFileSync(store, JSON.stringify({ keys: [{ serial: '12345678', accounts: {} }] }), { mode: 0o600 });
+    const standIn = join(dirname(fileURLToPath(import.meta.url)), 'ykmanStandIn.js');
+    writeFileSync(join(bin, 'ykman'), `#!/bin/sh\nexec '${process.execPath}' '${standIn}' "$@"\n`, { mode: 0o755 });
+    const env = { ...box.env, PATH: `${bin}:${box.env.PATH}`, YKMAN_STANDIN_STORE: store, YKMAN_STANDIN_TOUCH_MS: '60000' };
+    const args = [...SETUP, '--yes', '--mfa-device', 'yubikey', '--yubikey-touch'];
+    const stopped = await atTerminal(rolegate(...args), env, [{ expect: 'Touch your YubiKey', send: CTRL_C }]);
+    assertInterrupted(stopped, 'Ctrl-C', [
+      /setup was interrupted\. What exists now:/,
+      /\+ IAM user admin: created/,
+      /\? virtual MFA device admin for user admin: was in progress/,
+      /to complete it, run the same command again: rolegate setup --bootstrap-profile bootstrap --store plain --yes --mfa-device yubikey --yubikey-touch\r?\n/,
+    ]);
+    const listing = await accountListing(box);
+    assert.deepEqual(listing.users.map((u) => [u.name, u.mfa]), [['admin', []]], 'the user exists, with no MFA device enabled');
+
+    const again = await atTerminal(rolegate(...args), { ...env, YKMAN_STANDIN_TOUCH_MS: '150' }, []);
+    assert.equal(again.status, 0, again.screen);
+    assert.match(again.screen, /Setup complete/);
+    assert.deepEqual((await accountListing(box)).users[0]!.mfa, ['arn:aws:iam::123456789012:mfa/admin']);
   } finally {
     box.cleanup();
   }
