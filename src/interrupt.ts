@@ -68,14 +68,19 @@ export function onInterrupt(describe: () => string): () => void {
 /**
  * A person ended a prompt with Ctrl-C or Ctrl-D: an interruption, as if SIGINT had come. With a
  * command's summary registered this prints it and exits 130, unless the held window is open (then
- * the exit follows when it closes). Returns the error the prompt then rejects with: without a
- * summary (credential-process, verify) it is the message, and the exit code is 130 all the same.
- * Call it after the prompt has given the terminal back (raw mode off).
+ * the exit follows when the window closes, and the prompt rejects with the error returned). Without
+ * one (credential-process, verify, env) it says so in one line and exits 130: no caller can take
+ * the answer for a failed check and go on. Call it once the prompt has given the terminal back.
  */
 export function interruptedAtPrompt(key: PromptKey): UserError {
   // the first registration reacts, as it does to a signal (its exit ends the process)
-  [...listeners][0]?.('SIGINT', key);
-  return new UserError(`cancelled at the prompt (${key})`, { exitCode: 130 });
+  const first = [...listeners][0];
+  if (first) first('SIGINT', key);
+  else {
+    process.stderr.write(`rolegate: interrupted (${key}) at the prompt.\n`);
+    process.exit(130);
+  }
+  return new UserError(`interrupted (${key}) at the prompt`, { exitCode: 130 });
 }
 
 /**

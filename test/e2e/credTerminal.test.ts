@@ -115,7 +115,7 @@ for (const [name, key] of [['Ctrl-C', '\u0003'], ['Ctrl-D', '\u0004']] as const)
     if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
     const result = await typeCodesAtPrompts([key]);
     assert.equal(result.code, 130, `${result.screen}\n${result.stderr}`);
-    assert.equal(result.stderr.trim(), `rolegate: cancelled at the prompt (${name})`);
+    assert.equal(result.stderr, `rolegate: interrupted (${name}) at the prompt.\n`);
     assert.equal(result.stdout, '');
     assert.equal(result.stsCalls, 0);
   });

@@ -263,3 +263,19 @@ test('setup --mfa-device yubikey (ykman stand-in): Ctrl-C while "Touch your Yubi
     box.cleanup();
   }
 });
+
+test('verify: Ctrl-C at its MFA code prompt ends it (exit 130, one line), not a failed check it reports and goes on from', async () => {
+  const box = makeSandbox({ endpoint: moto.endpoint });
+  try {
+    await buildPlainAccount(box);
+    writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8').replace(/^mfa_process = .*\n/m, ''));
+    const stopped = await atTerminal(rolegate('verify'), box.env, [{ expect: String.raw`MFA code for [^\r\n]*: `, send: CTRL_C }]);
+    assert.equal(stopped.error, undefined, stopped.screen);
+    assert.equal(stopped.status, 130, stopped.screen);
+    assert.match(stopped.screen, /rolegate: interrupted \(Ctrl-C\) at the prompt\.\r?\n/);
+    assert.doesNotMatch(stopped.screen, /failed|FAIL/i);
+    assert.doesNotMatch(stopped.screen, /^\s+at /m, 'no stack trace');
+  } finally {
+    box.cleanup();
+  }
+});
