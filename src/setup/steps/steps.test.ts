@@ -25,7 +25,7 @@ function fakeContext(overrides: Partial<SetupContext> & { answer?: boolean; sent
     options: { userName: 'admin', region: 'us-east-1', deleteRootKeys: false } as SetupContext['options'],
     env: {},
     iam: { send: async (command: unknown) => void overrides.sent?.push(command) } as unknown as SetupContext['iam'],
-    names: { account: '123456789012', userArn: ARN, roleArn: '', mfaSerial: '', readPolicyArn: '', adminPolicyArn: '' },
+    names: { partition: 'aws', account: '123456789012', userArn: ARN, roleArn: '', mfaSerial: '', readPolicyArn: '', adminPolicyArn: '' },
     callerArn: 'arn:aws:iam::123456789012:root',
     bootstrapKeyId: 'AKIAIOSFODNN7EXAMPLE',
     isRoot: true,
