@@ -27,7 +27,7 @@ import { awsCall, isNotFound } from './awsErrors.js';
 import { openBootstrap } from './bootstrap.js';
 import { accessKeys, attachedRolePolicyArns, attachedUserPolicyArns, readRole, readUser, userAttachments, userMfaSerials, virtualMfaDevice } from './iamReads.js';
 import type { SetupIO } from './setupIO.js';
-import { ADDED_INLINE_TAG, ADDED_POLICY_TAG, isAdopted, isManaged, KEY_DESCRIPTION, MANAGED_TAG, tagValue, PENDING_MFA_TAG } from './tags.js';
+import { ADDED_INLINE_TAG, ADDED_MFA_TAG, ADDED_POLICY_TAG, isAdopted, isManaged, KEY_DESCRIPTION, MANAGED_TAG, tagValue, PENDING_MFA_TAG } from './tags.js';
 import type { StoreKind } from './options.js';
 import { testKillPoint, testPausePoint } from './testHooks.js';
 import { onInterrupt } from '../interrupt.js';
@@ -291,8 +291,8 @@ async function userActions(iam: IAMClient, user: User, ourSerial: string): Promi
     if (addedPolicy && attached.includes(addedPolicy)) detach(addedPolicy);
     const addedInline = tagValue(user.Tags, ADDED_INLINE_TAG);
     if (addedInline && (await listInline(iam, 'user', userName)).includes(addedInline)) deleteInline(addedInline);
-    // the device setup created carries the managed tag; a device the user had stays as it is
-    const ours = serials.includes(ourSerial) && isManaged((await virtualMfaDevice(iam, ourSerial))?.Tags);
+    // the device setup paired is recorded on the user; a device the user had stays as it is
+    const ours = tagValue(user.Tags, ADDED_MFA_TAG) === ourSerial && serials.includes(ourSerial);
     if (ours) {
       actions.push({
         resource: `MFA device ${ourSerial}`,

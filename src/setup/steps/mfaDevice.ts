@@ -9,7 +9,7 @@ import {
 import { UserError, badInput } from '../../userError.js';
 import { awsCall, errorCode, isNotFound, retryWhileSpreading } from '../awsErrors.js';
 import { readUser, userMfaSerials, virtualMfaDevice } from '../iamReads.js';
-import { isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
+import { ADDED_MFA_TAG, isAdopted, isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
 import { skipTotpWait } from '../testHooks.js';
 import { mfaCodeIamClient, singleAttemptIamClient } from '../../aws/iamClient.js';
 import { isVirtualMfaSerial } from '../../policy/arns.js';
@@ -187,6 +187,8 @@ export const mfaDeviceStep: Step = {
           throw error;
         }
         await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
+        // on an adopted user, the device is recorded: teardown removes only what setup added
+        if (isAdopted(userInfo?.Tags)) await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: ADDED_MFA_TAG, Value: deviceSerial }] })));
         return replacing ? 'replaced and paired anew' : 'created and paired';
       },
     };
