@@ -3,6 +3,7 @@ import { quotePosix } from '../shellQuote.js';
 import { managedPolicyArn, mfaSerial, roleArn, userArn } from '../policy/arns.js';
 import { stoppedAt } from './awsErrors.js';
 import { openBootstrap } from './bootstrap.js';
+import { readRole, readUser } from './iamReads.js';
 import type { SetupOptions } from './options.js';
 import type { SetupIO } from './setupIO.js';
 import type { Inspection, PlanItem, SetupContext, Status, Step } from './step.js';
@@ -120,13 +121,17 @@ async function setupSteps(
         '  once the new user works, setup offers to delete this one (--delete-root-keys).',
     );
   }
+  // an existing user's or role's ARN is IAM's (it keeps a path); only what setup creates is built
+  const { partition, account } = boot;
+  const [existingUser, existingRole] = await Promise.all([readUser(boot.iam, options.userName), readRole(boot.iam, options.roleName)]).catch(nothingYet);
   const names = {
-    account: boot.account,
-    userArn: userArn(boot.account, options.userName),
-    roleArn: roleArn(boot.account, options.roleName),
-    mfaSerial: mfaSerial(boot.account, options.userName),
-    readPolicyArn: managedPolicyArn(options.readPolicy),
-    adminPolicyArn: managedPolicyArn(options.adminPolicy),
+    partition,
+    account,
+    userArn: existingUser?.Arn ?? userArn(partition, account, options.userName),
+    roleArn: existingRole?.Arn ?? roleArn(partition, account, options.roleName),
+    mfaSerial: mfaSerial(partition, account, options.userName),
+    readPolicyArn: managedPolicyArn(options.readPolicy, partition),
+    adminPolicyArn: managedPolicyArn(options.adminPolicy, partition),
   };
   let store: Awaited<ReturnType<SetupContext['keyStore']>> | undefined;
   const ctx: SetupContext = {
@@ -195,7 +200,7 @@ async function setupSteps(
   }
 
   // the record of this setup, before its first change: every later command finds it by any name
-  await recordSetup(ctx, boot.callerArn, false);
+  await recordSetup(ctx, false);
 
   const outcomes: StepOutcome[] = [];
   let changed = false;
@@ -242,7 +247,7 @@ async function setupSteps(
   }
   report.mfaSerial = ctx.state.mfaSerial;
   report.result = { changed, steps: outcomes };
-  await recordSetup(ctx, boot.callerArn, true);
+  await recordSetup(ctx, true);
   io.line(
     changed
       ? `Setup complete in account ${names.account}. Read-only: aws ${options.readProfile === 'default' ? '' : `--profile ${quotePosix(options.readProfile)} `}sts get-caller-identity; ` +
@@ -258,7 +263,7 @@ async function setupSteps(
  * Writes what this setup is (setups/setupRecord.ts). Once complete, the user's and the role's ARNs
  * are the ones IAM returns, and the key id the one stored.
  */
-async function recordSetup(ctx: SetupContext, callerArn: string, complete: boolean): Promise<void> {
+async function recordSetup(ctx: SetupContext, complete: boolean): Promise<void> {
   const o = ctx.options;
   const [{ saveSetupRecord }, { sharedFilePaths }] = await Promise.all([import('../setups/setupRecord.js'), import('../config/sharedFilePaths.js')]);
   let { userArn, roleArn } = ctx.names;
@@ -273,7 +278,7 @@ async function recordSetup(ctx: SetupContext, callerArn: string, complete: boole
     readProfile: o.readProfile,
     adminProfile: o.adminProfile,
     account: ctx.names.account,
-    partition: callerArn.split(':')[1] ?? 'aws',
+    partition: ctx.names.partition,
     userName: o.userName,
     userArn,
     roleName: o.roleName,
