@@ -60,7 +60,7 @@ function codeCommandNote(o: SetupContext['options']): string | undefined {
   }
   return (
     `note: --mfa-code-command was used for pairing only: with --store plain the AWS CLI resolves profile ${o.adminProfile} itself and reads no mfa_process, so \`aws --profile ${o.adminProfile}\` asks for a code on the terminal. ` +
-    `For codes from the command without a terminal, move the key into a store (rolegate import ${o.readProfile} --store file, or keychain) then: rolegate config set ${o.readProfile} mfa_process '<the command>'`
+    `For codes from the command without a terminal, move the key into a store (rolegate import ${o.readProfile} --store file, or keychain), then: rolegate config set ${o.readProfile} mfa_process '<the command>'`
   );
 }
 
