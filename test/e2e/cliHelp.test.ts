@@ -32,7 +32,7 @@ for (const { path, command } of commands) {
       const usage = help.split('\n')[0]!;
       assert.ok(usage.startsWith(`Usage: rolegate ${name} `), usage);
       const description = help.split('\n\n')[1] ?? '';
-      const verb = description.split(/\s/)[0] ?? '';
+      const verb = /^[^\s,:;.]*/.exec(description)![0];
       assert.match(verb, /^[A-Z][a-z-]*$/, `the description starts with a verb: ${description.slice(0, 60)}`);
       assert.doesNotMatch(verb, /[^s]s$/, `the verb is imperative, as in every other command: ${verb}`);
       assert.match(help, /\nOptions:\n/);

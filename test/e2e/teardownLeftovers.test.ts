@@ -157,3 +157,43 @@ test("setup's --mfa-code-command becomes the profiles' mfa_process: the first aw
     box.cleanup();
   }
 });
+
+test("two setups: tearing down the second removes its sessions and notes only; the first's stay, and its own teardown then leaves no new path", async () => {
+  const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE });
+  const first = mfaFlagsOutsideHome();
+  const second = mfaFlagsOutsideHome();
+  const names = ['--profile', 'ro2', '--admin-profile', 'admin2', '--user-name', 'ro2', '--role-name', 'admin2'];
+  try {
+    mkdirSync(join(box.home, '.cache'));
+    mkdirSync(join(box.home, '.config'));
+    const before = pathsUnder(box.home);
+    for (const [mfa, extra] of [[first, []], [second, [...names, '--policy-name', 'admin2']]] as const) {
+      const setup = await run(box, ['setup', '--bootstrap-profile', 'bootstrap', '--store', 'file', ...mfa.flags, ...extra]);
+      assert.equal(setup.code, 0, out(setup));
+    }
+    assert.equal(await arnOf(box, 'default'), `arn:aws:iam::${ACCOUNT_ID}:user/admin`);
+    assert.equal(await arnOf(box, 'ro2'), `arn:aws:iam::${ACCOUNT_ID}:user/ro2`);
+    const cache = join(box.home, '.cache', 'rolegate');
+    const present = (path: string) => pathsUnder(cache).includes(path);
+    for (const path of [join('sessions', 'session-default.json'), join('shortcuts', 'default.json'), join('sessions', 'session-ro2.json'), join('shortcuts', 'ro2.json')]) {
+      assert.ok(present(path), `${path} was written by the calls`);
+    }
+
+    const removed = await run(box, ['teardown', '--bootstrap-profile', 'bootstrap', '--yes', ...names]);
+    assert.equal(removed.code, 0, out(removed));
+    assert.equal(present(join('sessions', 'session-ro2.json')), false);
+    assert.equal(present(join('shortcuts', 'ro2.json')), false);
+    assert.ok(present(join('sessions', 'session-default.json')), "the first setup's session stays");
+    assert.ok(present(join('shortcuts', 'default.json')), "the first setup's shortcut note stays");
+    assert.ok(pathsUnder(join(box.home, '.config', 'rolegate')).includes('keys.enc'), "the first setup's stored key stays");
+    assert.equal(await arnOf(box, 'default'), `arn:aws:iam::${ACCOUNT_ID}:user/admin`);
+
+    const last = await run(box, ['teardown', '--bootstrap-profile', 'bootstrap', '--yes']);
+    assert.equal(last.code, 0, out(last));
+    assert.deepEqual(pathsUnder(box.home), before);
+  } finally {
+    first.cleanup();
+    second.cleanup();
+    box.cleanup();
+  }
+});
