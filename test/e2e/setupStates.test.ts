@@ -270,6 +270,27 @@ test('setup --plan with an unusable keychain (no Secret Service) exits non-zero 
   }
 });
 
+test('setup --plan --store file checks the store as the run does: a passphrase that does not open keys.enc, or none and no terminal, stops it non-zero', async () => {
+  const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' });
+  try {
+    assert.equal((await setup(box, ['--store', 'file'])).code, 0);
+    const before = await snapshot(box);
+    await moto.clearRequests();
+    const wrong = await setup(box, ['--plan', '--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: 'not the passphrase of this file' });
+    assert.notEqual(wrong.code, 0, out(wrong));
+    assert.match(wrong.stderr, /wrong passphrase/);
+    const none = await setup(box, ['--plan', '--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: '' });
+    assert.equal(none.code, 2, out(none));
+    assert.match(none.stderr, /--store file needs the passphrase of .*keys\.enc, and there is no terminal to ask on/);
+    const right = await setup(box, ['--plan', '--store', 'file']);
+    assert.equal(right.code, 0, out(right));
+    assert.deepEqual(mutations(await moto.requests()), []);
+    assert.deepEqual(await snapshot(box), before);
+  } finally {
+    box.cleanup();
+  }
+});
+
 test('a keys.enc that holds no key (left by a teardown) does not stop a setup with a new passphrase', async () => {
   const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' });
   try {
