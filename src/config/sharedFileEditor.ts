@@ -151,8 +151,17 @@ function backupBytes(kind: SharedFileKind, text: string, bytes: Buffer, edited: 
   const removed = [...secretValues(new SharedFileDocument(kind, text))].filter((value) => !kept.has(value));
   if (removed.length === 0) return bytes;
   const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-  const backup = lines.filter((line) => !removed.some((secret) => line.includes(secret))).join('');
-  if (removed.some((secret) => backup.includes(secret))) return undefined;
+  const holdsRemoved = (line: string) => {
+    const entry = /^\s*([^=:\s]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    return entry !== null && SECRET_KEYS.includes(entry[1]!.toLowerCase()) && removed.includes(entry[2]!);
+  };
+  const backup = lines.filter((line) => !holdsRemoved(line)).join('');
+  try {
+    const left = secretValues(new SharedFileDocument(kind, backup));
+    if (removed.some((secret) => left.has(secret))) return undefined;
+  } catch {
+    return undefined; // what is left would not parse: no backup rather than a wrong one
+  }
   return Buffer.from(backup, 'utf8');
 }
 
