@@ -130,12 +130,12 @@ async function isReadOnly(path: string, mode: number): Promise<boolean> {
 /** Values that are secrets: a backup keeps none that the edited file no longer holds. */
 const SECRET_KEYS = ['aws_secret_access_key', 'aws_session_token'];
 
-function secretValues(doc: ProfileDocument): Set<string> {
+function secretValues(doc: SharedFileDocument): Set<string> {
   const values = new Set<string>();
-  for (const profile of doc.profileNames()) {
+  for (const profile of doc.profileValues().values()) {
     for (const key of SECRET_KEYS) {
-      const value = doc.getValue(profile, key);
-      if (value && value.trim()) values.add(value.trim());
+      const value = Object.hasOwn(profile, key) ? profile[key] : undefined;
+      if (typeof value === 'string' && value.trim()) values.add(value.trim());
     }
   }
   return values;
@@ -146,7 +146,8 @@ function secretValues(doc: ProfileDocument): Set<string> {
  * file (a key moved into a store, a key teardown removed) is not kept there either: the lines that
  * hold it are left out. Undefined when the secret cannot be left out that way (no backup then).
  */
-function backupBytes(kind: SharedFileKind, text: string, bytes: Buffer, edited: ProfileDocument): Buffer | undefined {
+function backupBytes(kind: SharedFileKind, text: string, bytes: Buffer, edited: SharedFileDocument): Buffer | undefined {
+  if (!/aws_secret_access_key|aws_session_token/i.test(text)) return bytes;
   const kept = secretValues(edited);
   const removed = [...secretValues(new SharedFileDocument(kind, text))].filter((value) => !kept.has(value));
   if (removed.length === 0) return bytes;
