@@ -63,6 +63,9 @@ Examples:
         readProfile: names.profile,
         adminProfile: names.adminProfile,
         recorded: setup?.recorded ? { account: setup.account, roleArn: setup.roleArn, describe: describeSetup(setup) } : undefined,
+        forgetRecord: setup?.recorded
+          ? async () => (await import('../setups/setupRecord.js')).forgetSetupRecord(process.env, setup.configFile, setup.readProfile)
+          : undefined,
         bootstrapProfile: flags.bootstrapProfile === undefined ? undefined : opts.checkProfileName('--bootstrap-profile', flags.bootstrapProfile),
         store: flags.store === undefined ? undefined : opts.checkChoice('--store', flags.store, ['keychain', 'file', 'plain'] as const),
         region: resolveRegion(),

@@ -47,6 +47,8 @@ export interface TeardownOptions {
   again?: string;
   /** From the setup's record: its account (other credentials are refused) and its ARNs as AWS gave them. */
   recorded?: { account: string; roleArn: string; describe: string };
+  /** Drops the setup's record (setups/setupRecord.ts), run before rolegate's empty folders go. */
+  forgetRecord?: () => Promise<void>;
 }
 
 export interface TeardownAction {
@@ -498,7 +500,14 @@ async function localActions(
     env,
   );
   if (actions.length || (await leftoversPresent(leftovers, env))) {
-    actions.push({ resource: "rolegate's cache notes, locks, backups and empty folders", action: 'remove', run: () => removeLeftovers(leftovers, env) });
+    actions.push({
+      resource: "rolegate's cache notes, locks, backups and empty folders",
+      action: 'remove',
+      run: async () => {
+        await options.forgetRecord?.();
+        await removeLeftovers(leftovers, env);
+      },
+    });
   }
   // setup --mfa-device yubikey wrote mfa_process: the account on the key is named for the note
   const onKey = readIsOurs && typeof read?.mfa_process === 'string' ? /^ykman (?:--device (\d+) )?oath accounts code --single (AWS:\S+)$/.exec(read.mfa_process) : null;
