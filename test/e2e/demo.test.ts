@@ -87,10 +87,12 @@ async function refused(endpoint: string): Promise<boolean> {
   }
 }
 
-test('the demo (shipped build) runs every stage against its own emulator, exits 0, and leaves the real HOME and ~/.aws untouched', async () => {
+test('the demo (shipped build) runs every stage against its own emulator, exits 0, and leaves the real HOME, ~/.aws and the package folder untouched', async () => {
   const me = person();
   try {
     const before = snapshot(me.home);
+    // the installed package's assets (the emulator's launcher): no bytecode or anything else written there
+    const packageAssets = snapshot(join(projectRoot, 'assets'));
     const result = await run(process.execPath, [shippedBin, 'demo'], { env: me.env, timeoutMs: 180_000 });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     // colours are on where CI is set (picocolors' rule); the person reads the text without them
@@ -117,6 +119,7 @@ test('the demo (shipped build) runs every stage against its own emulator, exits 
     // no secret of the demo either: no secret key, no MFA seed
     assert.doesNotMatch(out + result.stderr, /aws_secret_access_key|SecretAccessKey|secret=|[A-Z2-7]{32}/);
     assert.deepEqual(snapshot(me.home), before, 'the real HOME is exactly as it was');
+    assert.deepEqual(snapshot(join(projectRoot, 'assets')), packageAssets, 'nothing written inside the package');
     assert.deepEqual(readdirSync(me.tmp), [], 'the temporary HOME is removed');
     const endpoint = /emulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert.ok(endpoint, 'the emulator endpoint is printed');
