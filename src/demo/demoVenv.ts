@@ -30,8 +30,8 @@ const UV_VERSION = '0.13.9';
  * request timeout on a slow or busy machine.
  */
 const WHEELS_ONLY = ['--only-binary', ':all:'];
-/** What the environment takes on disk, as measured (the first run says the real size when done). */
-export const DEMO_VENV_SIZE_MB = 130;
+/** What the environment takes on disk (du), as measured (the first run says the real size when done). */
+export const DEMO_VENV_SIZE_MB = 170;
 
 export const PYTHON_MISSING_NEXT =
   'install Python 3 with its venv module (Debian/Ubuntu: sudo apt install python3 python3-venv; Fedora: sudo dnf install python3; macOS: brew install python), then run rolegate demo again';
@@ -123,13 +123,13 @@ async function installRequirements(venv: string, requirements: string, env: Node
   return runChild(pip, ['install', '--quiet', ...WHEELS_ONLY, '-r', requirements], bounds);
 }
 
-/** The bytes of the files under `dir` (symbolic links not followed). */
+/** What the files under `dir` take on disk, in bytes, as `du` counts it (symbolic links not followed). */
 export function folderBytes(dir: string): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) total += folderBytes(path);
-    else if (entry.isFile()) total += lstatSync(path).size;
+    else if (entry.isFile()) total += lstatSync(path).blocks * 512;
   }
   return total;
 }
