@@ -135,7 +135,7 @@ await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, wor
 await new Promise((resolve) => output.end(resolve));
 const slowest = Object.entries(durations).sort((a, b) => b[1] - a[1]);
 const cpuTotal = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
-console.error(`run-tests: ${jobs.length} files${nodes.length > 1 ? ` (each on ${nodes.length} Node versions)` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${concurrency} at a time, CPU ${(cpuTotal / 1000).toFixed(1)} s; slowest: ${slowest.slice(0, 5).map(([f, ms]) => `${f} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+console.error(`run-tests: ${files.length} files${nodes.length > 1 ? `, each on ${nodes.length} Node versions,` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${concurrency} at a time, CPU ${(cpuTotal / 1000).toFixed(1)} s; slowest: ${slowest.slice(0, 5).map(([f, ms]) => `${f} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
 if (filters.length === 0 && !stopping) {
   mkdirSync(dirname(durationsFile), { recursive: true });
   writeFileSync(durationsFile, JSON.stringify(Object.fromEntries(slowest), null, 1));
