@@ -14,7 +14,10 @@ import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { codeStateFile } from '../harness/mfaCodes.js';
 import { currentStep } from '../harness/totp.js';
-import { mfaProcessRuns, MFA_SERIAL, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { credentialProcessAtTerminal, mfaProcessRuns, MFA_SERIAL, nextCode, useCredAccount, writeStoreLayout, type Account } from './credFixture.js';
 import { mfaWindowFile, sessionCacheDir } from '../../src/files/rolegatePaths.cjs';
 
 const moto = useMotoServer();
@@ -78,4 +81,20 @@ test('mfa_process, direct chain: 5 cold credential-process admin calls at once a
   for (const result of again) assert.equal(result.code, 0, result.stderr);
   assert.equal(mfaProcessRuns(account), 2);
   assert.deepEqual(await refused(), [], 'no code of a used window was sent');
+});
+
+test('a code typed at the prompt while its 30 s window is one whose code was already sent is refused before it is sent, and the person told to wait', { timeout: 90_000 }, async (t) => {
+  if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
+  writeStoreLayout(box, account, { mfaProcess: false });
+  // another process sent this device's code of the next window (AWS accepts one a step early)
+  const record = mfaWindowFile(MFA_SERIAL, box.env);
+  mkdirSync(dirname(record), { recursive: true, mode: 0o700 });
+  writeFileSync(record, JSON.stringify({ version: 1, serial: MFA_SERIAL, window: currentStep(Date.now()) + 1 }), { mode: 0o600 });
+  const code = await nextCode(account);
+  const result = await credentialProcessAtTerminal(box.home, { ...box.env, ROLEGATE_TEST_SKIP_TOTP_WAIT: '' }, [code, code, code]);
+  assert.notEqual(result.code, 0, result.screen);
+  assert.match(result.screen, /The code your authenticator shows now was already sent to AWS, which takes each code only once: wait \d+ s for the next code\./);
+  assert.match(result.screen, /Not sent: the code your authenticator shows now was already sent to AWS/);
+  assert.match(result.stderr, /an MFA code of a 30 s window already used was entered again/);
+  assert.equal((await moto.requests()).filter((r) => r.action === 'GetSessionToken').length, 0, 'no code went to AWS');
 });

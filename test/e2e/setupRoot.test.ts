@@ -109,3 +109,17 @@ test('root bootstrap with --delete-root-keys, a role that cannot be assumed (IAM
     box.cleanup();
   }
 });
+
+test('root bootstrap with --delete-root-keys while IAM spreads (strict layer: a new key, role and user policy take 4 s): setup waits, proves elevation, and deletes the root key', async () => {
+  const { box, keyId } = await rootSandbox();
+  try {
+    moto.setConsistency({ newKeyMs: 4_000, newRoleMs: 4_000, newPolicyMs: 4_000 });
+    const result = await setup(box, ['--delete-root-keys']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /waiting for the new key to become active \(IAM changes can take a minute to take effect\)/);
+    assert.match(result.stdout, new RegExp(`root access key ${keyId}: deleted`));
+    assert.deepEqual(await rootKeys(box), []);
+  } finally {
+    box.cleanup();
+  }
+});
