@@ -34,11 +34,6 @@ export interface MfaCodeFor {
   window: number;
 }
 
-/** The start of the TOTP window after the one `code` could have come from, seen at `nowMs`. */
-export function nextTotpWindow(nowMs: number): number {
-  return (Math.floor(nowMs / TOTP_STEP_MS) + 1) * TOTP_STEP_MS;
-}
-
 export function spentCodeText(spent: SpentMfaCode): string {
   return `${spent.reason}; AWS may have used up the MFA code sent with it, and takes each code only once, so a new code is needed`;
 }

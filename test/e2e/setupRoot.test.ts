@@ -114,6 +114,7 @@ test('root bootstrap with --delete-root-keys while IAM spreads (strict layer: a 
   const { box, keyId } = await rootSandbox();
   try {
     moto.setConsistency({ newKeyMs: 4_000, newRoleMs: 4_000, newPolicyMs: 4_000 });
+    await new Promise((resolve) => setTimeout(resolve, 4_000)); // the stand-in root key, made just now, works by then
     const result = await setup(box, ['--delete-root-keys']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /waiting for the new key to become active \(IAM changes can take a minute to take effect\)/);
