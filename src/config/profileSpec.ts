@@ -16,6 +16,8 @@ export interface SessionSpec {
   keyProfile: string;
   mfaSerial: string;
   mfaProcess?: string;
+  /** mfaProcess came from rolegate's command line (--mfa-code-command), not from a file. */
+  mfaProcessGiven?: boolean;
   /** `rolegate_store` when a profile names its store; otherwise the store is found by looking. */
   storeHint?: string;
   region?: string;

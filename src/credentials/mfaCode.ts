@@ -40,6 +40,7 @@ export async function obtainMfaCode(
 ): Promise<string> {
   const spent = context.spent;
   if (session.mfaProcess) {
+    if (!session.mfaProcessGiven) await (await import('../config/commandSourceTrust.js')).assertCommandSourceTrusted('mfa_process', env);
     const { runMfaProcess } = await import('../prompt/mfaCodeProcess.js');
     if (!spent) return runMfaProcess(session.mfaProcess, { env });
     // The command prints the current code, which until the window turns is the spent one: wait

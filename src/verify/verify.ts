@@ -76,6 +76,7 @@ function nameFromArn(arn: string): string {
 async function mfaCode(options: VerifyOptions, target: ReturnType<typeof adminTarget>, env: NodeJS.ProcessEnv, spent?: SpentMfaCode): Promise<string> {
   const command = options.mfaCodeCommand ?? target.mfaProcess;
   if (command) {
+    if (!options.mfaCodeCommand) await (await import('../config/commandSourceTrust.js')).assertCommandSourceTrusted('mfa_process', env);
     const { runMfaProcess } = await import('../prompt/mfaCodeProcess.js');
     if (!spent) return runMfaProcess(command, { env });
     const window = nextTotpWindow(Date.now());
