@@ -10,6 +10,7 @@
 import type { ProfileValues, SharedProfiles } from './profiles.js';
 import { resolveProfile } from './profiles.js';
 import { badInput } from '../userError.js';
+import { quotePosix } from '../shellQuote.js';
 
 export interface SessionSpec {
   /** The profile whose long-term key signs GetSessionToken (the key store entry's name). */
@@ -145,7 +146,7 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
     const mfaSerial = text(values, 'mfa_serial') ?? text(sourceValues, 'mfa_serial');
     const chain = text(values, ROLE_CHAIN_KEY) ?? 'session';
     if (!(ROLE_CHAINS as readonly string[]).includes(chain)) {
-      throw badInput(`${ROLE_CHAIN_KEY} of profile ${profile} is ${chain}; it is session or direct`, `rolegate config set ${profile} ${ROLE_CHAIN_KEY} direct (or session)`);
+      throw badInput(`${ROLE_CHAIN_KEY} of profile ${profile} is ${chain}; it is session or direct`, `rolegate config set ${quotePosix(profile)} ${ROLE_CHAIN_KEY} direct (or session)`);
     }
     const session = sessionSpec(shared, sourceProfile, mfaSerial, text(values, 'mfa_process'), profile);
     const ownPrompt = text(values, 'rolegate_mfa_prompt');
