@@ -10,7 +10,6 @@
 import type { ProfileValues, SharedProfiles } from './profiles.js';
 import { resolveProfile } from './profiles.js';
 import { badInput } from '../userError.js';
-import { quotePosix } from '../shellQuote.js';
 
 export interface SessionSpec {
   /** The profile whose long-term key signs GetSessionToken (the key store entry's name). */
@@ -146,7 +145,7 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
     const mfaSerial = text(values, 'mfa_serial') ?? text(sourceValues, 'mfa_serial');
     const chain = text(values, ROLE_CHAIN_KEY) ?? 'session';
     if (!(ROLE_CHAINS as readonly string[]).includes(chain)) {
-      throw badInput(`${ROLE_CHAIN_KEY} of profile ${profile} is ${chain}; it is session or direct`, `rolegate config set ${quotePosix(profile)} ${ROLE_CHAIN_KEY} direct (or session)`);
+      throw badInput(`${ROLE_CHAIN_KEY} of profile ${profile} is ${chain}; it is session or direct`, `set ${ROLE_CHAIN_KEY} = direct (or session) on profile ${profile} in your AWS config (rolegate config set can do it)`);
     }
     const session = sessionSpec(shared, sourceProfile, mfaSerial, text(values, 'mfa_process'), profile);
     const ownPrompt = text(values, 'rolegate_mfa_prompt');
