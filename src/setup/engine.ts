@@ -84,7 +84,7 @@ export async function runSetup(
   const stopWatching = commands
     ? onInterrupt(() =>
         done.length === 0 && current === undefined
-          ? 'setup was interrupted before it changed anything.'
+          ? `setup was interrupted before it changed anything.\nto set up, run the same command again: ${commands.again}`
           : [
               'setup was interrupted. What exists now:',
               ...done.map((line) => `  ${line}`),
