@@ -136,7 +136,7 @@ function plaintextKeyFix(shared: SharedProfiles, profile: string): string {
     return (text(values, 'source_profile') ?? text(values, 'rolegate_source_profile')) === profile && text(values, 'mfa_serial') !== undefined;
   });
   const p = quotePosix(profile);
-  if (own(profile) || dependent) return `rolegate import ${p} --store keychain   # or --store file; then delete the backup it names`;
+  if (own(profile) || dependent) return `rolegate import ${p} --store keychain   # or --store file`;
   return (
     `rolegate setup --bootstrap-profile ${p}   # this key has no MFA device, so rolegate cannot serve it; ` +
     `once the new profiles work, delete it: aws --profile ${p} iam delete-access-key --access-key-id "$(aws configure get aws_access_key_id --profile ${p})", and remove [${profile}]`
@@ -354,8 +354,8 @@ function roleProfileFindings(input: LocalAuditInput): Finding[] {
     const sourceSerial = source ? str(input.shared.config.get(source), 'mfa_serial') : undefined;
     // rolegate takes a store-layout role's mfa_serial from its source profile; botocore does not
     if (storeRole && sourceSerial) continue;
-    const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? 'ACCOUNT_ID';
-    const serial = sourceSerial ?? `arn:aws:iam::${account}:mfa/YOUR_USER`;
+    const [, partition = 'aws', account = 'ACCOUNT_ID'] = /^arn:([^:]+):iam::(\d{12}):/.exec(roleArn) ?? [];
+    const serial = sourceSerial ?? `arn:${partition}:iam::${account}:mfa/YOUR_USER`;
     findings.push({
       id: 'local.admin-role-without-mfa',
       scope: 'local',

@@ -8,6 +8,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2, RetryToken } from '@aws-sdk/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { badInput } from '../userError.js';
+import { dnsSuffixOfRegion, iamEndpoint, stsEndpoint } from './partition.js';
 import { classifyAwsFailure, cutsOffEndpoint, surelyUnsent, transientError, type AwsEndpoint } from './networkErrors.js';
 
 // The SDK warns on Node 20 that releases after January 2027 need Node 22. Our lockfile pins a
@@ -68,7 +69,8 @@ function endpointFor(service: Service, env: NodeJS.ProcessEnv): string | undefin
 /** The URL calls to this service go to: the configured endpoint, else AWS's own. */
 export function endpointUrl(service: Service, options: ClientOptions = {}): string {
   const env = options.env ?? process.env;
-  return endpointFor(service, env) ?? (service === 'IAM' ? 'https://iam.amazonaws.com' : `https://${service.toLowerCase()}.${resolveRegion(options)}.amazonaws.com`);
+  const region = resolveRegion(options);
+  return endpointFor(service, env) ?? (service === 'IAM' ? iamEndpoint(region) : service === 'STS' ? stsEndpoint(region) : `https://ec2.${region}.${dnsSuffixOfRegion(region)}`);
 }
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
