@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach } from 'node:test';
 import { motoLauncher, venvBin } from './paths.js';
 import { startStrictAws, type StrictAws } from './strictAws.js';
+import { resetTotpClock, totpNow } from './totpClock.js';
 
 /** moto's default account: every ARN in a test names it. */
 export const ACCOUNT_ID = '123456789012';
@@ -115,7 +116,7 @@ async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string }>
   const moto = await startMoto();
   let layer: StrictAws;
   try {
-    layer = await startStrictAws({ upstream: moto.endpoint });
+    layer = await startStrictAws({ upstream: moto.endpoint, totpNow });
   } catch (error) {
     await moto.stop();
     throw error;
@@ -127,6 +128,7 @@ async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string }>
     async reset() {
       await moto.reset();
       layer.reset();
+      resetTotpClock();
     },
     enableAccessControl: (count?: number) => moto.enableAccessControl(count),
     disableAccessControl: () => moto.disableAccessControl(),
@@ -138,6 +140,7 @@ async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string }>
     async stop() {
       await layer.close();
       await moto.stop();
+      resetTotpClock();
     },
   };
 }

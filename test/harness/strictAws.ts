@@ -256,8 +256,10 @@ function relay(upstream: URL, request: IncomingMessage, path: string, body: Buff
   });
 }
 
-export async function startStrictAws(options: { upstream: string; now?: () => number }): Promise<StrictAws> {
+/** `now`: the layer's clock; `totpNow`: the clock MFA codes are checked against (default `now`; the tests' TOTP clock, totpClock.ts). */
+export async function startStrictAws(options: { upstream: string; now?: () => number; totpNow?: () => number }): Promise<StrictAws> {
   const now = options.now ?? Date.now;
+  const totpNow = options.totpNow ?? now;
   const upstream = new URL(options.upstream);
   const devices = new Map<string, Device>();
   const keys = new Map<string, KeyInfo>();
@@ -298,7 +300,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     const info = keyId ? keys.get(keyId) : undefined;
     const user = info && info.kind !== 'role' && info.user !== undefined ? `${info.account}:${info.user}` : undefined;
     if (!device || !device.user || (user !== undefined && device.user !== user)) return accessDenied(MESSAGES.unknownDevice);
-    const step = stepOfCode(device.seed, code, now());
+    const step = stepOfCode(device.seed, code, totpNow());
     if (step === undefined || device.used.has(step)) return accessDenied(MESSAGES.invalidCode);
     device.used.add(step);
     return undefined;
@@ -368,7 +370,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     if (service === 'iam' && action === 'EnableMFADevice') {
       const device = devices.get(params.get('SerialNumber') ?? '');
       if (!device) return undefined; // moto answers NoSuchEntity
-      const t = now();
+      const t = totpNow();
       const first = stepOfCode(device.seed, params.get('AuthenticationCode1') ?? '', t);
       const second = stepOfCode(device.seed, params.get('AuthenticationCode2') ?? '', t);
       if (first === undefined || second !== first + 1 || device.used.has(first) || device.used.has(second)) {
@@ -398,7 +400,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           if (device) {
             const name = params.get('UserName');
             device.user = name ? `${accountOf(keyId)}:${name}` : undefined;
-            const t = now();
+            const t = totpNow();
             for (const name of ['AuthenticationCode1', 'AuthenticationCode2']) {
               const step = stepOfCode(device.seed, params.get(name) ?? '', t);
               if (step !== undefined) device.used.add(step);
