@@ -113,7 +113,10 @@ export async function obtainMfaCode(
   context: { profile: string; expiredAt?: Date; refusedBefore?: boolean; spent?: SpentMfaCode; usedWindow?: number; onNotice?: (message: string) => void },
 ): Promise<MfaCodeFor> {
   const { spent, usedWindow } = context;
-  if (session.mfaProcess) return codeFromCommand(session.mfaProcess, env, { usedWindow, spent, label: 'mfa_process', onNotice: context.onNotice });
+  if (session.mfaProcess) {
+    if (!session.mfaProcessGiven) await (await import('../config/commandSourceTrust.js')).assertCommandSourceTrusted('mfa_process', env);
+    return codeFromCommand(session.mfaProcess, env, { usedWindow, spent, label: 'mfa_process', onNotice: context.onNotice });
+  }
   const { terminalAvailable, promptMfaCodeOnTerminal } = await import('../prompt/mfaCodeTerminal.js');
   const note = context.refusedBefore ? 'AWS did not accept that code; wait for the next one.' : '';
   if (!terminalAvailable()) {

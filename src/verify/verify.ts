@@ -77,6 +77,7 @@ function nameFromArn(arn: string): string {
 async function mfaCode(options: VerifyOptions, target: ReturnType<typeof adminTarget>, env: NodeJS.ProcessEnv, usedWindow: number | undefined, spent?: SpentMfaCode): Promise<MfaCodeFor> {
   const command = options.mfaCodeCommand ?? target.mfaProcess;
   if (command) {
+    if (!options.mfaCodeCommand) await (await import('../config/commandSourceTrust.js')).assertCommandSourceTrusted('mfa_process', env);
     return codeFromCommand(command, env, { usedWindow, spent, label: 'the code command', onNotice: (message) => process.stderr.write(`rolegate verify: ${message}\n`) });
   }
   const { terminalAvailable, promptMfaCodeOnTerminal } = await import('../prompt/mfaCodeTerminal.js');
