@@ -9,7 +9,8 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrateg
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { badInput } from '../userError.js';
 import { dnsSuffixOfRegion, iamEndpoint, stsEndpoint } from './partition.js';
-import { classifyAwsFailure, cutsOffEndpoint, surelyUnsent, transientError, type AwsEndpoint } from './networkErrors.js';
+import { classifyAwsFailure, cutsOffEndpoint, transientError, type AwsEndpoint } from './networkErrors.js';
+import { retryDelayForError } from './retryPolicy.js';
 
 // The SDK warns on Node 20 that releases after January 2027 need Node 22. Our lockfile pins a
 // release that supports Node 20, and the warning would land in every command's stderr (and in
@@ -43,14 +44,20 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Which limits apply (default `interactive`). */
   purpose?: CallPurpose;
-  /** Overrides the purpose's attempt count (1 for a create whose lost answer must not be retried blindly). */
+  /** Overrides the purpose's attempt count. */
   maxAttempts?: number;
   /**
    * The calls carry a one-time MFA code (GetSessionToken, AssumeRole with TokenCode,
-   * EnableMFADevice): the SDK resends a request only after a failure that surely came before AWS
-   * read it (unsentOnlyRetries); for any other, the caller gets a fresh code (aws/mfaCodeCall.ts).
+   * EnableMFADevice): the SDK resends a request only when AWS surely never carried it out
+   * (unsentOnlyRetries); for any other failure, the caller gets a fresh code.
    */
   carriesMfaCode?: boolean;
+  /**
+   * The calls are creates whose answer holds a secret (CreateAccessKey, CreateVirtualMFADevice):
+   * resent only when AWS surely never carried them out (throttled, or never read); after a lost
+   * answer the caller lists what exists instead.
+   */
+  sendsOnce?: boolean;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -180,7 +187,7 @@ export function clientConfig(service: Service, options: ClientOptions) {
     config: {
       region: resolveRegion(options),
       maxAttempts: limits.attempts,
-      ...(options.carriesMfaCode ? { retryStrategy: unsentOnlyRetries(limits.attempts) } : {}),
+      ...(options.carriesMfaCode || options.sendsOnce ? { retryStrategy: unsentOnlyRetries(limits.attempts) } : {}),
       requestHandler: requestHandler(url, limits, named),
       ...(endpoint ? { endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
@@ -190,21 +197,20 @@ export function clientConfig(service: Service, options: ClientOptions) {
 }
 
 /**
- * The SDK's retries for a call carrying a one-time MFA code: AWS refuses a code it has already seen,
- * so the request is resent (with its code) only when the failure surely came before AWS read it
- * (surelyUnsent: refused, DNS, unreachable, TLS, no connection in time), within `attempts` sends
- * and a short backoff. Any other failure (a 5xx, a connection dropped or silent after sending,
- * throttling) ends the call here, and the caller decides about a fresh code.
+ * The SDK's retries for a call carrying a one-time MFA code, or a create whose answer holds a
+ * secret: the request is resent only when AWS surely never carried it out (retryPolicy.ts:
+ * throttled, or failed before AWS read it), within `attempts` sends. Any other failure (a 5xx, a
+ * connection dropped or silent after sending) ends the call here, and the caller decides (a fresh
+ * code; listing what exists).
  */
 export function unsentOnlyRetries(attempts: number): RetryStrategyV2 {
   const token = (count: number, delayMs: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delayMs });
   return {
     acquireInitialRetryToken: async () => token(0, 0),
     refreshRetryTokenForRetry: async (previous, info) => {
-      const retries = previous.getRetryCount() + 1;
-      const failure = classifyAwsFailure(info.error);
-      if (retries >= attempts || !failure || !surelyUnsent(failure)) throw info.error ?? new Error('no retry');
-      return token(retries, Math.min(1_000, 100 * 2 ** retries));
+      const delay = retryDelayForError(info.error, previous.getRetryCount(), attempts, 'unsent');
+      if (delay === undefined) throw info.error ?? new Error('no retry');
+      return token(previous.getRetryCount() + 1, delay);
     },
     recordSuccess: () => {},
   };

@@ -43,7 +43,12 @@ function envCommand(rest: string[], env: NodeJS.ProcessEnv): boolean {
   if (!(ENV_FORMATS as readonly string[]).includes(format)) return false;
   const answer = readShortcutAnswer(profile, env, HANDOUT_MARGIN_MS);
   if (!answer) return false;
-  const out = envAnswer({ profile, ...answer }, format as (typeof ENV_FORMATS)[number]);
+  let out: { stdout: string; stderr: string };
+  try {
+    out = envAnswer({ profile, ...answer }, format as (typeof ENV_FORMATS)[number]);
+  } catch {
+    return false; // a value env will not print (a region with a newline): the full path says why
+  }
   writeOut(1, out.stdout);
   writeOut(2, out.stderr);
   return true;
