@@ -5,7 +5,7 @@
  * instead (up to the role's maximum, one code per role session). Each link is cached until shortly
  * before it expires (see requiredRemainingMs), and each refresh runs under a lock so that processes
  * started together spend one MFA code and make one STS call per link: the first refreshes, the
- * others wait and read the cache. The SDK is loaded here, only when a refresh is needed.
+ * others wait and read the cache. STS is called (aws/stsQuery.ts, without the SDK) only when a refresh is needed.
  */
 import type { SharedProfiles } from '../config/profiles.js';
 import { badInput } from '../userError.js';
@@ -53,10 +53,11 @@ async function keyAndCode() {
   return { loadLongTermKey, ...mfa };
 }
 
+/** The STS calls of a refresh, signed and sent without the SDK (aws/stsQuery.ts). */
 async function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined, env: NodeJS.ProcessEnv, carriesMfaCode = false) {
-  const [{ createStsClient, callLimits }, sdk] = await Promise.all([import('../aws/clients.js'), import('@aws-sdk/client-sts')]);
-  const options = { credentials, region, env, purpose: 'refresh', carriesMfaCode } as const;
-  return { client: createStsClient(options), sdk, sends: callLimits(options).attempts };
+  const { createStsQuery } = await import('../aws/stsQuery.js');
+  const client = createStsQuery({ credentials, region, env, purpose: 'refresh', carriesMfaCode });
+  return { client, sends: client.attempts };
 }
 
 /**
@@ -119,7 +120,7 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
       const { loadLongTermKey } = await keyAndCode();
       const { key } = await loadLongTermKey(session, shared, env);
       const context = { call: 'GetSessionToken', keyProfile: session.keyProfile, mfaSerial: session.mfaSerial } as const;
-      const { client, sdk, sends } = await sts(key, session.region, env, true).catch((error: unknown) => {
+      const { client, sends } = await sts(key, session.region, env, true).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
       const credentials = await sendWithMfaCode(
@@ -127,7 +128,7 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
         env,
         { profile: options.askedFor ?? session.keyProfile, expiredAt: again.found?.expiration, onNotice: options.onWarning },
         sends,
-        async (code) => fromSdk((await client.send(new sdk.GetSessionTokenCommand({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code }))).Credentials),
+        async (code) => fromSdk((await client.getSessionToken({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code })).Credentials),
       ).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
@@ -163,8 +164,8 @@ async function assumeWithSession(shared: SharedProfiles, role: RoleSpec, options
   }
   const context = { call: 'AssumeRole', profile: role.profile, roleArn: role.roleArn, keyProfile: role.session.keyProfile } as const;
   try {
-    const { client, sdk } = await sts(session, role.region, env);
-    const response = await client.send(new sdk.AssumeRoleCommand(assumeRoleInput(role)));
+    const { client } = await sts(session, role.region, env);
+    const response = await client.assumeRole(assumeRoleInput(role));
     return fromAssumeRole(response);
   } catch (error) {
     throw stsError(error, context, env);
@@ -184,11 +185,11 @@ async function assumeDirect(shared: SharedProfiles, role: RoleSpec, options: Res
     async () => {
       const { loadLongTermKey } = await keyAndCode();
       const { key } = await loadLongTermKey(role.session, shared, env);
-      const { client, sdk, sends } = await sts(key, role.region, env, true).catch((error: unknown) => {
+      const { client, sends } = await sts(key, role.region, env, true).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
       return sendWithMfaCode(role.session, env, { profile: role.profile, onNotice: options.onWarning }, sends, async (code) =>
-        fromAssumeRole(await client.send(new sdk.AssumeRoleCommand({ ...assumeRoleInput(role), SerialNumber: role.mfaSerial, TokenCode: code }))),
+        fromAssumeRole(await client.assumeRole({ ...assumeRoleInput(role), SerialNumber: role.mfaSerial, TokenCode: code })),
       ).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
