@@ -1,5 +1,5 @@
 /**
- * The fast path: `credential-process`, `env` and `exec --env-only` answered from the cache through
+ * The fast path: `credential-process`, `env` and `exec` (plain variables or the endpoint) answered from the cache through
  * the shortcut note (cache/credentialProcessShortcut.cts), before any ES module, the argument parser
  * or the config parser loads. Each takes only the arguments it knows: anything else (another flag,
  * --duration, --help, a second operand, an environment that already holds credentials) and any
@@ -49,7 +49,7 @@ function envCommand(rest: string[], env: NodeJS.ProcessEnv): boolean {
   return true;
 }
 
-/** `exec [PROFILE] --env-only [-- CMD...]`: the endpoint (exec's default) needs the full path. */
+/** `exec [PROFILE] [--env-only] [-- CMD...]`: plain variables, or the endpoint (exec's default, execEndpointFromCache.cts). */
 function execCommand(rest: string[], env: NodeJS.ProcessEnv): FastAnswer {
   const dashes = rest.indexOf('--');
   const before = dashes < 0 ? rest : rest.slice(0, dashes);
@@ -62,9 +62,10 @@ function execCommand(rest: string[], env: NodeJS.ProcessEnv): FastAnswer {
     else profile = arg;
   }
   profile ??= defaultProfileName(env);
-  if (!envOnly || !usableProfile(profile)) return false;
+  if (!usableProfile(profile)) return false;
   const child = require('./execChild.cjs') as typeof import('./execChild.cjs');
   if (child.credentialsInEnvironment(env).length > 0) return false;
+  if (!envOnly) return (require('./execEndpointFromCache.cjs') as typeof import('./execEndpointFromCache.cjs')).execEndpointFromCache(profile, given, env);
   const answer = readShortcutAnswer(profile, env, HANDOUT_MARGIN_MS);
   if (!answer) return false;
   const vars = child.plainVariables(answer.credentials, answer.region);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startContainerEndpoint, tokenMatches } from './containerEndpoint.js';
+import { startContainerEndpoint, tokenMatches } from './containerEndpoint.cjs';
 
 const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date('2030-01-01T00:00:00.000Z') };
 

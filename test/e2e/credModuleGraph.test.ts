@@ -9,6 +9,7 @@ import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
 import { deleteSessionEntry, roleEntryName, writeSessionEntry } from '../../src/cache/sessionCache.js';
 import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
+import { endpointNoteFile } from '../../src/cache/endpointNote.cjs';
 import { MFA_SERIAL, ROLE_ARN, useCredAccount } from './credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 
@@ -112,6 +113,7 @@ async function cachedRole(box: Sandbox) {
 /** Runs the same command on the full path (no shortcut note) and then on the fast path (the note the full run left). */
 async function fullThenFast(box: Sandbox, args: string[], env: NodeJS.ProcessEnv = box.env) {
   rmSync(shortcutFile('admin', env), { force: true });
+  rmSync(endpointNoteFile('admin', env), { force: true });
   const full = await loadedModules(args, env, box.home);
   const fast = await loadedModules(args, env, box.home);
   return { full, fast };
@@ -150,6 +152,49 @@ test('env and exec --env-only answered from the cache load only the fast path\'s
     const lines = (text: string) => text.split('\n').filter(Boolean).sort();
     assert.deepEqual(lines(exec.fast.result.stdout), lines(exec.full.result.stdout));
     assert.ok(lines(exec.fast.result.stdout).includes('AWS_SESSION_TOKEN=cached-token'));
+  } finally {
+    box.cleanup();
+  }
+});
+
+/** In the child: the endpoint's answer, the config it reads, and its environment (the endpoint's random URL and token masked). */
+const ENDPOINT_CHILD = `
+const env = { ...process.env };
+fetch(env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: env.AWS_CONTAINER_AUTHORIZATION_TOKEN } })
+  .then((r) => r.json())
+  .then((answer) => {
+    const config = env.AWS_CONFIG_FILE ? require('fs').readFileSync(env.AWS_CONFIG_FILE, 'utf8') : '(the person\\'s own)';
+    env.AWS_CONTAINER_CREDENTIALS_FULL_URI = env.AWS_CONTAINER_CREDENTIALS_FULL_URI.replace(/:\\d+\\/rolegate\\/[0-9a-f]+$/, ':PORT/rolegate/PATH');
+    env.AWS_CONTAINER_AUTHORIZATION_TOKEN = 'TOKEN';
+    if (env.AWS_CONFIG_FILE) env.AWS_CONFIG_FILE = 'COPY';
+    console.log(JSON.stringify({ answer, config, env: Object.keys(env).sort().map((k) => k + '=' + env[k]) }));
+  });`;
+
+test('exec with the endpoint answered from the cache loads no ES module, commander or config parser, and hands the command what the full path hands it', async () => {
+  const box = makeSandbox();
+  try {
+    await cachedRole(box);
+    const args = ['exec', 'admin', '--', process.execPath, '-e', ENDPOINT_CHILD];
+    const { full, fast } = await fullThenFast(box, args);
+    assert.equal(full.result.code, 0, full.result.stderr);
+    assert.ok(full.modules.some((m) => m.endsWith('/src/cli/exec.js')), 'the first run took the full path');
+    assert.equal(fast.result.code, 0, fast.result.stderr);
+    assert.deepEqual(ownEsm(fast.modules), [], 'no ES module of ours on the fast path');
+    assert.deepEqual(
+      commonJs(fast.modules),
+      [...CACHE_HIT_MODULES, 'src/childEnv.cjs', 'src/cli/execChild.cjs', 'src/cli/execEndpointFromCache.cjs', 'src/cache/endpointNote.cjs', 'src/credentials/containerEndpoint.cjs'].sort(),
+    );
+    const fullChild = JSON.parse(full.result.stdout) as { answer: { AccessKeyId: string }; config: string; env: string[] };
+    assert.equal(fullChild.answer.AccessKeyId, 'ASIAIOSFODNN7EXAMPLE');
+    assert.match(fullChild.config, /\[profile admin\]/);
+    assert.doesNotMatch(fullChild.config, /^\[default\][^[]*credential_process/m, 'the copy has no [default] credentials');
+    assert.deepEqual(JSON.parse(fast.result.stdout), fullChild, 'the same answer, config and environment');
+    assert.equal(fast.result.stderr, full.result.stderr);
+    // an edited config: the note no longer matches, the full path runs again
+    writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + '\n# edited\n');
+    const edited = await loadedModules(args, box.env, box.home);
+    assert.equal(edited.result.code, 0, edited.result.stderr);
+    assert.ok(ownEsm(edited.modules).length > 0, 'an edited config takes the full path');
   } finally {
     box.cleanup();
   }
@@ -203,9 +248,11 @@ test('what the fast path does not handle takes the full path: other flags, the e
     assert.match(nested.stderr, /refusing to nest/);
     const help = await takesFullPath(['env', '--help']);
     assert.equal(help.code, 0);
-    // the endpoint (exec's default) is served by the full path
+    // the endpoint (exec's default) is served by the full path until a full run left its note
     const endpoint = await takesFullPath(['exec', 'admin', '--', 'sh', '-c', 'test -n "$AWS_CONTAINER_CREDENTIALS_FULL_URI"']);
     assert.equal(endpoint.code, 0, endpoint.stderr);
+    const flagged = await takesFullPath(['exec', 'admin', '--duration', '2h', '--', 'true']);
+    assert.equal(flagged.code, 0, flagged.stderr);
     // 35 minutes left: enough for credential-process (15), not for env and exec (40); the full path
     // would refresh, which needs AWS, so here it fails where the fast path would have answered
     await writeSessionEntry('role-admin', {
