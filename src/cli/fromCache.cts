@@ -20,7 +20,10 @@ function credentialProcess(rest: string[], env: NodeJS.ProcessEnv): boolean {
   const profile = rest[0];
   if (rest.length !== 1 || !usableProfile(profile)) return false;
   const cached = readShortcut(profile, env);
-  if (!cached) return false;
+  if (!cached) {
+    missed = profile;
+    return false;
+  }
   writeOut(1, credentialProcessLine(cached));
   return true;
 }
@@ -42,7 +45,10 @@ function envCommand(rest: string[], env: NodeJS.ProcessEnv): boolean {
   format ??= detectFormat(env);
   if (!(ENV_FORMATS as readonly string[]).includes(format)) return false;
   const answer = readShortcutAnswer(profile, env, HANDOUT_MARGIN_MS);
-  if (!answer) return false;
+  if (!answer) {
+    missed = profile;
+    return false;
+  }
   const out = envAnswer({ profile, ...answer }, format as (typeof ENV_FORMATS)[number]);
   writeOut(1, out.stdout);
   writeOut(2, out.stderr);
@@ -65,6 +71,7 @@ function execCommand(rest: string[], env: NodeJS.ProcessEnv): FastAnswer {
   if (!usableProfile(profile)) return false;
   const child = require('./execChild.cjs') as typeof import('./execChild.cjs');
   if (child.credentialsInEnvironment(env).length > 0) return false;
+  missed = profile;
   if (!envOnly) return (require('./execEndpointFromCache.cjs') as typeof import('./execEndpointFromCache.cjs')).execEndpointFromCache(profile, given, env);
   const answer = readShortcutAnswer(profile, env, HANDOUT_MARGIN_MS);
   if (!answer) return false;
@@ -72,10 +79,26 @@ function execCommand(rest: string[], env: NodeJS.ProcessEnv): FastAnswer {
   return child.runChild(child.commandToRun(given, profile, env), child.commandEnvironment(env, vars, profile));
 }
 
-export function answerFromCache(args: string[], env: NodeJS.ProcessEnv): FastAnswer {
+function answer(args: string[], env: NodeJS.ProcessEnv): FastAnswer {
   const [command, ...rest] = args;
   if (command === 'credential-process') return credentialProcess(rest, env);
   if (command === 'env') return envCommand(rest, env);
   if (command === 'exec') return execCommand(rest, env);
   return false;
+}
+
+/** The profile of a command line this module handles that missed the cache (set by the commands above). */
+let missed: string | undefined;
+
+export function answerFromCache(args: string[], env: NodeJS.ProcessEnv): FastAnswer {
+  missed = undefined;
+  const first = answer(args, env);
+  if (first !== false || missed === undefined) return first;
+  // A miss: when another process is already refreshing this profile (a burst), wait for it here
+  // and read the cache again, rather than load the full path to wait on its lock.
+  const { waitForLeader } = require('../files/refreshLeader.cjs') as typeof import('../files/refreshLeader.cjs');
+  return waitForLeader(missed, env, () => answer(args, env), {
+    mayLead: args[0] !== 'exec',
+    onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
+  });
 }

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
@@ -10,6 +11,7 @@ import { rolegateBin } from '../harness/paths.js';
 import { deleteSessionEntry, roleEntryName, writeSessionEntry } from '../../src/cache/sessionCache.js';
 import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
 import { endpointNoteFile } from '../../src/cache/endpointNote.cjs';
+import { leaderFile } from '../../src/files/refreshLeader.cjs';
 import { MFA_SERIAL, ROLE_ARN, useCredAccount } from './credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 
@@ -195,6 +197,41 @@ test('exec with the endpoint answered from the cache loads no ES module, command
     const edited = await loadedModules(args, box.env, box.home);
     assert.equal(edited.result.code, 0, edited.result.stderr);
     assert.ok(ownEsm(edited.modules).length > 0, 'an edited config takes the full path');
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('in a burst, a process that misses while another one leads the refresh waits in the fast path and answers from the note the leader leaves', async () => {
+  const box = makeSandbox();
+  try {
+    await cachedRole(box);
+    // this test process stands for the leader: its marker names a live process
+    const marker = leaderFile('admin', box.env);
+    mkdirSync(dirname(marker), { recursive: true, mode: 0o700 });
+    writeFileSync(marker, JSON.stringify({ pid: process.pid, created: Date.now() }));
+    const waiter = loadedModules(['credential-process', 'admin'], box.env, box.home);
+    let ended = false;
+    void waiter.then(() => (ended = true));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(ended, false, 'the waiter waits while the leader lives and no note serves it');
+    // the leader's full path (a flag the fast path does not take) leaves the note, then ends
+    const leader = await run(process.execPath, [rolegateBin, 'credential-process', 'admin', '--debug'], { env: box.env });
+    assert.equal(leader.code, 0, leader.stderr);
+    const { result, modules } = await waiter;
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).AccessKeyId, 'ASIAIOSFODNN7EXAMPLE');
+    assert.match(result.stderr, new RegExp(`waiting for another rolegate process \\(pid ${process.pid}\\)`));
+    assert.deepEqual(ownEsm(modules), [], 'no ES module of ours: it never took the full path');
+    assert.deepEqual(commonJs(modules), [...CACHE_HIT_MODULES, 'src/files/refreshLeader.cjs'].sort());
+    rmSync(marker);
+    // a marker whose process is gone: the next miss leads (full path), and removes its marker on exit
+    writeFileSync(marker, JSON.stringify({ pid: 2 ** 22 + 1, created: Date.now() }));
+    rmSync(shortcutFile('admin', box.env));
+    const next = await loadedModules(['credential-process', 'admin'], box.env, box.home);
+    assert.equal(next.result.code, 0, next.result.stderr);
+    assert.ok(ownEsm(next.modules).length > 0, 'took the full path at once');
+    assert.equal(existsSync(marker), false, 'the leader removed its marker');
   } finally {
     box.cleanup();
   }
