@@ -3,8 +3,10 @@
 // them keeps their named exports across split chunks (it does not for compiled CommonJS):
 // - main.cjs: the CommonJS entry with the cache-hit modules inlined; it still reaches the rest
 //   with import() (./credentialProcess.js, ./program.js), so a cache hit loads one small file;
-// - credentialProcess.js, program.js and their shared chunks: ES modules, split at every import(),
-//   so the AWS SDK (bundled in) still loads only when a command calls AWS.
+// - program.js and its chunks: ES modules, split at every import(), so the AWS SDK (bundled in)
+//   still loads only when a command calls AWS;
+// - credentialProcess.js: credential-process's full path and refreshes in one ES module, its
+//   import()s inlined (no SDK is reachable from it).
 // Everything is bundled except @napi-rs/keyring, a native module that stays a runtime dependency.
 // ROLEGATE_TEST_HOOKS is defined as false: every test hook is dead code here (see testHooks.ts).
 // The folder sits at the same depth as dist/src/cli, so paths relative to a module
@@ -41,18 +43,31 @@ await build({
 });
 chmodSync(join(out, 'main.cjs'), 0o755);
 
+// CommonJS dependencies bundled into ES modules call require() for Node's built-ins, and read
+// __filename (write-file-atomic names its temporary files with a hash of it).
+const esmBanner = {
+  js:
+    "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);" +
+    " import { fileURLToPath as __rolegateFileURLToPath } from 'node:url'; const __filename = __rolegateFileURLToPath(import.meta.url);",
+};
+
 await build({
   ...common,
-  entryPoints: [join(from, 'credentialProcess.ts'), join(from, 'program.ts')],
+  entryPoints: [join(from, 'program.ts')],
   outdir: out,
   format: 'esm',
   splitting: true,
   chunkNames: 'chunk-[hash]',
-  // CommonJS dependencies bundled into ES modules call require() for Node's built-ins, and read
-  // __filename (write-file-atomic names its temporary files with a hash of it).
-  banner: {
-    js:
-      "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);" +
-      " import { fileURLToPath as __rolegateFileURLToPath } from 'node:url'; const __filename = __rolegateFileURLToPath(import.meta.url);",
-  },
+  banner: esmBanner,
+});
+
+// credential-process's full path (a miss, the hourly role refresh, a cold call) in one file, its
+// import()s inlined: each ES module file costs the loader more than its code costs to run, and
+// nothing on this path reaches the AWS SDK (aws/stsQuery.ts signs and sends STS calls itself).
+await build({
+  ...common,
+  entryPoints: [join(from, 'credentialProcess.ts')],
+  outfile: join(out, 'credentialProcess.js'),
+  format: 'esm',
+  banner: esmBanner,
 });

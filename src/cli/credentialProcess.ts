@@ -23,7 +23,7 @@ carrying an MFA code after one (AWS may have used the code, and takes each code 
 `;
 
 /** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */
-async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv): Promise<TemporaryCredentials> {
+async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv, wantedMs?: number): Promise<TemporaryCredentials> {
   const [{ readSharedProfiles }, { sharedFilePaths }, { lookupCached }, { describeProfile }, { parseDuration }, shortcut] = await Promise.all([
     import('../config/profiles.js'),
     import('../config/sharedFilePaths.js'),
@@ -37,7 +37,7 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
   const stamps = [shortcut.stampFile(configFile), shortcut.stampFile(credentialsFile)];
   const shared = await readSharedProfiles(env);
   const spec = describeProfile(shared, profile);
-  const cached = await lookupCached(spec, env);
+  const cached = await lookupCached(spec, env, Date.now(), wantedMs);
   for (const warning of cached.warnings) writeOut(2, `rolegate: warning: ${warning}\n`);
   let credentials = cached.credentials;
   if (!credentials) {
@@ -45,12 +45,22 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
     credentials = await resolveCredentials(shared, spec, {
       env,
       sessionDurationSeconds,
+      wantedMs,
       onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
       onWarning: (message) => writeOut(2, `rolegate: warning: ${message}\n`),
     });
   }
   await shortcut.leaveShortcut(profile, env, stamps, cached, credentials, { region: spec.region, kind: spec.kind });
   return credentials;
+}
+
+/**
+ * Credentials for exec's endpoint answered from the cache (cli/execEndpointFromCache.cts), when it
+ * renews: the same lookup and chain, wanting `wantedMs` left. Imported as ./credentialProcess.js so
+ * the bundle keeps it out of main.cjs.
+ */
+export function renewedCredentials(profile: string, env: NodeJS.ProcessEnv, wantedMs: number): Promise<TemporaryCredentials> {
+  return fullPath(profile, undefined, env, wantedMs);
 }
 
 function fail(message: string, next: string | undefined, code: number): number {

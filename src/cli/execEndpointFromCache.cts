@@ -2,7 +2,7 @@
  * `exec [PROFILE] [-- CMD...]` with its credentials endpoint (exec's default), started from the
  * cache: the shortcut note gives the first credentials, the endpoint note (cache/endpointNote.cts)
  * the config the command must see and the MFA session whose expiration is shown. No ES module,
- * commander or config parser loads unless a renewal needs the chain (profileCredentials.js, loaded
+ * commander or config parser loads unless a renewal needs the chain (credentialProcess.js, loaded
  * then). What it hands the command is what exec.ts's full path hands it; any miss returns false and
  * the full path runs (and leaves the notes for next time).
  */
@@ -61,8 +61,8 @@ async function serve(
   const renewed = async (): Promise<TemporaryCredentials> => {
     const again = readShortcutAnswer(profile, env, ENDPOINT_MARGIN_MS);
     if (again) return again.credentials;
-    const { getProfileCredentials, reportingOptions } = await import('../credentials/profileCredentials.js');
-    return (await getProfileCredentials(profile, reportingOptions(env, undefined, ENDPOINT_MARGIN_MS))).credentials;
+    const { renewedCredentials } = await import('./credentialProcess.js');
+    return renewedCredentials(profile, env, ENDPOINT_MARGIN_MS);
   };
   try {
     const endpoint = await startContainerEndpoint({
