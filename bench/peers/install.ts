@@ -44,6 +44,8 @@ export interface Installed {
   pythonBin: string;
   /** Go peers that installed, by name, with their binary. */
   goPeers: Map<string, string>;
+  /** Their versions (`git describe` of the checkout built, or the module's). */
+  goVersions: Map<string, string>;
   /** Peers that could not be had, with the reason. */
   absent: { name: string; reason: string }[];
 }
@@ -80,12 +82,14 @@ export function installPeers(cacheDir: string, log: (line: string) => void): Ins
     writeFileSync(marker, PYTHON_PEERS.join('\n'));
   }
   const goPeers = new Map<string, string>();
+  const goVersions = new Map<string, string>();
   const goPath = join(cacheDir, 'go');
   const goEnv = { ...process.env, GOPATH: goPath, GOBIN: join(goPath, 'bin'), GOFLAGS: '-modcacherw' };
   for (const peer of GO_PEERS) {
     const binary = join(goPath, 'bin', peer.binary);
     if (existsSync(binary)) {
       goPeers.set(peer.name, binary);
+      if (existsSync(`${binary}.version`)) goVersions.set(peer.name, readFileSync(`${binary}.version`, 'utf8'));
       continue;
     }
     log(`go install ${peer.module}`);
@@ -109,9 +113,13 @@ export function installPeers(cacheDir: string, log: (line: string) => void): Ins
     log(`go build ${peer.name} ${version} from ${checkout}`);
     const built = patchFailed ?? runOrExplain('go', ['build', '-o', binary, '-ldflags', `-X main.Version=${version}`, peer.pkg], { env: { ...goEnv, PWD: copy }, timeoutMs: 600_000, cwd: copy });
     if (built) absent.push({ name: peer.name, reason: `building from ${checkout} failed: ${goFailure(built)}` });
-    else goPeers.set(peer.name, binary);
+    else {
+      goPeers.set(peer.name, binary);
+      goVersions.set(peer.name, version);
+      writeFileSync(`${binary}.version`, version);
+    }
   }
-  return { pythonBin: join(venv, 'bin'), goPeers, absent };
+  return { pythonBin: join(venv, 'bin'), goPeers, goVersions, absent };
 }
 
 /** The AWS CLI v2, where the system has one that honours AWS_ENDPOINT_URL (2.13 and later). */
