@@ -19,6 +19,7 @@ import { roleEntryName, sessionEntryName, writeSessionEntry } from '../cache/ses
 import { isMfaCodeRejection, stsError } from './stsErrors.js';
 import { testRoleLifetimeSeconds } from './testHooks.js';
 import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
+import { createStsQuery } from '../aws/stsQuery.js';
 
 export const DEFAULT_SESSION_SECONDS = 12 * 3600;
 export const MAX_SESSION_SECONDS = 36 * 3600;
@@ -55,7 +56,6 @@ async function keyAndCode() {
 
 /** The STS calls of a refresh, signed and sent without the SDK (aws/stsQuery.ts). */
 async function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined, env: NodeJS.ProcessEnv, carriesMfaCode = false) {
-  const { createStsQuery } = await import('../aws/stsQuery.js');
   const client = createStsQuery({ credentials, region, env, purpose: 'refresh', carriesMfaCode });
   return { client, sends: client.attempts };
 }
