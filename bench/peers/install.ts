@@ -76,7 +76,7 @@ export function installPeers(cacheDir: string, log: (line: string) => void): Ins
   const absent: Installed['absent'] = [];
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== PYTHON_PEERS.join('\n')) {
     log(`installing ${PYTHON_PEERS.join(', ')} from PyPI into ${venv}`);
-    const made = runOrExplain('python3', ['-m', 'venv', '--clear', venv], { timeoutMs: 120_000 });
+    const made = runOrExplain('python3', ['-m', 'venv', '--clear', venv], { timeoutMs: 600_000 });
     const failed = made ?? runOrExplain(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...PYTHON_PEERS], { timeoutMs: 600_000 });
     if (failed) throw new Error(`the Python peers did not install: ${failed}`);
     writeFileSync(marker, PYTHON_PEERS.join('\n'));
