@@ -1,9 +1,10 @@
 /**
  * An error meant for the person at the terminal: what happened, and what to do next.
- * Exit code 2 is bad input (flags, names, files we cannot parse); 1 is a failed operation or check.
+ * Exit code 2 is bad input (flags, names, files we cannot parse); 1 is a failed operation or check;
+ * 130 is an interruption (a prompt ended with Ctrl-C or Ctrl-D).
  * Anything else that escapes to the CLI is a bug and is reported as one.
  */
-export type ExitCode = 1 | 2;
+export type ExitCode = 1 | 2 | 130;
 
 export class UserError extends Error {
   readonly next: string | undefined;

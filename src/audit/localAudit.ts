@@ -307,8 +307,8 @@ function roleProfileFindings(input: LocalAuditInput): Finding[] {
     const sourceSerial = source ? str(input.shared.config.get(source), 'mfa_serial') : undefined;
     // rolegate takes a store-layout role's mfa_serial from its source profile; botocore does not
     if (storeRole && sourceSerial) continue;
-    const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? 'ACCOUNT_ID';
-    const serial = sourceSerial ?? `arn:aws:iam::${account}:mfa/YOUR_USER`;
+    const [, partition = 'aws', account = 'ACCOUNT_ID'] = /^arn:([^:]+):iam::(\d{12}):/.exec(roleArn) ?? [];
+    const serial = sourceSerial ?? `arn:${partition}:iam::${account}:mfa/YOUR_USER`;
     findings.push({
       id: 'local.admin-role-without-mfa',
       scope: 'local',

@@ -6,6 +6,7 @@
  */
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { badInput } from '../userError.js';
+import { dnsSuffixOfRegion, iamEndpoint, stsEndpoint } from './partition.js';
 import { classifyAwsFailure, cutsOffEndpoint, transientError, type AwsEndpoint } from './networkErrors.js';
 
 /**
@@ -59,10 +60,11 @@ export function configuredEndpoint(service: Service, env: NodeJS.ProcessEnv): st
   return env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL ?? undefined;
 }
 
-/** The URL calls to this service go to: the configured endpoint, else AWS's own. */
+/** The URL calls to this service go to: the configured endpoint, else AWS's own (in the region's partition). */
 export function endpointUrl(service: Service, options: ClientOptions = {}): string {
   const env = options.env ?? process.env;
-  return configuredEndpoint(service, env) ?? (service === 'IAM' ? 'https://iam.amazonaws.com' : `https://${service.toLowerCase()}.${resolveRegion(options)}.amazonaws.com`);
+  const region = resolveRegion(options);
+  return configuredEndpoint(service, env) ?? (service === 'IAM' ? iamEndpoint(region) : service === 'STS' ? stsEndpoint(region) : `https://ec2.${region}.${dnsSuffixOfRegion(region)}`);
 }
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {

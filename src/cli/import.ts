@@ -24,7 +24,19 @@ Examples:
       // first, from the files alone: is there a key to move? (before any passphrase is asked for)
       const { importableKey, importKey } = await import('../credentials/importKey.js');
       const profile = profileArg ?? 'default';
-      await importableKey(profile, flags.store, process.env);
+      const { accessKeyId, credentialsFile } = await importableKey(profile, flags.store, process.env);
+      // Ctrl-C or SIGTERM (or either key at the passphrase prompt): where the key is, how to go on
+      const { onInterrupt } = await import('../interrupt.js');
+      const { quotePosix } = await import('../shellQuote.js');
+      const again = ['rolegate', ...process.argv.slice(2).map(quotePosix)].join(' ');
+      let moving = false;
+      onInterrupt(() =>
+        moving
+          ? `import was interrupted while it moved the key ${accessKeyId} of profile ${profile} into the ${flags.store} store: ` +
+            `the store may hold it, and ${credentialsFile} still does until the last step.\nto finish it, run the same command again: ${again}`
+          : `import was interrupted before it changed anything: the key ${accessKeyId} of profile ${profile} is still in ${credentialsFile}.\n` +
+            `to move it, run the same command again: ${again}`,
+      );
       // the preflight: both files can be written and the store opens, before the key moves
       const { sharedFilePaths } = await import('../config/sharedFilePaths.js');
       const { checkKeyStore, checkWritable, throwProblems } = await import('../setup/preflight.js');
@@ -32,6 +44,7 @@ Examples:
       const problems = await checkWritable([paths.configFile, paths.credentialsFile]);
       const checked = problems.length ? { problems: [] } : await checkKeyStore(flags.store, process.env, 'save');
       throwProblems('import', [...problems, ...checked.problems]);
+      moving = true;
       const result = await importKey(profile, flags.store, process.env, checked.store);
       // profiles setup wrote: what import wrote there is rolegate's too, for teardown to remove
       await (await import('../setup/profilesBefore.js')).noteWritten(process.env, result.configFile, result.written);

@@ -2,8 +2,10 @@
  * AWS partitions that have a console sign-in federation endpoint, and how a profile's partition is
  * found. Hosts as AWS documents them ("Enable custom identity broker access to the AWS console",
  * and its China edition on docs.amazonaws.cn); the ISO partitions have none that rolegate knows of.
+ * Which partition a region or an ARN is in: aws/partition.ts.
  */
 import { badInput } from '../userError.js';
+import { partitionOfArn, partitionOfRegion } from '../aws/partition.js';
 
 export interface ConsolePartition {
   id: 'aws' | 'aws-cn' | 'aws-us-gov';
@@ -19,20 +21,7 @@ export const CONSOLE_PARTITIONS: Record<ConsolePartition['id'], ConsolePartition
   'aws-us-gov': { id: 'aws-us-gov', federation: 'https://signin.amazonaws-us-gov.com/federation', console: 'console.amazonaws-us-gov.com' },
 };
 
-/** The partition a region belongs to, from its name (cn-north-1, us-gov-west-1, ...). */
-export function partitionOfRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (/^us-iso[a-z]?-/.test(region) || region.startsWith('eu-isoe-')) return 'aws-iso';
-  if (region.startsWith('eusc-')) return 'aws-eusc';
-  return 'aws';
-}
-
-/** The partition named in an ARN (arn:PARTITION:...), if it is one. */
-export function partitionOfArn(arn: string): string | undefined {
-  const match = /^arn:([a-z-]+):/.exec(arn);
-  return match?.[1];
-}
+export { partitionOfArn, partitionOfRegion } from '../aws/partition.js';
 
 export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 

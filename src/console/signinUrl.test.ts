@@ -14,7 +14,7 @@ test('the partition comes from the ARN; the region must agree with it', () => {
   assert.throws(() => consolePartition('arn:aws:iam::123456789012:role/admin', 'cn-north-1'), /region cn-north-1 is in partition aws-cn, but .* is in aws/);
   assert.throws(() => consolePartition('arn:aws-iso:iam::123456789012:role/admin', 'us-iso-east-1'), /no console sign-in endpoint for partition aws-iso/);
   assert.equal(partitionOfRegion('us-east-1'), 'aws');
-  assert.equal(partitionOfRegion('us-isob-east-1'), 'aws-iso');
+  assert.equal(partitionOfRegion('us-isob-east-1'), 'aws-iso-b');
 });
 
 test('getSigninToken carries the session as JSON with sessionId, sessionKey, sessionToken; SessionDuration only when asked', () => {

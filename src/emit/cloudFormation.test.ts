@@ -23,16 +23,20 @@ function resolve(value: unknown, vars: Record<string, string>, trustUser: boolea
   return value;
 }
 
-test("the template's documents are setup's documents, once CloudFormation fills in account and names", () => {
-  const resources = cloudFormationTemplate(DEFAULTS).Resources as Record<string, Resource>;
-  const vars = { 'AWS::AccountId': '111122223333', User: 'admin', AdminRole: 'admin' };
-  for (const trust of ['account', 'user'] as const) {
-    const document = resolve(resources.AdminRole!.Properties.AssumeRolePolicyDocument, vars, trust === 'user');
-    assert.ok(samePolicy(document, trustPolicy({ account: '111122223333', trust, userName: 'admin' })), JSON.stringify(document));
-  }
-  const inline = resolve(resources.AssumeRolePolicy!.Properties.PolicyDocument, vars, false);
-  assert.ok(samePolicy(inline, assumeRolePolicy({ account: '111122223333', roleName: 'admin' })));
-});
+for (const partition of ['aws', 'aws-us-gov', 'aws-cn']) {
+  test(`the template's documents are setup's documents, once CloudFormation fills in partition (${partition}), account and names`, () => {
+    const resources = cloudFormationTemplate(DEFAULTS).Resources as Record<string, Resource>;
+    const vars = { 'AWS::Partition': partition, 'AWS::AccountId': '111122223333', User: 'admin', AdminRole: 'admin', ReadPolicy: 'SecurityAudit', AdminPolicy: 'AdministratorAccess' };
+    for (const trust of ['account', 'user'] as const) {
+      const document = resolve(resources.AdminRole!.Properties.AssumeRolePolicyDocument, vars, trust === 'user');
+      assert.ok(samePolicy(document, trustPolicy({ partition, account: '111122223333', trust, userName: 'admin' })), JSON.stringify(document));
+    }
+    const inline = resolve(resources.AssumeRolePolicy!.Properties.PolicyDocument, vars, false);
+    assert.ok(samePolicy(inline, assumeRolePolicy({ partition, account: '111122223333', roleName: 'admin' })));
+    assert.deepEqual(resolve(resources.User!.Properties.ManagedPolicyArns, vars, false), [`arn:${partition}:iam::aws:policy/SecurityAudit`]);
+    assert.deepEqual(resolve(resources.AdminRole!.Properties.ManagedPolicyArns, vars, false), [`arn:${partition}:iam::aws:policy/AdministratorAccess`]);
+  });
+}
 
 test("every name and policy setup takes as a flag is a parameter with setup's default", () => {
   const parameters = cloudFormationTemplate({ ...DEFAULTS, readPolicy: 'ViewOnlyAccess', roleDuration: 7200 }).Parameters as Record<string, { Default: unknown }>;
@@ -42,12 +46,18 @@ test("every name and policy setup takes as a flag is a parameter with setup's de
       UserName: 'admin',
       RoleName: 'admin',
       PolicyName: 'admin',
-      ReadPolicy: 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess',
-      AdminPolicy: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      ReadPolicy: 'job-function/ViewOnlyAccess',
+      AdminPolicy: 'AdministratorAccess',
       RoleDuration: 7200,
       Trust: 'account',
     },
   );
+});
+
+test('a customer managed policy stays the ARN given', () => {
+  const template = cloudFormationTemplate({ ...DEFAULTS, readPolicy: 'arn:aws-us-gov:iam::111122223333:policy/ours' });
+  assert.equal((template.Parameters as Record<string, { Default: unknown }>).ReadPolicy!.Default, 'arn:aws-us-gov:iam::111122223333:policy/ours');
+  assert.deepEqual((template.Resources as Record<string, Resource>).User!.Properties.ManagedPolicyArns, [{ Ref: 'ReadPolicy' }]);
 });
 
 test('no MFA device and no access key: only users, their inline policies and roles, tagged', () => {

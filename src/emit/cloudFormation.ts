@@ -1,12 +1,13 @@
 import {
-  adminPolicyArn,
+  adminPolicy,
   designDocuments,
   DESIGN_TAGS,
   PERSONAL_PARTS_NOTE,
   personalSetupCommand,
   personRoleName,
-  readPolicyArn,
+  readPolicy,
   replacePlaceholders,
+  type PolicyChoice,
   ROLE_DESCRIPTION,
   substitute,
   type EmitOptions,
@@ -17,6 +18,7 @@ type Template = Record<string, unknown>;
 
 const NAME_PATTERN = '[\\w+=,.@-]+';
 const POLICY_ARN_PATTERN = 'arn:aws[\\w-]*:iam::(aws|\\d{12}):policy/[\\w+=,.@/-]+';
+const MANAGED_NAME_PATTERN = '[\\w+=,.@-]+(/[\\w+=,.@-]+)*';
 
 /** One person's resources: logical ids, and the user's name as the template spells it. */
 interface Person {
@@ -53,15 +55,16 @@ export function cloudFormationTemplate(options: EmitOptions): Template {
       MaxLength: 64,
     },
     PolicyName: { Type: 'String', Default: options.policyName, Description: "The user's inline policy that allows assuming the role (setup's --policy-name)", AllowedPattern: NAME_PATTERN, MinLength: 1, MaxLength: 128 },
-    ReadPolicy: { Type: 'String', Default: readPolicyArn(options), Description: "ARN of the managed policy attached to the user (setup's --read-policy)", AllowedPattern: POLICY_ARN_PATTERN },
-    AdminPolicy: { Type: 'String', Default: adminPolicyArn(options), Description: "ARN of the managed policy attached to the role (setup's --admin-policy)", AllowedPattern: POLICY_ARN_PATTERN },
+    ReadPolicy: policyParameter(readPolicy(options), "the managed policy attached to the user (setup's --read-policy)"),
+    AdminPolicy: policyParameter(adminPolicy(options), "the managed policy attached to the role (setup's --admin-policy)"),
     RoleDuration: { Type: 'Number', Default: options.roleDuration, Description: "Maximum session duration of the role in seconds (setup's --role-duration)", MinValue: 3600, MaxValue: 43200 },
     Trust: { Type: 'String', Default: options.trust, Description: "Who the role trusts, with MFA: the account, or the user alone (setup's --trust)", AllowedValues: ['account', 'user'] },
   };
 
   const resources: Template = {};
   const outputs: Template = {};
-  for (const person of people) Object.assign(resources, personResources(person));
+  const policies = { read: policyReference(readPolicy(options), 'ReadPolicy'), admin: policyReference(adminPolicy(options), 'AdminPolicy') };
+  for (const person of people) Object.assign(resources, personResources(person, policies));
   for (const person of people) Object.assign(outputs, personOutputs(person));
 
   return {
@@ -74,18 +77,29 @@ export function cloudFormationTemplate(options: EmitOptions): Template {
   };
 }
 
-function personResources(person: Person): Template {
+/** An AWS managed policy is a parameter of its name, its ARN built in the stack's partition; any other an ARN. */
+function policyParameter(choice: PolicyChoice, what: string): Template {
+  return 'awsManaged' in choice
+    ? { Type: 'String', Default: choice.awsManaged, Description: `Name (path) of the AWS managed policy: ${what}`, AllowedPattern: MANAGED_NAME_PATTERN }
+    : { Type: 'String', Default: choice.arn, Description: `ARN of ${what}`, AllowedPattern: POLICY_ARN_PATTERN };
+}
+
+function policyReference(choice: PolicyChoice, parameter: string): unknown {
+  return 'awsManaged' in choice ? { 'Fn::Sub': `arn:\${AWS::Partition}:iam::aws:policy/\${${parameter}}` } : { Ref: parameter };
+}
+
+function personResources(person: Person, policies: { read: unknown; admin: unknown }): Template {
   const { prefix } = person;
   const userId = `${prefix}User`;
   const roleId = `${prefix}AdminRole`;
   const documents = designDocuments();
   // ${User} and ${AdminRole} resolve to the names and make CloudFormation create them first
   const sub = (doc: unknown) =>
-    substitute(doc, (text) => ({ 'Fn::Sub': replacePlaceholders(text.replaceAll('${', '${!'), { account: '${AWS::AccountId}', user: `\${${userId}}`, role: `\${${roleId}}` }) }));
+    substitute(doc, (text) => ({ 'Fn::Sub': replacePlaceholders(text.replaceAll('${', '${!'), { partition: '${AWS::Partition}', account: '${AWS::AccountId}', user: `\${${userId}}`, role: `\${${roleId}}` }) }));
   return {
     [userId]: {
       Type: 'AWS::IAM::User',
-      Properties: { UserName: person.userName, ManagedPolicyArns: [{ Ref: 'ReadPolicy' }], Tags: DESIGN_TAGS },
+      Properties: { UserName: person.userName, ManagedPolicyArns: [policies.read], Tags: DESIGN_TAGS },
     },
     [`${prefix}AssumeRolePolicy`]: {
       Type: 'AWS::IAM::UserPolicy',
@@ -98,7 +112,7 @@ function personResources(person: Person): Template {
         Description: ROLE_DESCRIPTION,
         MaxSessionDuration: { Ref: 'RoleDuration' },
         AssumeRolePolicyDocument: { 'Fn::If': ['TrustUser', sub(documents.trust.user), sub(documents.trust.account)] },
-        ManagedPolicyArns: [{ Ref: 'AdminPolicy' }],
+        ManagedPolicyArns: [policies.admin],
         Tags: DESIGN_TAGS,
       },
     },
@@ -119,7 +133,7 @@ function personOutputs(person: Person): Template {
   return {
     [`${prefix}UserArn`]: { Description: 'The read-only user', Value: { 'Fn::GetAtt': [`${prefix}User`, 'Arn'] } },
     [`${prefix}RoleArn`]: { Description: 'The admin role (assumable only with MFA)', Value: { 'Fn::GetAtt': [`${prefix}AdminRole`, 'Arn'] } },
-    [`${prefix}MfaSerial`]: { Description: 'The MFA device rolegate setup will pair for this user', Value: { 'Fn::Sub': `arn:aws:iam::\${AWS::AccountId}:mfa/\${${prefix}User}` } },
+    [`${prefix}MfaSerial`]: { Description: 'The MFA device rolegate setup will pair for this user', Value: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:mfa/\${${prefix}User}` } },
     [`${prefix}SetupCommand`]: { Description: 'Run by the person, with bootstrap credentials: adopts user and role, adds MFA device, key and profiles', Value: { 'Fn::Sub': command } },
   };
 }

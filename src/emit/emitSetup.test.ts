@@ -18,9 +18,11 @@ test('bad input is refused with the next step: format, --users without --emit, r
 test('terraform: placeholders all became interpolations; nothing of setup is left out', () => {
   const text = emitSetup({ ...FLAGS, emit: 'terraform', users: 'alice,bob' });
   assert.ok(!text.includes('\\u0000') && !text.includes('\u0000'));
-  assert.match(text, /AWS = "arn:aws:iam::\$\{data\.aws_caller_identity\.current\.account_id\}:user\/\$\{aws_iam_user\.read_only\[each\.key\]\.name\}"/);
-  assert.match(text, /Resource = "arn:aws:iam::\$\{data\.aws_caller_identity\.current\.account_id\}:role\/\$\{aws_iam_role\.admin\[each\.key\]\.name\}"/);
+  assert.match(text, /AWS = "arn:\$\{data\.aws_partition\.current\.partition\}:iam::\$\{data\.aws_caller_identity\.current\.account_id\}:user\/\$\{aws_iam_user\.read_only\[each\.key\]\.name\}"/);
+  assert.match(text, /Resource = "arn:\$\{data\.aws_partition\.current\.partition\}:iam::\$\{data\.aws_caller_identity\.current\.account_id\}:role\/\$\{aws_iam_role\.admin\[each\.key\]\.name\}"/);
   assert.match(text, /"aws:MultiFactorAuthPresent" = "true"/);
+  assert.doesNotMatch(text, /arn:aws:/, 'every ARN is built in the provider\'s partition');
+  assert.match(text, /data "aws_partition" "current" \{\}/);
   assert.match(text, /name += "\$\{each\.key\}-\$\{var\.role_name\}"/);
   assert.match(text, /managed-by = "rolegate"/);
   assert.doesNotMatch(text, /aws_iam_access_key|aws_iam_virtual_mfa_device/);

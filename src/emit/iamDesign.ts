@@ -1,5 +1,5 @@
 import { assumeRolePolicy } from '../policy/assumeRolePolicy.js';
-import { managedPolicyArn } from '../policy/arns.js';
+import { managedPolicyPath } from '../policy/arns.js';
 import { trustPolicy, type TrustScope } from '../policy/trustPolicy.js';
 import type { PolicyDocument } from '../policy/policyDocument.js';
 import { ADMIN_ROLE_DESCRIPTION, MANAGED_TAG } from '../setup/tags.js';
@@ -22,7 +22,7 @@ export interface EmitOptions {
  * names). The documents are built by setup's own functions with these in place of the values, and
  * each format substitutes its own syntax, so a template cannot drift from what setup writes.
  */
-export const PLACEHOLDER = { account: '\u0000account\u0000', user: '\u0000user\u0000', role: '\u0000role\u0000' } as const;
+export const PLACEHOLDER = { partition: '\u0000partition\u0000', account: '\u0000account\u0000', user: '\u0000user\u0000', role: '\u0000role\u0000' } as const;
 export type Placeholder = keyof typeof PLACEHOLDER;
 
 export interface DesignDocuments {
@@ -33,7 +33,7 @@ export interface DesignDocuments {
 }
 
 export function designDocuments(): DesignDocuments {
-  const names = { account: PLACEHOLDER.account, userName: PLACEHOLDER.user, roleName: PLACEHOLDER.role };
+  const names = { partition: PLACEHOLDER.partition, account: PLACEHOLDER.account, userName: PLACEHOLDER.user, roleName: PLACEHOLDER.role };
   return {
     trust: {
       account: trustPolicy({ ...names, trust: 'account' }),
@@ -47,8 +47,18 @@ export function designDocuments(): DesignDocuments {
 export const DESIGN_TAGS = [{ Key: MANAGED_TAG.Key!, Value: MANAGED_TAG.Value! }];
 export const ROLE_DESCRIPTION = ADMIN_ROLE_DESCRIPTION;
 
-export const readPolicyArn = (options: EmitOptions) => managedPolicyArn(options.readPolicy);
-export const adminPolicyArn = (options: EmitOptions) => managedPolicyArn(options.adminPolicy);
+/**
+ * How emitted code names a managed policy: an AWS managed one by its name (path), its ARN built
+ * in the partition the code is deployed to (`${AWS::Partition}`, `data "aws_partition"`); any other
+ * by the ARN given.
+ */
+export type PolicyChoice = { awsManaged: string } | { arn: string };
+export function policyChoice(nameOrArn: string): PolicyChoice {
+  const path = managedPolicyPath(nameOrArn);
+  return path !== undefined ? { awsManaged: path } : { arn: nameOrArn };
+}
+export const readPolicy = (options: EmitOptions) => policyChoice(options.readPolicy);
+export const adminPolicy = (options: EmitOptions) => policyChoice(options.adminPolicy);
 
 /** With `--users`, each person's role is `<user>-<role name>`: one role each (see docs/organizations.md). */
 export const personRoleName = (user: string, roleName: string) => `${user}-${roleName}`;
@@ -66,7 +76,7 @@ export function substitute(value: unknown, render: (text: string) => unknown): u
   return value;
 }
 
-/** Splits a string with placeholders into its literal parts and placeholder names. */
+/** Replaces the placeholders in a string by each format's spelling. */
 export function replacePlaceholders(text: string, by: Record<Placeholder, string>): string {
   let out = text;
   for (const key of Object.keys(PLACEHOLDER) as Placeholder[]) out = out.split(PLACEHOLDER[key]).join(by[key]);

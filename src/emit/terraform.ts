@@ -1,12 +1,13 @@
 import {
-  adminPolicyArn,
+  adminPolicy,
   designDocuments,
   DESIGN_TAGS,
   PERSONAL_PARTS_NOTE,
   personalSetupCommand,
   personRoleName,
-  readPolicyArn,
+  readPolicy,
   PLACEHOLDER,
+  type PolicyChoice,
   type Placeholder,
   ROLE_DESCRIPTION,
   substitute,
@@ -92,7 +93,7 @@ export function renderTerraform(options: EmitOptions): string {
         roleRef: 'aws_iam_role.admin[each.key].name',
       }
     : { many, userName: expr('var.user_name'), roleName: expr('var.role_name'), userRef: 'aws_iam_user.read_only.name', roleRef: 'aws_iam_role.admin.name' };
-  const by = { account: '${data.aws_caller_identity.current.account_id}', user: `\${${shape.userRef}}`, role: `\${${shape.roleRef}}` };
+  const by = { partition: '${data.aws_partition.current.partition}', account: '${data.aws_caller_identity.current.account_id}', user: `\${${shape.userRef}}`, role: `\${${shape.roleRef}}` };
   const documents = designDocuments();
   const hcl = (doc: unknown) => substitute(doc, (text) => template(text, by));
   const forEach: Array<[string, unknown]> = many ? [['for_each', expr('var.users')]] : [];
@@ -103,6 +104,12 @@ export function renderTerraform(options: EmitOptions): string {
     block('terraform', [['required_providers', block('required_providers', [['aws', { source: 'hashicorp/aws', version: '>= 5.0' }]])]]),
     ...variables(options),
     block('data "aws_caller_identity" "current"', []),
+    block('data "aws_partition" "current"', []),
+    block('locals', [
+      ['# an AWS managed policy by name, its ARN in the partition the provider is in (aws, aws-us-gov, aws-cn)', undefined],
+      ['read_policy_arn', expr(policyArnExpression('read_policy'))],
+      ['admin_policy_arn', expr(policyArnExpression('admin_policy'))],
+    ]),
     block('resource "aws_iam_user" "read_only"', [
       ...forEach,
       ['name', shape.userName],
@@ -110,7 +117,7 @@ export function renderTerraform(options: EmitOptions): string {
       ['# rolegate setup tags each key it creates on the user (the description the console shows)', undefined],
       ['lifecycle', block('lifecycle', [['ignore_changes', expr('[tags]')]])],
     ]),
-    block('resource "aws_iam_user_policy_attachment" "read_only"', [...forEach, ['user', expr(shape.userRef)], ['policy_arn', name('read_policy_arn')]]),
+    block('resource "aws_iam_user_policy_attachment" "read_only"', [...forEach, ['user', expr(shape.userRef)], ['policy_arn', expr('local.read_policy_arn')]]),
     block('resource "aws_iam_role" "admin"', [
       ...forEach,
       ['name', shape.roleName],
@@ -119,7 +126,7 @@ export function renderTerraform(options: EmitOptions): string {
       ['assume_role_policy', expr(`var.trust == "user" ? jsonencode(${value(hcl(documents.trust.user), 2)}) : jsonencode(${value(hcl(documents.trust.account), 2)})`)],
       ['tags', tags],
     ]),
-    block('resource "aws_iam_role_policy_attachment" "admin"', [...forEach, ['role', expr(shape.roleRef)], ['policy_arn', name('admin_policy_arn')]]),
+    block('resource "aws_iam_role_policy_attachment" "admin"', [...forEach, ['role', expr(shape.roleRef)], ['policy_arn', expr('local.admin_policy_arn')]]),
     block('resource "aws_iam_user_policy" "assume_admin"', [
       ...forEach,
       ['name', name('policy_name')],
@@ -135,6 +142,13 @@ export function renderTerraform(options: EmitOptions): string {
   ];
   return `${header.join('\n')}\n\n${blocks.map((b) => renderBlock(b)).join('\n\n')}\n`;
 }
+
+/** `arn:...` as given, else an AWS managed policy's name (path) in the provider's partition. */
+function policyArnExpression(variable: string): string {
+  return `startswith(var.${variable}, "arn:") ? var.${variable} : "arn:\${data.aws_partition.current.partition}:iam::aws:policy/\${var.${variable}}"`;
+}
+
+const policyDefault = (choice: PolicyChoice) => ('awsManaged' in choice ? choice.awsManaged : choice.arn);
 
 function variables(options: EmitOptions): Block[] {
   const variable = (name: string, description: string, type: string, fallback: unknown, validation?: [string, string]) =>
@@ -154,8 +168,8 @@ function variables(options: EmitOptions): Block[] {
       : variable('user_name', "The read-only IAM user (setup's --user-name)", 'string', options.userName, nameRule('user_name', 64)),
     variable('role_name', options.users ? "Each person's admin role is <user>-<role_name> (setup's --role-name)" : "The admin role (setup's --role-name)", 'string', options.roleName, nameRule('role_name', 64)),
     variable('policy_name', "The user's inline policy that allows assuming the role (setup's --policy-name)", 'string', options.policyName, nameRule('policy_name', 128)),
-    variable('read_policy_arn', "The managed policy attached to the user (setup's --read-policy)", 'string', readPolicyArn(options)),
-    variable('admin_policy_arn', "The managed policy attached to the role (setup's --admin-policy)", 'string', adminPolicyArn(options)),
+    variable('read_policy', "The managed policy attached to the user: an AWS managed policy's name, or an ARN (setup's --read-policy)", 'string', policyDefault(readPolicy(options))),
+    variable('admin_policy', "The managed policy attached to the role: an AWS managed policy's name, or an ARN (setup's --admin-policy)", 'string', policyDefault(adminPolicy(options))),
     variable('role_duration', "Maximum session duration of the role in seconds (setup's --role-duration)", 'number', options.roleDuration, [
       'var.role_duration >= 3600 && var.role_duration <= 43200',
       'IAM allows 3600 to 43200 seconds.',
@@ -183,24 +197,25 @@ function outputs(shape: Shape): Block[] {
       .replace('\\u0001user', `\${${user}}`)
       .replace('\\u0001role', `\${${role}}`)
       .replace('\\u0001policy', '${var.policy_name}')
-      .replace('\\u0001read', '${var.read_policy_arn}')
-      .replace('\\u0001admin', '${var.admin_policy_arn}')
+      .replace('\\u0001read', '${var.read_policy}')
+      .replace('\\u0001admin', '${var.admin_policy}')
       .replace('\\u0001duration', '${var.role_duration}')
       .replace('\\u0001trust', '${var.trust}');
   const output = (name: string, description: string, text: string) => block(`output "${name}"`, [['description', description], ['value', expr(text)]]);
   const account = 'data.aws_caller_identity.current.account_id';
+  const partition = 'data.aws_partition.current.partition';
   if (!shape.many) {
     return [
       output('user_arn', 'The read-only user', 'aws_iam_user.read_only.arn'),
       output('role_arn', 'The admin role (assumable only with MFA)', 'aws_iam_role.admin.arn'),
-      output('mfa_serial', 'The MFA device rolegate setup will pair for this user', `"arn:aws:iam::\${${account}}:mfa/\${aws_iam_user.read_only.name}"`),
+      output('mfa_serial', 'The MFA device rolegate setup will pair for this user', `"arn:\${${partition}}:iam::\${${account}}:mfa/\${aws_iam_user.read_only.name}"`),
       output('setup_command', 'Run by the person, with bootstrap credentials: adopts user and role, adds MFA device, key and profiles', command('aws_iam_user.read_only.name', 'aws_iam_role.admin.name')),
     ];
   }
   return [
     output('user_arns', 'The read-only users, by person', '{ for person, user in aws_iam_user.read_only : person => user.arn }'),
     output('role_arns', 'The admin roles (assumable only with MFA), by person', '{ for person, role in aws_iam_role.admin : person => role.arn }'),
-    output('mfa_serials', 'The MFA devices rolegate setup will pair, by person', `{ for person, user in aws_iam_user.read_only : person => "arn:aws:iam::\${${account}}:mfa/\${user.name}" }`),
+    output('mfa_serials', 'The MFA devices rolegate setup will pair, by person', `{ for person, user in aws_iam_user.read_only : person => "arn:\${${partition}}:iam::\${${account}}:mfa/\${user.name}" }`),
     output('setup_commands', 'Run by each person, with bootstrap credentials: adopts user and role, adds MFA device, key and profiles',
       `{ for person, user in aws_iam_user.read_only : person => ${command('user.name', 'aws_iam_role.admin[person].name')} }`),
   ];

@@ -6,6 +6,7 @@
  */
 import { openSync, closeSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
+import { interruptedAtPrompt, type PromptKey } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import { whileQuiet } from './terminalQuiet.js';
 
@@ -47,7 +48,8 @@ function readLineFromTty(question: string, options: TerminalLineOptions): Promis
   const timeoutMs = options.timeoutMs ?? 180_000;
   return new Promise<string>((resolve, reject) => {
     let line = '';
-    const finish = (error: Error | undefined, value?: string) => {
+    // `error` may be made only once the terminal is given back (an interruption's summary follows)
+    const finish = (error: Error | (() => Error) | undefined, value?: string) => {
       clearTimeout(timer);
       input.removeListener('data', onData);
       try {
@@ -58,14 +60,16 @@ function readLineFromTty(question: string, options: TerminalLineOptions): Promis
       output.write('\n');
       input.destroy();
       output.end();
-      if (error) reject(error);
+      if (error) reject(typeof error === 'function' ? error() : error);
       else resolve(value ?? '');
     };
+    const interrupted = (key: PromptKey) => finish(() => interruptedAtPrompt(key));
     const onData = (chunk: Buffer) => {
       for (const char of chunk.toString('utf8')) {
         if (char === '\r' || char === '\n') return finish(undefined, line);
-        if (char === '\u0003') return finish(new UserError('cancelled at the prompt (Ctrl-C)'));
-        if (char === '\u0004' && line === '') return finish(new UserError('cancelled at the prompt (end of input)'));
+        // an interruption, as SIGINT would be (raw mode turns Ctrl-C into a character)
+        if (char === '\u0003') return interrupted('Ctrl-C');
+        if (char === '\u0004' && line === '') return interrupted('Ctrl-D');
         if (char === '\u007f' || char === '\b') {
           if (line.length > 0) {
             line = line.slice(0, -1);

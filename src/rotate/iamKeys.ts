@@ -3,10 +3,13 @@ import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   ListAccessKeysCommand,
+  TagUserCommand,
+  UntagUserCommand,
   UpdateAccessKeyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { singleAttemptIamClient } from '../aws/iamClient.js';
+import { KEY_DESCRIPTION } from '../setup/tags.js';
 import type { AccessKeyInfo, IamKeyOperations, LongTermKey } from './rotation.js';
 
 function errorName(error: unknown): string {
@@ -35,6 +38,9 @@ export function iamKeyOperations(client: () => Promise<IAMClient>): IamKeyOperat
       const created = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
       const key = created.AccessKey;
       if (!key?.AccessKeyId || !key.SecretAccessKey) throw new Error('CreateAccessKey returned no key');
+      // the key's description, as setup gives its key: teardown of an adopted user deletes only
+      // keys so described. Best effort: the key exists either way and the rotation goes on.
+      await (await client()).send(new TagUserCommand({ UserName: userName, Tags: [{ Key: key.AccessKeyId, Value: KEY_DESCRIPTION }] })).catch(() => undefined);
       return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
     },
     async setStatus(userName, accessKeyId, status) {
@@ -48,6 +54,8 @@ export function iamKeyOperations(client: () => Promise<IAMClient>): IamKeyOperat
       } catch (error) {
         if (errorName(error) !== 'NoSuchEntityException' && errorName(error) !== 'NoSuchEntity') throw error;
       }
+      // its description goes with it (a user holds at most 50 tags); best effort
+      await iam.send(new UntagUserCommand({ UserName: userName, TagKeys: [accessKeyId] })).catch(() => undefined);
     },
   };
 }

@@ -6,6 +6,8 @@ export interface Bootstrap {
   iam: IAMClient;
   account: string;
   callerArn: string;
+  /** The caller's partition (aws, aws-us-gov, aws-cn, ...): every ARN setup and teardown use is in it. */
+  partition: string;
   accessKeyId: string | undefined;
   isRoot: boolean;
 }
@@ -21,7 +23,9 @@ export async function openBootstrap(options: { profile?: string; region: string;
   const credentials = await awsCall('sts:GetCallerIdentity', () => sts.config.credentials());
   const iam = createIamClient({ credentials, region: options.region, env: options.env });
   const callerArn = identity.Arn ?? '';
+  const { partitionOfArn, partitionOfRegion } = await import('../aws/partition.js');
   return {
+    partition: partitionOfArn(callerArn) ?? partitionOfRegion(options.region),
     iam,
     account: identity.Account ?? '',
     callerArn,

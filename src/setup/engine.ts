@@ -3,6 +3,7 @@ import { quotePosix } from '../shellQuote.js';
 import { managedPolicyArn, mfaSerial, roleArn, userArn } from '../policy/arns.js';
 import { stoppedAt } from './awsErrors.js';
 import { openBootstrap } from './bootstrap.js';
+import { readRole, readUser } from './iamReads.js';
 import type { SetupOptions } from './options.js';
 import type { SetupIO } from './setupIO.js';
 import type { Inspection, PlanItem, SetupContext, Status, Step } from './step.js';
@@ -84,7 +85,7 @@ export async function runSetup(
   const stopWatching = commands
     ? onInterrupt(() =>
         done.length === 0 && current === undefined
-          ? 'setup was interrupted before it changed anything.'
+          ? `setup was interrupted before it changed anything.\nto set up, run the same command again: ${commands.again}`
           : [
               'setup was interrupted. What exists now:',
               ...done.map((line) => `  ${line}`),
@@ -120,13 +121,17 @@ async function setupSteps(
         '  once the new user works, setup offers to delete this one (--delete-root-keys).',
     );
   }
+  // an existing user's or role's ARN is IAM's (it keeps a path); only what setup creates is built
+  const { partition, account } = boot;
+  const [existingUser, existingRole] = await Promise.all([readUser(boot.iam, options.userName), readRole(boot.iam, options.roleName)]).catch(nothingYet);
   const names = {
-    account: boot.account,
-    userArn: userArn(boot.account, options.userName),
-    roleArn: roleArn(boot.account, options.roleName),
-    mfaSerial: mfaSerial(boot.account, options.userName),
-    readPolicyArn: managedPolicyArn(options.readPolicy),
-    adminPolicyArn: managedPolicyArn(options.adminPolicy),
+    partition,
+    account,
+    userArn: existingUser?.Arn ?? userArn(partition, account, options.userName),
+    roleArn: existingRole?.Arn ?? roleArn(partition, account, options.roleName),
+    mfaSerial: mfaSerial(partition, account, options.userName),
+    readPolicyArn: managedPolicyArn(options.readPolicy, partition),
+    adminPolicyArn: managedPolicyArn(options.adminPolicy, partition),
   };
   let store: Awaited<ReturnType<SetupContext['keyStore']>> | undefined;
   const ctx: SetupContext = {

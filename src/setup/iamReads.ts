@@ -1,8 +1,13 @@
 import {
   GetRoleCommand,
   GetUserCommand,
+  GetLoginProfileCommand,
   GetUserPolicyCommand,
   ListAccessKeysCommand,
+  ListGroupsForUserCommand,
+  ListServiceSpecificCredentialsCommand,
+  ListSigningCertificatesCommand,
+  ListSSHPublicKeysCommand,
   ListAttachedRolePoliciesCommand,
   ListAttachedUserPoliciesCommand,
   ListMFADevicesCommand,
@@ -88,3 +93,38 @@ export async function virtualMfaDevice(iam: IAMClient, serial: string): Promise<
   } while (marker);
   return undefined;
 }
+
+/**
+ * What DeleteUser requires gone first besides policies, keys and MFA devices (AWS answers
+ * DeleteConflict otherwise; the DeleteUser API reference lists them): the console password, group
+ * memberships, signing certificates, SSH public keys and service-specific credentials.
+ */
+export interface UserAttachments {
+  loginProfile: boolean;
+  groups: string[];
+  signingCertificates: string[];
+  sshPublicKeys: string[];
+  serviceCredentials: string[];
+}
+
+export async function userAttachments(iam: IAMClient, userName: string): Promise<UserAttachments> {
+  const profile = await orMissing('iam:GetLoginProfile', () => iam.send(new GetLoginProfileCommand({ UserName: userName })));
+  const groups: string[] = [];
+  let marker: string | undefined;
+  do {
+    const out = await orMissing('iam:ListGroupsForUser', () => iam.send(new ListGroupsForUserCommand({ UserName: userName, Marker: marker })));
+    groups.push(...(out?.Groups ?? []).map((g) => g.GroupName!));
+    marker = out?.IsTruncated ? out.Marker : undefined;
+  } while (marker);
+  const certificates = await orMissing('iam:ListSigningCertificates', () => iam.send(new ListSigningCertificatesCommand({ UserName: userName })));
+  const ssh = await orMissing('iam:ListSSHPublicKeys', () => iam.send(new ListSSHPublicKeysCommand({ UserName: userName })));
+  const service = await orMissing('iam:ListServiceSpecificCredentials', () => iam.send(new ListServiceSpecificCredentialsCommand({ UserName: userName })));
+  return {
+    loginProfile: profile?.LoginProfile !== undefined,
+    groups,
+    signingCertificates: (certificates?.Certificates ?? []).map((c) => c.CertificateId!),
+    sshPublicKeys: (ssh?.SSHPublicKeys ?? []).map((k) => k.SSHPublicKeyId!),
+    serviceCredentials: (service?.ServiceSpecificCredentials ?? []).map((c) => c.ServiceSpecificCredentialId!),
+  };
+}
+

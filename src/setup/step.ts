@@ -48,8 +48,12 @@ export interface Step {
 
 /** The names and ARNs setup works with, derived once from the options and the account. */
 export interface SetupNames {
+  /** The caller's partition (from GetCallerIdentity): every ARN below is in it. */
+  partition: string;
   account: string;
+  /** The user's ARN as IAM gives it (GetUser: with its path), or the one CreateUser will make. */
   userArn: string;
+  /** The role's ARN as IAM gives it (GetRole), or the one CreateRole will make. */
   roleArn: string;
   mfaSerial: string;
   readPolicyArn: string;

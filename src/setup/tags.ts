@@ -14,6 +14,22 @@ export const ADMIN_ROLE_DESCRIPTION = 'Administrator role, assumable only with M
 export const PENDING_KEY_TAG = 'rolegate:pending-access-key';
 export const PENDING_MFA_TAG = 'rolegate:pending-mfa-device';
 
+/**
+ * A user or role that existed before setup and was taken over with --adopt carries ADOPTED_TAG as
+ * well as the managed tag: teardown never deletes it, and removes only what setup added to it,
+ * which setup records as it adds it: the managed policy it attached (ADDED_POLICY_TAG, the ARN) and
+ * the inline policy it created (ADDED_INLINE_TAG, the name) and the MFA device it paired
+ * (ADDED_MFA_TAG, the serial). The keys setup creates carry KEY_DESCRIPTION tags.
+ */
+export const ADOPTED_TAG = 'rolegate:adopted';
+export const ADDED_POLICY_TAG = 'rolegate:added-policy';
+export const ADDED_INLINE_TAG = 'rolegate:added-inline-policy';
+export const ADDED_MFA_TAG = 'rolegate:added-mfa-device';
+
+export function isAdopted(tags: Tag[] | undefined): boolean {
+  return tagValue(tags, ADOPTED_TAG) !== undefined;
+}
+
 /** The description rolegate gives the keys it creates (a user tag keyed by the access key id). */
 export const KEY_DESCRIPTION = 'created by rolegate setup';
 

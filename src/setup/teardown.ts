@@ -1,6 +1,10 @@
 import {
   DeactivateMFADeviceCommand,
   DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
+  DeleteServiceSpecificCredentialCommand,
+  DeleteSigningCertificateCommand,
+  DeleteSSHPublicKeyCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   DeleteUserCommand,
@@ -10,15 +14,20 @@ import {
   DetachUserPolicyCommand,
   ListRolePoliciesCommand,
   ListUserPoliciesCommand,
+  RemoveUserFromGroupCommand,
+  UntagRoleCommand,
+  UntagUserCommand,
   type IAMClient,
+  type Tag,
+  type User,
 } from '@aws-sdk/client-iam';
 import { UserError, badInput } from '../userError.js';
-import { mfaSerial as mfaSerialOf, roleArn as roleArnOf } from '../policy/arns.js';
+import { isVirtualMfaSerial, mfaSerial as mfaSerialOf, roleArn as roleArnOf } from '../policy/arns.js';
 import { awsCall, isNotFound } from './awsErrors.js';
 import { openBootstrap } from './bootstrap.js';
-import { accessKeys, attachedRolePolicyArns, attachedUserPolicyArns, readRole, readUser, userMfaSerials, virtualMfaDevice } from './iamReads.js';
+import { accessKeys, attachedRolePolicyArns, attachedUserPolicyArns, readRole, readUser, userAttachments, userMfaSerials, virtualMfaDevice } from './iamReads.js';
 import type { SetupIO } from './setupIO.js';
-import { isManaged, tagValue, PENDING_MFA_TAG } from './tags.js';
+import { ADDED_INLINE_TAG, ADDED_MFA_TAG, ADDED_POLICY_TAG, isAdopted, isManaged, KEY_DESCRIPTION, MANAGED_TAG, tagValue, PENDING_MFA_TAG } from './tags.js';
 import type { StoreKind } from './options.js';
 import { testKillPoint, testPausePoint } from './testHooks.js';
 import { onInterrupt } from '../interrupt.js';
@@ -110,58 +119,23 @@ async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.
   const { userName, roleName } = options;
   const actions = progress.actions;
   const leftAlone: string[] = [];
-  const ourSerial = mfaSerialOf(account, userName);
-  const ourRoleArn = roleArnOf(account, roleName);
+  const partition = boot.partition;
+  const ourSerial = mfaSerialOf(partition, account, userName);
 
   const user = await readUser(iam, userName);
   let userKeyIds: string[] = [];
   if (user && !isManaged(user.Tags)) leftAlone.push(`IAM user ${userName} (not created by rolegate)`);
   if (user && isManaged(user.Tags)) {
-    for (const arn of await attachedUserPolicyArns(iam, userName)) {
-      actions.push({
-        resource: `policy ${arn} on user ${userName}`,
-        action: 'detach',
-        run: () => gone('iam:DetachUserPolicy', () => iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: arn }))),
-      });
-    }
-    for (const serial of await userMfaSerials(iam, userName)) {
-      actions.push({
-        resource: `MFA device ${serial}`,
-        action: serial === ourSerial ? 'deactivate and delete' : 'deactivate (adopted: not deleted)',
-        run: async () => {
-          await gone('iam:DeactivateMFADevice', () => iam.send(new DeactivateMFADeviceCommand({ UserName: userName, SerialNumber: serial })));
-          if (serial === ourSerial) {
-            await gone('iam:DeleteVirtualMFADevice', () => iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
-          }
-        },
-      });
-    }
-    const keys = await accessKeys(iam, userName);
-    userKeyIds = keys.map((k) => k.AccessKeyId!);
-    for (const id of userKeyIds) {
-      actions.push({
-        resource: `access key ${id} of user ${userName}`,
-        action: 'delete',
-        run: () => gone('iam:DeleteAccessKey', () => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id }))),
-      });
-    }
-    for (const name of await listInline(iam, 'user', userName)) {
-      actions.push({
-        resource: `inline policy ${name} on user ${userName}`,
-        action: 'delete',
-        run: () => gone('iam:DeleteUserPolicy', () => iam.send(new DeleteUserPolicyCommand({ UserName: userName, PolicyName: name }))),
-      });
-    }
-    actions.push({
-      resource: `IAM user ${userName}`,
-      action: 'delete',
-      run: () => gone('iam:DeleteUser', () => iam.send(new DeleteUserCommand({ UserName: userName }))),
-    });
+    const planned = await userActions(iam, user, ourSerial);
+    userKeyIds = planned.keyIds;
+    actions.push(...planned.actions);
+    if (planned.kept) leftAlone.push(planned.kept);
   }
   // A device an interrupted setup created but never enabled.
   const device = await virtualMfaDevice(iam, ourSerial);
   if (device && !device.User && (isManaged(device.Tags) || tagValue(user?.Tags, PENDING_MFA_TAG) === ourSerial)) {
-    actions.splice(user && isManaged(user.Tags) ? actions.length - 1 : actions.length, 0, {
+    const deletesUser = user && isManaged(user.Tags) && !isAdopted(user.Tags);
+    actions.splice(deletesUser ? actions.length - 1 : actions.length, 0, {
       resource: `unpaired MFA device ${ourSerial}`,
       action: 'delete',
       run: () => gone('iam:DeleteVirtualMFADevice', () => iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: ourSerial }))),
@@ -169,8 +143,26 @@ async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.
   }
 
   const role = await readRole(iam, roleName);
+  // the role's ARN as IAM gives it (a role with a path), so the admin profile is recognised
+  const ourRoleArn = role?.Arn ?? roleArnOf(partition, account, roleName);
   if (role && !isManaged(role.Tags)) leftAlone.push(`IAM role ${roleName} (not created by rolegate)`);
-  if (role && isManaged(role.Tags)) {
+  if (role && isManaged(role.Tags) && isAdopted(role.Tags)) {
+    // adopted: kept; only the policy setup attached and its tags go (the trust policy stays as setup wrote it)
+    const added = tagValue(role.Tags, ADDED_POLICY_TAG);
+    if (added && (await attachedRolePolicyArns(iam, roleName)).includes(added)) {
+      actions.push({
+        resource: `policy ${added} on role ${roleName}`,
+        action: 'detach',
+        run: () => gone('iam:DetachRolePolicy', () => iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: added }))),
+      });
+    }
+    actions.push({
+      resource: `rolegate's tags on role ${roleName}`,
+      action: 'remove',
+      run: () => gone('iam:UntagRole', () => iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: ourTagKeys(role.Tags) }))),
+    });
+    leftAlone.push(`IAM role ${roleName} (adopted by setup: kept; its trust policy stays as setup wrote it)`);
+  } else if (role && isManaged(role.Tags)) {
     for (const arn of await attachedRolePolicyArns(iam, roleName)) {
       actions.push({
         resource: `policy ${arn} on role ${roleName}`,
@@ -252,6 +244,131 @@ async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.
     io.line(`note: the OATH account ${local.keyAccount.id} stays on your YubiKey (the MFA device it paired is gone); remove it with: ykman${device} oath accounts delete ${local.keyAccount.id}`);
   }
   return report;
+}
+
+/** The tag keys setup wrote on a user or role: the managed and adopted marks, its records, key descriptions. */
+function ourTagKeys(tags: Tag[] | undefined): string[] {
+  return (tags ?? [])
+    .filter((t) => t.Key === MANAGED_TAG.Key || t.Key?.startsWith('rolegate:') || t.Value === KEY_DESCRIPTION)
+    .map((t) => t.Key!);
+}
+
+/**
+ * The user's part of teardown. A user setup created is deleted, after everything DeleteUser
+ * requires gone first on AWS (policies, MFA devices, access keys, the console password, group
+ * memberships, signing certificates, SSH public keys, service-specific credentials: AWS answers
+ * DeleteConflict otherwise). A user setup adopted (--adopt) is kept: only what setup added goes
+ * (the policies it recorded, the MFA device it created, the keys it created), then its tags.
+ */
+async function userActions(iam: IAMClient, user: User, ourSerial: string): Promise<{ actions: TeardownAction[]; keyIds: string[]; kept?: string }> {
+  const userName = user.UserName!;
+  const adopted = isAdopted(user.Tags);
+  const actions: TeardownAction[] = [];
+  const detach = (arn: string) =>
+    actions.push({
+      resource: `policy ${arn} on user ${userName}`,
+      action: 'detach',
+      run: () => gone('iam:DetachUserPolicy', () => iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: arn }))),
+    });
+  const deleteInline = (name: string) =>
+    actions.push({
+      resource: `inline policy ${name} on user ${userName}`,
+      action: 'delete',
+      run: () => gone('iam:DeleteUserPolicy', () => iam.send(new DeleteUserPolicyCommand({ UserName: userName, PolicyName: name }))),
+    });
+  const deleteKey = (id: string) =>
+    actions.push({
+      resource: `access key ${id} of user ${userName}`,
+      action: 'delete',
+      run: () => gone('iam:DeleteAccessKey', () => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: id }))),
+    });
+  const serials = await userMfaSerials(iam, userName);
+  const keys = (await accessKeys(iam, userName)).map((k) => k.AccessKeyId!);
+
+  if (adopted) {
+    const attached = await attachedUserPolicyArns(iam, userName);
+    const addedPolicy = tagValue(user.Tags, ADDED_POLICY_TAG);
+    if (addedPolicy && attached.includes(addedPolicy)) detach(addedPolicy);
+    const addedInline = tagValue(user.Tags, ADDED_INLINE_TAG);
+    if (addedInline && (await listInline(iam, 'user', userName)).includes(addedInline)) deleteInline(addedInline);
+    // the device setup paired is recorded on the user; a device the user had stays as it is
+    const ours = tagValue(user.Tags, ADDED_MFA_TAG) === ourSerial && serials.includes(ourSerial);
+    if (ours) {
+      actions.push({
+        resource: `MFA device ${ourSerial}`,
+        action: 'deactivate and delete',
+        run: async () => {
+          await gone('iam:DeactivateMFADevice', () => iam.send(new DeactivateMFADeviceCommand({ UserName: userName, SerialNumber: ourSerial })));
+          await gone('iam:DeleteVirtualMFADevice', () => iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: ourSerial })));
+        },
+      });
+    }
+    const ourKeys = keys.filter((id) => tagValue(user.Tags, id) === KEY_DESCRIPTION);
+    for (const id of ourKeys) deleteKey(id);
+    actions.push({
+      resource: `rolegate's tags on user ${userName}`,
+      action: 'remove',
+      run: () => gone('iam:UntagUser', () => iam.send(new UntagUserCommand({ UserName: userName, TagKeys: ourTagKeys(user.Tags) }))),
+    });
+    return { actions, keyIds: ourKeys, kept: `IAM user ${userName} (adopted by setup: kept; only what setup added is removed)` };
+  }
+
+  for (const arn of await attachedUserPolicyArns(iam, userName)) detach(arn);
+  for (const serial of serials) {
+    const deletes = serial === ourSerial;
+    actions.push({
+      resource: `MFA device ${serial}`,
+      action: deletes ? 'deactivate and delete' : isVirtualMfaSerial(serial) ? 'deactivate (adopted: not deleted)' : 'deactivate (a security key or hardware token)',
+      run: async () => {
+        await gone('iam:DeactivateMFADevice', () => iam.send(new DeactivateMFADeviceCommand({ UserName: userName, SerialNumber: serial })));
+        if (deletes) await gone('iam:DeleteVirtualMFADevice', () => iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serial })));
+      },
+    });
+  }
+  for (const id of keys) deleteKey(id);
+  for (const name of await listInline(iam, 'user', userName)) deleteInline(name);
+  const more = await userAttachments(iam, userName);
+  if (more.loginProfile) {
+    actions.push({
+      resource: `console password (login profile) of user ${userName}`,
+      action: 'delete',
+      run: () => gone('iam:DeleteLoginProfile', () => iam.send(new DeleteLoginProfileCommand({ UserName: userName }))),
+    });
+  }
+  for (const group of more.groups) {
+    actions.push({
+      resource: `membership of user ${userName} in group ${group}`,
+      action: 'remove',
+      run: () => gone('iam:RemoveUserFromGroup', () => iam.send(new RemoveUserFromGroupCommand({ UserName: userName, GroupName: group }))),
+    });
+  }
+  for (const id of more.signingCertificates) {
+    actions.push({
+      resource: `signing certificate ${id} of user ${userName}`,
+      action: 'delete',
+      run: () => gone('iam:DeleteSigningCertificate', () => iam.send(new DeleteSigningCertificateCommand({ UserName: userName, CertificateId: id }))),
+    });
+  }
+  for (const id of more.sshPublicKeys) {
+    actions.push({
+      resource: `SSH public key ${id} of user ${userName}`,
+      action: 'delete',
+      run: () => gone('iam:DeleteSSHPublicKey', () => iam.send(new DeleteSSHPublicKeyCommand({ UserName: userName, SSHPublicKeyId: id }))),
+    });
+  }
+  for (const id of more.serviceCredentials) {
+    actions.push({
+      resource: `service-specific credential ${id} of user ${userName}`,
+      action: 'delete',
+      run: () => gone('iam:DeleteServiceSpecificCredential', () => iam.send(new DeleteServiceSpecificCredentialCommand({ UserName: userName, ServiceSpecificCredentialId: id }))),
+    });
+  }
+  actions.push({
+    resource: `IAM user ${userName}`,
+    action: 'delete',
+    run: () => gone('iam:DeleteUser', () => iam.send(new DeleteUserCommand({ UserName: userName }))),
+  });
+  return { actions, keyIds: keys };
 }
 
 /**

@@ -109,3 +109,14 @@ test('an answer at the terminal that is not six digits is asked for again, sayin
   assert.match(screen, /rolegate: that was 5 digits, and a code has 6; try again\. MFA code for /);
   assert.match(JSON.parse(readFileSync(out, 'utf8')).AccessKeyId, /^ASIA/);
 });
+
+for (const [name, key] of [['Ctrl-C', '\u0003'], ['Ctrl-D', '\u0004']] as const) {
+  test(`${name} at the MFA prompt ends credential-process: exit 130, a one-line reason on stderr, no stack, nothing served`, { timeout: 60_000 }, async (t) => {
+    if (spawnSync('sh', ['-c', 'command -v script']).status !== 0) return t.skip('script (util-linux) is not installed');
+    const result = await typeCodesAtPrompts([key]);
+    assert.equal(result.code, 130, `${result.screen}\n${result.stderr}`);
+    assert.equal(result.stderr, `rolegate: interrupted (${name}) at the prompt.\n`);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stsCalls, 0);
+  });
+}

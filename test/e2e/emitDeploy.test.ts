@@ -32,10 +32,11 @@ async function terraform(dir: string, args: string[], expectedCode = 0): Promise
  * slow to start) and a provider pointed at moto: `single` (setup's defaults and `args`) and
  * `people` (`--users alice,bob`).
  */
-async function terraformDir(args: string[]): Promise<string> {
+async function terraformDir(args: string[], options: { region?: string; people?: boolean } = {}): Promise<string> {
   const dir = workDir();
   writeFileSync(join(dir, 'cli.tfrc'), '');
-  for (const [name, extra] of [['single', args], ['people', ['--users', 'alice,bob']]] as const) {
+  const forms: Array<[string, string[]]> = [['single', args], ...(options.people === false ? [] : [['people', ['--users', 'alice,bob']] as [string, string[]]])];
+  for (const [name, extra] of forms) {
     mkdirSync(join(dir, name));
     writeFileSync(join(dir, name, 'main.tf'), await emit(['--emit', 'terraform', ...extra]));
   }
@@ -44,17 +45,17 @@ async function terraformDir(args: string[]): Promise<string> {
     `module "single" {
   source = "./single"
 }
-module "people" {
-  source = "./people"
-}
 output "setup_command" {
   value = module.single.setup_command
 }
+${options.people === false ? '' : `module "people" {
+  source = "./people"
+}
 output "setup_commands" {
   value = module.people.setup_commands
-}
+}`}
 provider "aws" {
-  region                      = "us-east-1"
+  region                      = "${options.region ?? 'us-east-1'}"
   access_key                  = "AKIAIOSFODNN7EXAMPLE"
   secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
   skip_credentials_validation = true
@@ -146,6 +147,38 @@ test('terraform validates and applies both emitted forms to moto: equal to setup
   }
 });
 
+test('terraform applies the emitted code in us-gov-west-1: every ARN in aws-us-gov; setup then adopts it there', async () => {
+  const gov = { AWS_REGION: 'us-gov-west-1', AWS_DEFAULT_REGION: 'us-gov-west-1' };
+  const box = setupSandbox(moto.endpoint, gov);
+  let dir: string | undefined;
+  try {
+    dir = await terraformDir(['--trust', 'user'], { region: 'us-gov-west-1', people: false });
+    await terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
+    const outputs = JSON.parse(await terraform(dir, ['output', '-json'])) as { setup_command: { value: string } };
+    const arn = `arn:aws-us-gov:iam::${ACCOUNT_ID}`;
+    const byTerraform = await accountListing(box);
+    const user = byTerraform.users.find((u) => u.name === 'admin')!;
+    assert.deepEqual(user.attached, ['arn:aws-us-gov:iam::aws:policy/SecurityAudit']);
+    assert.equal((user.inline.admin as { Statement: { Resource: string }[] }).Statement[0]!.Resource, `${arn}:role/admin`);
+    const role = byTerraform.roles.find((r) => r.name === 'admin')!;
+    assert.deepEqual(role.attached, ['arn:aws-us-gov:iam::aws:policy/AdministratorAccess']);
+    assert.deepEqual((role.trust as { Statement: { Principal: unknown }[] }).Statement[0]!.Principal, { AWS: `${arn}:user/admin` });
+
+    const adopted = await setup(box, outputs.setup_command.value.split(' ').slice(2));
+    assert.equal(adopted.code, 0, adopted.stdout + adopted.stderr);
+    assert.match(adopted.stdout, /IAM user admin: exists/);
+    assert.match(adopted.stdout, /policy SecurityAudit on user admin: attached/);
+    assert.match(adopted.stdout, /IAM role admin: exists/);
+    const completed = await accountListing(box);
+    assert.deepEqual(completed.users.find((u) => u.name === 'admin')!.mfa, [`${arn}:mfa/admin`]);
+    assert.deepEqual(withoutPersonalParts(completed), withoutPersonalParts(byTerraform));
+    await terraform(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], 0);
+  } finally {
+    box.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("moto's CloudFormation creates the stack; what it keeps equals what setup builds", async () => {
   const box = setupSandbox(moto.endpoint);
   try {
@@ -166,8 +199,8 @@ print(json.dumps({"status": s["StackStatus"], "outputs": {o["OutputKey"]: o["Out
     assert.equal(stack.outputs.RoleArn, `arn:aws:iam::${ACCOUNT_ID}:role/admin`);
     assert.equal(
       stack.outputs.SetupCommand,
-      'rolegate setup --user-name admin --role-name admin --policy-name admin --read-policy arn:aws:iam::aws:policy/SecurityAudit ' +
-        '--admin-policy arn:aws:iam::aws:policy/AdministratorAccess --role-duration 3600 --trust user',
+      'rolegate setup --user-name admin --role-name admin --policy-name admin --read-policy SecurityAudit ' +
+        '--admin-policy AdministratorAccess --role-duration 3600 --trust user',
     );
     const listing = await accountListing(box);
     // moto 5.2.1 keeps the role's trust policy, duration and tags, and the user itself; it drops

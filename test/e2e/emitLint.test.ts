@@ -91,7 +91,7 @@ test('python-hcl2 parses the Terraform into the resources setup builds, one set 
   ];
   const single = await parse(await emit(['--emit', 'terraform']));
   assert.deepEqual(resources(single), expected);
-  assert.deepEqual(single.variable.map((v) => Object.keys(v)[0]!.replaceAll('"', '')), ['user_name', 'role_name', 'policy_name', 'read_policy_arn', 'admin_policy_arn', 'role_duration', 'trust']);
+  assert.deepEqual(single.variable.map((v) => Object.keys(v)[0]!.replaceAll('"', '')), ['user_name', 'role_name', 'policy_name', 'read_policy', 'admin_policy', 'role_duration', 'trust']);
   const many = await parse(await emit(['--emit', 'terraform', '--users', 'alice,bob']));
   assert.deepEqual(resources(many), expected);
   for (const r of many.resource) for (const named of Object.values(r)) for (const body of Object.values(named)) assert.ok('for_each' in body);

@@ -10,7 +10,8 @@
 //     come on stdin, which ykman reads (one line) when stdin is not a terminal;
 //   - codes are genuine TOTP codes of the stored seed (SHA-1, 6 digits, 30 s), never one twice
 //     (test/harness/mfaCodes.ts, state under $HOME), as the strict AWS layer wants;
-//   - an account that needs a touch prints "Touch your YubiKey..." on stderr before its code;
+//   - an account that needs a touch prints "Touch your YubiKey..." on stderr before its code, and
+//     waits for the touch (150 ms, or YKMAN_STANDIN_TOUCH_MS);
 //   - YKMAN_STANDIN_FAIL=add makes `oath accounts add` fail as a key pulled out would.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { nextMfaCode } from '../harness/mfaCodes.js';
@@ -139,7 +140,7 @@ if (command === 'list') {
   const account = key.accounts[hits[0]!]!;
   if (account.touch) {
     process.stderr.write('Touch your YubiKey...\n');
-    await new Promise((resolve) => setTimeout(resolve, 150)); // the touch
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.YKMAN_STANDIN_TOUCH_MS ?? 150))); // the touch
   }
   process.stdout.write((await nextMfaCode(account.seed, process.env.HOME!)) + '\n');
 } else if (command === 'delete') {

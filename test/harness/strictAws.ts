@@ -26,6 +26,15 @@
  *   own ASIA key id and token, as AWS does, so sessions can be told apart, and answers
  *   GetCallerIdentity for such a session with the IAM user, as AWS does.
  *
+ * - DeleteUser is refused with DeleteConflict while the user still has a login profile, access keys,
+ *   MFA devices, signing certificates, SSH public keys, service-specific credentials or group
+ *   memberships (strictUserDeletion.ts; moto deletes such a user); service-specific credentials,
+ *   which moto lacks, are served by the layer.
+ * - Partitions: the ARNs the layer writes (a session's GetCallerIdentity, AccessDenied messages)
+ *   are in the partition of the request's signing region, as moto's own (aws-us-gov for
+ *   us-gov-west-1, aws-cn for cn-north-1); a session's user ARN is the one CreateUser returned (with
+ *   its path).
+ *
  * Not evaluated: trust policy principals (moto matches them under its access control), condition
  * keys other than the two MFA keys (treated as met), NotAction/NotPrincipal, policy variables,
  * identity policies, session policies, ResyncMFADevice, hardware and FIDO devices.
@@ -35,6 +44,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { stepOfCode } from './totp.js';
 import { recordSecret, recordSecretsIn } from './secretRegistry.js';
+import { UserDeletionRules } from './strictUserDeletion.js';
+import { partitionOfRegion } from '../../src/aws/partition.js';
 
 export const ACCOUNT = '123456789012';
 /** Role chaining, a GetSessionToken session included, caps AssumeRole at one hour. */
@@ -254,6 +265,9 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
   const roles = new Map<string, Role>();
   /** `account:user name` → UserId (AIDA...), from CreateUser answers. */
   const userIds = new Map<string, string>();
+  /** `account:user name` → the user's ARN (partition and path as IAM made it), from CreateUser answers. */
+  const userArns = new Map<string, string>();
+  const deletion = new UserDeletionRules();
   const log: LoggedRequest[] = [];
 
   /** The account a caller acts in: a key the layer has not seen is moto's default account's. */
@@ -270,11 +284,12 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     return match ? roleKey(match[1]!, match[2]!) : '';
   };
 
-  const callerArn = (keyId: string | null): string => {
+  const callerArn = (keyId: string | null, partition: string): string => {
     const info = keyId ? keys.get(keyId) : undefined;
-    if (!info) return `arn:aws:iam::${ACCOUNT}:root`;
+    if (!info) return `arn:${partition}:iam::${ACCOUNT}:root`;
     if (info.kind === 'role') return info.arn;
-    return info.user ? `arn:aws:iam::${info.account}:user/${info.user}` : `arn:aws:iam::${info.account}:root`;
+    if (!info.user) return `arn:${partition}:iam::${info.account}:root`;
+    return userArns.get(`${info.account}:${info.user}`) ?? `arn:${partition}:iam::${info.account}:user/${info.user}`;
   };
 
   /** Checks an MFA code for a call by `keyId`; marks its step used. Returns the refusal, if any. */
@@ -300,18 +315,18 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
    * GetCallerIdentity with GetSessionToken credentials names the IAM user, as AWS does (moto, which
    * hands every session one example key, names a user "moto"). Undefined: moto answers.
    */
-  const sessionIdentity = (keyId: string | null): string | undefined => {
+  const sessionIdentity = (keyId: string | null, partition: string): string | undefined => {
     const info = keyId ? keys.get(keyId) : undefined;
     if (info?.kind !== 'session' || !info.user || !userIds.has(`${info.account}:${info.user}`)) return undefined;
     return (
       `<GetCallerIdentityResponse xmlns="${NAMESPACES.sts}"><GetCallerIdentityResult>` +
-      `<Arn>arn:aws:iam::${info.account}:user/${xmlEscape(info.user)}</Arn><UserId>${userIds.get(`${info.account}:${info.user}`)}</UserId><Account>${info.account}</Account>` +
+      `<Arn>${xmlEscape(callerArn(keyId, partition))}</Arn><UserId>${userIds.get(`${info.account}:${info.user}`)}</UserId><Account>${info.account}</Account>` +
       `</GetCallerIdentityResult><ResponseMetadata><RequestId>REQUEST_ID</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
     );
   };
 
   /** The rules applied before a request goes on to moto; a Refusal ends it there. */
-  const before = (service: string, action: string, params: URLSearchParams, keyId: string | null): Refusal | { mfaAt?: number } | undefined => {
+  const before = (service: string, action: string, params: URLSearchParams, keyId: string | null, partition: string): Refusal | { mfaAt?: number } | undefined => {
     const info = keyId ? keys.get(keyId) : undefined;
     if (info?.kind === 'user' && !info.active) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (info && info.kind !== 'user' && now() >= info.expiresAt) return new Refusal(403, 'ExpiredToken', MESSAGES.expiredToken);
@@ -340,11 +355,15 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       }
       if (!role) return { mfaAt }; // a role the layer has not seen created: moto answers
       if (!trustAllows(role.trust, mfaContextOf(info, mfaAt))) {
-        return accessDenied(`User: ${callerArn(keyId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+        return accessDenied(`User: ${callerArn(keyId, partition)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
       }
       if (info && info.kind !== 'user' && duration > CHAINED_ROLE_MAX_SECONDS) return validationError(MESSAGES.chained);
       if (duration > role.maxSessionDuration) return validationError(MESSAGES.maxSession);
       return { mfaAt };
+    }
+    if (service === 'iam') {
+      const conflict = deletion.refuse(action, params, accountOf(keyId));
+      if (conflict) return new Refusal(conflict.status, conflict.code, conflict.message);
     }
     if (service === 'iam' && action === 'EnableMFADevice') {
       const device = devices.get(params.get('SerialNumber') ?? '');
@@ -365,6 +384,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     recordSecretsIn(body); // every secret AWS hands out, for the run's leak scan (secretRegistry.ts)
     const info = keyId ? keys.get(keyId) : undefined;
     if (service === 'iam') {
+      deletion.learn(action, params, accountOf(keyId), body);
       switch (action) {
         case 'CreateVirtualMFADevice': {
           const serial = xmlField(body, 'SerialNumber');
@@ -398,6 +418,8 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           const name = xmlField(body, 'UserName');
           const id = xmlField(body, 'UserId');
           if (name && id) userIds.set(`${accountOf(keyId)}:${name}`, id);
+          const arn = xmlField(body, 'Arn');
+          if (name && arn) userArns.set(`${accountOf(keyId)}:${name}`, arn);
           break;
         }
         case 'CreateAccessKey': {
@@ -465,9 +487,11 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       response.end(answer.body);
       return;
     }
-    const credential = /Credential=([^/,\s]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(request.headers.authorization ?? '');
+    const credential = /Credential=([^/,\s]+)\/[^/]+\/([^/]+)\/([^/]+)\//.exec(request.headers.authorization ?? '');
     const keyId = credential?.[1] ?? null;
-    const service = credential?.[2] ?? null;
+    const service = credential?.[3] ?? null;
+    // moto serves the partition of the signing region (aws-us-gov for us-gov-west-1): so does the layer
+    const partition = partitionOfRegion(credential?.[2] ?? 'us-east-1');
     const contentType = request.headers['content-type'] ?? '';
     const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
     const params = contentType.includes('x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : query;
@@ -477,14 +501,21 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     log.push(entry);
 
     const requestId = randomUUID();
-    const verdict = service && action ? before(service, action, params, keyId) : undefined;
+    const verdict = service && action ? before(service, action, params, keyId, partition) : undefined;
     if (verdict instanceof Refusal) {
       entry.refused = verdict.code;
       response.writeHead(verdict.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
       response.end(errorBody(service ?? 'sts', verdict, requestId));
       return;
     }
-    const identity = service === 'sts' && action === 'GetCallerIdentity' ? sessionIdentity(keyId) : undefined;
+    const served = service === 'iam' && action ? deletion.serve(action, params, accountOf(keyId), (name) => userIds.has(`${accountOf(keyId)}:${name}`)) : undefined;
+    if (served) {
+      if (served.status !== 200) entry.refused = /<Code>([^<]+)<\/Code>/.exec(served.body)?.[1];
+      response.writeHead(served.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      response.end(served.body);
+      return;
+    }
+    const identity = service === 'sts' && action === 'GetCallerIdentity' ? sessionIdentity(keyId, partition) : undefined;
     if (identity) {
       response.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
       response.end(identity.replace('REQUEST_ID', requestId));
@@ -519,6 +550,8 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       keys.clear();
       roles.clear();
       userIds.clear();
+      userArns.clear();
+      deletion.reset();
       log.length = 0;
     },
     requests: () => log.map((entry) => ({ ...entry })),

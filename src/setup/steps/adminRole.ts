@@ -2,7 +2,7 @@ import { CreateRoleCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand, Updat
 import { UserError } from '../../userError.js';
 import { awsCall, isAlreadyExists, isInvalidPrincipal, retryWhileSpreading } from '../awsErrors.js';
 import { readRole } from '../iamReads.js';
-import { ADMIN_ROLE_DESCRIPTION, isManaged, MANAGED_TAG } from '../tags.js';
+import { ADMIN_ROLE_DESCRIPTION, ADOPTED_TAG, isManaged, MANAGED_TAG } from '../tags.js';
 import { trustPolicy } from '../../policy/trustPolicy.js';
 import { parsePolicyDocument, samePolicy } from '../../policy/policyDocument.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
@@ -14,7 +14,7 @@ export const adminRoleStep: Step = {
   async inspect(ctx: SetupContext): Promise<Inspection> {
     const name = ctx.options.roleName;
     const resource = `IAM role ${name}`;
-    const document = trustPolicy({ account: ctx.names.account, trust: ctx.options.trust, userName: ctx.options.userName });
+    const document = trustPolicy({ partition: ctx.names.partition, account: ctx.names.account, trust: ctx.options.trust, userName: ctx.options.userName, userArn: ctx.names.userArn });
     const json = JSON.stringify(document);
     const duration = ctx.options.roleDuration;
     const role = await readRole(ctx.iam, name);
@@ -61,7 +61,7 @@ export const adminRoleStep: Step = {
     return {
       item: { step: 'role', resource, status: 'update', summary: `differs: ${changes.join('; ')}`, changes, document },
       apply: async () => {
-        if (adopting) await awsCall('iam:TagRole', () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: [MANAGED_TAG] })));
+        if (adopting) await awsCall('iam:TagRole', () => ctx.iam.send(new TagRoleCommand({ RoleName: name, Tags: [MANAGED_TAG, { Key: ADOPTED_TAG, Value: 'true' }] })));
         if (trustDiffers) {
           await retryWhileSpreading(
             () => awsCall('iam:UpdateAssumeRolePolicy', () => ctx.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: json }))),

@@ -2,7 +2,7 @@ import { CreateUserCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { UserError } from '../../userError.js';
 import { awsCall, isAlreadyExists } from '../awsErrors.js';
 import { readUser } from '../iamReads.js';
-import { isManaged, MANAGED_TAG } from '../tags.js';
+import { ADOPTED_TAG, isManaged, MANAGED_TAG } from '../tags.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
 
 /** The read-only IAM user: created and tagged, or (with --adopt) an existing one tagged as ours. */
@@ -32,7 +32,7 @@ export const iamUserStep: Step = {
     return {
       item: { step: 'user', resource, status: 'update', summary: 'exists, not created by rolegate: will be adopted (tagged managed-by=rolegate)' },
       apply: async () => {
-        await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: name, Tags: [MANAGED_TAG] })));
+        await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: name, Tags: [MANAGED_TAG, { Key: ADOPTED_TAG, Value: 'true' }] })));
         return 'adopted';
       },
     };
@@ -41,6 +41,6 @@ export const iamUserStep: Step = {
 
 export function notOurs(what: string, name: string, flag: string): UserError {
   return new UserError(`${what} named ${name} already exists and was not created by rolegate`, {
-    next: `pick another name with ${flag} NAME, or take it over with --adopt (teardown will then remove it too)`,
+    next: `pick another name with ${flag} NAME, or take it over with --adopt (teardown then keeps it and removes only what setup added)`,
   });
 }

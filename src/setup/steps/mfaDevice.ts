@@ -9,9 +9,10 @@ import {
 import { UserError, badInput } from '../../userError.js';
 import { awsCall, errorCode, isNotFound, retryWhileSpreading } from '../awsErrors.js';
 import { readUser, userMfaSerials, virtualMfaDevice } from '../iamReads.js';
-import { isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
+import { ADDED_MFA_TAG, isAdopted, isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
 import { skipTotpWait } from '../testHooks.js';
 import { mfaCodeIamClient, singleAttemptIamClient } from '../../aws/iamClient.js';
+import { isVirtualMfaSerial } from '../../policy/arns.js';
 import { isAwsTransientError, spendsMfaCode, type AwsTransientError } from '../../aws/networkErrors.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
 
@@ -31,7 +32,9 @@ export const mfaDeviceStep: Step = {
     const resource = `virtual MFA device ${serial.split(':mfa/')[1]} for user ${user}`;
     const userInfo = await readUser(ctx.iam, user);
     const pending = tagValue(userInfo?.Tags, PENDING_MFA_TAG);
-    const attached = userInfo ? await userMfaSerials(ctx.iam, user) : [];
+    // only a virtual device (`:mfa/`) gives codes the CLI and rolegate can send; a FIDO security key
+    // or hardware token the user also has is left as it is (a user may have up to 8 devices)
+    const attached = userInfo ? (await userMfaSerials(ctx.iam, user)).filter(isVirtualMfaSerial) : [];
     const clearPending = async () => {
       if (pending !== undefined) {
         await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
@@ -184,6 +187,8 @@ export const mfaDeviceStep: Step = {
           throw error;
         }
         await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
+        // on an adopted user, the device is recorded: teardown removes only what setup added
+        if (isAdopted(userInfo?.Tags)) await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: ADDED_MFA_TAG, Value: deviceSerial }] })));
         return replacing ? 'replaced and paired anew' : 'created and paired';
       },
     };

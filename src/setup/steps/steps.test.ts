@@ -25,7 +25,7 @@ function fakeContext(overrides: Partial<SetupContext> & { answer?: boolean; sent
     options: { userName: 'admin', region: 'us-east-1', deleteRootKeys: false } as SetupContext['options'],
     env: {},
     iam: { send: async (command: unknown) => void overrides.sent?.push(command) } as unknown as SetupContext['iam'],
-    names: { account: '123456789012', userArn: ARN, roleArn: '', mfaSerial: '', readPolicyArn: '', adminPolicyArn: '' },
+    names: { partition: 'aws', account: '123456789012', userArn: ARN, roleArn: '', mfaSerial: '', readPolicyArn: '', adminPolicyArn: '' },
     callerArn: 'arn:aws:iam::123456789012:root',
     bootstrapKeyId: 'AKIAIOSFODNN7EXAMPLE',
     isRoot: true,
@@ -129,4 +129,42 @@ test('verify: a key of someone else is reported, not waited for', async () => {
   } finally {
     await sts.close();
   }
+});
+
+/** An IAM client answering the reads of the MFA device step: the user (ours) and its devices. */
+function mfaReads(devices: string[]): SetupContext['iam'] {
+  return {
+    send: async (command: { constructor: { name: string } }) => {
+      switch (command.constructor.name) {
+        case 'GetUserCommand':
+          return { User: { UserName: 'admin', Arn: ARN, Tags: [{ Key: 'managed-by', Value: 'rolegate' }] } };
+        case 'ListMFADevicesCommand':
+          return { MFADevices: devices.map((SerialNumber) => ({ SerialNumber })) };
+        case 'ListVirtualMFADevicesCommand':
+          return { VirtualMFADevices: [] };
+        default:
+          throw new Error(`unexpected ${command.constructor.name}`);
+      }
+    },
+  } as unknown as SetupContext['iam'];
+}
+
+const FIDO = 'arn:aws:iam::123456789012:u2f/user/admin/fido-ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const OURS = 'arn:aws:iam::123456789012:mfa/admin';
+
+test('MFA device: a FIDO security key listed first is never adopted or used; a virtual device after it is', async () => {
+  const { mfaDeviceStep } = await import('./mfaDevice.js');
+  const options = { userName: 'admin', adopt: true, mfaPairCommand: 'true', mfaCodeCommand: 'true' } as SetupContext['options'];
+  const adopting = fakeContext({ options, iam: mfaReads([FIDO, 'arn:aws:iam::123456789012:mfa/phone']) });
+  adopting.names.mfaSerial = OURS;
+  const inspection = await mfaDeviceStep.inspect(adopting);
+  assert.equal(inspection.item.summary, 'exists (adopted, not created by rolegate)');
+  assert.equal(adopting.state.mfaSerial, 'arn:aws:iam::123456789012:mfa/phone');
+
+  // only a security key (and a hardware token): setup pairs its own virtual device beside them
+  const beside = fakeContext({ options: { ...options, adopt: false }, iam: mfaReads([FIDO, 'GAHT12345678']) });
+  beside.names.mfaSerial = OURS;
+  const created = await mfaDeviceStep.inspect(beside);
+  assert.equal(created.item.status, 'create');
+  assert.equal(beside.state.mfaSerial, OURS);
 });
