@@ -307,6 +307,7 @@ test('what the fast path does not handle takes the full path: other flags, the e
 const ROLE_REFRESH_MODULES = [
   'src/aws/callSettings.js',
   'src/aws/networkErrors.js',
+  'src/aws/partition.js',
   'src/aws/queryRequest.js',
   'src/aws/retryPolicy.js',
   'src/aws/signatureV4.js',
