@@ -135,7 +135,7 @@ function plaintextKeyFix(shared: SharedProfiles, profile: string): string {
     return (text(values, 'source_profile') ?? text(values, 'rolegate_source_profile')) === profile && text(values, 'mfa_serial') !== undefined;
   });
   const p = quotePosix(profile);
-  if (own(profile) || dependent) return `rolegate import ${p} --store keychain   # or --store file; then delete the backup it names`;
+  if (own(profile) || dependent) return `rolegate import ${p} --store keychain   # or --store file`;
   return (
     `rolegate setup --bootstrap-profile ${p}   # this key has no MFA device, so rolegate cannot serve it; ` +
     `once the new profiles work, delete it: aws --profile ${p} iam delete-access-key --access-key-id "$(aws configure get aws_access_key_id --profile ${p})", and remove [${profile}]`

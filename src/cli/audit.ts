@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .summary('find what is unsafe on this laptop and in the AWS account')
     .description(
       [
-        'Finds what would hand an attacker AWS access, on this machine and in the account.',
+        'Find what would hand an attacker AWS access, on this machine and in the account.',
         '',
         'Local checks (offline):',
         '  - long-term keys in plaintext (which profile; the key age when the account',

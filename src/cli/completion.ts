@@ -15,6 +15,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
+Examples:
+  $ rolegate completion bash > ~/.local/share/bash-completion/completions/rolegate
+  $ source <(rolegate completion zsh)
+
 Install:
   bash   echo 'source <(rolegate completion bash)' >> ~/.bashrc
   zsh    echo 'source <(rolegate completion zsh)' >> ~/.zshrc      (after compinit)

@@ -10,17 +10,6 @@ import type { Command } from 'commander';
 import { credentialProcessLine, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 import { writeOut } from './writeOut.cjs';
 
-const USAGE = `usage: rolegate credential-process PROFILE [--duration 12h]
-
-Prints temporary credentials for PROFILE in the format of the AWS CLI's credential_process
-setting. Meant for ~/.aws/config, e.g.:
-  [profile admin]
-  credential_process = rolegate credential-process admin
-
-A refresh that AWS does not answer ends after 2 attempts of 10 s (about 21 s; see
-ROLEGATE_AWS_REQUEST_TIMEOUT in the README), with the endpoint named on stderr; a call
-carrying an MFA code after one (AWS may have used the code, and takes each code once).
-`;
 
 /** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */
 async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv, wantedMs?: number): Promise<TemporaryCredentials> {
@@ -49,8 +38,9 @@ export async function runCredentialProcess(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--help' || arg === '-h') {
-      writeOut(1, USAGE);
-      return 0;
+      // the help is commander's, in the style of every other command's (loaded for --help only)
+      const { runProgram } = await import('./program.js');
+      return runProgram([process.argv[0]!, process.argv[1]!, 'credential-process', '--help']);
     } else if (arg === '--debug') debug = true;
     else if (arg === '--duration') durationText = args[++i];
     else if (arg.startsWith('--duration=')) durationText = arg.slice('--duration='.length);
@@ -85,10 +75,30 @@ export function register(program: Command): void {
   program
     .command('credential-process')
     .summary('print temporary credentials for PROFILE (the credential_process helper the profiles call)')
-    .argument('<profile>')
+    .description(
+      "Print temporary credentials for PROFILE as one line of JSON, the contract of the AWS CLI's and the SDKs' " +
+        'credential_process setting; on failure, a message on stderr and a non-zero exit. The profiles setup writes ' +
+        'call it. Asks for an MFA code (mfa_process, the terminal, or a desktop dialog) only when the cached session has run out.',
+    )
+    .argument('<profile>', 'the profile to print credentials for')
     .option('--duration <duration>', 'MFA session length, e.g. 12h (at most 36h)')
     .allowUnknownOption()
-    .helpOption(false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate credential-process admin                what the AWS CLI runs for [profile admin]
+  $ rolegate credential-process default --duration 8h   a shorter MFA session
+
+In ~/.aws/config:
+  [profile admin]
+  credential_process = rolegate credential-process admin
+
+A refresh that AWS does not answer ends after 2 attempts of 10 s (about 21 s; see
+ROLEGATE_AWS_REQUEST_TIMEOUT in the README), with the endpoint named on stderr. A call that
+carries an MFA code is never sent again with the same code: AWS may have used it, and takes
+each code once.`,
+    )
     .action(async (profile: string, flags: { duration?: string }) => {
       process.exitCode = await runCredentialProcess(flags.duration ? [profile, '--duration', flags.duration] : [profile]);
     });

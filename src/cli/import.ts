@@ -6,7 +6,7 @@ export function register(program: Command): void {
     .summary('move a plaintext key from the credentials file into the keychain or an encrypted file')
     .argument('[profile]', 'the profile whose plaintext key moves (default: default)')
     .description(
-      'Move a plaintext access key from the credentials file into the OS keychain or an encrypted file, and rewrite the profile (and the role profiles that use it) to run `rolegate credential-process`. The previous credentials file is kept as a backup.',
+      'Move a plaintext access key from the credentials file into the OS keychain or an encrypted file, and rewrite the profile (and the role profiles that use it) to run `rolegate credential-process`. The previous credentials file is kept as a backup (0600), without the key.',
     )
     .requiredOption('--store <kind>', 'keychain | file')
     .option('--json', 'print the result as JSON')
@@ -57,9 +57,8 @@ Examples:
       process.stdout.write(
         `moved the key ${result.accessKeyId} of profile ${result.profile} into the ${result.store} store\n` +
           `rewrote ${result.configFile}: ${[result.profile, ...result.rolesConverted].join(', ')} now use rolegate credential-process\n` +
-          `removed the key from ${result.credentialsFile}\n` +
-          `the previous credentials file, WITH the plaintext key, is kept at ${result.backupFile}:\n` +
-          `  next: check that \`aws sts get-caller-identity\` works, then delete that backup\n`,
+          `removed the key from ${result.credentialsFile} (its backup, ${result.backupFile}, keeps the rest of the previous file, not the key)\n` +
+          `  next: check that \`aws sts get-caller-identity\` works\n`,
       );
     });
 }

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { createRequire } from 'node:module';
 import { isUserError } from '../userError.js';
 import { reportError } from './output.js';
@@ -16,7 +16,14 @@ export function buildProgram(): Command {
     .version(version, '-V, --version')
     .option('--debug', 'print stack traces and SDK details on errors')
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ sortSubcommands: false })
+    .configureHelp({
+      sortSubcommands: false,
+      // one mark for an option a command cannot run without, in every command's help
+      optionDescription(option) {
+        const text = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    })
     .addHelpText(
       'after',
       `
@@ -28,13 +35,21 @@ Examples:
 
 Timeouts: every AWS call gives up after 3 attempts of at most 15 s each (5 s to
 connect), about 46 s in all; the STS calls of credential-process, exec and env after
-2 attempts of 10 s (3 s to connect), about 21 s; a call carrying an MFA code is not
-sent twice with one code. ROLEGATE_AWS_CONNECT_TIMEOUT,
+2 attempts of 10 s (3 s to connect), about 21 s; a call that carries an MFA code is never
+sent again with the same code (AWS takes each code once). ROLEGATE_AWS_CONNECT_TIMEOUT,
 ROLEGATE_AWS_REQUEST_TIMEOUT (seconds) and AWS_MAX_ATTEMPTS change them.`,
     );
   program.exitOverride();
   for (const register of commandRegistrations) register(program);
+  for (const command of program.commands) showRequiredInUsage(command);
   return program;
+}
+
+/** `Usage: rolegate import --store <kind> [options] [profile]`: the required options in the usage line too. */
+function showRequiredInUsage(command: Command): void {
+  const required = command.options.filter((o) => o.mandatory).map((o) => o.flags);
+  if (required.length) command.usage(`${required.join(' ')} ${command.usage()}`);
+  for (const sub of command.commands) showRequiredInUsage(sub);
 }
 
 /** Runs the CLI and returns the exit code; never throws. */

@@ -16,8 +16,8 @@ export function register(program: Command): void {
     .command('rotate')
     .summary('replace the read-only user\'s access key with a new one, safely')
     .description(
-      'Creates a new access key for the IAM user behind PROFILE (default: "default"), proves that it works, ' +
-        'stores it where the old one was (same store, same profile), then deactivates and deletes the old key. ' +
+      'Create a new access key for the IAM user behind PROFILE (default: "default"), prove that it works, ' +
+        'store it where the old one was (same store, same profile), then deactivate and delete the old key. ' +
         'The IAM calls run through the admin role (one MFA code, usually already cached), so the key on the ' +
         'laptop never needs permission to manage keys.\n\n' +
         'If anything fails before the new key is proven, the new key is deleted and the old one kept. A rotation ' +

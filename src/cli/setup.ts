@@ -39,7 +39,7 @@ export function register(program: Command): void {
         'access key in a safe store, an admin role that needs MFA, and the profiles that use them. ' +
         'Idempotent: a second run changes nothing; an interrupted run is completed by running it again.',
     )
-    .option('--plan', 'print what would be created or changed, with the exact policies, and change nothing')
+    .option('--plan', 'print what would be created or changed, with the exact policies, and change nothing; runs every check the run does and exits non-zero where the run would stop')
     .option('--user-name <name>', 'the read-only IAM user', 'admin')
     .option('--role-name <name>', 'the admin role', 'admin')
     .option('--policy-name <name>', "the user's inline policy that allows assuming the role", 'admin')
@@ -61,7 +61,7 @@ export function register(program: Command): void {
     .option('--replace-key', "replace a key another setup stored under the profile (deleted in IAM once the new key works)")
     .option('--delete-root-keys', 'with root credentials: delete the root access key once the new key works')
     .option('--mfa-pair-command <cmd>', 'instead of a QR code: run CMD with the otpauth:// URI on stdin')
-    .option('--mfa-code-command <cmd>', 'instead of typing: run CMD to print a current MFA code (twice)')
+    .option('--mfa-code-command <cmd>', "instead of typing: run CMD to print a current MFA code (twice); with --store keychain or file it becomes the profiles' mfa_process")
     .addOption(
       new Option('--mfa-device <kind>', 'what holds the MFA seed: app (an authenticator app: QR code, or the two commands above) | yubikey (written into a YubiKey\'s OATH application with ykman; the profiles then read codes from it)')
         .choices(['app', 'yubikey'])

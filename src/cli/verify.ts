@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .summary('prove the setup holds: reads work, writes are denied, admin needs MFA')
     .description(
       [
-        'Proves the setup holds, and creates nothing:',
+        'Prove the setup holds, and create nothing:',
         '  - the read-only profile is an IAM user that can read (ec2:DescribeInstances)',
         '    and cannot write (an EC2 DryRun call; IAM\'s policy simulator too, where',
         '    the account allows it)',
@@ -23,7 +23,7 @@ export function register(program: Command): void {
         '  - the role cannot be assumed without MFA: its trust policy and the user\'s',
         '    policies are read from IAM and checked, and simulated with',
         '    aws:MultiFactorAuthPresent=false where the simulator is available',
-        'Prints a table of checks (pass, fail or skip, with the reason).',
+        'Print a table of checks (pass, fail or skip, with the reason).',
         'Exit status 1 when any check fails.',
       ].join('\n'),
     )

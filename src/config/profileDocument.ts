@@ -109,6 +109,11 @@ export class SharedFileDocument implements ProfileDocument {
     return [...this.profilesMap().keys()];
   }
 
+  /** Every profile with its values, read in one pass (getValue per key reads the file each time). */
+  profileValues(): Map<string, ProfileValues> {
+    return this.profilesMap();
+  }
+
   hasProfile(profile: string): boolean {
     return this.profilesMap().has(profile);
   }

@@ -38,6 +38,32 @@ test('keeps a backup, keeps the config mode, forces 0600 on credentials', async 
   assert.equal(statSync(credentialsFile).mode & 0o777, 0o600);
 });
 
+test('a backup never keeps a secret the edit took out of the file; secrets that stay, and everything else, are kept', async () => {
+  const moved = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  const stays = 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY';
+  const before =
+    `# mine\r\n[default]\r\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\r\nAWS_Secret_Access_Key: ${moved}\r\nregion = x\r\n` +
+    `[other]\r\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\r\naws_secret_access_key = ${stays}\r\nnote = x\r\n`;
+  mkdirSync(join(home, 'aws'), { recursive: true });
+  writeFileSync(credentialsFile, before, { mode: 0o600 });
+  await editSharedFile(
+    'credentials',
+    (doc) => {
+      doc.unsetValue('default', 'aws_access_key_id');
+      doc.unsetValue('default', 'aws_secret_access_key');
+    },
+    env,
+  );
+  const backup = readFileSync(credentialsFile + '.rolegate.bak', 'utf8');
+  assert.ok(!backup.includes(moved), 'the moved secret is not in the backup');
+  assert.equal(backup, before.replace(`AWS_Secret_Access_Key: ${moved}\r\n`, ''), 'only its line is left out');
+  assert.equal(statSync(credentialsFile + '.rolegate.bak').mode & 0o777, 0o600);
+  // a short secret value takes out its own line only, not every line that contains it
+  writeFileSync(credentialsFile, '[a]\naws_session_token = x\nnote = x\n', { mode: 0o600 });
+  await editSharedFile('credentials', (doc) => doc.unsetValue('a', 'aws_session_token'), env);
+  assert.equal(readFileSync(credentialsFile + '.rolegate.bak', 'utf8'), '[a]\nnote = x\n');
+});
+
 test('no change, no write', async () => {
   writeFileSync(join(home, 'c'), '[default]\nregion = a\n');
   const result = await editSharedFile('config', (doc) => doc.setValue('default', 'region', 'a'), { ...env, AWS_CONFIG_FILE: join(home, 'c') });

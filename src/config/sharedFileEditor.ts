@@ -127,6 +127,53 @@ async function isReadOnly(path: string, mode: number): Promise<boolean> {
   }
 }
 
+/** Values that are secrets: a backup keeps none that the edited file no longer holds. */
+const SECRET_KEYS = ['aws_secret_access_key', 'aws_session_token'];
+
+function secretValues(doc: SharedFileDocument): Set<string> {
+  const values = new Set<string>();
+  for (const profile of doc.profileValues().values()) {
+    for (const key of SECRET_KEYS) {
+      const value = Object.hasOwn(profile, key) ? profile[key] : undefined;
+      if (typeof value === 'string' && value.trim()) values.add(value.trim());
+    }
+  }
+  return values;
+}
+
+/**
+ * The backup of the previous version: its bytes, except that a secret the edit took out of the
+ * file (a key moved into a store, a key teardown removed) is not kept there either: the lines that
+ * hold it are left out. Undefined when the secret cannot be left out that way (no backup then).
+ */
+function backupBytes(kind: SharedFileKind, text: string, bytes: Buffer, edited: SharedFileDocument): Buffer | undefined {
+  if (!/aws_secret_access_key|aws_session_token/i.test(text)) return bytes;
+  const kept = secretValues(edited);
+  const removed = [...secretValues(new SharedFileDocument(kind, text))].filter((value) => !kept.has(value));
+  if (removed.length === 0) return bytes;
+  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const holdsRemoved = (line: string) => {
+    const entry = /^\s*([^=:\s]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    return entry !== null && SECRET_KEYS.includes(entry[1]!.toLowerCase()) && removed.includes(entry[2]!);
+  };
+  const backup = lines.filter((line) => !holdsRemoved(line)).join('');
+  try {
+    const left = secretValues(new SharedFileDocument(kind, backup));
+    if (removed.some((secret) => left.has(secret))) return undefined;
+  } catch {
+    return undefined; // what is left would not parse: no backup rather than a wrong one
+  }
+  return Buffer.from(backup, 'utf8');
+}
+
+/** Where the backup of the config or credentials file is kept (beside the file a symlink leads to). */
+export async function sharedFileBackupPath(kind: SharedFileKind, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const paths = sharedFilePaths(env);
+  const configured = kind === 'config' ? paths.configFile : paths.credentialsFile;
+  const target = await targetPath(configured, displayPath(configured, env)).catch(() => resolve(configured));
+  return target + BACKUP_SUFFIX;
+}
+
 export interface EditOptions {
   /**
    * When the edit leaves nothing but white space, remove the file (after the usual backup) rather
@@ -183,7 +230,11 @@ export async function editSharedFile(
     const owner = info ? { uid: Number(info.uid), gid: Number(info.gid) } : undefined;
     const stillLocked = () => lock.assertHeld();
     try {
-      if (info) await writeFileAtomic(path + BACKUP_SUFFIX, bytes, { mode: 0o600, owner, beforeRename: stillLocked });
+      if (info) {
+        const backup = backupBytes(kind, text, bytes, doc);
+        if (backup) await writeFileAtomic(path + BACKUP_SUFFIX, backup, { mode: 0o600, owner, beforeRename: stillLocked });
+        else await rm(path + BACKUP_SUFFIX, { force: true });
+      }
       if (options.removeWhenEmptied && next.trim() === '') {
         stillLocked();
         await rm(path, { force: true });

@@ -3,7 +3,7 @@
  * first AWS change and reports every problem it found at once. Its parts:
  *   - the shared files (and their folders) can be written;
  *   - the key store can be used (the keychain answers; the file store's passphrase opens keys.enc,
- *     or is strong enough for a new one); skipped for --plan, which needs neither;
+ *     or is strong enough for a new one); --plan checks it too, without asking for a passphrase;
  *   - the bootstrap identity is not the read-only user rolegate created;
  *   - (setup) the target profiles are rolegate's, or free: a profile with someone else's
  *     credentials, or a key another setup stored, is never taken over silently.
@@ -107,6 +107,24 @@ export async function checkKeyStore(kind: StoreKind, env: NodeJS.ProcessEnv, pur
 }
 
 /**
+ * checkKeyStore for --plan: the same checks, but nothing is asked. Without a passphrase in the
+ * environment, the file store needs a terminal (the run asks there); with one, it must open keys.enc
+ * (or be long enough for a new file).
+ */
+export async function checkKeyStoreForPlan(kind: StoreKind, env: NodeJS.ProcessEnv): Promise<Problem[]> {
+  if (kind === 'file' && !env.ROLEGATE_FILE_PASSPHRASE) {
+    try {
+      await (await import('../keys/fileKeyStore.js')).checkFileStorePassphrase(env);
+      return [];
+    } catch (error) {
+      if (error instanceof UserError) return [{ message: error.message, next: error.next, refusal: error.exitCode === 2 }];
+      throw error;
+    }
+  }
+  return (await checkKeyStore(kind, env, 'save')).problems;
+}
+
+/**
  * The bootstrap identity is not the read-only user rolegate created: its rights are not enough,
  * and the fix is the bootstrap admin, never more rights for that user.
  */
@@ -139,7 +157,7 @@ export interface SetupPreflight {
 
 /**
  * Setup's preflight: every check above, plus the target profiles (see profileOwnership.ts). Reads
- * only: IAM reads, the shared files, the key file's header. With `plan`, no store is opened.
+ * only: IAM reads, the shared files, the key file. With `plan`, nothing is asked for.
  */
 export async function setupPreflight(ctx: SetupContext, plan: boolean): Promise<SetupPreflight> {
   const o = ctx.options;
@@ -205,7 +223,11 @@ export async function setupPreflight(ctx: SetupContext, plan: boolean): Promise<
     risks.push({ profile: o.readProfile, where: `${ownership.section(o.readProfile)} (key in the ${storedIn} store)`, otherSerial: serial });
   }
   let store: KeyStore | undefined;
-  if (!plan) {
+  if (plan) {
+    // the plan checks the store as the run would, without asking for anything: the keychain
+    // answers; the file store has a passphrase that opens keys.enc, or a terminal to ask on
+    problems.push(...(await checkKeyStoreForPlan(o.store, ctx.env)));
+  } else {
     const checked = await checkKeyStore(o.store, ctx.env, 'save');
     problems.push(...checked.problems);
     store = checked.store;

@@ -479,6 +479,18 @@ async function localActions(
       },
     });
   }
+  // last, rolegate's own files: the profiles' cache notes and locks and, once no setup is left on
+  // this machine, the shared files' backups and rolegate's empty folders (leftovers.ts)
+  const { setupLeftovers, leftoversPresent, removeLeftovers } = await import('./leftovers.js');
+  const absent = (profile: string) => !shared.config.has(profile) && !shared.credentials.has(profile);
+  const leftovers = await setupLeftovers(
+    shared,
+    { read: readIsOurs || absent(readProfile) ? readProfile : undefined, admin: adminIsOurs || absent(adminProfile) ? adminProfile : undefined },
+    env,
+  );
+  if (actions.length || (await leftoversPresent(leftovers, env))) {
+    actions.push({ resource: "rolegate's cache notes, locks, backups and empty folders", action: 'remove', run: () => removeLeftovers(leftovers, env) });
+  }
   // setup --mfa-device yubikey wrote mfa_process: the account on the key is named for the note
   const onKey = readIsOurs && typeof read?.mfa_process === 'string' ? /^ykman (?:--device (\d+) )?oath accounts code --single (AWS:\S+)$/.exec(read.mfa_process) : null;
   return { actions, problems, ...(onKey ? { keyAccount: { serial: onKey[1], id: onKey[2]! } } : {}) };

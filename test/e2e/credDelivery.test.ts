@@ -149,7 +149,7 @@ test('import moves the guide layout key into the file store: the AWS CLI keeps w
   writeGuideLayout(box, account);
   const result = await runRolegate(['import', 'default', '--store', 'file'], { env: box.env });
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /kept at .*credentials\.rolegate\.bak/);
+  assert.match(result.stdout, /its backup, .*credentials\.rolegate\.bak, keeps the rest of the previous file, not the key/);
   assert.ok(!readFileSync(box.credentialsFile, 'utf8').includes(account.key.secretAccessKey));
   const config = readFileSync(box.configFile, 'utf8');
   assert.match(config, /rolegate_role_arn = arn:aws:iam::123456789012:role\/admin/);
@@ -158,7 +158,7 @@ test('import moves the guide layout key into the file store: the AWS CLI keeps w
     const aws = await runAws([...args, '--output', 'json'], { env: box.env, input: '' });
     assert.equal(aws.code, 0, aws.stderr);
   }
-  assert.deepEqual(filesContaining(join(box.home, '.aws'), account.key.secretAccessKey), [join(box.home, '.aws', 'credentials.rolegate.bak')]);
+  assert.deepEqual(filesContaining(join(box.home, '.aws'), account.key.secretAccessKey), [], 'not in the credentials file nor in its backup');
   const again = await runRolegate(['import', 'default', '--store', 'file'], { env: box.env });
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already takes its key from a rolegate store/);

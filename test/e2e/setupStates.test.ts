@@ -249,18 +249,42 @@ test('setup run as the read-only user it created: refused with the way to the bo
   }
 });
 
-test('--plan with the keychain store needs no keychain (none runs here) and no passphrase', async () => {
+test('setup --plan with an unusable keychain (no Secret Service) exits non-zero and names it, as the run stops on it', async () => {
   const box = setupSandbox(moto.endpoint, { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
   try {
-    const plan = await runRolegate(['setup', '--plan', '--bootstrap-profile', 'bootstrap', ...mfaFlags(box)], { env: box.env });
-    assert.equal(plan.code, 0, out(plan));
-    assert.match(plan.stdout, /access key of user admin \(keychain store, profile default\): will be created/);
     const before = await snapshot(box);
     await moto.clearRequests();
+    const plan = await runRolegate(['setup', '--plan'], { env: { ...box.env, AWS_PROFILE: 'bootstrap' } });
+    assert.notEqual(plan.code, 0, out(plan));
+    assert.match(plan.stdout, /access key of user admin \(keychain store, profile default\): will be created/);
+    assert.match(plan.stdout, /Setup would stop before changing anything/);
+    assert.match(plan.stderr, /OS keychain cannot be used here: the Secret Service/);
+    assert.match(plan.stderr, /use --store file instead/);
     const run = await runRolegate(['setup', '--bootstrap-profile', 'bootstrap', '--yes', ...mfaFlags(box)], { env: box.env });
     assert.notEqual(run.code, 0);
     assert.match(run.stderr, /OS keychain cannot be used/);
     assert.deepEqual(mutations(await moto.requests()), [], 'the run found it before creating anything');
+    assert.deepEqual(await snapshot(box), before);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('setup --plan --store file checks the store as the run does: a passphrase that does not open keys.enc, or none and no terminal, stops it non-zero', async () => {
+  const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: 'correct horse battery staple' });
+  try {
+    assert.equal((await setup(box, ['--store', 'file'])).code, 0);
+    const before = await snapshot(box);
+    await moto.clearRequests();
+    const wrong = await setup(box, ['--plan', '--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: 'not the passphrase of this file' });
+    assert.notEqual(wrong.code, 0, out(wrong));
+    assert.match(wrong.stderr, /wrong passphrase/);
+    const none = await setup(box, ['--plan', '--store', 'file'], { ROLEGATE_FILE_PASSPHRASE: '' });
+    assert.equal(none.code, 2, out(none));
+    assert.match(none.stderr, /--store file needs the passphrase of .*keys\.enc, and there is no terminal to ask on/);
+    const right = await setup(box, ['--plan', '--store', 'file']);
+    assert.equal(right.code, 0, out(right));
+    assert.deepEqual(mutations(await moto.requests()), []);
     assert.deepEqual(await snapshot(box), before);
   } finally {
     box.cleanup();

@@ -22,7 +22,7 @@ export async function desiredLayout(ctx: SetupContext, shared: SharedProfiles): 
     roleDuration: o.roleDuration,
     roleChain: o.roleChain,
     credentialProcess,
-    mfaProcess: ctx.state.yubikey?.command,
+    mfaProcess: ctx.state.yubikey?.command ?? codeCommandAsMfaProcess(o),
   });
   if (!ctx.state.yubikey) {
     // an mfa_process an earlier setup wrote (--mfa-device yubikey) stays while it is unchanged
@@ -41,6 +41,27 @@ export async function desiredLayout(ctx: SetupContext, shared: SharedProfiles): 
     }
   }
   return layout;
+}
+
+/**
+ * --mfa-code-command becomes the profiles' mfa_process, so the first AWS call without a terminal
+ * gets its code the way pairing did. Not with --store plain: there the AWS CLI resolves the admin
+ * profile itself and reads no mfa_process (codeCommandNote says so, and what to do).
+ */
+function codeCommandAsMfaProcess(o: SetupContext['options']): string | undefined {
+  return o.store === 'plain' ? undefined : o.mfaCodeCommand;
+}
+
+/** What setup tells about --mfa-code-command once the profiles are written. */
+function codeCommandNote(o: SetupContext['options']): string | undefined {
+  if (!o.mfaCodeCommand || o.mfaDevice === 'yubikey') return undefined;
+  if (o.store !== 'plain') {
+    return `note: profiles ${o.readProfile} and ${o.adminProfile} take their MFA codes from mfa_process = the --mfa-code-command, also without a terminal; to type codes instead: rolegate config unset ${o.readProfile} mfa_process && rolegate config unset ${o.adminProfile} mfa_process`;
+  }
+  return (
+    `note: --mfa-code-command was used for pairing only: with --store plain the AWS CLI resolves profile ${o.adminProfile} itself and reads no mfa_process, so \`aws --profile ${o.adminProfile}\` asks for a code on the terminal. ` +
+    `For codes from the command without a terminal, move the key into a store (rolegate import ${o.readProfile} --store file, or keychain), then: rolegate config set ${o.readProfile} mfa_process '<the command>'`
+  );
 }
 
 /** The profiles in the shared config file: read-only by default, the admin profile elevates. */
@@ -130,6 +151,8 @@ export const profilesStep: Step = {
           },
           ctx.env,
         );
+        const note = codeCommandNote(o);
+        if (note) ctx.io.line(note);
         return creating ? 'written' : 'updated';
       },
     };

@@ -1,0 +1,146 @@
+/**
+ * Teardown's last part: rolegate's own files on this machine that served the setup torn down.
+ *   - always, for the setup's profiles: their shortcut notes, the AWS CLI's cache entry of a
+ *     guide-layout admin role, and lock files a killed process left under their names (a lock a
+ *     live process holds stays);
+ *   - once no setup is left on this machine (no profile of rolegate's in the config file, no
+ *     record of profiles before setup, no key in keys.enc): the backups of the shared files
+ *     (`*.rolegate.bak`) and the key file's lock;
+ *   - always: rolegate's cache and config folders (and their sessions, locks, shortcuts) when
+ *     nothing is left in them. Other setups' sessions, notes and records are never touched.
+ */
+import { readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SharedProfiles } from '../config/profiles.js';
+
+export interface Leftovers {
+  /** Files of the setup's profiles: shortcut notes, an AWS CLI cache entry. */
+  files: string[];
+  /** Lock files under the setup's names. */
+  locks: string[];
+}
+
+/** What belongs to the setup of these profiles; read before its profiles are removed. */
+export async function setupLeftovers(shared: SharedProfiles, profiles: { read?: string; admin?: string }, env: NodeJS.ProcessEnv): Promise<Leftovers> {
+  const [{ lockFile }, { shortcutFile }, { sessionEntryName, roleEntryName }] = await Promise.all([
+    import('../files/rolegatePaths.cjs'),
+    import('../cache/credentialProcessShortcut.cjs'),
+    import('../cache/sessionCache.js'),
+  ]);
+  const files: string[] = [];
+  const locks: string[] = [];
+  if (profiles.read !== undefined) {
+    files.push(shortcutFile(profiles.read, env));
+    locks.push(lockFile(sessionEntryName(profiles.read), env));
+  }
+  if (profiles.admin !== undefined) {
+    files.push(shortcutFile(profiles.admin, env));
+    locks.push(lockFile(roleEntryName(profiles.admin), env));
+    try {
+      const { describeProfile } = await import('../config/profileSpec.js');
+      const spec = describeProfile(shared, profiles.admin);
+      if (spec.kind === 'role' && spec.role.layout === 'guide') {
+        const { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey } = await import('../cache/awsCliCache.js');
+        files.push(awsCliCacheFile(spec.role, env));
+        locks.push(lockFile(`awscli-${awsCliCacheKey(awsCliCacheArgs(spec.role))}`, env));
+      }
+    } catch {
+      // a profile rolegate cannot read as a role has no cache entry of rolegate's
+    }
+  }
+  return { files, locks };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A folder holding nothing but empty folders (absent: false). */
+async function emptyTree(dir: string): Promise<boolean> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) if (!entry.isDirectory() || !(await emptyTree(join(dir, entry.name)))) return false;
+  return true;
+}
+
+/** Whether any rolegate setup is still on this machine (after the teardown's other removals). */
+export async function anySetupLeft(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const [{ readSharedProfiles }, { profilesBeforePath }, { fileStoreProfiles }] = await Promise.all([
+    import('../config/profiles.js'),
+    import('./profilesBefore.js'),
+    import('../keys/fileKeyStore.js'),
+  ]);
+  if (await exists(profilesBeforePath(env))) return true;
+  if ((await fileStoreProfiles(env)).length > 0) return true;
+  const shared = await readSharedProfiles(env);
+  for (const values of shared.config.values()) {
+    for (const [key, value] of Object.entries(values)) {
+      if (key.startsWith('rolegate_')) return true;
+      if (key === 'credential_process' && typeof value === 'string' && value.includes('credential-process')) return true;
+    }
+  }
+  return false;
+}
+
+async function rolegateFolders(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const { rolegateCacheDir, rolegateConfigDir } = await import('../files/rolegatePaths.cjs');
+  const cache = rolegateCacheDir(env);
+  // the deepest first, so a parent is empty when its turn comes
+  return [join(cache, 'sessions'), join(cache, 'locks'), join(cache, 'shortcuts'), cache, rolegateConfigDir(env)];
+}
+
+async function backupFiles(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const { sharedFileBackupPath } = await import('../config/sharedFileEditor.js');
+  return [await sharedFileBackupPath('config', env), await sharedFileBackupPath('credentials', env)];
+}
+
+/** Whether teardown has anything of these left to remove (so a rerun still clears them). */
+export async function leftoversPresent(leftovers: Leftovers, env: NodeJS.ProcessEnv): Promise<boolean> {
+  for (const path of [...leftovers.files, ...leftovers.locks]) if (await exists(path)) return true;
+  for (const dir of await rolegateFolders(env)) if (await emptyTree(dir)) return true;
+  if (await anySetupLeft(env)) return false;
+  for (const path of await backupFiles(env)) if (await exists(path)) return true;
+  return false;
+}
+
+/** A lock file goes only when no live process holds it: taking it over proves that, releasing removes it. */
+async function removeStaleLock(path: string): Promise<void> {
+  if (!(await exists(path))) return;
+  const { acquireLock } = await import('../files/refreshLock.js');
+  try {
+    const release = await acquireLock(path, { waitMs: 0 });
+    await release();
+  } catch {
+    // held by a live process: it removes the lock itself when done
+  }
+}
+
+export async function removeLeftovers(leftovers: Leftovers, env: NodeJS.ProcessEnv): Promise<void> {
+  for (const path of leftovers.files) await rm(path, { force: true });
+  for (const path of leftovers.locks) await removeStaleLock(path);
+  if (!(await anySetupLeft(env))) {
+    const { lockFile } = await import('../files/rolegatePaths.cjs');
+    await removeStaleLock(lockFile('keys.enc', env));
+    for (const path of await backupFiles(env)) await rm(path, { force: true });
+  }
+  for (const dir of await rolegateFolders(env)) await removeEmptyFolders(dir);
+}
+
+/** Removes the folder and the empty folders in it, one rmdir at a time: a file written meanwhile stays. */
+async function removeEmptyFolders(dir: string): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) if (entry.isDirectory()) await removeEmptyFolders(join(dir, entry.name));
+  await rmdir(dir).catch(() => undefined); // not empty: something of another setup's, or new
+}
