@@ -87,4 +87,11 @@ await build({
   entryPoints: [join(from, 'credentialProcess.ts')],
   outfile: join(out, 'credentialProcess.cjs'),
   format: 'cjs',
+  // --help is commander's (program.js): imported from the ES module build, never inlined here
+  external: [...common.external, './program.js'],
 });
+// what a refresh reads must stay small: no SDK, no commander, no other command
+const refreshFile = await readFile(join(out, 'credentialProcess.cjs'), 'utf8');
+if (refreshFile.length > 512 * 1024 || /node_modules\/(@aws-sdk|@smithy|commander)\//.test(refreshFile)) {
+  throw new Error(`credentialProcess.cjs grew to ${refreshFile.length} bytes or took in the SDK or commander: an import() on its path reaches another command`);
+}
