@@ -5,10 +5,10 @@
 // every secret they see (test/harness/secretRegistry.ts); their output is kept beside it, and after
 // the run the output and every file left in that folder are searched for those secrets
 // (test/harness/leakScan.ts). A secret found outside the files meant to hold it fails the run.
-import { spawn } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
@@ -45,16 +45,102 @@ mkdirSync(privateDir, { mode: 0o700 });
 const secretsFile = join(privateDir, 'secrets.jsonl');
 const outputFile = join(privateDir, 'output.txt');
 const output = createWriteStream(outputFile);
+// Each file runs in a process of its own (`node --test FILE`, as node's runner isolates files),
+// ROLEGATE_TEST_CONCURRENCY at a time (default 3: most files spend their time waiting on moto, the
+// AWS CLI and other child processes, so a third slot keeps 2 cores busy). The slowest files start
+// first, by the durations of the last full run (.cache/test-durations.json), so no long file
+// starts last and runs alone. A file's output is printed whole when it ends, with its duration.
+// ROLEGATE_TEST_ALSO_NODE=PATH runs every file on that Node as well (CI: Node 24), in the same
+// queue, so the two runs share the slots and neither waits for the other's last files; its
+// files run with that Node first on PATH.
 const reporter = process.stdout.isTTY ? ['--test-reporter=spec'] : [];
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...reporter, ...files], {
-  stdio: ['inherit', 'pipe', 'pipe'],
-  env: { ...process.env, TMPDIR: tempDir, ROLEGATE_TEST_SECRETS_FILE: secretsFile },
-});
-child.stdout.on('data', (chunk) => (process.stdout.write(chunk), output.write(chunk)));
-child.stderr.on('data', (chunk) => (process.stderr.write(chunk), output.write(chunk)));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-const status = await new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+const concurrency = Math.max(1, Number(process.env.ROLEGATE_TEST_CONCURRENCY) || 3);
+const durationsFile = join(root, '.cache', 'test-durations.json');
+let known = {};
+try {
+  known = JSON.parse(readFileSync(durationsFile, 'utf8'));
+} catch {
+  // no earlier run: end-to-end files (the slow ones) first, in path order
+}
+const name = (file) => relative(dist, file);
+const nodes = [{ path: process.execPath, tag: '' }];
+if (process.env.ROLEGATE_TEST_ALSO_NODE) {
+  const path = process.env.ROLEGATE_TEST_ALSO_NODE;
+  nodes.push({ path, tag: ` [node ${execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()}]` });
+}
+/** A job: one file on one Node; its key names it in the durations. */
+const jobs = nodes.flatMap((node) => files.map((file) => ({ file, node, key: `${name(file)}${node.tag}` })));
+const guess = (job) => known[job.key] ?? known[name(job.file)] ?? (name(job.file).startsWith('test/e2e/') ? 30_000 : 1_000);
+const queue = [...jobs].sort((a, b) => guess(b) - guess(a));
+const durations = {};
+const cpu = {};
+const children = new Set();
+let status = 0;
+let stopping = false;
+const started = Date.now();
+
+function runFile({ file, node, key }) {
+  return new Promise((resolve) => {
+    const begun = Date.now();
+    const env = { ...process.env, TMPDIR: tempDir, ROLEGATE_TEST_SECRETS_FILE: secretsFile };
+    if (node.tag) env.PATH = `${dirname(node.path)}:${process.env.PATH ?? ''}`;
+    // through sh, whose `times` (on fd 3) gives the CPU time of the file and all its processes
+    const script = '"$0" "$@"; status=$?; times >&3; exit $status';
+    const child = spawn('/bin/sh', ['-c', script, node.path, '--test', ...reporter, file], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env,
+      detached: true, // a process group of its own, so a signal reaches the file's process, not sh alone
+    });
+    children.add(child);
+    const chunks = [];
+    let times = '';
+    child.stdout.on('data', (chunk) => chunks.push(chunk));
+    child.stderr.on('data', (chunk) => chunks.push(chunk));
+    child.stdio[3].on('data', (chunk) => (times += chunk));
+    child.once('close', (code, signal) => {
+      children.delete(child);
+      const ms = Date.now() - begun;
+      durations[key] = ms;
+      // "0m0.00s 0m0.00s\n0m5.12s 0m1.03s": the shell's own times, then its children's
+      const seconds = [...(times.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+      cpu[key] = Math.round(seconds * 1000);
+      const text = Buffer.concat(chunks);
+      const header = `# file ${key}: ${code === 0 ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${(ms / 1000).toFixed(1)} s (CPU ${seconds.toFixed(1)} s)\n`;
+      process.stdout.write(text);
+      process.stdout.write(header);
+      output.write(text);
+      output.write(header);
+      if (code !== 0) status = 1;
+      resolve();
+    });
+  });
+}
+
+async function worker() {
+  for (let job = queue.shift(); job && !stopping; job = queue.shift()) await runFile(job);
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopping = true;
+    for (const child of children) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
 await new Promise((resolve) => output.end(resolve));
+const slowest = Object.entries(durations).sort((a, b) => b[1] - a[1]);
+const cpuTotal = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+console.error(`run-tests: ${files.length} files${nodes.length > 1 ? `, each on ${nodes.length} Node versions,` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${concurrency} at a time, CPU ${(cpuTotal / 1000).toFixed(1)} s; slowest: ${slowest.slice(0, 5).map(([f, ms]) => `${f} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+if (filters.length === 0 && !stopping) {
+  mkdirSync(dirname(durationsFile), { recursive: true });
+  writeFileSync(durationsFile, JSON.stringify(Object.fromEntries(slowest), null, 1));
+  writeFileSync(join(root, '.cache', 'test-cpu.json'), JSON.stringify(cpu, null, 1));
+}
 
 const { readSecrets, scanForSecrets } = await import(pathToFileURL(join(dist, 'test', 'harness', 'leakScan.js')).href);
 const report = scanForSecrets(readSecrets(secretsFile), { output: outputFile, tempDir });

@@ -10,6 +10,7 @@ import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
 import { BACKUP_SUFFIX } from '../config/sharedFileEditor.js';
 import type { Finding } from './finding.js';
 import { quotePosix } from '../shellQuote.js';
+import { describeTrustProblem, pathTrustProblems, trustFix } from '../files/pathTrust.js';
 import { maskKeyId, scanText, type SecretHit } from './secretScan.js';
 
 export interface LongTermKeyOnDisk {
@@ -182,6 +183,18 @@ async function modeOf(path: string): Promise<number | undefined> {
   }
 }
 
+/** The owner of a file that is not the user's own (chmod would fail on it), else undefined. */
+async function otherOwner(path: string): Promise<number | undefined> {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  try {
+    const owner = (await stat(path)).uid;
+    return owner === uid ? undefined : owner;
+  } catch {
+    return undefined;
+  }
+}
+
 function permissionFinding(path: string, mode: number, holdsSecrets: boolean): Finding | undefined {
   const writable = (mode & 0o022) !== 0;
   const readable = (mode & 0o044) !== 0;
@@ -199,6 +212,36 @@ function permissionFinding(path: string, mode: number, holdsSecrets: boolean): F
   };
 }
 
+/**
+ * The shared files and the folders above them, as rolegate checks them before running a command
+ * from them (files/pathTrust.ts): another user's file, or one in a folder others can write, may
+ * hold a command that runs as you.
+ */
+async function trustFindings(input: LocalAuditInput): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const file of [input.configFile, input.credentialsFile]) {
+    if ((await modeOf(file)) === undefined) continue;
+    for (const problem of await pathTrustProblems(file, input.env)) {
+      // a writable file of the user's own: the permission finding says it (chmod 600)
+      if (problem.kind === 'writable' && !problem.directory && problem.owner === process.getuid?.()) continue;
+      const key = `${problem.kind} ${problem.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push({
+        id: problem.kind === 'owner' ? 'local.foreign-owner' : 'local.writable-path',
+        scope: 'local',
+        severity: 'high',
+        title: `${describeTrustProblem(problem)}: another user could put a command (mfa_process, credential_process) in ${file} that runs as you`,
+        where: problem.path,
+        location: { file },
+        fix: trustFix(problem),
+      });
+    }
+  }
+  return findings;
+}
+
 async function permissionFindings(input: LocalAuditInput, cacheFiles: string[]): Promise<Finding[]> {
   const findings: Finding[] = [];
   const candidates: Array<[string, boolean]> = [
@@ -212,7 +255,11 @@ async function permissionFindings(input: LocalAuditInput, cacheFiles: string[]):
   for (const [path, secrets] of candidates) {
     const mode = await modeOf(path);
     if (mode === undefined) continue;
+    const owner = await otherOwner(path);
+    // another user's shared file is the trust finding's (a fix that works); root's gets a copy of one's own
+    if (owner !== undefined && owner !== 0 && (path === input.configFile || path === input.credentialsFile)) continue;
     const finding = permissionFinding(path, mode, secrets);
+    if (finding && owner !== undefined) finding.fix = trustFix({ path, directory: false, kind: 'owner', owner, mode });
     if (finding) findings.push(finding);
   }
   return findings;
@@ -389,6 +436,7 @@ export async function auditLocal(input: LocalAuditInput): Promise<Finding[]> {
   return [
     ...keyFindings(input, now, await cachedKeyIdentities(rolegateCacheFiles)),
     ...(await backupFindings(input)),
+    ...(await trustFindings(input)),
     ...(await permissionFindings(input, cacheFiles)),
     ...(await shellFindings(input.env)),
     ...roleProfileFindings(input),

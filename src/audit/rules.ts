@@ -12,6 +12,8 @@ export interface Rule {
 export const RULES: Rule[] = [
   { id: 'local.plaintext-key', scope: 'local', severity: 'medium', description: 'A long-term access key is stored in plaintext in the shared credentials or config file.' },
   { id: 'local.root-key', scope: 'local', severity: 'critical', description: 'A long-term access key on this machine belongs to the account root user.' },
+  { id: 'local.foreign-owner', scope: 'local', severity: 'high', description: 'The shared config or credentials file, or a folder above it, belongs to another user, who could put a command in it that runs as you.' },
+  { id: 'local.writable-path', scope: 'local', severity: 'high', description: 'A folder above the shared config or credentials file can be written by other users, who could replace the file with one holding a command that runs as you.' },
   { id: 'local.file-permissions', scope: 'local', severity: 'high', description: 'An AWS credentials, config or cache file can be read or written by other users.' },
   { id: 'local.env-long-term-key', scope: 'local', severity: 'high', description: 'A long-term access key is set in the environment.' },
   { id: 'local.secret-in-shell-file', scope: 'local', severity: 'high', description: 'An AWS secret (or key id) sits in shell history or a shell start-up file.' },

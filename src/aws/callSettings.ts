@@ -36,7 +36,7 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Which limits apply (default `interactive`). */
   purpose?: CallPurpose;
-  /** Overrides the purpose's attempt count (1 for a create whose lost answer must not be retried blindly). */
+  /** Overrides the purpose's attempt count. */
   maxAttempts?: number;
   /**
    * The calls carry a one-time MFA code (GetSessionToken, AssumeRole with TokenCode,
@@ -44,6 +44,12 @@ export interface ClientOptions {
    * it (retryPolicy.ts, unsentOnlyRetry); for any other, the caller gets a fresh code.
    */
   carriesMfaCode?: boolean;
+  /**
+   * The calls are creates whose answer holds a secret (CreateAccessKey, CreateVirtualMFADevice):
+   * resent only when AWS surely never carried them out (throttled, or never read); after a lost
+   * answer the caller lists what exists instead.
+   */
+  sendsOnce?: boolean;
 }
 
 export const DEFAULT_REGION = 'us-east-1';

@@ -136,10 +136,19 @@ describe('unsentOnlyRetries (calls carrying a one-time MFA code)', () => {
     await assert.rejects(strategy.refreshRetryTokenForRetry(third, info(refused)), /ECONNREFUSED/);
   });
 
-  test('never resends after a 5xx, a dropped connection or throttling: the code may be spent', async () => {
+  test('never resends after a 5xx or a dropped connection: the code may be spent', async () => {
     const strategy = unsentOnlyRetries(3);
     const first = await strategy.acquireInitialRetryToken('');
-    for (const error of [serverError, reset, throttled]) await assert.rejects(strategy.refreshRetryTokenForRetry(first, info(error)), (e) => e === error);
+    for (const error of [serverError, reset]) await assert.rejects(strategy.refreshRetryTokenForRetry(first, info(error)), (e) => e === error);
+  });
+
+  test('resends after throttling (AWS carried nothing out), with a backoff of at least half a second, within the attempts', async () => {
+    const strategy = unsentOnlyRetries(2);
+    const first = await strategy.acquireInitialRetryToken('');
+    const second = await strategy.refreshRetryTokenForRetry(first, info(throttled));
+    assert.equal(second.getRetryCount(), 1);
+    assert.ok(second.getRetryDelay() >= 500 && second.getRetryDelay() <= 1000, String(second.getRetryDelay()));
+    await assert.rejects(strategy.refreshRetryTokenForRetry(second, info(throttled)), (e) => e === throttled);
   });
 });
 

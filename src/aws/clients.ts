@@ -63,7 +63,7 @@ export function clientConfig(service: Service, options: ClientOptions) {
     config: {
       region: resolveRegion(options),
       maxAttempts: limits.attempts,
-      ...(options.carriesMfaCode ? { retryStrategy: unsentOnlyRetries(limits.attempts) } : {}),
+      ...(options.carriesMfaCode || options.sendsOnce ? { retryStrategy: unsentOnlyRetries(limits.attempts) } : {}),
       requestHandler: requestHandler(url, limits, named),
       ...(endpoint ? { endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),

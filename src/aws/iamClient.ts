@@ -26,12 +26,14 @@ function twinOf(client: IAMClient, kind: keyof typeof twins, extra: ClientOption
 }
 
 /**
- * A twin of an IAM client that makes one attempt per call: for creates (CreateAccessKey,
- * CreateVirtualMFADevice) that the SDK would otherwise repeat after a lost answer, leaving the
- * first result, with a secret nobody received, behind. The caller checks what exists instead.
+ * A twin of an IAM client that has AWS carry out each call at most once: for creates
+ * (CreateAccessKey, CreateVirtualMFADevice) that the SDK would otherwise repeat after a lost
+ * answer, leaving the first result, with a secret nobody received, behind. A request AWS surely
+ * never carried out (throttled, or never read) is resent (retryPolicy.ts); after a lost answer the
+ * caller checks what exists instead.
  */
 export function singleAttemptIamClient(client: IAMClient): IAMClient {
-  return twinOf(client, 'singleAttempt', { maxAttempts: 1 });
+  return twinOf(client, 'singleAttempt', { sendsOnce: true });
 }
 
 /** A twin of an IAM client for calls carrying MFA codes (EnableMFADevice): see unsentOnlyRetries in clients.ts. */

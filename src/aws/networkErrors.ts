@@ -128,12 +128,13 @@ export function surelyUnsent(failure: { kind: FailureKind }): boolean {
 
 /**
  * An MFA code sent in a request that failed this way may have been used up by AWS (it answered
- * with a 5xx or throttling, or the connection dropped after the request went out) while the
- * endpoint still answers, so the call is worth making again with a fresh code. A silent endpoint
- * is not (its bound is spent, and this process treats it as unreachable).
+ * with a 5xx, or the connection dropped after the request went out) while the endpoint still
+ * answers, so the call is worth making again with a fresh code. A silent endpoint is not (its
+ * bound is spent, and this process treats it as unreachable); nor is throttling: AWS refused the
+ * request before carrying it out, so its code was not used (the client resent it already).
  */
 export function spendsMfaCode(error: unknown): error is AwsTransientError {
-  return isAwsTransientError(error) && (error.kind === 'reset' || error.kind === 'server-error' || error.kind === 'throttled');
+  return isAwsTransientError(error) && (error.kind === 'reset' || error.kind === 'server-error');
 }
 
 /** True when the endpoint itself could not be reached (as opposed to a 5xx, throttling or a dropped answer). */

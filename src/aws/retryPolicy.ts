@@ -1,72 +1,59 @@
 /**
- * When a failed AWS call is sent again, as one decision shared by every sender: the SDK's clients
- * (clients.ts wraps these into its retry strategies) and the STS calls of the refresh paths
- * (stsQuery.ts). A decision gets the failure and how many retries were made, and returns the delay
- * before the next attempt, or undefined to give up. No SDK module loads here.
+ * When a failed AWS request is sent again, for every sender (the SDK clients through
+ * `retryStrategy`, and any caller that signs and sends its own requests). A pure rule:
+ *
+ * - throttled (Throttling, ThrottlingException, RequestLimitExceeded, HTTP 429, ...): AWS refused
+ *   the request before carrying it out, so it is resent, creates and calls carrying an MFA code
+ *   included, after a backoff with jitter (busy accounts throttle IAM writes);
+ * - failed before AWS read it (refused, DNS, unreachable, TLS, no connection in time): resent
+ *   after a short backoff;
+ * - anything after which AWS may have carried it out (a 5xx, a connection dropped or silent after
+ *   sending): resent only by a sender whose requests may run twice (`resend: 'any'`); a create
+ *   whose result holds a secret, or a call carrying a one-time MFA code, is not (`'unsent'`), and
+ *   its caller finds out what happened.
+ *
+ * Always within the call's `attempts` (callLimits in clients.ts), so the command's bound holds.
  */
-import { classifyAwsFailure, surelyUnsent } from './networkErrors.js';
+import { classifyAwsFailure, surelyUnsent, type AwsFailure } from './networkErrors.js';
 
+export type Resend = 'any' | 'unsent';
+
+/** Backoff after throttling: doubling from 1 s, at most 8 s, with jitter over its upper half. */
+const THROTTLE_BASE_MS = 1_000;
+const THROTTLE_CAP_MS = 8_000;
+
+/**
+ * How long to wait before resending a request that failed with `failure` after `retries` resends
+ * so far, or undefined when it is not resent. `random` is Math.random (injected by the tests).
+ */
+export function retryDelayMs(failure: AwsFailure | undefined, retries: number, attempts: number, resend: Resend, random: () => number = Math.random): number | undefined {
+  if (!failure || retries + 1 >= attempts) return undefined;
+  if (failure.kind === 'throttled') {
+    const ceiling = Math.min(THROTTLE_CAP_MS, THROTTLE_BASE_MS * 2 ** retries);
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  }
+  if (surelyUnsent(failure)) return Math.min(1_000, 100 * 2 ** (retries + 1));
+  if (resend === 'any' && failure.mayHaveRun) return Math.round(random() * Math.min(2_000, 100 * 2 ** (retries + 1)));
+  return undefined;
+}
+
+/** The same rule for an error as thrown by the SDK or a sender of its own. */
+export function retryDelayForError(error: unknown, retries: number, attempts: number, resend: Resend, random?: () => number): number | undefined {
+  return retryDelayMs(classifyAwsFailure(error), retries, attempts, resend, random);
+}
+
+/**
+ * A sender's retry decision, pluggable (aws/stsQuery.ts takes one): the delay before the next
+ * attempt after `error` and `retries` resends so far, or undefined to give up.
+ */
 export type RetryDecision = (error: unknown, retries: number) => number | undefined;
 
-// What the SDK's standard retry strategy resends (@smithy/core's retry classification).
-const THROTTLING = new Set([
-  'BandwidthLimitExceeded', 'EC2ThrottledException', 'LimitExceededException', 'PriorRequestNotComplete', 'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'SlowDown', 'ThrottledException', 'Throttling', 'ThrottlingException',
-  'TooManyRequestsException', 'TransactionInProgressException',
-]);
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-
-interface FailureShape {
-  name?: string;
-  code?: string;
-  cause?: unknown;
-  $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
-}
-
-function isThrottling(error: FailureShape): boolean {
-  return error.$metadata?.httpStatusCode === 429 || THROTTLING.has(error.name ?? '');
-}
-
-function isTransient(error: FailureShape | undefined, depth = 0): boolean {
-  if (!error || typeof error !== 'object' || error.name === 'AbortError') return false;
-  return (
-    error.$metadata?.clockSkewCorrected === true ||
-    TRANSIENT_NAMES.has(error.name ?? '') ||
-    TRANSIENT_CODES.has(error.code ?? '') ||
-    TRANSIENT_STATUS.has(error.$metadata?.httpStatusCode ?? 0) ||
-    (depth < 10 && isTransient(error.cause as FailureShape | undefined, depth + 1))
-  );
-}
-
-/**
- * The SDK's standard retries: throttling (base delay 1 s) and transient failures (timeouts,
- * dropped or refused connections, 500/502/503/504, a corrected clock skew; base 50 ms), with
- * full-jitter exponential backoff, within `attempts` sends.
- */
+/** The rule above for requests that may run twice (AssumeRole with the MFA session). */
 export function standardRetry(attempts: number): RetryDecision {
-  return (error, retries) => {
-    if (retries + 1 >= attempts || !error || typeof error !== 'object') return undefined;
-    const e = error as FailureShape;
-    const base = isThrottling(e) ? 1_000 : isTransient(e) ? 50 : undefined;
-    if (base === undefined) return undefined;
-    return Math.floor(Math.random() * Math.min(base * 2 ** retries, 20_000));
-  };
+  return (error, retries) => retryDelayForError(error, retries, attempts, 'any');
 }
 
-/**
- * For a call carrying a one-time MFA code: AWS refuses a code it has already seen, so the request
- * is resent (with its code) only when the failure surely came before AWS read it (surelyUnsent:
- * refused, DNS, unreachable, TLS, no connection in time), within `attempts` sends and a short
- * backoff. Any other failure (a 5xx, a connection dropped or silent after sending, throttling)
- * ends the call here, and the caller decides about a fresh code.
- */
+/** The rule above for a call carrying a one-time MFA code: resent only when AWS surely never carried it out. */
 export function unsentOnlyRetry(attempts: number): RetryDecision {
-  return (error, retries) => {
-    const next = retries + 1;
-    const failure = classifyAwsFailure(error);
-    if (next >= attempts || !failure || !surelyUnsent(failure)) return undefined;
-    return Math.min(1_000, 100 * 2 ** next);
-  };
+  return (error, retries) => retryDelayForError(error, retries, attempts, 'unsent');
 }

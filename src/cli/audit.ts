@@ -76,7 +76,7 @@ Examples:
       const both = !flags.local && !flags.account;
       const { runAudit } = await import('../audit/runAudit.js');
       const report = await runAudit({ local: both || Boolean(flags.local), account: both || Boolean(flags.account), profile: flags.profile, env: process.env });
-      const { color, printJson } = await import('./output.js');
+      const { color, printJson, terminalSafe } = await import('./output.js');
       if (flags.sarif) {
         const { toSarif } = await import('../audit/sarif.js');
         const { createRequire } = await import('node:module');
@@ -91,7 +91,7 @@ Examples:
           severity === 'critical' || severity === 'high' ? color.red(severity.toUpperCase()) : severity === 'medium' ? color.yellow(severity.toUpperCase()) : severity.toUpperCase();
         const out: string[] = [];
         for (const f of report.findings) {
-          out.push(`${paint(f.severity)}  ${f.title}`, `  rule:  ${f.id}`, `  where: ${f.where}`, `  fix:   ${f.fix}`, '');
+          out.push(`${paint(f.severity)}  ${terminalSafe(f.title)}`, `  rule:  ${f.id}`, `  where: ${terminalSafe(f.where)}`, `  fix:   ${terminalSafe(f.fix)}`, '');
         }
         const counts = [...SEVERITIES].reverse().map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
         const checked = report.unchecked.length ? `${[...report.scopes.filter((s) => s !== 'account'), 'account incompletely'].join(' and ')} checked` : `${report.scopes.join(' and ')} checked`;

@@ -27,7 +27,9 @@ Install:
     .action(async (shell: (typeof SHELLS)[number] | undefined, flags: { profiles?: boolean }, command: Command) => {
       if (flags.profiles) {
         const { readSharedProfiles, profileNames } = await import('../config/profiles.js');
-        const names = profileNames(await readSharedProfiles());
+        const { hasControlCharacters } = await import('../terminalText.js');
+        // a name with a newline, tab or escape cannot be offered as one line, nor shown safely
+        const names = profileNames(await readSharedProfiles()).filter((name) => !hasControlCharacters(name));
         if (names.length > 0) process.stdout.write(names.join('\n') + '\n');
         return;
       }

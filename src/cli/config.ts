@@ -30,15 +30,15 @@ export async function checkRoleDurationSetting(profile: string, key: 'duration_s
   const duration = key === 'duration_seconds' ? value : current('duration_seconds');
   const chain = key === 'rolegate_role_chain' ? value : (current('rolegate_role_chain') ?? 'session');
   if (key === 'duration_seconds' && (!/^\d+$/.test(value) || Number(value) < 900 || Number(value) > 43200)) {
-    throw badInput(`duration_seconds is whole seconds from 900 to 43200 (AWS's range for a role session), not ${value}`, `rolegate config set ${profile} duration_seconds 3600`);
+    throw badInput(`duration_seconds is whole seconds from 900 to 43200 (AWS's range for a role session), not ${value}`, `rolegate config set ${quotePosix(profile)} duration_seconds 3600`);
   }
   if (key === 'rolegate_role_chain' && !(ROLE_CHAINS as readonly string[]).includes(value)) {
-    throw badInput(`rolegate_role_chain is session or direct, not ${value}`, `rolegate config set ${profile} rolegate_role_chain direct`);
+    throw badInput(`rolegate_role_chain is session or direct, not ${value}`, `rolegate config set ${quotePosix(profile)} rolegate_role_chain direct`);
   }
   const isRole = Boolean(current('rolegate_role_arn') ?? current('role_arn'));
   if (isRole && chain === 'session' && duration !== undefined && Number(duration) > CHAINED_ROLE_MAX_SECONDS) {
     throw badInput(`profile ${profile} would ask for ${duration} s role sessions, which AWS refuses: ${chainedRoleLimitText(profile)}`,
-      key === 'duration_seconds' ? `rolegate config set ${profile} rolegate_role_chain direct, then set duration_seconds again` : `rolegate config unset ${profile} duration_seconds first`);
+      key === 'duration_seconds' ? `rolegate config set ${quotePosix(profile)} rolegate_role_chain direct, then set duration_seconds again` : `rolegate config unset ${quotePosix(profile)} duration_seconds first`);
   }
 }
 

@@ -57,11 +57,13 @@ export async function runCredentialProcess(args: string[]): Promise<number> {
     writeOut(1, credentialProcessLine(credentials));
     return 0;
   } catch (error) {
+    // names from the config are in messages: control characters escaped (loaded on this path only)
+    const { terminalSafe } = await import('../terminalText.js');
     if (isUserError(error)) {
       if (debug && error.cause) writeOut(2, `${String((error.cause as Error).stack ?? error.cause)}\n`);
-      return fail(error.message, error.next, error.exitCode);
+      return fail(terminalSafe(error.message), error.next === undefined ? undefined : terminalSafe(error.next), error.exitCode);
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = terminalSafe(error instanceof Error ? error.message : String(error));
     if (debug && error instanceof Error) writeOut(2, `${error.stack}\n`);
     return fail(`unexpected error: ${message}`, 'run again with --debug for details, and report it if it persists', 1);
   }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { detectFormat, ENV_FORMATS, envAnswer, type EnvFormat } from './envFormat.cjs';
+import { detectFormat, ENV_FORMATS, envAnswer, UnsafeEnvValue, type EnvFormat } from './envFormat.cjs';
 
 export { detectFormat, renderEnv, renewCommand, ENV_FORMATS, UNSET_VARIABLES, type EnvFormat } from './envFormat.cjs';
 
@@ -33,7 +33,14 @@ Examples:
       const duration = flags.duration === undefined ? undefined : parseDuration(flags.duration);
       const profile = profileArg ?? defaultProfileName();
       const { credentials, region, spec } = await getProfileCredentials(profile, reportingOptions(process.env, duration, HANDOUT_MARGIN_MS));
-      const answer = envAnswer({ profile, credentials, region, kind: spec.kind }, format as EnvFormat);
+      let answer: { stdout: string; stderr: string };
+      try {
+        answer = envAnswer({ profile, credentials, region, kind: spec.kind }, format as EnvFormat);
+      } catch (error) {
+        if (!(error instanceof UnsafeEnvValue)) throw error;
+        const { quotePosix } = await import('../shellQuote.js');
+        throw badInput(error.message, error.variable === 'AWS_REGION' || error.variable === 'AWS_DEFAULT_REGION' ? `fix the region of profile ${quotePosix(profile)} in your AWS config` : `use another --format (bash, zsh, fish, powershell, json), or a profile name of letters, digits and -_.`);
+      }
       process.stdout.write(answer.stdout);
       process.stderr.write(answer.stderr);
     });

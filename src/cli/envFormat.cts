@@ -8,9 +8,32 @@ import { credentialVariables, formatExpiration, formatRemaining, type TemporaryC
 export const ENV_FORMATS = ['bash', 'zsh', 'fish', 'powershell', 'dotenv', 'json'] as const;
 export type EnvFormat = (typeof ENV_FORMATS)[number];
 
+// Each format quotes by its own grammar. (The POSIX quoting of hints elsewhere is shellQuote.ts;
+// this module stays apart from it because the cache-hit path loads it and nothing more.)
 const singleQuoted = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 const fishQuoted = (value: string) => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
-const powershellQuoted = (value: string) => `'${value.replace(/'/g, "''")}'`;
+/** PowerShell ends a single-quoted string at ' and at U+2018..U+201B alike; each is doubled to stand for itself. */
+const powershellQuoted = (value: string) => `'${value.replace(/['\u2018-\u201b]/g, (c) => c + c)}'`;
+
+/** A value no format can carry safely: a control character (a newline starts a new variable in dotenv). */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** What a dotenv reader takes literally: docker's --env-file keeps all, python-dotenv and others read quotes, #, $ and spaces. */
+const DOTENV_SAFE = /^[A-Za-z0-9_@%+=:,./-]*$/;
+
+/** A value env will not print, named with the variable it was for. */
+export class UnsafeEnvValue extends Error {
+  constructor(readonly variable: string, format: EnvFormat) {
+    super(`the value of ${variable} cannot be written safely in ${format} format: it holds ${format === 'dotenv' ? 'a character a dotenv file does not take literally' : 'a control character'}`);
+    this.name = 'UnsafeEnvValue';
+  }
+}
+
+/** Every value checked, on every path (cached or not), before anything is printed. */
+function checkValues(vars: Record<string, string>, format: EnvFormat): void {
+  for (const [name, value] of Object.entries(vars)) {
+    if (CONTROL.test(value) || (format === 'dotenv' && !DOTENV_SAFE.test(value))) throw new UnsafeEnvValue(name, format);
+  }
+}
 
 /**
  * Variables env removes from the shell: with AWS_PROFILE beside the exported keys, the JavaScript
@@ -23,6 +46,7 @@ export const UNSET_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE'];
  * `unset` first. dotenv and JSON describe a new environment and have nothing to unset.
  */
 export function renderEnv(vars: Record<string, string>, format: EnvFormat, unset: readonly string[] = []): string {
+  checkValues(vars, format);
   const entries = Object.entries(vars);
   switch (format) {
     case 'bash':
@@ -35,25 +59,26 @@ export function renderEnv(vars: Record<string, string>, format: EnvFormat, unset
     case 'powershell':
       return unset.map((k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue\n`).join('') + entries.map(([k, v]) => `$Env:${k} = ${powershellQuoted(v)}\n`).join('');
     case 'dotenv':
-      // unquoted: `docker run --env-file` takes values literally; the values hold no newlines
+      // unquoted: `docker run --env-file` takes values literally; checkValues let only plain characters through
       return entries.map(([k, v]) => `${k}=${v}\n`).join('');
     case 'json':
       return JSON.stringify(vars, null, 2) + '\n';
   }
 }
 
-/** The line that renews the credentials in the same shell format. */
+/** The line that renews the credentials in the same shell format, the profile quoted for that shell. */
 export function renewCommand(profile: string, format: EnvFormat): string {
+  const plain = /^[A-Za-z0-9_@%+=:,./-]+$/.test(profile);
   switch (format) {
     case 'fish':
-      return `rolegate env ${profile} --format fish | source`;
+      return `rolegate env ${plain ? profile : fishQuoted(profile)} --format fish | source`;
     case 'powershell':
-      return `rolegate env ${profile} --format powershell | Invoke-Expression`;
+      return `rolegate env ${plain ? profile : powershellQuoted(profile)} --format powershell | Invoke-Expression`;
     case 'dotenv':
     case 'json':
-      return `rolegate env ${profile} --format ${format}`;
+      return `rolegate env ${plain ? profile : singleQuoted(profile)} --format ${format}`;
     default:
-      return `eval "$(rolegate env ${profile})"`;
+      return `eval "$(rolegate env ${plain ? profile : singleQuoted(profile)})"`;
   }
 }
 

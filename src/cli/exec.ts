@@ -53,11 +53,16 @@ Examples:
       if (stray) {
         // what the person probably meant: everything after the profile is the command
         const at = before.findIndex((a) => !a.startsWith('-'));
-        const meant = at >= 0 && at < before.length - 1 ? `rolegate exec ${before[at]} -- ${before.slice(at + 1).join(' ')}` : `rolegate exec ${before[at] ?? 'PROFILE'} -- CMD ${stray} ...`;
+        const { quotePosix } = await import('../shellQuote.js');
+        const words = (list: string[]) => list.map(quotePosix).join(' ');
+        const meant = at >= 0 && at < before.length - 1 ? `rolegate exec ${quotePosix(before[at]!)} -- ${words(before.slice(at + 1))}` : `rolegate exec ${before[at] === undefined ? 'PROFILE' : quotePosix(before[at]!)} -- CMD ${quotePosix(stray)} ...`;
         throw badInput(`unknown exec option ${stray}; options of the command go after --`, meant);
       }
       const operands = before.filter((a) => !a.startsWith('-') && a !== flags.duration);
-      if (operands.length > 1) throw badInput(`exec takes one profile before --, got: ${operands.join(' ')}`, `put -- before the command: rolegate exec ${operands[0]} -- ${operands.slice(1).join(' ')}`);
+      if (operands.length > 1) {
+        const { quotePosix } = await import('../shellQuote.js');
+        throw badInput(`exec takes one profile before --, got: ${operands.join(' ')}`, `put -- before the command: rolegate exec ${quotePosix(operands[0]!)} -- ${operands.slice(1).map(quotePosix).join(' ')}`);
+      }
       const { getProfileCredentials, defaultProfileName, reportingOptions, HANDOUT_MARGIN_MS } = await import('../credentials/profileCredentials.js');
       const present = credentialsInEnvironment(process.env);
       if (present.length > 0) {

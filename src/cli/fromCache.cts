@@ -49,7 +49,12 @@ function envCommand(rest: string[], env: NodeJS.ProcessEnv): boolean {
     missed = profile;
     return false;
   }
-  const out = envAnswer({ profile, ...answer }, format as (typeof ENV_FORMATS)[number]);
+  let out: { stdout: string; stderr: string };
+  try {
+    out = envAnswer({ profile, ...answer }, format as (typeof ENV_FORMATS)[number]);
+  } catch {
+    return false; // a value env will not print (a region with a newline): the full path says why
+  }
   writeOut(1, out.stdout);
   writeOut(2, out.stderr);
   return true;

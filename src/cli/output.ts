@@ -1,5 +1,8 @@
 import pc from 'picocolors';
 import { isUserError } from '../userError.js';
+import { terminalSafe } from '../terminalText.js';
+
+export { terminalSafe };
 
 /** picocolors honours NO_COLOR and FORCE_COLOR, and turns colour off when stdout is not a TTY. */
 export const color = pc;
@@ -12,12 +15,13 @@ export function printJson(value: unknown): void {
 export function reportError(error: unknown, debug: boolean): void {
   const stderr = process.stderr;
   if (isUserError(error)) {
-    stderr.write(`rolegate: ${error.message}\n`);
-    if (error.next) stderr.write(`  next: ${error.next}\n`);
+    // names and values from files and AWS are in these: control characters escaped
+    stderr.write(`rolegate: ${terminalSafe(error.message)}\n`);
+    if (error.next) stderr.write(`  next: ${terminalSafe(error.next)}\n`);
     if (debug && error.cause) stderr.write(`${formatCause(error.cause)}\n`);
     return;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = terminalSafe(error instanceof Error ? error.message : String(error));
   stderr.write(`rolegate: unexpected error: ${message}\n`);
   if (debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
   else stderr.write('  next: run again with --debug for details, and report it if it persists\n');
@@ -27,7 +31,7 @@ function formatCause(cause: unknown): string {
   return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
 }
 
-/** A table of rows, columns padded to the widest cell. */
+/** A table of rows, columns padded to the widest cell (callers pass names through terminalSafe). */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>

@@ -35,7 +35,7 @@ Examples:
     .action(async (flags: { json?: boolean }) => {
       const { readSharedProfiles, resolveProfile } = await import('../config/profiles.js');
       const { describeProfiles, KIND_LABELS } = await import('../config/profileKind.js');
-      const { color, formatTable, printJson } = await import('./output.js');
+      const { color, formatTable, printJson, terminalSafe } = await import('./output.js');
       const shared = await readSharedProfiles();
       const rows = describeProfiles(shared).map((r) => ({ ...r, ...roleChainNote(r.kind, resolveProfile(shared, r.name) ?? {}) }));
       if (flags.json) {
@@ -61,7 +61,7 @@ Examples:
       }
       const table = formatTable(
         ['PROFILE', 'KIND', 'SOURCE', 'REGION', 'NOTE'],
-        rows.map((r) => [r.name, KIND_LABELS[r.kind], r.source ?? '-', r.region ?? '-', r.risk ? `! ${r.risk}` : r.chainRisk ? `! ${r.chainRisk}` : (r.chainNote ?? '')]),
+        rows.map((r) => [r.name, KIND_LABELS[r.kind], r.source ?? '-', r.region ?? '-', r.risk ? `! ${r.risk}` : r.chainRisk ? `! ${r.chainRisk}` : (r.chainNote ?? '')].map(terminalSafe)),
       );
       process.stdout.write(table.replace(/! .*$/gm, (note) => color.yellow(note)));
     });

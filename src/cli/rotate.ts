@@ -127,7 +127,7 @@ async function rotatePreflight(profile: string, storeFlag: string | undefined, e
   const problems = await preflight.checkWritable([kind === 'plain' ? sharedFilePaths(env).credentialsFile : kind === 'file' ? keyFilePath(env) : undefined].filter((f): f is string => !!f));
   // the file store's passphrase is checked against keys.enc only when it comes from the
   // environment: rotate asks on the terminal itself, once
-  if (kind === 'keychain' || (kind === 'file' && env.ROLEGATE_FILE_PASSPHRASE)) problems.push(...(await preflight.checkKeyStore(kind, env, 'save')).problems);
+  if (kind === 'keychain' || (kind === 'file' && (await import('../keys/passphraseSource.js')).passphraseConfigured(env))) problems.push(...(await preflight.checkKeyStore(kind, env, 'save')).problems);
   else if (kind === 'file') {
     try {
       await (await import('../keys/fileKeyStore.js')).checkFileStorePassphrase(env);

@@ -34,7 +34,7 @@ Examples:
     .action(async (flags: { json?: boolean; offline?: boolean }) => {
       const { credentialStatus } = await import('../credentials/credentialStatus.js');
       const { formatRemaining } = await import('../credentials/duration.js');
-      const { formatTable, printJson } = await import('./output.js');
+      const { formatTable, printJson, terminalSafe } = await import('./output.js');
       const { pendingRotation } = await import('../rotate/pendingRotation.js');
       const report: StatusReport = await credentialStatus(process.env);
       const rotations = await pendingRotation(process.env);
@@ -55,7 +55,7 @@ Examples:
           }),
         );
       }
-      for (const p of report.profiles) for (const w of [...p.session.warnings, ...(p.role?.warnings ?? [])]) process.stderr.write(`rolegate: warning: ${w}\n`);
+      for (const p of report.profiles) for (const w of [...p.session.warnings, ...(p.role?.warnings ?? [])]) process.stderr.write(`rolegate: warning: ${terminalSafe(w)}\n`);
       if (flags.json) {
         printJson({
           profiles: report.profiles.map(({ usable: _usable, ...rest }) => ({ ...rest, identity: identities.get(rest.profile) ?? null })),
@@ -69,7 +69,7 @@ Examples:
       // an unfinished rotation matters more than anything else here: say it first
       for (const r of rotations) {
         process.stdout.write(
-          `unfinished key rotation of profile ${r.profile} (user ${r.userName}, stopped after "${r.step}")\n  next: ${r.next}\n\n`,
+          terminalSafe(`unfinished key rotation of profile ${r.profile} (user ${r.userName}, stopped after "${r.step}")`) + `\n  next: ${terminalSafe(r.next)}\n\n`,
         );
       }
       if (report.profiles.length === 0) {
@@ -84,8 +84,8 @@ Examples:
         describeLink(p.role, formatRemaining),
         identities.get(p.profile) ?? (p.usable ? '' : '-'),
       ]);
-      process.stdout.write(formatTable(['PROFILE', 'TYPE', 'KEY IN', 'MFA SESSION', 'ROLE', 'IDENTITY'], rows));
+      process.stdout.write(formatTable(['PROFILE', 'TYPE', 'KEY IN', 'MFA SESSION', 'ROLE', 'IDENTITY'], rows.map((row) => row.map(terminalSafe))));
       process.stdout.write(`\ncache: ${report.cacheDir}\nAWS CLI cache: ${report.awsCliCacheDir}\n`);
-      if (report.other.length > 0) process.stdout.write(`not served by rolegate: ${report.other.map((o) => o.profile).join(', ')}\n`);
+      if (report.other.length > 0) process.stdout.write(`not served by rolegate: ${report.other.map((o) => terminalSafe(o.profile)).join(', ')}\n`);
     });
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CredentialSpec } from '../config/profileSpec.js';
 import { quotePosix } from '../shellQuote.js';
+import { hclString } from '../emit/hclString.js';
 
-const hcl = (value: string) => JSON.stringify(value);
+const hcl = hclString;
 
 /**
  * A provider block for the profile. Store-layout profiles work as `profile = ...` (Terraform's SDK

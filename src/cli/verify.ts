@@ -42,7 +42,7 @@ Examples:
     )
     .action(async (flags: VerifyFlags) => {
       const { runVerify } = await import('../verify/verify.js');
-      const { color, formatTable, printJson } = await import('./output.js');
+      const { color, formatTable, printJson, terminalSafe } = await import('./output.js');
       const report = await runVerify({
         profile: flags.profile,
         adminProfile: flags.adminProfile,
@@ -52,7 +52,7 @@ Examples:
       if (flags.json) printJson(report);
       else {
         const paint = (status: string) => (status === 'pass' ? color.green(status) : status === 'fail' ? color.red(status) : color.yellow(status));
-        process.stdout.write(formatTable(['CHECK', 'RESULT', 'REASON'], report.checks.map((c) => [c.title, paint(c.status), c.reason])));
+        process.stdout.write(formatTable(['CHECK', 'RESULT', 'REASON'], report.checks.map((c) => [c.title, paint(c.status), terminalSafe(c.reason)])));
         const failed = report.checks.filter((c) => c.status === 'fail').length;
         process.stdout.write(
           failed === 0

@@ -27,3 +27,22 @@ test('profile arguments and profile-valued options are found by name', () => {
   assert.equal(store.profileValue, false);
   assert.deepEqual(byPath('rotate')!.options.find((o) => o.names.includes('--yes'))!.names, ['-y', '--yes']);
 });
+
+test('every option in the values table exists on its command, with the values the command checks', async () => {
+  const { optionValueTable } = await import('./optionValues.js');
+  const { STORE_KINDS } = await import('../keys/keyStore.js');
+  const { ENV_FORMATS } = await import('../cli/envFormat.cjs');
+  const { EMIT_FORMATS } = await import('../emit/emitSetup.js');
+  const { SEVERITIES } = await import('../audit/finding.js');
+  for (const { command, option, values } of optionValueTable()) {
+    const found = byPath(command)?.options.find((o) => o.names.includes(option));
+    assert.ok(found?.takesValue, `${command} ${option}`);
+    assert.deepEqual(found.values, [...values]);
+  }
+  assert.deepEqual(byPath('setup')!.options.find((o) => o.names.includes('--store'))!.values, [...STORE_KINDS]);
+  assert.deepEqual(byPath('env')!.options.find((o) => o.names.includes('--format'))!.values, [...ENV_FORMATS]);
+  assert.deepEqual(byPath('setup')!.options.find((o) => o.names.includes('--emit'))!.values, [...EMIT_FORMATS]);
+  assert.deepEqual(byPath('audit')!.options.find((o) => o.names.includes('--fail-on'))!.values!.sort(), [...SEVERITIES].sort());
+  assert.deepEqual(byPath('setup')!.options.find((o) => o.names.includes('--role-chain'))!.values, ['session', 'direct'], "commander's own choices");
+  assert.deepEqual(byPath('completion')!.choiceArgument, { position: 0, values: ['bash', 'zsh', 'fish'] });
+});

@@ -1,5 +1,5 @@
 import { allCommands, completionWords, type CommandSpec } from './completionSpec.js';
-import { singleQuoted } from './bashCompletion.js';
+import { posixValuesCase, singleQuoted } from './bashCompletion.js';
 
 /** `name:description` entries for _describe (a colon in the name would need escaping; none has one). */
 function described(entries: { name: string; description: string }[]): string {
@@ -36,11 +36,25 @@ ${specCase(spec)}
 }
 
 # Profile names, read from the config and credentials files now (AWS_CONFIG_FILE and
-# AWS_SHARED_CREDENTIALS_FILE honoured).
+# AWS_SHARED_CREDENTIALS_FILE honoured). compadd takes them as literal words and quotes each for the
+# command line: nothing in a name is expanded, and a ':' is no separator.
 _rolegate_profiles() {
   local -a profiles
   profiles=(\${(f)"$(command rolegate completion --profiles 2>/dev/null)"})
-  _describe -t profiles 'AWS profile' profiles
+  compadd -J profiles -X 'AWS profile' -- "\${profiles[@]}"
+}
+
+# The values of an option (or of operand #N) of a command, one a line.
+_rolegate_values() {
+  case "$1|$2" in
+${posixValuesCase(spec, '    ')}
+  esac
+}
+
+_rolegate_offer_values() {
+  local -a values
+  values=(\${(f)"$(_rolegate_values "$1" "$2")"})
+  (( \${#values} )) && compadd -J values -- "\${values[@]}"
 }
 
 _rolegate() {
@@ -69,7 +83,11 @@ _rolegate() {
     (( operands++ ))
   done
   if [[ -n $value_next ]]; then
-    (( \${_rg_profile_options[(Ie)\${words[CURRENT-1]}]} )) && _rolegate_profiles
+    if (( \${_rg_profile_options[(Ie)\${words[CURRENT-1]}]} )); then
+      _rolegate_profiles
+    else
+      _rolegate_offer_values "$command_path" "\${words[CURRENT-1]}"
+    fi
     return
   fi
   if [[ \${words[CURRENT]} == -* ]]; then
@@ -78,6 +96,8 @@ _rolegate() {
     _describe -t commands 'rolegate command' _rg_subcommands
   elif (( operands == _rg_profile_argument )); then
     _rolegate_profiles
+  else
+    _rolegate_offer_values "$command_path" "#$operands"
   fi
 }
 

@@ -16,6 +16,8 @@ export interface SessionSpec {
   keyProfile: string;
   mfaSerial: string;
   mfaProcess?: string;
+  /** mfaProcess came from rolegate's command line (--mfa-code-command), not from a file. */
+  mfaProcessGiven?: boolean;
   /** `rolegate_store` when a profile names its store; otherwise the store is found by looking. */
   storeHint?: string;
   region?: string;
@@ -143,7 +145,7 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
     const mfaSerial = text(values, 'mfa_serial') ?? text(sourceValues, 'mfa_serial');
     const chain = text(values, ROLE_CHAIN_KEY) ?? 'session';
     if (!(ROLE_CHAINS as readonly string[]).includes(chain)) {
-      throw badInput(`${ROLE_CHAIN_KEY} of profile ${profile} is ${chain}; it is session or direct`, `rolegate config set ${profile} ${ROLE_CHAIN_KEY} direct (or session)`);
+      throw badInput(`${ROLE_CHAIN_KEY} of profile ${profile} is ${chain}; it is session or direct`, `set ${ROLE_CHAIN_KEY} = direct (or session) on profile ${profile} in your AWS config (rolegate config set can do it)`);
     }
     const session = sessionSpec(shared, sourceProfile, mfaSerial, text(values, 'mfa_process'), profile);
     const ownPrompt = text(values, 'rolegate_mfa_prompt');

@@ -7,6 +7,7 @@
 import { profileNames, readSharedProfiles, resolveProfile, type ProfileValues } from '../config/profiles.js';
 import { sharedFilePaths } from '../config/sharedFilePaths.js';
 import { badInput, UserError } from '../userError.js';
+import { quotePosix } from '../shellQuote.js';
 import { credentialProcessCommand } from './credentialProcessCommand.js';
 import { openKeyStore, type KeyStore, type StoreKind } from '../keys/keyStore.js';
 
@@ -59,7 +60,7 @@ export async function importableKey(profile: string, kind: StoreKind, env: NodeJ
     throw badInput(
       `profile ${profile} has no mfa_serial (nor does a role profile that uses it): rolegate serves MFA sessions only, so it cannot serve this key; nothing was changed`,
       `if the key's IAM user has an MFA device, add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${profile === 'default' ? 'default' : `profile ${profile}`}] in ${configFile} and import again; ` +
-        `if it is an administrator key (the one setup ran with), run rolegate setup --bootstrap-profile ${profile}, then delete this key: aws --profile ${profile} iam delete-access-key --access-key-id ${accessKeyId}`,
+        `if it is an administrator key (the one setup ran with), run rolegate setup --bootstrap-profile ${quotePosix(profile)}, then delete this key: aws --profile ${quotePosix(profile)} iam delete-access-key --access-key-id ${accessKeyId}`,
     );
   }
   return { configFile, credentialsFile, plain, accessKeyId, secretAccessKey, roles, mfaSerial };

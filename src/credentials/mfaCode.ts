@@ -1,14 +1,18 @@
-/** Where an MFA code comes from: the profile's mfa_process, else the terminal, else a desktop dialog, else a clear failure. */
+/**
+ * Where an MFA code comes from: the profile's mfa_process, else the terminal, else a desktop
+ * dialog, else a clear failure; always for a TOTP window whose code has not gone to AWS yet
+ * (mfaWindow.ts).
+ */
 import { UserError } from '../userError.js';
 import { quotePosix } from '../shellQuote.js';
 import type { SessionSpec } from '../config/profileSpec.js';
 import { skipTotpWaitForCodes } from './testHooks.js';
+import { TOTP_STEP_MS, totpWindow } from './mfaWindow.js';
 
 /** Codes typed at the terminal: after AWS refuses one, the person is asked for the next (3 in all). */
 export const TERMINAL_MFA_ATTEMPTS = 3;
 
-/** TOTP codes change every 30 s; AWS takes each code once. */
-export const TOTP_STEP_MS = 30_000;
+export { TOTP_STEP_MS } from './mfaWindow.js';
 
 /** Whether obtainMfaCode will ask the person (so a refused code may be asked for again). */
 export function mfaCodeFromPerson(session: SessionSpec): boolean {
@@ -16,65 +20,111 @@ export function mfaCodeFromPerson(session: SessionSpec): boolean {
 }
 
 /**
- * A code that went out in a request whose answer never came (a 5xx, a dropped connection,
- * throttling): AWS may have used it up, so it is never sent again. `reason` says what happened.
+ * A code that went out in a request whose answer never came (a 5xx, a dropped connection): AWS
+ * may have used it up, so it is never sent again. `reason` says what happened.
  */
 export interface SpentMfaCode {
   code: string;
   reason: string;
 }
 
-/** The start of the TOTP window after the one `code` could have come from, seen at `nowMs`. */
-export function nextTotpWindow(nowMs: number): number {
-  return (Math.floor(nowMs / TOTP_STEP_MS) + 1) * TOTP_STEP_MS;
+/** A code, and the TOTP window (counter) it is taken to belong to (mfaWindow.ts). */
+export interface MfaCodeFor {
+  code: string;
+  window: number;
 }
 
 export function spentCodeText(spent: SpentMfaCode): string {
   return `${spent.reason}; AWS may have used up the MFA code sent with it, and takes each code only once, so a new code is needed`;
 }
 
+const USED_WINDOW_TEXT = 'the MFA code of this 30 s window was already sent to AWS, which takes each code only once';
+
+const secondsUntil = (window: number) => Math.max(1, Math.ceil((window * TOTP_STEP_MS - Date.now()) / 1000));
+
+/**
+ * A code from a command that prints the code of the current time (mfa_process, --mfa-code-command,
+ * ykman), for a window after `usedWindow`: while the current window is used, it waits for the next
+ * one, saying so with the seconds, then runs the command with ROLEGATE_TOTP_TIME set to the time
+ * the code is wanted for. After `spent`, a command that prints the spent code again is refused.
+ */
+export async function codeFromCommand(
+  command: string,
+  env: NodeJS.ProcessEnv,
+  options: { usedWindow?: number; spent?: SpentMfaCode; label: string; onNotice?: (message: string) => void },
+): Promise<MfaCodeFor> {
+  const { runMfaProcess } = await import('../prompt/mfaCodeProcess.js');
+  const spent = options.spent;
+  const used = options.usedWindow ?? (spent ? totpWindow(Date.now()) : undefined);
+  let window = totpWindow(Date.now());
+  if (used !== undefined && window <= used) {
+    const target = used + 1;
+    // TEST HOOK: AWS accepts the next window's code a step early, so the tests wait only that far
+    const waitMs = skipTotpWaitForCodes(env) ? Math.max(0, (target - 1) * TOTP_STEP_MS - Date.now()) : Math.max(0, target * TOTP_STEP_MS - Date.now()) + 500;
+    const why = spent ? spentCodeText(spent) : USED_WINDOW_TEXT;
+    options.onNotice?.(`${why}: running ${options.label} again${waitMs > 0 ? ` in ${Math.ceil(waitMs / 1000)} s, when its code changes` : ' for the next code'}`);
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    window = Math.max(target, totpWindow(Date.now()));
+  }
+  const at = Math.max(Date.now(), window * TOTP_STEP_MS + 1000);
+  const code = await runMfaProcess(command, { env: { ...env, ROLEGATE_TOTP_TIME: String(Math.floor(at / 1000)) } });
+  if (spent && code === spent.code) {
+    throw new UserError(`${options.label} printed the same MFA code again after its 30 s window had passed, and AWS takes each code only once`, {
+      next: `check that ${options.label} prints the code of the current time (and the clock is right), then run the command again`,
+    });
+  }
+  return { code, window };
+}
+
+/**
+ * A code typed by a person (terminal or desktop dialog). A code typed while the window is one
+ * whose code already went to AWS (`usedWindow`) is refused before it is sent, and the person is
+ * told to wait for the next code; so is the spent code typed again.
+ */
+export async function codeFromPerson(
+  ask: (note: string) => Promise<string>,
+  env: NodeJS.ProcessEnv,
+  options: { usedWindow?: number; spent?: SpentMfaCode; note?: string },
+): Promise<MfaCodeFor> {
+  const { usedWindow, spent } = options;
+  const inUsedWindow = () => usedWindow !== undefined && totpWindow(Date.now()) <= usedWindow;
+  const waitNote = () => `The code your authenticator shows now was already sent to AWS, which takes each code only once: wait ${secondsUntil(usedWindow! + 1)} s for the next code.`;
+  let note = spent ? `${spentCodeText(spent)}: wait for the next code.` : inUsedWindow() ? waitNote() : (options.note ?? '');
+  for (let attempt = 0; attempt < TERMINAL_MFA_ATTEMPTS; attempt++) {
+    const code = await ask(note);
+    if (spent && code === spent.code) {
+      note = 'That is the code already sent; wait until your authenticator shows the next one.';
+      continue;
+    }
+    if (inUsedWindow()) {
+      // TEST HOOK: the tests' code source hands out the next window's code at once
+      if (skipTotpWaitForCodes(env)) return { code, window: usedWindow! + 1 };
+      note = `Not sent: ${waitNote().charAt(0).toLowerCase()}${waitNote().slice(1)}`;
+      continue;
+    }
+    return { code, window: totpWindow(Date.now()) };
+  }
+  throw new UserError('an MFA code of a 30 s window already used was entered again', { next: 'wait until your authenticator shows a new code, then run the command again' });
+}
+
 export async function obtainMfaCode(
   session: SessionSpec,
   env: NodeJS.ProcessEnv,
-  context: { profile: string; expiredAt?: Date; refusedBefore?: boolean; spent?: SpentMfaCode; onNotice?: (message: string) => void },
-): Promise<string> {
-  const spent = context.spent;
+  context: { profile: string; expiredAt?: Date; refusedBefore?: boolean; spent?: SpentMfaCode; usedWindow?: number; onNotice?: (message: string) => void },
+): Promise<MfaCodeFor> {
+  const { spent, usedWindow } = context;
   if (session.mfaProcess) {
-    const { runMfaProcess } = await import('../prompt/mfaCodeProcess.js');
-    if (!spent) return runMfaProcess(session.mfaProcess, { env });
-    // The command prints the current code, which until the window turns is the spent one: wait
-    // for the next window, then run it again (ROLEGATE_TOTP_TIME says which time the code is for).
-    const window = nextTotpWindow(Date.now());
-    const waitMs = skipTotpWaitForCodes(env) ? 0 : Math.max(0, window - Date.now()) + 500;
-    context.onNotice?.(`${spentCodeText(spent)}: running mfa_process again${waitMs > 0 ? ` in ${Math.ceil(waitMs / 1000)} s, when its code changes` : ' for the next code'}`);
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    const code = await runMfaProcess(session.mfaProcess, { env: { ...env, ROLEGATE_TOTP_TIME: String(Math.floor(Math.max(window, Date.now()) / 1000) + 1) } });
-    if (code === spent.code) {
-      throw new UserError('mfa_process printed the same MFA code again after its 30 s window had passed, and AWS takes each code only once', {
-        next: 'check that the mfa_process command prints the code of the current time (and the clock is right), then run the command again',
-      });
-    }
-    return code;
+    if (!session.mfaProcessGiven) await (await import('../config/commandSourceTrust.js')).assertCommandSourceTrusted('mfa_process', env);
+    return codeFromCommand(session.mfaProcess, env, { usedWindow, spent, label: 'mfa_process', onNotice: context.onNotice });
   }
   const { terminalAvailable, promptMfaCodeOnTerminal } = await import('../prompt/mfaCodeTerminal.js');
-  const refused = context.refusedBefore ? 'AWS did not accept that code; wait for the next one.' : '';
-  const askNote = spent ? `${spentCodeText(spent)}: wait for the next code.` : refused;
-  // A person may type the spent code again (the app still shows it): that one is not sent.
-  const fresh = async (ask: (note: string) => Promise<string>): Promise<string> => {
-    let note = askNote;
-    for (let attempt = 0; attempt < TERMINAL_MFA_ATTEMPTS; attempt++) {
-      const code = await ask(note);
-      if (!spent || code !== spent.code) return code;
-      note = 'That is the code already sent; wait until your authenticator shows the next one.';
-    }
-    throw new UserError('the MFA code already sent was entered again', { next: 'wait until your authenticator shows a new code, then run the command again' });
-  };
+  const note = context.refusedBefore ? 'AWS did not accept that code; wait for the next one.' : '';
   if (!terminalAvailable()) {
     // no terminal (an IDE, a GUI, a background job): a desktop dialog, where one can reach a person
     const { desktopPrompt, promptMfaCodeOnDesktop } = await import('../prompt/mfaCodeDesktop.js');
     const dialog = desktopPrompt(env, process.platform, session.mfaPrompt);
     if (dialog) {
-      return fresh((note) => promptMfaCodeOnDesktop(dialog, `${note ? `${note}\n` : ''}MFA code for profile ${context.profile}\n(device ${session.mfaSerial})`, { env }));
+      return codeFromPerson((text) => promptMfaCodeOnDesktop(dialog, `${text ? `${text}\n` : ''}MFA code for profile ${context.profile}\n(device ${session.mfaSerial})`, { env }), env, { usedWindow, spent, note });
     }
     const why = context.expiredAt
       ? `the MFA session for profile ${session.keyProfile} expired at ${context.expiredAt.toISOString()} and a new MFA code is needed`
@@ -83,5 +133,5 @@ export async function obtainMfaCode(
       next: `add \`mfa_process = <a command that prints the current code>\` to profile ${context.profile} in your AWS config, or run \`rolegate env ${quotePosix(context.profile)}\` once from a terminal to start the day's session`,
     });
   }
-  return fresh((note) => promptMfaCodeOnTerminal(session.mfaSerial, { label: `profile ${context.profile}`, note: note ? `${note} ` : undefined }));
+  return codeFromPerson((text) => promptMfaCodeOnTerminal(session.mfaSerial, { label: `profile ${context.profile}`, note: text ? `${text} ` : undefined }), env, { usedWindow, spent, note });
 }

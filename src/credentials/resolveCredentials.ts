@@ -61,41 +61,60 @@ async function sts(credentials: { accessKeyId: string; secretAccessKey: string; 
 }
 
 /**
- * Sends a call that carries an MFA code from the session's source. A code the person typed and AWS
- * refused is asked for again (TERMINAL_MFA_ATTEMPTS in all; a broken mfa_process is not run in a
- * loop). A code sent in a request whose answer never came (a 5xx, a dropped connection, throttling:
- * spendsMfaCode) may have been used up by AWS, which takes each code once: it is never resent (the
- * client's SDK retries only failures before AWS read the request), and the call is made again with
- * a fresh code, the person told why, within the call's `sends` attempts.
+ * Sends a call that carries an MFA code from the session's source, under the MFA device's lock and
+ * for a TOTP window whose code has not gone to AWS yet (mfaWindow.ts: one code per window per
+ * device, across processes; the window used is recorded). A code the person typed and AWS refused
+ * is asked for again (TERMINAL_MFA_ATTEMPTS in all; a broken mfa_process is not run in a loop). A
+ * code sent in a request whose answer never came (a 5xx, a dropped connection: spendsMfaCode) may
+ * have been used up by AWS, which takes each code once: it is never resent (the client's SDK
+ * resends only requests AWS surely never carried out), and the call is made again with a fresh
+ * code, the person told why, within the call's `sends` attempts.
  */
 async function sendWithMfaCode<T>(
   session: SessionSpec,
   env: NodeJS.ProcessEnv,
-  ask: { profile: string; expiredAt?: Date; onNotice?: (message: string) => void },
+  ask: { profile: string; expiredAt?: Date; onNotice?: (message: string) => void; onWait?: (holderPid: number) => void },
   sends: number,
   send: (code: string) => Promise<T>,
 ): Promise<T> {
-  const [{ spendsMfaCode }, { mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS }] = await Promise.all([import('../aws/networkErrors.js'), import('./mfaCode.js')]);
-  const refusals = mfaCodeFromPerson(session) ? TERMINAL_MFA_ATTEMPTS : 1;
-  let refused = 0;
-  let lost = 0;
-  let spent: SpentMfaCode | undefined;
-  for (;;) {
-    const code = await obtainMfaCode(session, env, { ...ask, refusedBefore: refused > 0 && !spent, spent });
-    try {
-      return await send(code);
-    } catch (error) {
-      if (isMfaCodeRejection(error) && ++refused < refusals) {
-        spent = undefined;
-        continue;
+  const [{ spendsMfaCode, isAwsTransientError }, { mfaCodeFromPerson, obtainMfaCode, TERMINAL_MFA_ATTEMPTS }, { withMfaDevice }] = await Promise.all([
+    import('../aws/networkErrors.js'),
+    import('./mfaCode.js'),
+    import('./mfaWindow.js'),
+  ]);
+  const fromPerson = mfaCodeFromPerson(session);
+  const refusals = fromPerson ? TERMINAL_MFA_ATTEMPTS : 1;
+  return withMfaDevice(
+    session.mfaSerial,
+    env,
+    async (device) => {
+      let refused = 0;
+      let lost = 0;
+      let spent: SpentMfaCode | undefined;
+      for (;;) {
+        const { code, window } = await obtainMfaCode(session, env, { ...ask, refusedBefore: refused > 0 && !spent, spent, usedWindow: device.usedWindow });
+        try {
+          const result = await send(code);
+          await device.markUsed(window);
+          return result;
+        } catch (error) {
+          // AWS may have taken the code, unless it surely never read it or refused a typed one as wrong
+          const unread = isAwsTransientError(error) && !error.mayHaveRun;
+          if (!unread && !(fromPerson && isMfaCodeRejection(error))) await device.markUsed(window);
+          if (isMfaCodeRejection(error) && ++refused < refusals) {
+            spent = undefined;
+            continue;
+          }
+          if (spendsMfaCode(error) && ++lost < sends) {
+            spent = { code, reason: error.message };
+            continue;
+          }
+          throw error;
+        }
       }
-      if (spendsMfaCode(error) && ++lost < sends) {
-        spent = { code, reason: error.message };
-        continue;
-      }
-      throw error;
-    }
-  }
+    },
+    { onWait: ask.onWait },
+  );
 }
 
 function roleSessionName(role: RoleSpec): string {
@@ -126,7 +145,7 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
       const credentials = await sendWithMfaCode(
         session,
         env,
-        { profile: options.askedFor ?? session.keyProfile, expiredAt: again.found?.expiration, onNotice: options.onWarning },
+        { profile: options.askedFor ?? session.keyProfile, expiredAt: again.found?.expiration, onNotice: options.onWarning, onWait: options.onWait },
         sends,
         async (code) => fromSdk((await client.getSessionToken({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code })).Credentials),
       ).catch((error: unknown) => {
@@ -174,8 +193,8 @@ async function assumeWithSession(shared: SharedProfiles, role: RoleSpec, options
 
 /**
  * Direct chain: AssumeRole signed with the long-term key, with an MFA code, as the AWS CLI does for
- * role_arn + mfa_serial. Under the MFA device's lock (the session's), so no two processes spend
- * the same code.
+ * role_arn + mfa_serial. Under the key profile's lock, and the MFA device's while the code is
+ * obtained and sent (sendWithMfaCode), so no two processes spend the same code.
  */
 async function assumeDirect(shared: SharedProfiles, role: RoleSpec, options: ResolveOptions): Promise<AssumedRole> {
   const env = options.env ?? process.env;
@@ -188,7 +207,7 @@ async function assumeDirect(shared: SharedProfiles, role: RoleSpec, options: Res
       const { client, sends } = await sts(key, role.region, env, true).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
-      return sendWithMfaCode(role.session, env, { profile: role.profile, onNotice: options.onWarning }, sends, async (code) =>
+      return sendWithMfaCode(role.session, env, { profile: role.profile, onNotice: options.onWarning, onWait: options.onWait }, sends, async (code) =>
         fromAssumeRole(await client.assumeRole({ ...assumeRoleInput(role), SerialNumber: role.mfaSerial, TokenCode: code })),
       ).catch((error: unknown) => {
         throw stsError(error, context, env);

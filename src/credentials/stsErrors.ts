@@ -47,7 +47,7 @@ export function stsError(error: unknown, context: StsCallContext, env: NodeJS.Pr
     return new UserError(`AWS refused the duration_seconds of profile ${context.profile}: ${message}`, {
       ...options,
       next: chained
-        ? `a role assumed with the MFA session lasts at most 1 hour: lower duration_seconds to 3600, or \`rolegate config set ${context.profile} rolegate_role_chain direct\` (one MFA code per role session)`
+        ? `a role assumed with the MFA session lasts at most 1 hour: lower duration_seconds to 3600, or \`rolegate config set ${quotePosix(context.profile)} rolegate_role_chain direct\` (one MFA code per role session)`
         : `lower duration_seconds of profile ${context.profile}, or raise the role's maximum: \`rolegate setup --role-duration N\``,
     });
   }

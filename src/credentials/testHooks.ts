@@ -15,9 +15,10 @@ export function testRoleLifetimeSeconds(env: NodeJS.ProcessEnv): number | undefi
 }
 
 /**
- * TEST HOOK: with ROLEGATE_TEST_SKIP_TOTP_WAIT=1, an mfa_process run again after a spent code is
- * run at once instead of after the current 30 s window (the tests' code source hands out the next
- * unused code by itself).
+ * TEST HOOK: with ROLEGATE_TEST_SKIP_TOTP_WAIT=1, a code command whose window was used is run for
+ * the next window as soon as AWS (one step of skew) accepts that window's code, rather than once
+ * the window has begun (ROLEGATE_TOTP_TIME names it); a code typed at a prompt in a used window is
+ * taken as the next window's (the tests' code source hands out the next unused code by itself).
  */
 export function skipTotpWaitForCodes(env: NodeJS.ProcessEnv): boolean {
   return globalThis.ROLEGATE_TEST_HOOKS !== false && env.ROLEGATE_TEST_SKIP_TOTP_WAIT === '1';

@@ -1,3 +1,4 @@
+import { hclString } from './hclString.js';
 import {
   adminPolicy,
   designDocuments,
@@ -21,10 +22,7 @@ class Expr {
 const expr = (text: string) => new Expr(text);
 
 /** A quoted HCL template: `${` and `%{` of the text are escaped; `${...}` parts come from `interpolations`. */
-function quoted(text: string): string {
-  const escaped = JSON.stringify(text).replaceAll('${', '$${').replaceAll('%{', '%%{');
-  return escaped;
-}
+const quoted = hclString;
 
 /** An HCL string whose placeholders become interpolations. */
 function template(text: string, by: Record<Placeholder, string>): Expr {

@@ -4,6 +4,7 @@
  *   - temporary credentials cache:  $XDG_CACHE_HOME/rolegate/  (else ~/.cache/rolegate/), 0700
  *       sessions/<name>.json  GetSessionToken results and store-layout role credentials
  *       locks/<name>.lock     refresh locks
+ *       mfa/<serial>.json     the last TOTP window each MFA device's code was sent for
  *   - encrypted key file:           $XDG_CONFIG_HOME/rolegate/keys.enc (else ~/.config/rolegate/)
  *   - the AWS CLI's own assume-role cache: ~/.aws/cli/cache/<sha1>.json (guide-layout profiles)
  * Only this module knows these paths; it imports nothing heavy (it is on the hot path).
@@ -76,4 +77,9 @@ export function sessionCacheFile(name: string, env: NodeJS.ProcessEnv = process.
 
 export function lockFile(name: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(lockDir(env), `${safeName(name)}.lock`);
+}
+
+/** The record of the last TOTP window an MFA device's code was sent to AWS for (mfa/<serial>.json). */
+export function mfaWindowFile(serial: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(rolegateCacheDir(env), 'mfa', `${safeName(serial)}.json`);
 }

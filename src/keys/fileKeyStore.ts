@@ -13,6 +13,7 @@ import { withLock } from '../files/refreshLock.js';
 import { isLongTermKey, type KeyStore, type LongTermKey } from './keyStore.js';
 
 import { PASSPHRASE_VARIABLE } from '../childEnv.cjs';
+import { PASSPHRASE_COMMAND_VARIABLE, PASSPHRASE_FD_VARIABLE, passphraseConfigured, passphraseFromEnvironment, passphraseOrigin } from './passphraseSource.js';
 
 export { PASSPHRASE_VARIABLE };
 
@@ -127,7 +128,7 @@ export async function decryptKeys(text: string, passphrase: string, path: string
     return keys && typeof keys === 'object' ? keys : {};
   } catch {
     throw new UserError(`could not decrypt ${path}: wrong passphrase, or the file was altered`, {
-      next: `check ${PASSPHRASE_VARIABLE} (or the passphrase you typed) and try again`,
+      next: `check the passphrase (${PASSPHRASE_VARIABLE}, ${PASSPHRASE_COMMAND_VARIABLE}, ${PASSPHRASE_FD_VARIABLE}, or the one you typed) and try again`,
     });
   }
 }
@@ -150,14 +151,16 @@ export async function fileStoreProfiles(env: NodeJS.ProcessEnv = process.env): P
  */
 export const MIN_NEW_PASSPHRASE_LENGTH = 12;
 
-/** Refuses a passphrase from the environment that is too short for a new key file. */
+/** Refuses a passphrase from the environment (variable, command or descriptor) that is too short for a new key file. */
 export async function checkNewFilePassphrase(env: NodeJS.ProcessEnv, creating?: boolean): Promise<void> {
-  const passphrase = env[PASSPHRASE_VARIABLE];
-  if (!passphrase || [...passphrase].length >= MIN_NEW_PASSPHRASE_LENGTH) return;
+  if (!passphraseConfigured(env)) return;
   if (!(creating ?? (await fileStoreProfiles(env)).length === 0)) return;
+  const passphrase = await passphraseFromEnvironment(env);
+  if (!passphrase || [...passphrase].length >= MIN_NEW_PASSPHRASE_LENGTH) return;
+  const origin = passphraseOrigin(env);
   throw badInput(
-    `${PASSPHRASE_VARIABLE} is too short for a new encrypted key file: it needs at least ${MIN_NEW_PASSPHRASE_LENGTH} characters`,
-    `set ${PASSPHRASE_VARIABLE} to a longer passphrase (a few random words) and run the command again`,
+    `the passphrase from ${origin} is too short for a new encrypted key file: it needs at least ${MIN_NEW_PASSPHRASE_LENGTH} characters`,
+    `give a longer passphrase through ${origin} (a few random words) and run the command again`,
   );
 }
 
@@ -166,12 +169,12 @@ export async function checkNewFilePassphrase(env: NodeJS.ProcessEnv, creating?: 
  * environment (long enough for a new file) or from a terminal to ask on.
  */
 export async function checkFileStorePassphrase(env: NodeJS.ProcessEnv): Promise<void> {
-  if (env[PASSPHRASE_VARIABLE]) return checkNewFilePassphrase(env);
+  if (passphraseConfigured(env)) return checkNewFilePassphrase(env);
   const { terminalAvailable } = await import('../prompt/mfaCodeTerminal.js');
   if (terminalAvailable()) return;
   throw badInput(
     `--store file needs the passphrase of ${keyFilePath(env)}, and there is no terminal to ask on`,
-    `set ${PASSPHRASE_VARIABLE} (at least ${MIN_NEW_PASSPHRASE_LENGTH} characters for a new file), or run setup from a terminal`,
+    `set ${PASSPHRASE_COMMAND_VARIABLE} (a command that prints it), ${PASSPHRASE_FD_VARIABLE} or ${PASSPHRASE_VARIABLE} (at least ${MIN_NEW_PASSPHRASE_LENGTH} characters for a new file), or run setup from a terminal`,
   );
 }
 
@@ -179,7 +182,7 @@ async function askPassphrase(path: string, creating: boolean): Promise<string> {
   const { terminalAvailable, readTerminalLine } = await import('../prompt/mfaCodeTerminal.js');
   if (!terminalAvailable()) {
     throw new UserError(`the encrypted key file ${path} needs its passphrase, and there is no terminal to ask on`, {
-      next: `set ${PASSPHRASE_VARIABLE} in the environment, or run the command from a terminal`,
+      next: `set ${PASSPHRASE_COMMAND_VARIABLE} (a command that prints it), ${PASSPHRASE_FD_VARIABLE} or ${PASSPHRASE_VARIABLE}, or run the command from a terminal`,
     });
   }
   if (!creating) {
@@ -207,8 +210,8 @@ async function askPassphrase(path: string, creating: boolean): Promise<string> {
 
 export function openFileKeyStore(env: NodeJS.ProcessEnv): KeyStore {
   const path = keyFilePath(env);
-  let passphrase: string | undefined = env[PASSPHRASE_VARIABLE] || undefined;
-  const getPassphrase = async (creating: boolean) => (passphrase ??= await askPassphrase(path, creating));
+  let passphrase: string | undefined;
+  const getPassphrase = async (creating: boolean) => (passphrase ??= (await passphraseFromEnvironment(env)) ?? (await askPassphrase(path, creating)));
 
   // A file that holds no key (a teardown left it) is as good as none: it opens with no passphrase
   // and the next save writes a new file, under whatever passphrase is given then.

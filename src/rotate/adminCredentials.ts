@@ -27,7 +27,7 @@ export async function adminRoleCredentials(options: AdminCredentialOptions): Pro
       next: 'name the admin role profile with --admin-profile (rolegate setup writes it as "admin")',
     });
   }
-  const role = options.mfaCodeCommand ? { ...spec.role, session: { ...spec.role.session, mfaProcess: options.mfaCodeCommand } } : spec.role;
+  const role = options.mfaCodeCommand ? { ...spec.role, session: { ...spec.role.session, mfaProcess: options.mfaCodeCommand, mfaProcessGiven: true } } : spec.role;
   if (!role.session.mfaProcess) {
     // Say how to give rotate a code before the chain finds it needs one and has nowhere to ask.
     const { lookupRole, lookupSession } = await import('../cache/cachedCredentials.js');

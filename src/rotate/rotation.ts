@@ -9,6 +9,7 @@
 import { finishBeforeInterrupt } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import { isAwsTransientError } from '../aws/networkErrors.js';
+import { waitForListing } from '../aws/listingLag.js';
 import type { RotationEntry, RotationStep } from './journal.js';
 
 export interface LongTermKey {
@@ -45,6 +46,8 @@ export interface RotationDeps {
   /** Test hook: called after every step (see ROLEGATE_TEST_KILL_AFTER_STEP, ROLEGATE_TEST_PAUSE_AT). */
   checkpoint(name: string): void | Promise<void>;
   now?(): Date;
+  /** How long a listing is given to catch up with a create (default LISTING_WAIT_MS). */
+  listingWaitMs?: number;
 }
 
 export interface RotateOptions {
@@ -268,7 +271,22 @@ export async function rotateKey(deps: RotationDeps, options: RotateOptions): Pro
     deps.log(`deleting the old key ${entry.oldAccessKeyId}`);
     await deps.iam.deleteKey(userName, entry.oldAccessKeyId);
     await deps.checkpoint('deleted');
-    await deps.journal.clear();
+    // the journal goes only once the listing accounts for every key: it shows the new one, and any
+    // other key created since the rotation began is a lost one, deleted
+    const { listing, settled } = await waitForListing(
+      () => deps.iam.listKeys(userName),
+      (keys) => keys.some((k) => k.accessKeyId === entry.newAccessKeyId),
+      deps.listingWaitMs === undefined ? {} : { maxWaitMs: deps.listingWaitMs },
+    );
+    if (!settled) {
+      deps.log(`note: IAM does not list the new key ${entry.newAccessKeyId} yet; the journal stays, and the next rolegate rotate settles it`);
+    } else {
+      for (const stray of listing.filter((k) => k.accessKeyId !== entry.newAccessKeyId && !entry.keysBefore.includes(k.accessKeyId))) {
+        deps.log(`deleting the key ${stray.accessKeyId}, whose secret never arrived`);
+        await deps.iam.deleteKey(userName, stray.accessKeyId);
+      }
+      await deps.journal.clear();
+    }
   } catch (error) {
     throw new UserError(
       `the new key ${entry.newAccessKeyId} is stored and works, but removing the old key ${entry.oldAccessKeyId} failed: ${messageOf(error)}`,
@@ -294,8 +312,12 @@ async function createKeyOnce(deps: RotationDeps, entry: RotationEntry): Promise<
     return await deps.iam.createKey(entry.userName);
   } catch (error) {
     if (!isAwsTransientError(error) || !error.mayHaveRun) throw error;
-    const keys = await deps.iam.listKeys(entry.userName);
-    const lost = keys.map((k) => k.accessKeyId).filter((id) => !entry.keysBefore.includes(id) && id !== entry.oldAccessKeyId);
+    // IAM's listing can lag the create: nothing new is concluded only after it had time to catch up
+    const { listing: lost } = await waitForListing(
+      async () => (await deps.iam.listKeys(entry.userName)).map((k) => k.accessKeyId).filter((id) => !entry.keysBefore.includes(id) && id !== entry.oldAccessKeyId),
+      (ids) => ids.length > 0,
+      deps.listingWaitMs === undefined ? {} : { maxWaitMs: deps.listingWaitMs },
+    );
     for (const id of lost) await deps.iam.deleteKey(entry.userName, id);
     deps.log(
       `the answer to iam:CreateAccessKey was lost (${error.reason}); ` +

@@ -270,8 +270,8 @@ async function bootstrapKeyAdvice(ctx: SetupContext, options: SetupOptions): Pro
   const file = sharedFilePaths(ctx.env).credentialsFile;
   return (
     `note: the key setup ran with (${id}, ${ctx.callerArn}) is still in plaintext in [${profile}] of ${file}.\n` +
-    `  Once the new setup works (aws --profile ${options.readProfile} sts get-caller-identity; aws --profile ${options.adminProfile} sts get-caller-identity), delete it:\n` +
-    `    aws --profile ${options.adminProfile} iam delete-access-key${user ? ` --user-name ${user}` : ''} --access-key-id ${id}\n` +
+    `  Once the new setup works (aws --profile ${quotePosix(options.readProfile)} sts get-caller-identity; aws --profile ${quotePosix(options.adminProfile)} sts get-caller-identity), delete it:\n` +
+    `    aws --profile ${quotePosix(options.adminProfile)} iam delete-access-key${user ? ` --user-name ${quotePosix(user)}` : ''} --access-key-id ${id}\n` +
     `  and remove the [${profile}] section from ${file}. An administrator key kept for later belongs in a password manager, not in ~/.aws.`
   );
 }

@@ -112,7 +112,7 @@ export async function checkKeyStore(kind: StoreKind, env: NodeJS.ProcessEnv, pur
  * (or be long enough for a new file).
  */
 export async function checkKeyStoreForPlan(kind: StoreKind, env: NodeJS.ProcessEnv): Promise<Problem[]> {
-  if (kind === 'file' && !env.ROLEGATE_FILE_PASSPHRASE) {
+  if (kind === 'file' && !(await import('../keys/passphraseSource.js')).passphraseConfigured(env)) {
     try {
       await (await import('../keys/fileKeyStore.js')).checkFileStorePassphrase(env);
       return [];

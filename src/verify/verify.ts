@@ -10,9 +10,9 @@ import { createIamClient } from '../aws/iamClient.js';
 import { readSharedProfiles } from '../config/profiles.js';
 import { describeGap, identityPolicyMfaGaps, trustPolicyMfaGaps } from '../audit/mfaRequirement.js';
 import { createEc2Client } from './ec2Client.js';
-import { spendsMfaCode } from '../aws/networkErrors.js';
-import { nextTotpWindow, spentCodeText, type SpentMfaCode } from '../credentials/mfaCode.js';
-import { skipTotpWaitForCodes } from '../credentials/testHooks.js';
+import { isAwsTransientError, spendsMfaCode } from '../aws/networkErrors.js';
+import { codeFromCommand, codeFromPerson, type MfaCodeFor, type SpentMfaCode } from '../credentials/mfaCode.js';
+import { withMfaDevice } from '../credentials/mfaWindow.js';
 import { roleTrustPolicy, userIdentityPolicies } from './iamDocuments.js';
 import { errorSummary, MFA_ABSENT_CONTEXT, probeEc2Read, probeEc2Write, simulate } from './probes.js';
 import { adminTarget, readOnlyCredentials } from './verifyProfiles.js';
@@ -69,32 +69,20 @@ function nameFromArn(arn: string): string {
 }
 
 /**
- * The code for the elevation probe. After `spent` went out in a request whose answer never came
- * (AWS may have used it up, and takes each code once), a new one: the command is run again once
- * its 30 s window has turned, the person is asked again, told why; the spent code is never returned.
+ * The code for the elevation probe, for a TOTP window whose code has not gone to AWS yet
+ * (`usedWindow`, mfaWindow.ts). After `spent` went out in a request whose answer never came (AWS
+ * may have used it up, and takes each code once), a new one: the command is run again once its
+ * 30 s window has turned, the person is asked again, told why; the spent code is never returned.
  */
-async function mfaCode(options: VerifyOptions, target: ReturnType<typeof adminTarget>, env: NodeJS.ProcessEnv, spent?: SpentMfaCode): Promise<string> {
+async function mfaCode(options: VerifyOptions, target: ReturnType<typeof adminTarget>, env: NodeJS.ProcessEnv, usedWindow: number | undefined, spent?: SpentMfaCode): Promise<MfaCodeFor> {
   const command = options.mfaCodeCommand ?? target.mfaProcess;
   if (command) {
-    const { runMfaProcess } = await import('../prompt/mfaCodeProcess.js');
-    if (!spent) return runMfaProcess(command, { env });
-    const window = nextTotpWindow(Date.now());
-    const waitMs = skipTotpWaitForCodes(env) ? 0 : Math.max(0, window - Date.now()) + 500;
-    process.stderr.write(`rolegate verify: ${spentCodeText(spent)}: running the code command again${waitMs > 0 ? ` in ${Math.ceil(waitMs / 1000)} s, when its code changes` : ''}\n`);
-    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    const code = await runMfaProcess(command, { env: { ...env, ROLEGATE_TOTP_TIME: String(Math.floor(Math.max(window, Date.now()) / 1000) + 1) } });
-    if (code === spent.code) throw new Error('the code command printed the MFA code already sent again, after its 30 s window had passed');
-    return code;
+    if (!options.mfaCodeCommand) await (await import('../config/commandSourceTrust.js')).assertCommandSourceTrusted('mfa_process', env);
+    return codeFromCommand(command, env, { usedWindow, spent, label: 'the code command', onNotice: (message) => process.stderr.write(`rolegate verify: ${message}\n`) });
   }
   const { terminalAvailable, promptMfaCodeOnTerminal } = await import('../prompt/mfaCodeTerminal.js');
   if (!terminalAvailable()) throw new Error('no MFA code source: pass --mfa-code-command CMD, set mfa_process in the profile, or run on a terminal');
-  let note = spent ? `${spentCodeText(spent)}: wait for the next code. ` : undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const code = await promptMfaCodeOnTerminal(target.mfaSerial ?? 'your MFA device', { label: 'rolegate verify', note });
-    if (code !== spent?.code) return code;
-    note = 'That is the code already sent; wait until your authenticator shows the next one. ';
-  }
-  throw new Error('the MFA code already sent was entered again');
+  return codeFromPerson((note) => promptMfaCodeOnTerminal(target.mfaSerial ?? 'your MFA device', { label: 'rolegate verify', note: note ? `${note} ` : undefined }), env, { usedWindow, spent });
 }
 
 export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
@@ -184,10 +172,22 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
       const sts: STSClient = createStsClient({ ...sourceClient, carriesMfaCode: true });
       const assume = (code: string) =>
         sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'rolegate-verify', SerialNumber: target.mfaSerial, TokenCode: code, DurationSeconds: 900 }));
-      const code = await mfaCode(options, target, env);
-      const assumed = await assume(code).catch(async (error: unknown) => {
-        if (!spendsMfaCode(error)) throw error;
-        return assume(await mfaCode(options, target, env, { code, reason: error.message }));
+      const serial = target.mfaSerial;
+      const assumed = await withMfaDevice(serial, env, async (device) => {
+        const send = async (spent?: SpentMfaCode) => {
+          const { code, window } = await mfaCode(options, target, env, device.usedWindow, spent);
+          try {
+            const answer = await assume(code);
+            await device.markUsed(window);
+            return answer;
+          } catch (error) {
+            // AWS may have taken the code, unless it surely never read the request
+            if (!isAwsTransientError(error) || error.mayHaveRun) await device.markUsed(window);
+            if (!spent && spendsMfaCode(error)) return send({ code, reason: error.message });
+            throw error;
+          }
+        };
+        return send();
       });
       const c = assumed.Credentials!;
       roleCredentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };

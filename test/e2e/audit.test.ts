@@ -1,6 +1,6 @@
 import { test, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
@@ -21,6 +21,8 @@ interface Finding {
 const ROOT_KEY_ID = 'AKIAI44QH8DHBEXAMPLE';
 const EXAMPLE_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const DAY = 86_400_000;
+/** Only root can give a file to another user. */
+const CAN_CHOWN = process.getuid?.() === 0;
 
 const moto = useMotoServer();
 let proxy: AccountProxy;
@@ -112,6 +114,9 @@ iam.create_role(RoleName="AWSServiceRoleForExample", Path="/aws-service-role/exa
   writeFileSync(box.credentialsFile, `[default]\naws_access_key_id = ${account.accessKeyId}\naws_secret_access_key = ${account.secretAccessKey}\n\n[legacy]\naws_access_key_id = ${ROOT_KEY_ID}\naws_secret_access_key = ${EXAMPLE_SECRET}\n`);
   chmodSync(box.credentialsFile, 0o644);
   chmodSync(box.configFile, 0o600);
+  // ~/.aws open to all, and (where the test can) a config another user owns
+  chmodSync(join(box.home, '.aws'), 0o777);
+  if (CAN_CHOWN) chownSync(box.configFile, 4344, 4344);
   writeFileSync(join(box.home, '.bash_history'), `aws s3 ls\nexport AWS_SECRET_ACCESS_KEY=${EXAMPLE_SECRET}\n`);
   // a FIFO as a shell start-up file: reported as not scanned, without hanging audit
   execFileSync('mkfifo', [join(box.home, '.zshenv')]);
@@ -148,9 +153,11 @@ test('one of each problem, on the laptop and in the account: every rule fires, w
       `local.root-key profile legacy in ${box.credentialsFile}`,
       `local.secret-in-shell-file ${h}/.bash_history:2`,
       `local.unscanned-file ${h}/.zshenv`,
+      `local.writable-path ${h}/.aws`,
+      ...(CAN_CHOWN ? [`local.foreign-owner ${box.configFile}`] : []),
     ].sort(),
   );
-  assert.deepEqual([...new Set(result.report.findings.map((f) => f.id))].sort(), RULES.map((r) => r.id).sort());
+  assert.deepEqual([...new Set(result.report.findings.map((f) => f.id))].sort(), RULES.map((r) => r.id).filter((id) => CAN_CHOWN || id !== 'local.foreign-owner').sort());
   const everything = result.stdout + result.stderr;
   for (const secret of [account.secretAccessKey, EXAMPLE_SECRET, account.accessKeyId, ROOT_KEY_ID.slice(0, 5)]) {
     assert.ok(!everything.includes(secret), `printed: ${secret.slice(0, 4)}… in ${everything.split('\n').filter((l) => l.includes(secret)).join(' | ').replaceAll(secret, '<hit>')}`);
@@ -163,7 +170,7 @@ test('one of each problem, on the laptop and in the account: every rule fires, w
   const failing = await audit(['--fail-on', 'critical'], env);
   assert.equal(failing.code, 1);
   assert.match(failing.stdout, /^CRITICAL  The account root user has no MFA device$/m);
-  assert.match(failing.stdout, /17 findings: 3 critical, 7 high, 5 medium, 1 low, 1 info/);
+  assert.match(failing.stdout, CAN_CHOWN ? /19 findings: 3 critical, 9 high, 5 medium, 1 low, 1 info/ : /18 findings: 3 critical, 8 high, 5 medium, 1 low, 1 info/);
 });
 
 test('--sarif gives a SARIF 2.1.0 log of the same findings; --local makes no AWS call', async () => {

@@ -84,7 +84,7 @@ test('bash: commands, options of each command, profile names from both files at 
   assert.deepEqual(subcommands!.split(' ').sort(), ['get', 'help', 'set', 'unset']);
   assert.deepEqual(configGet!.split(' ').sort(), ['admin', 'default', 'legacy', 'work-admin']);
   assert.equal(profileOption, 'legacy');
-  assert.equal(storeValue, '', 'a value that is not a profile gets no profile names');
+  assert.equal(storeValue, 'keychain file plain', 'a value that is not a profile gets its own values, no profile names');
   assert.equal(demo, 'demo', 'the hidden demo-authenticator is not offered');
   assert.equal(afterDashes, 'rgtest-deploy', 'after --, the name of the command to run (one on PATH)');
   // read at completion time: a profile added now is offered at once
@@ -174,7 +174,97 @@ test('fish: complete -C gives commands and options with their descriptions, and 
   assert.deepEqual(await fishComplete(file, 'rolegate rotate --adm'), ['--admin-profile\tthe admin role profile that performs the rotation']);
   assert.deepEqual(await fishComplete(file, 'rolegate exec '), ['admin', 'default', 'legacy', 'work-admin']);
   assert.deepEqual(await fishComplete(file, 'rolegate teardown --bootstrap-profile le'), ['legacy']);
-  assert.deepEqual(await fishComplete(file, 'rolegate setup --store '), []);
+  assert.deepEqual(await fishComplete(file, 'rolegate setup --store '), ['file', 'keychain', 'plain']);
+});
+
+// ---- option values ----
+
+test('option values complete in bash, zsh and fish: --store, --trust, --role-chain, env --format, completion SHELL', async () => {
+  const bash = await bashComplete(await script('bash'), [
+    'rolegate setup --store ',
+    'rolegate import --store ',
+    'rolegate setup --trust ',
+    'rolegate setup --role-chain d',
+    'rolegate env admin --format ',
+    'rolegate completion ',
+    'rolegate audit --fail-on h',
+    'rolegate setup --mfa-device ',
+  ]);
+  assert.deepEqual(bash, ['keychain file plain', 'keychain file', 'account user', 'direct', 'bash zsh fish powershell dotenv json', 'bash zsh fish', 'high', 'app yubikey']);
+  const fish = await script('fish');
+  assert.deepEqual(await fishComplete(fish, 'rolegate setup --trust '), ['account', 'user']);
+  assert.deepEqual(await fishComplete(fish, 'rolegate env --format p'), ['powershell']);
+  assert.deepEqual(await fishComplete(fish, 'rolegate completion '), ['bash', 'fish', 'zsh']);
+  assert.deepEqual(await fishComplete(fish, 'rolegate setup --role-chain '), ['direct', 'session']);
+  const zsh = await script('zsh');
+  assert.deepEqual(await zshComplete(`autoload -Uz compinit; compinit -u -D; source '${zsh}'`, ['rolegate env --format d', 'rolegate teardown --store k', 'rolegate completion z', 'rolegate setup --trust u']), [
+    '[rolegate env --format dotenv ]',
+    '[rolegate teardown --store keychain ]',
+    '[rolegate completion zsh ]',
+    '[rolegate setup --trust user ]',
+  ]);
+});
+
+// ---- hostile profile names ----
+
+// Names that run a command wherever a shell expands them, or break a list ($(...), backquotes, ;,
+// a glob, a quote, a space, a colon), and one with an OSC 52 escape (which completion leaves out).
+const marker = (n: number) => join(box.home, `ran-${n}`);
+const HOSTILE = () => [`$(touch ${marker(1)})`, `\`touch ${marker(2)}\``, `;touch ${marker(3)}`, "it's here", 'q:colon', '*', '${HOME}x'];
+
+function hostileEnv(): NodeJS.ProcessEnv {
+  const file = join(box.home, 'hostile-config');
+  const sections = HOSTILE().map((name) => `[profile "${name}"]\nregion = us-east-1\n`);
+  writeFileSync(file, `[default]\nregion = us-east-1\n${sections.join('')}[profile "esc\x1b]52;c;aGk=\x07"]\nregion = us-east-1\n`);
+  return { ...env, AWS_CONFIG_FILE: file };
+}
+
+function assertNothingRan(): void {
+  for (const n of [1, 2, 3]) assert.ok(!existsSync(marker(n)), `a profile name was run as a command (${marker(n)} exists)`);
+}
+
+test('bash: hostile profile names are offered quoted, each the name itself, and nothing in them runs', async () => {
+  const file = await script('bash');
+  // each reply on a line, then the reply read back by bash as a word: the name, nothing run
+  const driver = `source "$1"
+COMP_WORDS=(rolegate exec ''); COMP_CWORD=2; COMPREPLY=(); _rolegate
+for reply in "\${COMPREPLY[@]}"; do eval "word=$reply"; printf '%s\\n' "$word"; done
+printf '%s\\n' ---
+COMP_WORDS=(rolegate exec '$('); COMP_CWORD=2; COMPREPLY=(); _rolegate
+printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const result = await run('bash', ['--norc', '--noprofile', '-c', driver, 'driver', file], { env: hostileEnv() });
+  assert.equal(result.code, 0, result.stderr);
+  const [words, prefixed] = result.stdout.split('---\n');
+  assert.deepEqual(words!.trim().split('\n').sort(), ['default', 'legacy', ...HOSTILE()].sort());
+  assert.equal(prefixed!.trim(), `\\$\\(touch\\ ${marker(1).replace(/([/-])/g, '$1')}\\)`);
+  assertNothingRan();
+});
+
+test('zsh: hostile profile names complete quoted, and nothing in them runs', async () => {
+  const file = await script('zsh');
+  const saved = env;
+  env = hostileEnv();
+  try {
+    const lines = await zshComplete(`autoload -Uz compinit; compinit -u -D; source '${file}'`, ['rolegate exec \\$\\(', 'rolegate exec \\`', 'rolegate exec it', 'rolegate exec q', 'rolegate exec \\;']);
+    assert.deepEqual(lines, [
+      `[rolegate exec \\$\\(touch\\ ${marker(1)}\\) ]`,
+      `[rolegate exec \\\`touch\\ ${marker(2)}\\\` ]`,
+      "[rolegate exec it\\'s\\ here ]",
+      '[rolegate exec q:colon ]',
+      `[rolegate exec \\;touch\\ ${marker(3)} ]`,
+    ]);
+  } finally {
+    env = saved;
+  }
+  assertNothingRan();
+});
+
+test('fish: hostile profile names are offered as they are, and nothing in them runs', async () => {
+  const file = await script('fish');
+  const result = await run('fish', ['--no-config', '-c', 'source $argv[1]; complete -C $argv[2]', file, 'rolegate exec '], { env: hostileEnv() });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.stdout.split('\n').filter(Boolean).sort(), ['default', 'legacy', ...HOSTILE()].sort());
+  assertNothingRan();
 });
 
 // ---- the command itself ----

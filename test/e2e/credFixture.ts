@@ -13,6 +13,7 @@ import { ACCOUNT_ID, type SharedMotoServer } from '../harness/moto.js';
 import { PYTHON_MFA_HELPERS, nextMfaCode } from '../harness/mfaCodes.js';
 import { makeSandbox } from '../harness/sandbox.js';
 import { currentStep, totpCode } from '../harness/totp.js';
+import { totpNow } from '../harness/totpClock.js';
 import { runBoto3 } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
@@ -69,7 +70,7 @@ export function nextCode(account: Account): Promise<string> {
 /** A code the device would not show now, nor one step either side: AWS refuses it. */
 export async function wrongCode(account: Account): Promise<string> {
   const seed = readFileSync(account.seedFile, 'utf8').trim();
-  const n = currentStep(Date.now());
+  const n = currentStep(totpNow());
   const near = new Set([-2, -1, 0, 1, 2].map((offset) => totpCode(seed, n + offset)));
   let code = 0;
   while (near.has(String(code).padStart(6, '0'))) code++;

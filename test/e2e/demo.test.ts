@@ -87,10 +87,12 @@ async function refused(endpoint: string): Promise<boolean> {
   }
 }
 
-test('the demo (shipped build) runs every stage against its own emulator, exits 0, and leaves the real HOME and ~/.aws untouched', async () => {
+test('the demo (shipped build) runs every stage against its own emulator, exits 0, and leaves the real HOME, ~/.aws and the package folder untouched', async () => {
   const me = person();
   try {
     const before = snapshot(me.home);
+    // the installed package's assets (the emulator's launcher): no bytecode or anything else written there
+    const packageAssets = snapshot(join(projectRoot, 'assets'));
     const result = await run(process.execPath, [shippedBin, 'demo'], { env: me.env, timeoutMs: 180_000 });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     // colours are on where CI is set (picocolors' rule); the person reads the text without them
@@ -117,6 +119,7 @@ test('the demo (shipped build) runs every stage against its own emulator, exits 
     // no secret of the demo either: no secret key, no MFA seed
     assert.doesNotMatch(out + result.stderr, /aws_secret_access_key|SecretAccessKey|secret=|[A-Z2-7]{32}/);
     assert.deepEqual(snapshot(me.home), before, 'the real HOME is exactly as it was');
+    assert.deepEqual(snapshot(join(projectRoot, 'assets')), packageAssets, 'nothing written inside the package');
     assert.deepEqual(readdirSync(me.tmp), [], 'the temporary HOME is removed');
     const endpoint = /emulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     assert.ok(endpoint, 'the emulator endpoint is printed');
@@ -197,3 +200,64 @@ test('a python3 without its venv module (a stand-in for Debian without python3-v
     rmSync(bin, { recursive: true, force: true });
   }
 });
+
+/**
+ * A stand-in python3 whose `-m venv DIR` makes DIR/bin with stand-ins for pip (which can fetch a
+ * stand-in uv only when `uvAvailable`) and uv; both log their arguments and "install" by creating
+ * bin/aws. The emulator then cannot start (the stand-in python runs no moto): the demo ends there.
+ */
+function installerStandIns(uvAvailable: boolean): { bin: string; log: string } {
+  const bin = mkdtempSync(join(tmpdir(), 'rolegate-demo-installer-'));
+  const log = join(bin, 'log');
+  const script = (path: string, text: string) => {
+    writeFileSync(path, `#!/bin/sh\n${text}`);
+    chmodSync(path, 0o755);
+  };
+  script(join(bin, 'uv-standin'), `echo "uv $*" >> '${log}'\ntouch "$(dirname "$0")/aws"\n`);
+  script(
+    join(bin, 'pip-standin'),
+    `echo "pip $*" >> '${log}'\ncase "$*" in\n` +
+      `  *uninstall*) rm -f "$(dirname "$0")/uv" ;;\n` +
+      `  *uv==*) ${uvAvailable ? `cp '${join(bin, 'uv-standin')}' "$(dirname "$0")/uv"` : 'echo "ERROR: No matching distribution found for uv" >&2; exit 1'} ;;\n` +
+      `  *-r*) touch "$(dirname "$0")/aws" ;;\nesac\n`,
+  );
+  script(
+    join(bin, 'python3'),
+    `if [ "$1" = --version ]; then echo "Python 3.11.2"; exit 0; fi\n` +
+      `if [ "$1" = -m ] && [ "$2" = venv ]; then mkdir -p "$3/bin" && cp '${join(bin, 'pip-standin')}' "$3/bin/pip" && ln -s '${join(bin, 'python3')}' "$3/bin/python"; exit $?; fi\n` +
+      'echo "stand-in python: no moto here" >&2\nexit 3\n',
+  );
+  return { bin, log };
+}
+
+for (const uvAvailable of [true, false]) {
+  test(`first run (stand-ins for python3, pip and uv): the emulator is installed from wheels ${uvAvailable ? 'by uv, fetched by pip and removed after' : 'by pip when uv cannot be had'}; the demo says the time, the size and how to remove it`, async () => {
+    const { bin, log } = installerStandIns(uvAvailable);
+    const me = person({ PATH: `${bin}:/usr/bin:/bin`, ROLEGATE_DEMO_VENV: undefined });
+    try {
+      const result = await runRolegate(['demo', '--fast'], { env: me.env });
+      const out = stripVTControlCharacters(result.stdout);
+      const venv = join(me.home, '.cache', 'rolegate', 'demo-venv');
+      const requirements = join(projectRoot, 'assets', 'demo', 'requirements.txt');
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      assert.equal(calls[0], `pip install --quiet --only-binary :all: uv==0.13.9`);
+      if (uvAvailable) {
+        assert.deepEqual(calls.slice(1), [
+          `uv pip install --quiet --python ${venv}/bin/python --only-binary :all: --compile-bytecode -r ${requirements}`,
+          'pip uninstall --quiet --yes uv',
+        ]);
+        assert.ok(!existsSync(join(venv, 'bin', 'uv')), 'uv is removed after use');
+      } else {
+        assert.deepEqual(calls.slice(1), [`pip install --quiet --only-binary :all: -r ${requirements}`]);
+      }
+      assert.match(out, /first run: installing the emulator \(moto\) and the AWS CLI into .*demo-venv \(about \d+ MB, once/);
+      assert.match(out, new RegExp(`emulator installed in \\d+ s: \\d+ MB; to remove it: rm -rf '?${venv.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'?\\n`));
+      // the stand-in python runs no moto: the demo stops at the emulator, saying so
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stderr, /the local AWS emulator did not start/);
+    } finally {
+      me.cleanup();
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+}

@@ -68,17 +68,20 @@ function packageNames(nodeModules: string): string[] {
     .flatMap((name) => [name, ...packageNames(join(nodeModules, name, 'node_modules'))]);
 }
 
-test('the tarball holds the bundle, README, LICENSE and package.json: no tests, test hooks, generators, sources or source maps', async () => {
+const isBytecode = (path: string) => /(^|\/)__pycache__\/|\.py[co]$/.test(path);
+
+test('the tarball holds the bundle, README, LICENSE and package.json: no tests, test hooks, generators, sources, source maps or bytecode', async () => {
   const listed = await run('tar', ['-tzf', tarball], { env: process.env });
   assert.equal(listed.code, 0, listed.stderr);
   const files = listed.stdout.trim().split('\n').map((path) => path.replace(/^package\//, ''));
   const unexpected = files.filter((path) => !/^(LICENSE|README\.md|package\.json|dist\/bundle\/cli\/[\w-]+\.c?js|assets\/.+)$/.test(path));
   assert.deepEqual(unexpected, []);
+  assert.deepEqual(files.filter(isBytecode), [], 'no Python bytecode');
   assert.ok(files.includes('dist/bundle/cli/main.cjs') && files.includes('dist/bundle/cli/program.js') && files.includes('LICENSE'));
   // non-JS files the commands use (assets/) ship whole; code finds them through src/packageRoot.ts
   const assets = (dir: string): string[] =>
     existsSync(join(projectRoot, dir)) ? readdirSync(join(projectRoot, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? assets(`${dir}/${e.name}`) : [`${dir}/${e.name}`])) : [];
-  assert.deepEqual(assets('assets').filter((path) => !files.includes(path)), []);
+  assert.deepEqual(assets('assets').filter((path) => !files.includes(path) && !isBytecode(path)), []);
   const installedRoot = join(prefix, 'lib', 'node_modules', 'rolegate');
   for (const file of files.filter((path) => path.startsWith('dist/'))) {
     const text = readFileSync(join(installedRoot, file), 'utf8');

@@ -76,3 +76,51 @@ test('root bootstrap with --delete-root-keys: the key is deleted last, after the
     box.cleanup();
   }
 });
+
+test('root bootstrap with --delete-root-keys: elevation is proven (GetSessionToken with a fresh code, AssumeRole 900 s) before the root key is deleted', async () => {
+  const { box, keyId } = await rootSandbox();
+  try {
+    const result = await setup(box, ['--delete-root-keys']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /elevation proven \(arn:aws:sts::123456789012:assumed-role\/admin\/rolegate-setup-proof\)/);
+    const log = await moto.requests();
+    const deletion = log.findIndex((r) => r.action === 'DeleteAccessKey' && r.access_key === keyId);
+    const assumed = log.findIndex((r) => r.action === 'AssumeRole' && !r.refused);
+    assert.ok(assumed >= 0 && assumed < deletion, 'the role was assumed before the root key was deleted');
+    assert.deepEqual(log.filter((r) => r.refused), [], 'no code was refused: the proof waited for a window pairing had not used');
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('root bootstrap with --delete-root-keys, a role that cannot be assumed (IAM not yet spread, strict layer): the root key stays, and setup says why', async () => {
+  const { box, keyId } = await rootSandbox();
+  try {
+    moto.setConsistency({ newRoleMs: 10 * 60_000 });
+    const result = await setup(box, ['--delete-root-keys'], { ROLEGATE_KEY_WAIT_SECONDS: '4' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(`root access key ${keyId}: kept: elevation to the admin role could not be proven, so the root key is still needed \\(AssumeRole arn:aws:iam::${ACCOUNT_ID}:role/admin with MFA failed: .*AccessDenied.*IAM changes can take a minute to take effect`),
+    );
+    assert.deepEqual(await rootKeys(box), [keyId]);
+    assert.equal((await moto.requests()).filter((r) => r.action === 'DeleteAccessKey').length, 0);
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('root bootstrap with --delete-root-keys while IAM spreads (strict layer: a new key, role and user policy take 4 s): setup waits, proves elevation, and deletes the root key', async () => {
+  const { box, keyId } = await rootSandbox();
+  try {
+    moto.setConsistency({ newKeyMs: 4_000, newRoleMs: 4_000, newPolicyMs: 4_000 });
+    await new Promise((resolve) => setTimeout(resolve, 4_000)); // the stand-in root key, made just now, works by then
+    const result = await setup(box, ['--delete-root-keys']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /waiting for the new key to become active \(IAM changes can take a minute to take effect\)/);
+    assert.match(result.stdout, new RegExp(`root access key ${keyId}: deleted`));
+    assert.deepEqual(await rootKeys(box), []);
+  } finally {
+    box.cleanup();
+  }
+});

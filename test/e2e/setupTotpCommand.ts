@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { URI } from 'otpauth';
 import { nextMfaCode } from '../harness/mfaCodes.js';
+import { totpNow } from '../harness/totpClock.js';
 
 const [mode, file] = process.argv.slice(2);
 if (!file) throw new Error('usage: setupTotpCommand.js pair|code|wrong FILE');
@@ -18,7 +19,7 @@ if (mode === 'pair') {
   const totp = URI.parse(readFileSync(file, 'utf8').trim());
   const seed = totp.secret.base32;
   if (mode === 'wrong') {
-    const code = totp.generate();
+    const code = totp.generate({ timestamp: totpNow() });
     process.stdout.write(String((Number(code) + 500_000) % 1_000_000).padStart(6, '0') + '\n');
   } else {
     process.stdout.write((await nextMfaCode(seed, dirname(file))) + '\n');

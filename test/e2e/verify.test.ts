@@ -214,7 +214,7 @@ test('after a lost AssumeRole answer (stand-in: answer-then-500), a code command
     const result = await runRolegate(['verify', '--json', '--mfa-code-command', await mfaCodeCommand(box, account)], { env });
     const elevation = (JSON.parse(result.stdout || '{}') as { checks: Check[] }).checks.find((c) => c.id === 'elevation')!;
     assert.equal(elevation.status, 'fail');
-    assert.match(elevation.reason, /the code command printed the MFA code already sent again/);
+    assert.match(elevation.reason, /the code command printed the same MFA code again after its 30 s window had passed/);
     assert.equal(proxy.log.filter((l) => l.action === 'AssumeRole').length, 1, 'the spent code went out once');
   } finally {
     await proxy.close();

@@ -7,8 +7,8 @@
  *   - `forward-then-hang`: the target does the work, and the answer never comes;
  *   - `answer-then-500`: the target does the work, and its answer is replaced by HTTP 500;
  *   - `forward-then-reset`: the target does the work, and the connection is reset instead of answering;
- *   - `throttle`: AWS's throttling answer (HTTP 400, Throttling), nothing reaching the target; whether
- *     AWS used an MFA code the request carried is unknown to the caller.
+ *   - `throttle`: AWS's throttling answer (HTTP 400, Throttling), nothing reaching the target: as on
+ *     AWS, a throttled request was never carried out (an MFA code it carried was not used).
  * A refused connection needs no proxy: a closed port (`closedPort()`).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -3,7 +3,8 @@
  * already used for a device, as AWS does. Per device (named by its seed) a state file in the test's
  * sandbox HOME holds the last TOTP step handed out; the next code is that of the earliest unused step
  * the layer still accepts (the previous step while 10 s of the current one remain, the current, the
- * next), else the source waits for the next step (at most one step, 30 s).
+ * next), else the source moves the test TOTP clock (totpClock.ts) on to the step where that code is
+ * accepted (at most one step, 30 s), where a person would wait for it.
  *
  * There is deliberately no lock: two processes that ask at the same moment may get the same code,
  * and the layer then refuses the second; rolegate's own lock must make sure that never happens.
@@ -14,6 +15,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { STEP_SECONDS, currentStep, seedTag, totpCode } from './totp.js';
+import { TOTP_CLOCK_VARIABLE, advanceTotpClock, totpNow } from './totpClock.js';
 
 /** Seconds of the current step that must remain to hand out the previous step's code. */
 const PREVIOUS_STEP_MARGIN = 10;
@@ -50,21 +52,22 @@ export function nextStep(last: number, nowMs: number): { step: number } | { wait
 /** The next unused code of the device with this seed (state under `home`). */
 export async function nextMfaCode(seed: string, home: string): Promise<string> {
   const file = codeStateFile(home, seed);
-  const deadline = Date.now() + 2 * STEP_SECONDS * 1000;
-  for (;;) {
-    const next = nextStep(lastStep(file), Date.now());
+  for (let moved = 0; moved < 2; moved++) {
+    const next = nextStep(lastStep(file), totpNow());
     if ('step' in next) {
       recordStep(file, next.step);
       return totpCode(seed.trim(), next.step);
     }
-    if (Date.now() + next.waitMs > deadline) throw new Error('no unused MFA code within two steps: the state file is ahead of the clock');
-    await new Promise((resolve) => setTimeout(resolve, next.waitMs));
+    if (next.waitMs > STEP_SECONDS * 1000 + 100) break;
+    advanceTotpClock(next.waitMs);
   }
+  throw new Error('no unused MFA code within two steps: the state file is ahead of the clock');
 }
 
 /**
  * Python for boto3 fixtures: `enable_mfa(iam, user, serial, seed)` enables the device with two
- * consecutive genuine codes and records them in the same state file under $HOME.
+ * consecutive genuine codes and records them in the same state file under $HOME, on the same
+ * TOTP clock.
  */
 export const PYTHON_MFA_HELPERS = `
 import base64 as _b64, hashlib as _hl, hmac as _hm, json as _js, os as _os, struct as _st, time as _tm
@@ -82,14 +85,28 @@ def enable_mfa(iam, user, serial, seed):
         last = _js.load(open(path))["last"]
     except Exception:
         last = None
+    clock = _os.environ.get("${TOTP_CLOCK_VARIABLE}")
+    def _offset():
+        try:
+            return float(open(clock).read() or 0)
+        except (TypeError, OSError, ValueError):
+            return 0.0
+    def _now():
+        return _tm.time() + _offset() / 1000
+    def _advance(seconds):
+        if not clock:
+            return _tm.sleep(seconds)
+        with open(clock + ".py.tmp", "w") as f:
+            f.write(str(int(_offset() + seconds * 1000 + 1)))
+        _os.replace(clock + ".py.tmp", clock)
     while True:
-        now = _tm.time()
+        now = _now()
         n = int(now // ${STEP_SECONDS})
         lowest = n - 1 if now - n * ${STEP_SECONDS} < ${STEP_SECONDS - PREVIOUS_STEP_MARGIN} else n
         first = lowest if last is None else max(last + 1, lowest)
         if first + 1 <= n + 1:
             break
-        _tm.sleep(first * ${STEP_SECONDS} - now + 0.05)
+        _advance(first * ${STEP_SECONDS} - now + 0.05)
     iam.enable_mfa_device(UserName=user, SerialNumber=serial, AuthenticationCode1=_totp(seed, first), AuthenticationCode2=_totp(seed, first + 1))
     _os.makedirs(_os.path.dirname(path), mode=0o700, exist_ok=True)
     with open(path + ".tmp", "w") as f:

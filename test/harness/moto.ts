@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { after, before, beforeEach } from 'node:test';
 import { motoLauncher, venvBin } from './paths.js';
 import { startStrictAws, type StrictAws } from './strictAws.js';
+import { resetTotpClock, totpNow } from './totpClock.js';
+import type { ConsistencyLag } from './strictConsistency.js';
 
 /** moto's default account: every ARN in a test names it. */
 export const ACCOUNT_ID = '123456789012';
@@ -101,6 +103,8 @@ export async function startMoto(): Promise<MotoServer> {
 export interface SharedMotoServer extends MotoServer {
   /** moto itself, without the strict layer: only for a test whose name says why it needs moto bare. */
   readonly motoEndpoint: string;
+  /** Turns on IAM's eventual consistency in the strict layer (strictConsistency.ts) until the next reset. */
+  setConsistency(lag: Partial<ConsistencyLag>): void;
   /** Resolves once the server listens. Node 20 runs a file's top-level `before` hooks at once,
    * without waiting for earlier ones, so a `before` that needs the server awaits this first. */
   started(): Promise<MotoServer>;
@@ -111,11 +115,11 @@ export interface SharedMotoServer extends MotoServer {
  * are the layer's, so every test meets the rules AWS enforces and moto skips. The request log is the
  * layer's too, refused requests included. `motoEndpoint` reaches moto bare.
  */
-async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string }> {
+async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string; setConsistency(lag: Partial<ConsistencyLag>): void }> {
   const moto = await startMoto();
   let layer: StrictAws;
   try {
-    layer = await startStrictAws({ upstream: moto.endpoint });
+    layer = await startStrictAws({ upstream: moto.endpoint, totpNow });
   } catch (error) {
     await moto.stop();
     throw error;
@@ -124,9 +128,11 @@ async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string }>
     endpoint: layer.endpoint,
     port: layer.port,
     motoEndpoint: moto.endpoint,
+    setConsistency: (lag) => layer.setConsistency(lag),
     async reset() {
       await moto.reset();
       layer.reset();
+      resetTotpClock();
     },
     enableAccessControl: (count?: number) => moto.enableAccessControl(count),
     disableAccessControl: () => moto.disableAccessControl(),
@@ -138,6 +144,7 @@ async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string }>
     async stop() {
       await layer.close();
       await moto.stop();
+      resetTotpClock();
     },
   };
 }
@@ -148,10 +155,10 @@ async function startStrictMoto(): Promise<MotoServer & { motoEndpoint: string }>
  * at the top of the file.
  */
 export function useMotoServer(): SharedMotoServer {
-  let server: (MotoServer & { motoEndpoint: string }) | undefined;
+  let server: Awaited<ReturnType<typeof startStrictMoto>> | undefined;
   let markStarted: (server: MotoServer) => void = () => {};
   const starting = new Promise<MotoServer>((resolve) => (markStarted = resolve));
-  const current = (): MotoServer & { motoEndpoint: string } => {
+  const current = (): Awaited<ReturnType<typeof startStrictMoto>> => {
     if (!server) throw new Error('the moto server is used outside a test or hook');
     return server;
   };
@@ -181,6 +188,7 @@ export function useMotoServer(): SharedMotoServer {
     disableAccessControl: () => current().disableAccessControl(),
     requests: () => current().requests(),
     clearRequests: () => current().clearRequests(),
+    setConsistency: (lag) => current().setConsistency(lag),
     stop: () => current().stop(),
   };
 }

@@ -34,6 +34,9 @@
  *   are in the partition of the request's signing region, as moto's own (aws-us-gov for
  *   us-gov-west-1, aws-cn for cn-north-1); a session's user ARN is the one CreateUser returned (with
  *   its path).
+ * - IAM's eventual consistency, when a test turns it on (`setConsistency`; strictConsistency.ts): a
+ *   new access key is refused for a while, a new role or user policy denies AssumeRole for a while,
+ *   and ListAccessKeys lags a create.
  *
  * Not evaluated: trust policy principals (moto matches them under its access control), condition
  * keys other than the two MFA keys (treated as met), NotAction/NotPrincipal, policy variables,
@@ -43,6 +46,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { stepOfCode } from './totp.js';
+import { createPropagation, type ConsistencyLag } from './strictConsistency.js';
 import { recordSecret, recordSecretsIn } from './secretRegistry.js';
 import { UserDeletionRules } from './strictUserDeletion.js';
 import { partitionOfRegion } from '../../src/aws/partition.js';
@@ -79,6 +83,8 @@ export interface StrictAws {
   /** Every AWS request that reached the layer, refused or not, in arrival order. */
   requests(): LoggedRequest[];
   clearRequests(): void;
+  /** IAM's eventual consistency (strictConsistency.ts): off until set; reset() turns it off. */
+  setConsistency(lag: Partial<ConsistencyLag>): void;
   close(): Promise<void>;
 }
 
@@ -256,8 +262,10 @@ function relay(upstream: URL, request: IncomingMessage, path: string, body: Buff
   });
 }
 
-export async function startStrictAws(options: { upstream: string; now?: () => number }): Promise<StrictAws> {
+/** `now`: the layer's clock; `totpNow`: the clock MFA codes are checked against (default `now`; the tests' TOTP clock, totpClock.ts). */
+export async function startStrictAws(options: { upstream: string; now?: () => number; totpNow?: () => number }): Promise<StrictAws> {
   const now = options.now ?? Date.now;
+  const totpNow = options.totpNow ?? now;
   const upstream = new URL(options.upstream);
   const devices = new Map<string, Device>();
   const keys = new Map<string, KeyInfo>();
@@ -269,6 +277,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
   const userArns = new Map<string, string>();
   const deletion = new UserDeletionRules();
   const log: LoggedRequest[] = [];
+  const propagation = createPropagation(now);
 
   /** The account a caller acts in: a key the layer has not seen is moto's default account's. */
   const accountOf = (keyId: string | null): string => {
@@ -298,7 +307,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     const info = keyId ? keys.get(keyId) : undefined;
     const user = info && info.kind !== 'role' && info.user !== undefined ? `${info.account}:${info.user}` : undefined;
     if (!device || !device.user || (user !== undefined && device.user !== user)) return accessDenied(MESSAGES.unknownDevice);
-    const step = stepOfCode(device.seed, code, now());
+    const step = stepOfCode(device.seed, code, totpNow());
     if (step === undefined || device.used.has(step)) return accessDenied(MESSAGES.invalidCode);
     device.used.add(step);
     return undefined;
@@ -329,6 +338,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
   const before = (service: string, action: string, params: URLSearchParams, keyId: string | null, partition: string): Refusal | { mfaAt?: number } | undefined => {
     const info = keyId ? keys.get(keyId) : undefined;
     if (info?.kind === 'user' && !info.active) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
+    if (info?.kind === 'user' && propagation.keyNotYetValid(keyId)) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (info && info.kind !== 'user' && now() >= info.expiresAt) return new Refusal(403, 'ExpiredToken', MESSAGES.expiredToken);
     if (service === 'iam' && info?.kind === 'session' && info.mfaAt === undefined) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (service === 'sts' && action === 'GetSessionToken') {
@@ -354,6 +364,10 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
         mfaAt = now();
       }
       if (!role) return { mfaAt }; // a role the layer has not seen created: moto answers
+      const caller = info && info.kind !== 'role' && info.user !== undefined ? `${info.account}:${info.user}` : undefined;
+      if (propagation.assumeNotYetAllowed(roleKeyOfArn(roleArn), caller)) {
+        return accessDenied(`User: ${callerArn(keyId, partition)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      }
       if (!trustAllows(role.trust, mfaContextOf(info, mfaAt))) {
         return accessDenied(`User: ${callerArn(keyId, partition)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
       }
@@ -368,7 +382,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     if (service === 'iam' && action === 'EnableMFADevice') {
       const device = devices.get(params.get('SerialNumber') ?? '');
       if (!device) return undefined; // moto answers NoSuchEntity
-      const t = now();
+      const t = totpNow();
       const first = stepOfCode(device.seed, params.get('AuthenticationCode1') ?? '', t);
       const second = stepOfCode(device.seed, params.get('AuthenticationCode2') ?? '', t);
       if (first === undefined || second !== first + 1 || device.used.has(first) || device.used.has(second)) {
@@ -398,7 +412,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           if (device) {
             const name = params.get('UserName');
             device.user = name ? `${accountOf(keyId)}:${name}` : undefined;
-            const t = now();
+            const t = totpNow();
             for (const name of ['AuthenticationCode1', 'AuthenticationCode2']) {
               const step = stepOfCode(device.seed, params.get(name) ?? '', t);
               if (step !== undefined) device.used.add(step);
@@ -426,8 +440,15 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           const id = xmlField(body, 'AccessKeyId');
           const user = xmlField(body, 'UserName');
           if (id && user) keys.set(id, { kind: 'user', account: accountOf(keyId), user, active: true });
+          if (id) propagation.noteKey(id);
           break;
         }
+        case 'PutUserPolicy':
+        case 'AttachUserPolicy':
+          propagation.notePolicy(`${accountOf(keyId)}:${params.get('UserName') ?? ''}`);
+          break;
+        case 'ListAccessKeys':
+          return propagation.lagListing(body);
         case 'UpdateAccessKey': {
           const key = keys.get(params.get('AccessKeyId') ?? '');
           if (key?.kind === 'user') key.active = params.get('Status') === 'Active';
@@ -448,6 +469,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           try {
             const trust = document ? (JSON.parse(document) as PolicyDocument) : previous?.trust;
             if (trust) roles.set(name, { trust, maxSessionDuration: maxText ? Number(maxText) : (previous?.maxSessionDuration ?? 3600) });
+            if (action !== 'UpdateRole') propagation.noteRole(name);
           } catch {
             // moto accepted a document the layer cannot read: leave the role to moto
           }
@@ -550,10 +572,12 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       keys.clear();
       roles.clear();
       userIds.clear();
+      propagation.reset();
       userArns.clear();
       deletion.reset();
       log.length = 0;
     },
+    setConsistency: (lag) => propagation.set(lag),
     requests: () => log.map((entry) => ({ ...entry })),
     clearRequests() {
       log.length = 0;

@@ -4,6 +4,7 @@ import { awsCall, isNotFound } from '../awsErrors.js';
 import { singleAttemptIamClient } from '../../aws/iamClient.js';
 import { isAwsTransientError, type AwsTransientError } from '../../aws/networkErrors.js';
 import { accessKeys, readUser } from '../iamReads.js';
+import { waitForListing } from '../../aws/listingLag.js';
 import { decodeKeyIds, encodeKeyIds, KEY_DESCRIPTION, PENDING_KEY_TAG, tagValue } from '../tags.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
 import { finishBeforeInterrupt } from '../../interrupt.js';
@@ -87,6 +88,19 @@ export const accessKeyStep: Step = {
         ctx.state.key = key;
         // IAM keys take no tags; a user tag named after the key is the key's description (as the console keeps it)
         await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: key.accessKeyId, Value: KEY_DESCRIPTION }] })));
+        // the progress record goes only once the listing accounts for every key: it shows the new
+        // one (IAM's listing can lag a create), and any other newcomer is a lost one, deleted
+        const { listing, settled } = await waitForListing(
+          () => accessKeys(ctx.iam, user),
+          (keys) => keys.some((k) => k.AccessKeyId === key.accessKeyId),
+        );
+        if (!settled) {
+          ctx.io.line(`  note: IAM does not list the new key ${key.accessKeyId} yet; the progress record on user ${user} stays, and the next \`rolegate setup\` settles it`);
+          return `created ${key.accessKeyId}, stored in the ${store.kind} store`;
+        }
+        const strays = listing.map((k) => k.AccessKeyId!).filter((id) => id !== key.accessKeyId && !remaining.includes(id));
+        for (const id of strays) await deleteKey(ctx, user, id);
+        if (strays.length) ctx.io.line(`  deleted ${strays.length} key(s) whose secret never arrived (${strays.join(', ')})`);
         await clearPending();
         return `created ${key.accessKeyId}, stored in the ${store.kind} store`;
       },
@@ -104,8 +118,9 @@ async function deleteKey(ctx: SetupContext, user: string, id: string): Promise<v
 
 /**
  * CreateAccessKey, made once (the SDK would repeat it after a lost answer and leave the first key
- * behind, active, with a secret nobody received). When the answer is lost (a dropped connection,
- * a 5xx, a silent endpoint), the keys are listed: one that is not among `before` is the lost one;
+ * behind, active, with a secret nobody received; a throttled request, never carried out, is
+ * resent). When the answer is lost (a dropped connection, a 5xx, a silent endpoint), the keys are
+ * listed, for up to about 20 s while the listing may lag: one that is not among `before` is the lost one;
  * it is deleted and the call made once more. If even the listing fails, the progress record on
  * the user (PENDING_KEY_TAG, written before) lets the next run find and delete it.
  */
@@ -126,7 +141,12 @@ async function createKeyOnce(ctx: SetupContext, user: string, before: string[]):
     if (!isAwsTransientError(error) || !error.mayHaveRun) throw error;
     let newcomers: string[];
     try {
-      newcomers = (await accessKeys(ctx.iam, user)).map((k) => k.AccessKeyId!).filter((id) => !before.includes(id));
+      // IAM's listing can lag the create: nothing new is concluded only after it had time to catch up
+      const { listing } = await waitForListing(
+        async () => (await accessKeys(ctx.iam, user)).map((k) => k.AccessKeyId!).filter((id) => !before.includes(id)),
+        (ids) => ids.length > 0,
+      );
+      newcomers = listing;
       for (const id of newcomers) await deleteKey(ctx, user, id);
     } catch {
       throw unsettled(error);

@@ -186,6 +186,7 @@ export const mfaDeviceStep: Step = {
           }
           throw error;
         }
+        await recordPairingWindow(ctx, deviceSerial, seed, codes.code2);
         await awsCall('iam:UntagUser', () => ctx.iam.send(new UntagUserCommand({ UserName: user, TagKeys: [PENDING_MFA_TAG] })));
         // on an adopted user, the device is recorded: teardown removes only what setup added
         if (isAdopted(userInfo?.Tags)) await awsCall('iam:TagUser', () => ctx.iam.send(new TagUserCommand({ UserName: user, Tags: [{ Key: ADDED_MFA_TAG, Value: deviceSerial }] })));
@@ -194,6 +195,18 @@ export const mfaDeviceStep: Step = {
     };
   },
 };
+
+/**
+ * Pairing sent the codes of two windows: the later one is recorded as the device's last used
+ * window (credentials/mfaWindow.ts), so the first use right after (setup's elevation proof, the
+ * first credential-process) waits for a code AWS has not seen.
+ */
+async function recordPairingWindow(ctx: SetupContext, serial: string, seed: string, code2: string): Promise<void> {
+  const [{ Secret, TOTP }, { totpWindow, withMfaDevice }] = await Promise.all([import('otpauth'), import('../../credentials/mfaWindow.js')]);
+  const now = Date.now();
+  const delta = new TOTP({ secret: Secret.fromBase32(seed), algorithm: 'SHA1', digits: 6, period: 30 }).validate({ token: code2, timestamp: now, window: 2 });
+  await withMfaDevice(serial, ctx.env, (device) => device.markUsed(totpWindow(now) + (delta ?? 1)));
+}
 
 /**
  * --mfa-device yubikey: the seed goes into the key (ykman, on stdin), and the key gives the two

@@ -34,13 +34,14 @@ export const verifyKeyStep: Step = {
           } catch (error) {
             if (!NOT_YET.has(errorCode(error) ?? '') || Date.now() + delay > deadline) {
               if (error instanceof UserError) throw error;
-              throw new UserError(`the new key of user ${ctx.options.userName} does not work (${errorCode(error) ?? 'error'})`, {
+              const spreading = NOT_YET.has(errorCode(error) ?? '') ? `, still after ${Math.round(Number(ctx.env.ROLEGATE_KEY_WAIT_SECONDS ?? 90))} s: IAM changes can take a minute to take effect` : '';
+              throw new UserError(`the new key of user ${ctx.options.userName} does not work (${errorCode(error) ?? 'error'})${spreading}`, {
                 next: 'wait a minute and run setup again; it checks the key again without creating another',
                 cause: error,
               });
             }
             if (!said) {
-              ctx.io.line('  waiting for the new key to become active...');
+              ctx.io.line('  waiting for the new key to become active (IAM changes can take a minute to take effect)...');
               said = true;
             }
             await new Promise((resolve) => setTimeout(resolve, delay));
