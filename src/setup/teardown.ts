@@ -497,6 +497,7 @@ async function localActions(
   const leftovers = await setupLeftovers(
     shared,
     { read: readIsOurs || absent(readProfile) ? readProfile : undefined, admin: adminIsOurs || absent(adminProfile) ? adminProfile : undefined },
+    ours.ourSerial,
     env,
   );
   if (actions.length || (await leftoversPresent(leftovers, env))) {
