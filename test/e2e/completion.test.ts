@@ -171,7 +171,7 @@ async function fishComplete(file: string, line: string): Promise<string[]> {
 test('fish: complete -C gives commands and options with their descriptions, and profile names', async () => {
   const file = await script('fish');
   assert.deepEqual(await fishComplete(file, 'rolegate ex'), ['exec\trun a command (or your shell) with temporary credentials of a profile']);
-  assert.deepEqual(await fishComplete(file, 'rolegate rotate --adm'), ['--admin-profile\tthe admin role profile that performs the rotation']);
+  assert.deepEqual(await fishComplete(file, 'rolegate rotate --adm'), ['--admin-profile\tthe admin role profile that performs the rotation (default: the setup\'s)']);
   assert.deepEqual(await fishComplete(file, 'rolegate exec '), ['admin', 'default', 'legacy', 'work-admin']);
   assert.deepEqual(await fishComplete(file, 'rolegate teardown --bootstrap-profile le'), ['legacy']);
   assert.deepEqual(await fishComplete(file, 'rolegate setup --store '), ['file', 'keychain', 'plain']);
