@@ -74,6 +74,9 @@ const guess = (job) => known[job.key] ?? known[name(job.file)] ?? (name(job.file
 const queue = [...jobs].sort((a, b) => guess(b) - guess(a));
 const durations = {};
 const cpu = {};
+// the counts node's runner closes each file with, added up for the run's closing line
+const counts = { pass: 0, fail: 0, skipped: 0 };
+const failedFiles = [];
 const children = new Set();
 let status = 0;
 let stopping = false;
@@ -110,7 +113,12 @@ function runFile({ file, node, key }) {
       process.stdout.write(header);
       output.write(text);
       output.write(header);
-      if (code !== 0) status = 1;
+      const report = text.toString();
+      for (const kind of Object.keys(counts)) counts[kind] += Number(new RegExp(`^# ${kind} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
+      if (code !== 0) {
+        status = 1;
+        failedFiles.push(key);
+      }
       resolve();
     });
   });
@@ -152,4 +160,8 @@ if (report.leaks.length > 0) {
 }
 console.error(`secret scan: no secret outside the files meant for it (${summary})`);
 rmSync(runDir, { recursive: true, force: true });
+if (failedFiles.length > 0) console.log(`failed files: ${failedFiles.join(', ')}`);
+// a file that failed without reporting a failing test (a crash, a timeout) still counts as a failure
+const failed = Math.max(counts.fail, failedFiles.length);
+console.log(`${counts.pass} passed, ${failed} failed, ${counts.skipped} skipped`);
 process.exit(status);
