@@ -66,7 +66,8 @@ export async function codeFromCommand(
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     window = Math.max(target, totpWindow(Date.now()));
   }
-  const at = Math.max(Date.now(), window * TOTP_STEP_MS + 1000);
+  // the time named is in `window` itself, the one recorded, even if that window ended meanwhile
+  const at = Math.min(Math.max(Date.now(), window * TOTP_STEP_MS + 1000), (window + 1) * TOTP_STEP_MS - 1000);
   const code = await runMfaProcess(command, { env: { ...env, ROLEGATE_TOTP_TIME: String(Math.floor(at / 1000)) } });
   if (spent && code === spent.code) {
     throw new UserError(`${options.label} printed the same MFA code again after its 30 s window had passed, and AWS takes each code only once`, {

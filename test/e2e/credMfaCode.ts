@@ -4,7 +4,9 @@
  * strict AWS layer refuses a code used before) and appends a line to the counter file argv[3], so
  * tests can count how often rolegate asked for a code. With argv[4] `clock` it is an authenticator
  * as ykman or oathtool are: it prints the code of the time (ROLEGATE_TOTP_TIME when rolegate names
- * one and it is later, else now), the same code for a whole 30 s window, and keeps no state. Its
+ * one, else now), the same code for a whole 30 s window, and keeps no state. (The time rolegate
+ * names, not a later "now": rolegate records the window of that time as used, and a window that
+ * turned while this process started would give the next call's code.) Its
  * clock is the tests' TOTP clock (totpClock.ts), the one the strict layer checks codes against:
  * rolegate's time is taken to the same moment on it, so a window rolegate has not used yet always
  * gives a code the layer has not seen.
@@ -24,7 +26,7 @@ if (counterFile) appendFileSync(counterFile, `${process.pid}\n`);
 const seed = readFileSync(seedFile, 'utf8').trim();
 /** The authenticator of the clock: a time later than the one AWS accepts now is waited for (the clock moved, not slept). */
 function codeOfTheClock(): string {
-  const step = currentStep(Math.max(totpTimeOfRolegate(rolegateTotpTime()) ?? 0, totpNow()));
+  const step = currentStep(totpTimeOfRolegate(rolegateTotpTime()) ?? totpNow());
   const accepted = currentStep(totpNow()) + 1;
   if (step > accepted) advanceTotpClock(step - accepted);
   return totpCode(seed, step);

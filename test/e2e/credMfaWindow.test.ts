@@ -3,8 +3,8 @@
 // spends the code of this window on GetSessionToken; `credential-process admin` right after needs
 // AssumeRole with a code, and the authenticator (here one that prints the code of the time, as
 // ykman and oathtool do) shows the same one: the strict layer, as AWS, refuses a code twice. The
-// rule makes the second wait for the next window. ROLEGATE_TEST_SKIP_TOTP_WAIT lets it take that
-// code as soon as AWS accepts it (one step early) instead of waiting for the window to begin.
+// rule makes the second wait for the next window. ROLEGATE_TEST_SKIP_TOTP_WAIT lets it ask for that
+// window's code at once; the authenticator stand-in moves the tests' TOTP clock there instead.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
