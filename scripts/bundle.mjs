@@ -2,15 +2,18 @@
 // tests run, from the same files). esbuild reads the .cts modules as ES modules here, so import() of
 // them keeps their named exports across split chunks (it does not for compiled CommonJS):
 // - main.cjs: the CommonJS entry with the cache-hit modules inlined; it still reaches the rest
-//   with import() (./credentialProcess.js, ./program.js), so a cache hit loads one small file;
-// - credentialProcess.js, program.js and their shared chunks: ES modules, split at every import(),
-//   so the AWS SDK (bundled in) still loads only when a command calls AWS.
+//   with require() (./credentialProcess.cjs) and import() (./program.js), so a cache hit loads one small file;
+// - program.js and its chunks: ES modules, split at every import(), so the AWS SDK (bundled in)
+//   still loads only when a command calls AWS;
+// - credentialProcess.cjs: credential-process's full path and refreshes in one CommonJS file,
+//   required by main.cjs (no SDK is reachable from it).
 // Everything is bundled except @napi-rs/keyring, a native module that stays a runtime dependency.
 // ROLEGATE_TEST_HOOKS is defined as false: every test hook is dead code here (see testHooks.ts).
 // The folder sits at the same depth as dist/src/cli, so paths relative to a module
 // (../../../package.json, ../cli/main.cjs) resolve the same way in both trees.
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,27 +35,63 @@ const common = {
   logLevel: 'warning',
 };
 
+// In the bundle, main.cjs and exec's fast path reach credential-process's full path with require()
+// (credentialProcess.cjs, below) where the tsc tree imports the ES module.
+const CREDENTIAL_PROCESS_IMPORT = "import('./credentialProcess.js')";
+const requireCredentialProcess = {
+  name: 'require-credential-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]cli[\\/](main|execEndpointFromCache)\.cts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes(CREDENTIAL_PROCESS_IMPORT)) throw new Error(`${args.path} no longer has ${CREDENTIAL_PROCESS_IMPORT}: update scripts/bundle.mjs`);
+      return { contents: text.replaceAll(CREDENTIAL_PROCESS_IMPORT, "Promise.resolve(require('./credentialProcess.cjs'))"), loader: 'ts' };
+    });
+  },
+};
+
 await build({
   ...common,
   entryPoints: [join(from, 'main.cts')],
   outfile: join(out, 'main.cjs'),
   format: 'cjs',
-  external: [...common.external, './credentialProcess.js', './program.js'],
+  external: [...common.external, './credentialProcess.cjs', './program.js'],
+  plugins: [requireCredentialProcess],
 });
 chmodSync(join(out, 'main.cjs'), 0o755);
 
+// CommonJS dependencies bundled into ES modules call require() for Node's built-ins, and read
+// __filename (write-file-atomic names its temporary files with a hash of it).
+const esmBanner = {
+  js:
+    "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);" +
+    " import { fileURLToPath as __rolegateFileURLToPath } from 'node:url'; const __filename = __rolegateFileURLToPath(import.meta.url);",
+};
+
 await build({
   ...common,
-  entryPoints: [join(from, 'credentialProcess.ts'), join(from, 'program.ts')],
+  entryPoints: [join(from, 'program.ts')],
   outdir: out,
   format: 'esm',
   splitting: true,
   chunkNames: 'chunk-[hash]',
-  // CommonJS dependencies bundled into ES modules call require() for Node's built-ins, and read
-  // __filename (write-file-atomic names its temporary files with a hash of it).
-  banner: {
-    js:
-      "import { createRequire as __rolegateCreateRequire } from 'node:module'; const require = __rolegateCreateRequire(import.meta.url);" +
-      " import { fileURLToPath as __rolegateFileURLToPath } from 'node:url'; const __filename = __rolegateFileURLToPath(import.meta.url);",
-  },
+  banner: esmBanner,
 });
+
+// credential-process's full path (a miss, the hourly role refresh, a cold call) as one CommonJS
+// file, credentialProcess.cjs, its modules initialised lazily where they are imported (esbuild's
+// lazy wrappers), so that a rare branch (the key stores, the prompts, the proxy agents) costs
+// nothing until it runs, and required, not imported: a refresh never starts the ES module loader.
+// Nothing on this path reaches the AWS SDK (aws/stsQuery.ts signs and sends STS calls itself).
+await build({
+  ...common,
+  entryPoints: [join(from, 'credentialProcess.ts')],
+  outfile: join(out, 'credentialProcess.cjs'),
+  format: 'cjs',
+  // --help is commander's (program.js): imported from the ES module build, never inlined here
+  external: [...common.external, './program.js'],
+});
+// what a refresh reads must stay small: no SDK, no commander, no other command
+const refreshFile = await readFile(join(out, 'credentialProcess.cjs'), 'utf8');
+if (refreshFile.length > 512 * 1024 || /node_modules\/(@aws-sdk|@smithy|commander)\//.test(refreshFile)) {
+  throw new Error(`credentialProcess.cjs grew to ${refreshFile.length} bytes or took in the SDK or commander: an import() on its path reaches another command`);
+}

@@ -9,6 +9,7 @@ import { projectRoot } from './harness/paths.js';
 const LAYER: Record<string, number> = {
   cli: 0,
   setup: 1,
+  setups: 1,
   credentials: 1,
   keys: 1,
   cache: 1,

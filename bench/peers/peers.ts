@@ -5,7 +5,7 @@
  * refresh the role. The AWS CLI calls of the day are the same `aws` (v1, from the bench's venv)
  * for every peer.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMoto } from '../../test/harness/moto.js';
@@ -268,7 +268,7 @@ export class Awsume extends Peer {
     if (!awsumed.ok || !fields) return { ...awsumed, ok: false };
     const env = { AWS_ACCESS_KEY_ID: fields[1], AWS_SECRET_ACCESS_KEY: fields[2], AWS_SESSION_TOKEN: fields[3], AWS_PROFILE: undefined };
     const call = await this.aws(['iam', 'list-roles', '--max-items', '1'], { env });
-    return { ...call, ms: awsumed.ms + call.ms, prompts: awsumed.prompts + call.prompts };
+    return { ...call, ms: awsumed.ms + call.ms, cpuMs: awsumed.cpuMs + call.cpuMs, prompts: awsumed.prompts + call.prompts };
   }
   cachedFetch() {
     return this.awsume();
@@ -281,5 +281,82 @@ export class Awsume extends Peer {
   }
   clearAll() {
     rmSync(join(this.box.home, '.awsume', 'cache'), { recursive: true, force: true });
+  }
+}
+
+/**
+ * aws-vault (99designs, built from source with its STS endpoint taught AWS_ENDPOINT_URL; see
+ * install.ts): the key in its encrypted file backend, codes from `ykman` (a stand-in that prints the
+ * device's next code, counted like rolegate's mfa_process), and the AWS CLI reaching it through
+ * `credential_process = aws-vault exec --json PROFILE`, as its documentation shows. It keeps the MFA
+ * session (GetSessionToken) and the role's credentials in its keyring.
+ */
+export class AwsVault extends Peer {
+  readonly name = 'aws-vault';
+  readonly cachedFetchLabel = '`aws-vault exec --json admin` (role credentials in its keyring)';
+  readonly coldRefreshLabel = 'the same, its cached role credentials gone, MFA session kept: AssumeRole, no code';
+  private vaultConfig = '';
+
+  constructor(
+    pythonBin: string,
+    private readonly binary: string,
+    readonly version: string,
+  ) {
+    super(pythonBin);
+  }
+  private keysDir() {
+    return join(this.box.home, '.awsvault', 'keys');
+  }
+  protected override extraEnv() {
+    return { AWS_VAULT_BACKEND: 'file', AWS_VAULT_FILE_PASSPHRASE: PASSPHRASE, AWS_VAULT_PROMPT: 'ykman' };
+  }
+  protected async writeProfiles() {
+    this.box.env.AWS_VAULT_FILE_DIR = this.keysDir();
+    // the ykman stand-in: prints the device's next code (and counts the run), as mfa_process does for rolegate
+    const bin = join(this.box.home, 'bin');
+    mkdirSync(bin, { recursive: true });
+    // during 20 cold calls at once, every run prints the one code the device shows then, as a person would type it
+    const shown = join(this.box.home, 'ykman-code');
+    writeFileSync(
+      join(bin, 'ykman'),
+      `#!/bin/sh\nif [ -f '${shown}' ]; then echo shown >> '${this.account.counterFile}'; cat '${shown}'; exit 0; fi\nexec ${this.account.mfaProcess}\n`,
+      { mode: 0o755 },
+    );
+    this.box.env.PATH = `${bin}:${this.box.env.PATH}`;
+    this.vaultConfig = join(this.box.home, '.aws', 'vault-config');
+    writeFileSync(this.vaultConfig, `[default]\nregion = us-east-1\nmfa_serial = ${MFA_SERIAL}\n\n[profile admin]\nsource_profile = default\nrole_arn = ${ROLE_ARN}\nmfa_serial = ${MFA_SERIAL}\nregion = us-east-1\n`);
+    const vault = (profile: string) => `env AWS_CONFIG_FILE=${this.vaultConfig} ${this.binary} exec --json ${profile}`;
+    writeFileSync(this.box.configFile, `[default]\nregion = us-east-1\ncredential_process = ${vault('default')}\n\n[profile admin]\nregion = us-east-1\ncredential_process = ${vault('admin')}\n`);
+    const added = await this.run(this.binary, ['add', 'default', '--env'], {
+      env: { AWS_CONFIG_FILE: this.vaultConfig, AWS_ACCESS_KEY_ID: this.account.key.accessKeyId, AWS_SECRET_ACCESS_KEY: this.account.key.secretAccessKey },
+    });
+    if (!added.ok) throw new Error(`aws-vault add failed: ${added.stderr}`);
+  }
+  override mfaPrompts() {
+    return this.prompts + mfaProcessRuns(this.account);
+  }
+  override resetCounts() {
+    super.resetCounts();
+    rmSync(this.account.counterFile, { force: true });
+  }
+  cachedFetch() {
+    return this.run(this.binary, ['exec', '--json', 'admin'], { env: { AWS_CONFIG_FILE: this.vaultConfig } });
+  }
+  override async prepareBurst() {
+    writeFileSync(join(this.box.home, 'ykman-code'), `${await this.nextCode()}\n`);
+    return undefined;
+  }
+  coldRefresh() {
+    return this.cachedFetch();
+  }
+  /** Its keyring's session items: `sts.GetSessionToken,...` and `sts.AssumeRole,...` (the file backend names files by them). */
+  private removeSessions(kind: RegExp) {
+    for (const name of readdirSync(this.keysDir())) if (kind.test(decodeURIComponent(name))) rmSync(join(this.keysDir(), name), { force: true });
+  }
+  clearRole() {
+    this.removeSessions(/^sts\.AssumeRole,/);
+  }
+  clearAll() {
+    this.removeSessions(/^sts\./);
   }
 }

@@ -3,10 +3,12 @@
  * its own (setsid, so no /dev/tty and Python's getpass reads the code from stdin), answering each
  * MFA prompt it prints with a code as soon as the prompt appears. Counts the prompts.
  */
-import { spawn } from 'node:child_process';
+import { spawnTimed } from '../cpuTime.js';
 
 export interface Ran {
   ms: number;
+  /** CPU time (user + system) of the command and the children it waited for. */
+  cpuMs: number;
   ok: boolean;
   stdout: string;
   stderr: string;
@@ -25,7 +27,8 @@ export interface AnswerOptions {
 export function runAnswering(file: string, args: string[], options: AnswerOptions): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    // through the CPU-time wrapper (cpuTime.ts), which execs the command with these pipes
+    const { child, timing } = spawnTimed(file, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     let prompts = 0;
@@ -36,20 +39,20 @@ export function runAnswering(file: string, args: string[], options: AnswerOption
         prompts += 1;
         if (!options.code) throw new Error(`${file} asked for an MFA code and none was planned`);
         options.code().then(
-          (code) => child.stdin.writable && child.stdin.write(`${code}\n`),
+          (code) => child.stdin!.writable && child.stdin!.write(`${code}\n`),
           (error: unknown) => child.kill('SIGKILL') && reject(error),
         );
       }
     };
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       answer();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       answer();
     });
-    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+    child.stdin!.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') reject(error);
     });
     // bounded: a peer that waits for something we never give is ended, and counts as failed
@@ -63,8 +66,9 @@ export function runAnswering(file: string, args: string[], options: AnswerOption
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
-      child.stdin.destroy();
-      resolve({ ms: Number(process.hrtime.bigint() - start) / 1e6, ok: code === 0, stdout, stderr, prompts });
+      child.stdin!.destroy();
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      void timing.then((t) => resolve({ ms, cpuMs: t?.cpuMs ?? Number.NaN, ok: code === 0, stdout, stderr, prompts }));
     });
   });
 }

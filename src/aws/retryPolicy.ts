@@ -41,3 +41,19 @@ export function retryDelayMs(failure: AwsFailure | undefined, retries: number, a
 export function retryDelayForError(error: unknown, retries: number, attempts: number, resend: Resend, random?: () => number): number | undefined {
   return retryDelayMs(classifyAwsFailure(error), retries, attempts, resend, random);
 }
+
+/**
+ * A sender's retry decision, pluggable (aws/stsQuery.ts takes one): the delay before the next
+ * attempt after `error` and `retries` resends so far, or undefined to give up.
+ */
+export type RetryDecision = (error: unknown, retries: number) => number | undefined;
+
+/** The rule above for requests that may run twice (AssumeRole with the MFA session). */
+export function standardRetry(attempts: number): RetryDecision {
+  return (error, retries) => retryDelayForError(error, retries, attempts, 'any');
+}
+
+/** The rule above for a call carrying a one-time MFA code: resent only when AWS surely never carried it out. */
+export function unsentOnlyRetry(attempts: number): RetryDecision {
+  return (error, retries) => retryDelayForError(error, retries, attempts, 'unsent');
+}

@@ -15,7 +15,7 @@ import { basename, join } from 'node:path';
 import { rolegateCacheDir, safeName } from '../files/rolegatePaths.cjs';
 import { isFresh, MAX_LIFETIME_MS, parseCredentials, requiredRemainingMs, withinIssuableLifetime, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
-interface FileStamp {
+export interface FileStamp {
   path: string;
   size: number | null;
   mtimeMs: number | null;
@@ -71,11 +71,11 @@ export function stampFile(path: string): FileStamp {
   }
 }
 
-function envOf(env: NodeJS.ProcessEnv): Record<string, string | null> {
+export function envOf(env: NodeJS.ProcessEnv): Record<string, string | null> {
   return Object.fromEntries(ENV_KEYS.map((key) => [key, env[key] ?? null]));
 }
 
-function sameStamp(a: FileStamp, b: FileStamp): boolean {
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 }
 

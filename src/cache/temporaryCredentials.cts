@@ -16,6 +16,11 @@ export const EXPIRY_WINDOW_MS = 15 * 60_000;
  * command that starts now; 40 minutes is what a 1-hour role can promise every time (40 to 60).
  */
 export const HANDOUT_MARGIN_MS = 40 * 60_000;
+/**
+ * What exec's credentials endpoint serves: credentials with at least 20 minutes left (or two thirds
+ * of their lifetime), so that a client refreshing inside botocore's 15-minute window gets new ones.
+ */
+export const ENDPOINT_MARGIN_MS = 20 * 60_000;
 
 /**
  * How long cached credentials must still last to be served, when asked for `wantedMs` (15 minutes

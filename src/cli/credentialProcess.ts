@@ -12,34 +12,18 @@ import { writeOut } from './writeOut.cjs';
 
 
 /** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */
-async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv): Promise<TemporaryCredentials> {
-  const [{ readSharedProfiles }, { sharedFilePaths }, { lookupCached }, { describeProfile }, { parseDuration }, shortcut] = await Promise.all([
-    import('../config/profiles.js'),
-    import('../config/sharedFilePaths.js'),
-    import('../cache/cachedCredentials.js'),
-    import('../config/profileSpec.js'),
-    import('../credentials/duration.js'),
-    import('../cache/credentialProcessShortcut.cjs'),
-  ]);
-  const sessionDurationSeconds = durationText === undefined ? undefined : parseDuration(durationText);
-  const { configFile, credentialsFile } = sharedFilePaths(env);
-  const stamps = [shortcut.stampFile(configFile), shortcut.stampFile(credentialsFile)];
-  const shared = await readSharedProfiles(env);
-  const spec = describeProfile(shared, profile);
-  const cached = await lookupCached(spec, env);
-  for (const warning of cached.warnings) writeOut(2, `rolegate: warning: ${warning}\n`);
-  let credentials = cached.credentials;
-  if (!credentials) {
-    const { resolveCredentials } = await import('../credentials/resolveCredentials.js');
-    credentials = await resolveCredentials(shared, spec, {
-      env,
-      sessionDurationSeconds,
-      onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
-      onWarning: (message) => writeOut(2, `rolegate: warning: ${message}\n`),
-    });
-  }
-  await shortcut.leaveShortcut(profile, env, stamps, cached, credentials, { region: spec.region, kind: spec.kind });
-  return credentials;
+async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv, wantedMs?: number): Promise<TemporaryCredentials> {
+  const { lookupOrRefresh } = await import('../credentials/lookupOrRefresh.js');
+  return lookupOrRefresh(profile, env, { durationText, wantedMs, report: (line) => writeOut(2, line) });
+}
+
+/**
+ * Credentials for exec's endpoint answered from the cache (cli/execEndpointFromCache.cts), when it
+ * renews: the same lookup and chain, wanting `wantedMs` left. Imported as ./credentialProcess.js so
+ * the bundle keeps it out of main.cjs.
+ */
+export function renewedCredentials(profile: string, env: NodeJS.ProcessEnv, wantedMs: number): Promise<TemporaryCredentials> {
+  return fullPath(profile, undefined, env, wantedMs);
 }
 
 function fail(message: string, next: string | undefined, code: number): number {

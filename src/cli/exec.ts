@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { commandEnvironment, commandToRun, credentialsInEnvironment, CREDENTIAL_VARIABLES, plainVariables, runChild } from './execChild.cjs';
+import { ENDPOINT_MARGIN_MS } from '../cache/temporaryCredentials.cjs';
 
 export { commandEnvironment } from './execChild.cjs';
 
@@ -16,11 +17,8 @@ export function splitExecArgs(argv: string[]): { before: string[]; command: stri
 /** Options exec takes before `--` (anything else that looks like one belongs to the command). */
 const EXEC_OPTIONS = ['--duration', '--env-only', '--debug'];
 
-/**
- * What the endpoint serves: credentials with at least 20 minutes left (or two thirds of their
- * lifetime), so that a client refreshing inside botocore's 15-minute window gets new ones.
- */
-export const ENDPOINT_WANTED_MS = 20 * 60_000;
+/** What the endpoint serves (ENDPOINT_MARGIN_MS): at least 20 minutes left, or two thirds of the lifetime. */
+export const ENDPOINT_WANTED_MS = ENDPOINT_MARGIN_MS;
 
 
 export function register(program: Command): void {
@@ -78,11 +76,15 @@ Examples:
       const profile = operands[0] ?? defaultProfileName();
       const { formatExpiration } = await import('../cache/temporaryCredentials.cjs');
 
-      let endpoint: Awaited<ReturnType<typeof import('../credentials/containerEndpoint.js').startContainerEndpoint>> | undefined;
+      let endpoint: Awaited<ReturnType<typeof import('../credentials/containerEndpoint.cjs').startContainerEndpoint>> | undefined;
       let removeConfigCopy: (() => void) | undefined;
       let vars: Record<string, string>;
       // Asked for up front, so an MFA prompt comes before the command starts.
       const wantedMs = flags.envOnly ? HANDOUT_MARGIN_MS : ENDPOINT_WANTED_MS;
+      // stamped before the files are read, for the endpoint note (as the shortcut note is)
+      const [{ stampFile }, { sharedFilePaths }] = await Promise.all([import('../cache/credentialProcessShortcut.cjs'), import('../config/sharedFilePaths.js')]);
+      const shared = sharedFilePaths(process.env);
+      const stamps = [stampFile(shared.configFile), stampFile(shared.credentialsFile)];
       const first = await getProfileCredentials(profile, reportingOptions(process.env, duration, wantedMs));
       let useEndpoint = !flags.envOnly;
       let configCopy: string | undefined;
@@ -96,10 +98,26 @@ Examples:
           configCopy = childConfig.configFile;
           removeConfigCopy = childConfig.remove;
         }
+        if (childConfig.kind !== 'unusable') {
+          // what the next `exec PROFILE -- CMD` answered from the cache needs (cli/execEndpointFromCache.cts)
+          const [{ writeEndpointNote }, { sessionCacheFile }, { sessionEntryName }] = await Promise.all([
+            import('../cache/endpointNote.cjs'),
+            import('../files/rolegatePaths.cjs'),
+            import('../cache/sessionCache.js'),
+          ]);
+          const chained = first.spec.kind === 'role' && first.spec.role.chain === 'session' ? first.spec.role.session : undefined;
+          await writeEndpointNote(
+            profile,
+            process.env,
+            stamps,
+            childConfig.kind === 'copy' ? { kind: 'copy', text: childConfig.text } : { kind: 'as-is' },
+            chained ? { file: sessionCacheFile(sessionEntryName(chained.keyProfile), process.env), mfaSerial: chained.mfaSerial } : undefined,
+          );
+        }
       }
       try {
         if (useEndpoint) {
-          const { startContainerEndpoint } = await import('../credentials/containerEndpoint.js');
+          const { startContainerEndpoint } = await import('../credentials/containerEndpoint.cjs');
           // after the first answer, renewals come from the cache and the MFA session (see resolveCredentials)
           let next: Promise<{ credentials: import('../cache/temporaryCredentials.cjs').TemporaryCredentials }> | undefined = Promise.resolve(first);
           endpoint = await startContainerEndpoint({

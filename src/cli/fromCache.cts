@@ -1,5 +1,5 @@
 /**
- * The fast path: `credential-process`, `env` and `exec --env-only` answered from the cache through
+ * The fast path: `credential-process`, `env` and `exec` (plain variables or the endpoint) answered from the cache through
  * the shortcut note (cache/credentialProcessShortcut.cts), before any ES module, the argument parser
  * or the config parser loads. Each takes only the arguments it knows: anything else (another flag,
  * --duration, --help, a second operand, an environment that already holds credentials) and any
@@ -20,7 +20,10 @@ function credentialProcess(rest: string[], env: NodeJS.ProcessEnv): boolean {
   const profile = rest[0];
   if (rest.length !== 1 || !usableProfile(profile)) return false;
   const cached = readShortcut(profile, env);
-  if (!cached) return false;
+  if (!cached) {
+    missed = profile;
+    return false;
+  }
   writeOut(1, credentialProcessLine(cached));
   return true;
 }
@@ -42,7 +45,10 @@ function envCommand(rest: string[], env: NodeJS.ProcessEnv): boolean {
   format ??= detectFormat(env);
   if (!(ENV_FORMATS as readonly string[]).includes(format)) return false;
   const answer = readShortcutAnswer(profile, env, HANDOUT_MARGIN_MS);
-  if (!answer) return false;
+  if (!answer) {
+    missed = profile;
+    return false;
+  }
   let out: { stdout: string; stderr: string };
   try {
     out = envAnswer({ profile, ...answer }, format as (typeof ENV_FORMATS)[number]);
@@ -54,7 +60,7 @@ function envCommand(rest: string[], env: NodeJS.ProcessEnv): boolean {
   return true;
 }
 
-/** `exec [PROFILE] --env-only [-- CMD...]`: the endpoint (exec's default) needs the full path. */
+/** `exec [PROFILE] [--env-only] [-- CMD...]`: plain variables, or the endpoint (exec's default, execEndpointFromCache.cts). */
 function execCommand(rest: string[], env: NodeJS.ProcessEnv): FastAnswer {
   const dashes = rest.indexOf('--');
   const before = dashes < 0 ? rest : rest.slice(0, dashes);
@@ -67,19 +73,37 @@ function execCommand(rest: string[], env: NodeJS.ProcessEnv): FastAnswer {
     else profile = arg;
   }
   profile ??= defaultProfileName(env);
-  if (!envOnly || !usableProfile(profile)) return false;
+  if (!usableProfile(profile)) return false;
   const child = require('./execChild.cjs') as typeof import('./execChild.cjs');
   if (child.credentialsInEnvironment(env).length > 0) return false;
+  missed = profile;
+  if (!envOnly) return (require('./execEndpointFromCache.cjs') as typeof import('./execEndpointFromCache.cjs')).execEndpointFromCache(profile, given, env);
   const answer = readShortcutAnswer(profile, env, HANDOUT_MARGIN_MS);
   if (!answer) return false;
   const vars = child.plainVariables(answer.credentials, answer.region);
   return child.runChild(child.commandToRun(given, profile, env), child.commandEnvironment(env, vars, profile));
 }
 
-export function answerFromCache(args: string[], env: NodeJS.ProcessEnv): FastAnswer {
+function answer(args: string[], env: NodeJS.ProcessEnv): FastAnswer {
   const [command, ...rest] = args;
   if (command === 'credential-process') return credentialProcess(rest, env);
   if (command === 'env') return envCommand(rest, env);
   if (command === 'exec') return execCommand(rest, env);
   return false;
+}
+
+/** The profile of a command line this module handles that missed the cache (set by the commands above). */
+let missed: string | undefined;
+
+export function answerFromCache(args: string[], env: NodeJS.ProcessEnv): FastAnswer {
+  missed = undefined;
+  const first = answer(args, env);
+  if (first !== false || missed === undefined) return first;
+  // A miss: when another process is already refreshing this profile (a burst), wait for it here
+  // and read the cache again, rather than load the full path to wait on its lock.
+  const { waitForLeader } = require('../files/refreshLeader.cjs') as typeof import('../files/refreshLeader.cjs');
+  return waitForLeader(missed, env, () => answer(args, env), {
+    mayLead: args[0] !== 'exec',
+    onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
+  });
 }

@@ -4,7 +4,7 @@ export function register(program: Command): void {
   program
     .command('import')
     .summary('move a plaintext key from the credentials file into the keychain or an encrypted file')
-    .argument('[profile]', 'the profile whose plaintext key moves (default: default)')
+    .argument('[profile]', "the profile whose plaintext key moves (default: the only setup's read-only profile, else default)")
     .description(
       'Move a plaintext access key from the credentials file into the OS keychain or an encrypted file, and rewrite the profile (and the role profiles that use it) to run `rolegate credential-process`. The previous credentials file is kept as a backup (0600), without the key.',
     )
@@ -23,7 +23,10 @@ Examples:
       if (!isStoreKind(flags.store) || flags.store === 'plain') throw badInput(`unknown store ${flags.store}`, 'use --store keychain or --store file');
       // first, from the files alone: is there a key to move? (before any passphrase is asked for)
       const { importableKey, importKey } = await import('../credentials/importKey.js');
-      const profile = profileArg ?? 'default';
+      // no profile named: the only setup's read-only profile (with several, they are listed)
+      const { resolveSetup } = await import('../setups/resolveSetup.js');
+      const { setup, names } = await resolveSetup(process.env, { command: 'import', flags: { profile: 'PROFILE' }, given: { profile: profileArg } });
+      const profile = names.profile;
       const { accessKeyId, credentialsFile } = await importableKey(profile, flags.store, process.env);
       // Ctrl-C or SIGTERM (or either key at the passphrase prompt): where the key is, how to go on
       const { onInterrupt } = await import('../interrupt.js');
@@ -48,6 +51,9 @@ Examples:
       const result = await importKey(profile, flags.store, process.env, checked.store);
       // profiles setup wrote: what import wrote there is rolegate's too, for teardown to remove
       await (await import('../setup/profilesBefore.js')).noteWritten(process.env, result.configFile, result.written);
+      if (setup?.recorded && setup.readProfile === result.profile) {
+        await (await import('../setups/setupRecord.js')).updateSetupRecord(process.env, setup.configFile, setup.readProfile, { store: result.store });
+      }
       if (flags.json) {
         const { printJson } = await import('./output.js');
         const { written: _written, ...shown } = result;

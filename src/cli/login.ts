@@ -4,7 +4,7 @@ export function register(program: Command): void {
   program
     .command('login')
     .summary('open the AWS console signed in as a profile, with no new MFA code while the MFA session lasts')
-    .argument('[profile]', 'the profile (default: $AWS_PROFILE, else default)')
+    .argument('[profile]', "the profile (default: $AWS_PROFILE, else the setup's read-only profile; with several setups, name one)")
     .description(
       "Open the AWS console in your browser, signed in as a profile, through AWS's federation endpoint (getSigninToken). Asks for an MFA code only when the profile's MFA session has run out.",
     )
@@ -45,7 +45,12 @@ Examples:
       const { defaultProfileName, reportingOptions } = await import('../credentials/profileCredentials.js');
       const { parseDuration } = await import('../credentials/duration.js');
       const { consoleSignin } = await import('../console/consoleSignin.js');
-      const profile = profileArg ?? defaultProfileName();
+      let profile = profileArg ?? (process.env.AWS_PROFILE || process.env.AWS_DEFAULT_PROFILE ? defaultProfileName() : undefined);
+      if (profile === undefined) {
+        // no profile named: the only setup's read-only profile (with several, they are listed)
+        const { resolveSetup } = await import('../setups/resolveSetup.js');
+        profile = (await resolveSetup(process.env, { command: 'login', flags: { profile: 'PROFILE' }, given: {} })).names.profile;
+      }
       const durationSeconds = flags.duration === undefined ? undefined : parseDuration(flags.duration);
       const signin = await consoleSignin({ profile, region: flags.region, destination: flags.destination, durationSeconds }, reportingOptions(process.env));
       const until = signin.sessionEnds.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -15,9 +15,11 @@ export function printJson(value: unknown): void {
 export function reportError(error: unknown, debug: boolean): void {
   const stderr = process.stderr;
   if (isUserError(error)) {
-    // names and values from files and AWS are in these: control characters escaped
-    stderr.write(`rolegate: ${terminalSafe(error.message)}\n`);
-    if (error.next) stderr.write(`  next: ${terminalSafe(error.next)}\n`);
+    // names and values from files and AWS are in these: control characters escaped, line by
+    // line (a message's own line breaks, such as a list of setups, stay line breaks)
+    const safe = (text: string) => text.split('\n').map(terminalSafe).join('\n');
+    stderr.write(`rolegate: ${safe(error.message)}\n`);
+    if (error.next) stderr.write(`  next: ${safe(error.next)}\n`);
     if (debug && error.cause) stderr.write(`${formatCause(error.cause)}\n`);
     return;
   }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { RotationProgress } from '../rotate/rotateProfile.js';
 
 interface RotateFlags {
-  adminProfile: string;
+  adminProfile?: string;
   store?: string;
   userName?: string;
   deleteInactive?: boolean;
@@ -16,15 +16,15 @@ export function register(program: Command): void {
     .command('rotate')
     .summary('replace the read-only user\'s access key with a new one, safely')
     .description(
-      'Create a new access key for the IAM user behind PROFILE (default: "default"), prove that it works, ' +
+      'Create a new access key for the IAM user behind PROFILE (default: the only setup\'s; PROFILE, --admin-profile or --user-name names one of several), prove that it works, ' +
         'store it where the old one was (same store, same profile), then deactivate and delete the old key. ' +
         'The IAM calls run through the admin role (one MFA code, usually already cached), so the key on the ' +
         'laptop never needs permission to manage keys.\n\n' +
         'If anything fails before the new key is proven, the new key is deleted and the old one kept. A rotation ' +
         'that is interrupted (killed, network lost) is finished or undone by running rotate again.',
     )
-    .argument('[profile]', 'the profile whose long-term key to rotate', 'default')
-    .option('--admin-profile <name>', 'the admin role profile that performs the rotation', 'admin')
+    .argument('[profile]', "the profile whose long-term key to rotate (default: the setup's read-only profile)")
+    .option('--admin-profile <name>', "the admin role profile that performs the rotation (default: the setup's)")
     .option('--store <kind>', 'where the key is stored: keychain, file or plain (default: detected)')
     .option('--user-name <name>', 'the IAM user (default: the owner of the current key, from sts get-caller-identity)')
     .option('--delete-inactive', 'when the user already has two keys, delete its inactive other key first (never an active one)')
@@ -35,13 +35,20 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  $ rolegate rotate                         rotate the default profile's key (asks first)
+  $ rolegate rotate                         rotate the setup's key (asks first)
   $ rolegate rotate --yes --json            without asking; machine-readable result
   $ rolegate rotate work --admin-profile work-admin
   $ rolegate rotate --delete-inactive       the user has an old inactive key: delete it, then rotate
   $ rolegate rotate                         after an interrupted rotate: finishes or undoes it`,
     )
-    .action(async (profile: string, flags: RotateFlags) => {
+    .action(async (profileArg: string | undefined, flags: RotateFlags) => {
+      const { resolveSetup } = await import('../setups/resolveSetup.js');
+      const { setup, names } = await resolveSetup(process.env, {
+        command: 'rotate',
+        flags: { profile: 'PROFILE', adminProfile: '--admin-profile', userName: '--user-name' },
+        given: { profile: profileArg, adminProfile: flags.adminProfile, userName: flags.userName },
+      });
+      const profile = names.profile;
       const { rotateProfile } = await import('../rotate/rotateProfile.js');
       const { color, printJson } = await import('./output.js');
       const log = (message: string) => process.stderr.write(`rolegate: ${message}\n`);
@@ -56,7 +63,7 @@ Examples:
       await rotatePreflight(profile, flags.store, process.env);
       const report = await rotateProfile({
         profile,
-        adminProfile: flags.adminProfile,
+        adminProfile: names.adminProfile,
         store: flags.store,
         userName: flags.userName,
         deleteInactive: Boolean(flags.deleteInactive),
@@ -66,6 +73,10 @@ Examples:
         confirm: (question) => confirmOnTerminal(question, Boolean(flags.yes)),
         progress,
       });
+      if (setup?.recorded) {
+        const { updateSetupRecord } = await import('../setups/setupRecord.js');
+        await updateSetupRecord(process.env, setup.configFile, setup.readProfile, { accessKeyId: report.newAccessKeyId });
+      }
       if (flags.json) {
         printJson(report);
         return;

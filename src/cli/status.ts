@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .command('status')
     .summary('show where keys are kept and how long sessions and role credentials last')
     .description(
-      'Show, for each profile rolegate serves: where its key is kept, how long the MFA session and the role credentials have left, where they are cached, and who they are (asked of STS with cached credentials only: status never prompts).',
+      'Show the setups on this machine (account, user, role, profiles, store) and, for each profile rolegate serves: where its key is kept, how long the MFA session and the role credentials have left, where they are cached, and who they are (asked of STS with cached credentials only: status never prompts).',
     )
     .option('--json', 'print as JSON')
     .option('--offline', 'do not ask STS who the cached credentials belong to')
@@ -38,6 +38,7 @@ Examples:
       const { pendingRotation } = await import('../rotate/pendingRotation.js');
       const report: StatusReport = await credentialStatus(process.env);
       const rotations = await pendingRotation(process.env);
+      const setups = await (await import('../setups/knownSetups.js')).knownSetups(process.env);
       const identities = new Map<string, string>();
       if (!flags.offline) {
         const { createStsClient } = await import('../aws/clients.js');
@@ -63,6 +64,22 @@ Examples:
           cacheDir: report.cacheDir,
           awsCliCacheDir: report.awsCliCacheDir,
           pendingRotations: rotations,
+          setups: setups.map((x) => ({
+            account: x.account,
+            partition: x.partition,
+            userName: x.userName,
+            userArn: x.userArn,
+            roleName: x.roleName,
+            roleArn: x.roleArn,
+            mfaSerial: x.mfaSerial,
+            readProfile: x.readProfile,
+            adminProfile: x.adminProfile,
+            store: x.store,
+            accessKeyId: x.accessKeyId ?? null,
+            configFile: x.configFile,
+            recorded: x.recorded,
+            complete: x.complete ?? null,
+          })),
         });
         return;
       }
@@ -71,6 +88,10 @@ Examples:
         process.stdout.write(
           terminalSafe(`unfinished key rotation of profile ${r.profile} (user ${r.userName}, stopped after "${r.step}")`) + `\n  next: ${terminalSafe(r.next)}\n\n`,
         );
+      }
+      if (setups.length > 0) {
+        const rows = setups.map((x) => [x.account, x.userName, x.roleName, `${x.readProfile}, ${x.adminProfile}`, `${x.store}${x.recorded ? '' : ' (found from its profiles)'}${x.complete === false ? ' (not completed)' : ''}`]);
+        process.stdout.write(`${setups.length === 1 ? 'setup' : 'setups'} on this machine:\n${formatTable(['ACCOUNT', 'USER', 'ROLE', 'PROFILES', 'STORE'], rows)}\n`);
       }
       if (report.profiles.length === 0) {
         process.stdout.write('rolegate serves no profile here yet (no profile with an MFA device).\n  next: rolegate setup, or rolegate import\n');

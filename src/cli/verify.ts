@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 
 interface VerifyFlags {
-  profile: string;
-  adminProfile: string;
+  profile?: string;
+  adminProfile?: string;
   mfaCodeCommand?: string;
   json?: boolean;
 }
@@ -27,15 +27,15 @@ export function register(program: Command): void {
         'Exit status 1 when any check fails.',
       ].join('\n'),
     )
-    .option('--profile <name>', 'the read-only profile', 'default')
-    .option('--admin-profile <name>', 'the admin role profile', 'admin')
+    .option('--profile <name>', "the read-only profile (default: the setup's; either flag names the setup, and with one setup on this machine neither is needed)")
+    .option('--admin-profile <name>', "the admin role profile (default: the setup's)")
     .option('--mfa-code-command <cmd>', "a command that prints a current MFA code (default: the profile's mfa_process, else a prompt on the terminal)")
     .option('--json', 'print the checks as JSON')
     .addHelpText(
       'after',
       `
 Examples:
-  $ rolegate verify                                  check profiles default and admin (asks for one MFA code)
+  $ rolegate verify                                  check the setup's profiles (asks for one MFA code)
   $ rolegate verify --json                           machine-readable; exit status 1 on any failure
   $ rolegate verify --profile work --admin-profile work-admin
   $ rolegate verify --mfa-code-command 'ykman oath accounts code -s aws'`,
@@ -43,9 +43,15 @@ Examples:
     .action(async (flags: VerifyFlags) => {
       const { runVerify } = await import('../verify/verify.js');
       const { color, formatTable, printJson, terminalSafe } = await import('./output.js');
+      const { resolveSetup } = await import('../setups/resolveSetup.js');
+      const { names } = await resolveSetup(process.env, {
+        command: 'verify',
+        flags: { profile: '--profile', adminProfile: '--admin-profile' },
+        given: { profile: flags.profile, adminProfile: flags.adminProfile },
+      });
       const report = await runVerify({
-        profile: flags.profile,
-        adminProfile: flags.adminProfile,
+        profile: names.profile,
+        adminProfile: names.adminProfile,
         mfaCodeCommand: flags.mfaCodeCommand,
         env: process.env,
       });

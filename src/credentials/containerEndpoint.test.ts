@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startContainerEndpoint, tokenMatches } from './containerEndpoint.js';
+import { startContainerEndpoint, tokenMatches } from './containerEndpoint.cjs';
 
 const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date('2030-01-01T00:00:00.000Z') };
 
@@ -54,4 +54,29 @@ test('token comparison: exact match only, whatever the length', () => {
   assert.equal(tokenMatches('abd', 'abc'), false);
   assert.equal(tokenMatches('abcd', 'abc'), false);
   assert.equal(tokenMatches(undefined, 'abc'), false);
+});
+
+test('a malformed request is a 400, an endless head is dropped, and each answer closes its connection', async () => {
+  const { connect } = await import('node:net');
+  const endpoint = await startContainerEndpoint({ credentials: async () => credentials });
+  const port = Number(new URL(endpoint.url).port);
+  const exchange = (text: string) =>
+    new Promise<string>((resolve) => {
+      let got = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write(text));
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (got += chunk));
+      socket.on('error', () => resolve(got));
+      socket.on('close', () => resolve(got));
+    });
+  try {
+    assert.match(await exchange('nonsense\r\n\r\n'), /^HTTP\/1\.1 400 /);
+    assert.equal(await exchange(`GET / HTTP/1.1\r\nx: ${'a'.repeat(20_000)}`), '', 'dropped without an answer');
+    const path = new URL(endpoint.url).pathname;
+    const ok = await exchange(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${endpoint.token}\r\n\r\n`);
+    assert.match(ok, /^HTTP\/1\.1 200 OK\r\n[^]*connection: close\r\n\r\n\{"AccessKeyId":"ASIAEXAMPLE"/);
+    assert.equal(endpoint.served(), 1);
+  } finally {
+    await endpoint.close();
+  }
 });

@@ -32,7 +32,7 @@ export type EndpointChildConfig =
   /** `[default]` has no credentials: the command reads the person's own files. */
   | { kind: 'as-is' }
   /** A private copy to hand over in AWS_CONFIG_FILE; `remove` deletes it. */
-  | { kind: 'copy'; configFile: string; removed: string[]; remove: () => void }
+  | { kind: 'copy'; configFile: string; removed: string[]; text: string; remove: () => void }
   | { kind: 'unusable'; reason: string };
 
 const has = (values: ProfileValues | undefined, key: string) => values !== undefined && Object.prototype.hasOwnProperty.call(values, key);
@@ -63,6 +63,7 @@ export async function endpointChildConfig(env: NodeJS.ProcessEnv): Promise<Endpo
   for (const key of removed) doc.unsetValue('default', key);
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-exec-'));
   const copy = join(dir, 'config');
-  writeFileSync(copy, doc.text(), { mode: 0o600 });
-  return { kind: 'copy', configFile: copy, removed, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const copied = doc.text();
+  writeFileSync(copy, copied, { mode: 0o600 });
+  return { kind: 'copy', configFile: copy, removed, text: copied, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

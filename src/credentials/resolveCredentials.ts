@@ -5,7 +5,7 @@
  * instead (up to the role's maximum, one code per role session). Each link is cached until shortly
  * before it expires (see requiredRemainingMs), and each refresh runs under a lock so that processes
  * started together spend one MFA code and make one STS call per link: the first refreshes, the
- * others wait and read the cache. The SDK is loaded here, only when a refresh is needed.
+ * others wait and read the cache. STS is called (aws/stsQuery.ts, without the SDK) only when a refresh is needed.
  */
 import type { SharedProfiles } from '../config/profiles.js';
 import { badInput } from '../userError.js';
@@ -19,6 +19,7 @@ import { roleEntryName, sessionEntryName, writeSessionEntry } from '../cache/ses
 import { isMfaCodeRejection, stsError } from './stsErrors.js';
 import { testRoleLifetimeSeconds } from './testHooks.js';
 import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
+import { createStsQuery } from '../aws/stsQuery.js';
 
 export const DEFAULT_SESSION_SECONDS = 12 * 3600;
 export const MAX_SESSION_SECONDS = 36 * 3600;
@@ -53,10 +54,10 @@ async function keyAndCode() {
   return { loadLongTermKey, ...mfa };
 }
 
+/** The STS calls of a refresh, signed and sent without the SDK (aws/stsQuery.ts). */
 async function sts(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined, env: NodeJS.ProcessEnv, carriesMfaCode = false) {
-  const [{ createStsClient, callLimits }, sdk] = await Promise.all([import('../aws/clients.js'), import('@aws-sdk/client-sts')]);
-  const options = { credentials, region, env, purpose: 'refresh', carriesMfaCode } as const;
-  return { client: createStsClient(options), sdk, sends: callLimits(options).attempts };
+  const client = createStsQuery({ credentials, region, env, purpose: 'refresh', carriesMfaCode });
+  return { client, sends: client.attempts };
 }
 
 /**
@@ -138,7 +139,7 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
       const { loadLongTermKey } = await keyAndCode();
       const { key } = await loadLongTermKey(session, shared, env);
       const context = { call: 'GetSessionToken', keyProfile: session.keyProfile, mfaSerial: session.mfaSerial } as const;
-      const { client, sdk, sends } = await sts(key, session.region, env, true).catch((error: unknown) => {
+      const { client, sends } = await sts(key, session.region, env, true).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
       const credentials = await sendWithMfaCode(
@@ -146,7 +147,7 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
         env,
         { profile: options.askedFor ?? session.keyProfile, expiredAt: again.found?.expiration, onNotice: options.onWarning, onWait: options.onWait },
         sends,
-        async (code) => fromSdk((await client.send(new sdk.GetSessionTokenCommand({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code }))).Credentials),
+        async (code) => fromSdk((await client.getSessionToken({ DurationSeconds: duration, SerialNumber: session.mfaSerial, TokenCode: code })).Credentials),
       ).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
@@ -182,8 +183,8 @@ async function assumeWithSession(shared: SharedProfiles, role: RoleSpec, options
   }
   const context = { call: 'AssumeRole', profile: role.profile, roleArn: role.roleArn, keyProfile: role.session.keyProfile } as const;
   try {
-    const { client, sdk } = await sts(session, role.region, env);
-    const response = await client.send(new sdk.AssumeRoleCommand(assumeRoleInput(role)));
+    const { client } = await sts(session, role.region, env);
+    const response = await client.assumeRole(assumeRoleInput(role));
     return fromAssumeRole(response);
   } catch (error) {
     throw stsError(error, context, env);
@@ -203,11 +204,11 @@ async function assumeDirect(shared: SharedProfiles, role: RoleSpec, options: Res
     async () => {
       const { loadLongTermKey } = await keyAndCode();
       const { key } = await loadLongTermKey(role.session, shared, env);
-      const { client, sdk, sends } = await sts(key, role.region, env, true).catch((error: unknown) => {
+      const { client, sends } = await sts(key, role.region, env, true).catch((error: unknown) => {
         throw stsError(error, context, env);
       });
       return sendWithMfaCode(role.session, env, { profile: role.profile, onNotice: options.onWarning, onWait: options.onWait }, sends, async (code) =>
-        fromAssumeRole(await client.send(new sdk.AssumeRoleCommand({ ...assumeRoleInput(role), SerialNumber: role.mfaSerial, TokenCode: code }))),
+        fromAssumeRole(await client.assumeRole({ ...assumeRoleInput(role), SerialNumber: role.mfaSerial, TokenCode: code })),
       ).catch((error: unknown) => {
         throw stsError(error, context, env);
       });

@@ -199,6 +199,9 @@ async function setupSteps(
     if (!(await io.confirm('Apply these changes?'))) throw new UserError('setup cancelled; nothing was changed', { next: 'run setup again when ready, or add --yes' });
   }
 
+  // the record of this setup, before its first change: every later command finds it by any name
+  await recordSetup(ctx, false);
+
   const outcomes: StepOutcome[] = [];
   let changed = false;
   for (const step of SETUP_STEPS) {
@@ -244,6 +247,7 @@ async function setupSteps(
   }
   report.mfaSerial = ctx.state.mfaSerial;
   report.result = { changed, steps: outcomes };
+  await recordSetup(ctx, true);
   io.line(
     changed
       ? `Setup complete in account ${names.account}. Read-only: aws ${options.readProfile === 'default' ? '' : `--profile ${quotePosix(options.readProfile)} `}sts get-caller-identity; ` +
@@ -253,6 +257,40 @@ async function setupSteps(
   const advice = await bootstrapKeyAdvice(ctx, options);
   if (advice) io.line(advice);
   return report;
+}
+
+/**
+ * Writes what this setup is (setups/setupRecord.ts). Once complete, the user's and the role's ARNs
+ * are the ones IAM returns, and the key id the one stored.
+ */
+async function recordSetup(ctx: SetupContext, complete: boolean): Promise<void> {
+  const o = ctx.options;
+  const [{ saveSetupRecord }, { sharedFilePaths }] = await Promise.all([import('../setups/setupRecord.js'), import('../config/sharedFilePaths.js')]);
+  let { userArn, roleArn } = ctx.names;
+  if (complete) {
+    // best effort: the setup is done; a read that fails now leaves the ARNs as built
+    const { readRole, readUser } = await import('./iamReads.js');
+    userArn = (await readUser(ctx.iam, o.userName).catch(() => undefined))?.Arn ?? userArn;
+    roleArn = (await readRole(ctx.iam, o.roleName).catch(() => undefined))?.Arn ?? roleArn;
+  }
+  await saveSetupRecord(ctx.env, {
+    configFile: sharedFilePaths(ctx.env).configFile,
+    readProfile: o.readProfile,
+    adminProfile: o.adminProfile,
+    account: ctx.names.account,
+    partition: ctx.names.partition,
+    userName: o.userName,
+    userArn,
+    roleName: o.roleName,
+    roleArn,
+    mfaSerial: ctx.state.mfaSerial,
+    ...(ctx.state.key ? { accessKeyId: ctx.state.key.accessKeyId } : {}),
+    store: o.store,
+    trust: o.trust,
+    roleChain: o.roleChain,
+    region: o.region,
+    complete,
+  });
 }
 
 /**

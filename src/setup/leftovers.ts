@@ -1,8 +1,8 @@
 /**
  * Teardown's last part: rolegate's own files on this machine that served the setup torn down.
- *   - always, for the setup's profiles: their shortcut notes, the AWS CLI's cache entry of a
- *     guide-layout admin role, and lock files a killed process left under their names (a lock a
- *     live process holds stays);
+ *   - always, for the setup's profiles: their shortcut and endpoint notes, the AWS CLI's cache
+ *     entry of a guide-layout admin role, the MFA device's last-window record, and lock files a
+ *     killed process left under their names (a lock a live process holds stays);
  *   - once no setup is left on this machine (no profile of rolegate's in the config file, no
  *     record of profiles before setup, no key in keys.enc): the backups of the shared files
  *     (`*.rolegate.bak`) and the key file's lock;
@@ -21,20 +21,21 @@ export interface Leftovers {
 }
 
 /** What belongs to the setup of these profiles; read before its profiles are removed. */
-export async function setupLeftovers(shared: SharedProfiles, profiles: { read?: string; admin?: string }, env: NodeJS.ProcessEnv): Promise<Leftovers> {
-  const [{ lockFile }, { shortcutFile }, { sessionEntryName, roleEntryName }] = await Promise.all([
+export async function setupLeftovers(shared: SharedProfiles, profiles: { read?: string; admin?: string }, mfaSerial: string, env: NodeJS.ProcessEnv): Promise<Leftovers> {
+  const [{ lockFile, mfaWindowFile }, { shortcutFile }, { endpointNoteFile }, { sessionEntryName, roleEntryName }] = await Promise.all([
     import('../files/rolegatePaths.cjs'),
     import('../cache/credentialProcessShortcut.cjs'),
+    import('../cache/endpointNote.cjs'),
     import('../cache/sessionCache.js'),
   ]);
   const files: string[] = [];
   const locks: string[] = [];
   if (profiles.read !== undefined) {
-    files.push(shortcutFile(profiles.read, env));
+    files.push(shortcutFile(profiles.read, env), endpointNoteFile(profiles.read, env));
     locks.push(lockFile(sessionEntryName(profiles.read), env));
   }
   if (profiles.admin !== undefined) {
-    files.push(shortcutFile(profiles.admin, env));
+    files.push(shortcutFile(profiles.admin, env), endpointNoteFile(profiles.admin, env));
     locks.push(lockFile(roleEntryName(profiles.admin), env));
     try {
       const { describeProfile } = await import('../config/profileSpec.js');
@@ -48,6 +49,9 @@ export async function setupLeftovers(shared: SharedProfiles, profiles: { read?: 
       // a profile rolegate cannot read as a role has no cache entry of rolegate's
     }
   }
+  // the device's last used TOTP window (mfaWindow.ts) and its lock: the device is deleted with the setup
+  files.push(mfaWindowFile(mfaSerial, env));
+  locks.push(lockFile(`mfa-${mfaSerial}`, env));
   return { files, locks };
 }
 
@@ -93,7 +97,7 @@ async function rolegateFolders(env: NodeJS.ProcessEnv): Promise<string[]> {
   const { rolegateCacheDir, rolegateConfigDir } = await import('../files/rolegatePaths.cjs');
   const cache = rolegateCacheDir(env);
   // the deepest first, so a parent is empty when its turn comes
-  return [join(cache, 'sessions'), join(cache, 'locks'), join(cache, 'shortcuts'), cache, rolegateConfigDir(env)];
+  return [join(cache, 'sessions'), join(cache, 'locks'), join(cache, 'shortcuts'), join(cache, 'mfa'), cache, rolegateConfigDir(env)];
 }
 
 async function backupFiles(env: NodeJS.ProcessEnv): Promise<string[]> {

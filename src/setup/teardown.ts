@@ -45,6 +45,10 @@ export interface TeardownOptions {
   yes: boolean;
   /** The same teardown again, for the message an interruption prints. */
   again?: string;
+  /** From the setup's record: its account (other credentials are refused) and its ARNs as AWS gave them. */
+  recorded?: { account: string; roleArn: string; describe: string };
+  /** Drops the setup's record (setups/setupRecord.ts), run before rolegate's empty folders go. */
+  forgetRecord?: () => Promise<void>;
 }
 
 export interface TeardownAction {
@@ -119,7 +123,14 @@ async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.
   const { userName, roleName } = options;
   const actions = progress.actions;
   const leftAlone: string[] = [];
+  if (options.recorded && options.recorded.account !== account) {
+    throw badInput(
+      `the setup of ${options.recorded.describe} is in account ${options.recorded.account}, but these credentials (${boot.callerArn}) reach account ${account}; nothing was changed`,
+      `run teardown with credentials of account ${options.recorded.account} (--bootstrap-profile NAME)`,
+    );
+  }
   const partition = boot.partition;
+  // the device setup created (the record's serial may be an adopted device's, never deleted)
   const ourSerial = mfaSerialOf(partition, account, userName);
 
   const user = await readUser(iam, userName);
@@ -144,7 +155,7 @@ async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.
 
   const role = await readRole(iam, roleName);
   // the role's ARN as IAM gives it (a role with a path), so the admin profile is recognised
-  const ourRoleArn = role?.Arn ?? roleArnOf(partition, account, roleName);
+  const ourRoleArn = role?.Arn ?? options.recorded?.roleArn ?? roleArnOf(partition, account, roleName);
   if (role && !isManaged(role.Tags)) leftAlone.push(`IAM role ${roleName} (not created by rolegate)`);
   if (role && isManaged(role.Tags) && isAdopted(role.Tags)) {
     // adopted: kept; only the policy setup attached and its tags go (the trust policy stays as setup wrote it)
@@ -486,10 +497,18 @@ async function localActions(
   const leftovers = await setupLeftovers(
     shared,
     { read: readIsOurs || absent(readProfile) ? readProfile : undefined, admin: adminIsOurs || absent(adminProfile) ? adminProfile : undefined },
+    ours.ourSerial,
     env,
   );
   if (actions.length || (await leftoversPresent(leftovers, env))) {
-    actions.push({ resource: "rolegate's cache notes, locks, backups and empty folders", action: 'remove', run: () => removeLeftovers(leftovers, env) });
+    actions.push({
+      resource: "rolegate's cache notes, locks, backups and empty folders",
+      action: 'remove',
+      run: async () => {
+        await options.forgetRecord?.();
+        await removeLeftovers(leftovers, env);
+      },
+    });
   }
   // setup --mfa-device yubikey wrote mfa_process: the account on the key is named for the note
   const onKey = readIsOurs && typeof read?.mfa_process === 'string' ? /^ykman (?:--device (\d+) )?oath accounts code --single (AWS:\S+)$/.exec(read.mfa_process) : null;

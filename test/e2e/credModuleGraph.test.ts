@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
@@ -9,6 +10,8 @@ import { run } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
 import { deleteSessionEntry, roleEntryName, writeSessionEntry } from '../../src/cache/sessionCache.js';
 import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
+import { endpointNoteFile } from '../../src/cache/endpointNote.cjs';
+import { leaderFile } from '../../src/files/refreshLeader.cjs';
 import { MFA_SERIAL, ROLE_ARN, useCredAccount } from './credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 
@@ -67,7 +70,7 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
     assert.ok(full.modules.some((m) => m.endsWith('/src/cli/credentialProcess.js')), 'the hook saw the ES modules load');
     assert.deepEqual(full.modules.filter((m) => FORBIDDEN.test(m)), [], 'full lookup');
     const own = [...new Set(full.modules.filter((m) => m.startsWith('file:')))];
-    assert.ok(own.length <= 23, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
+    assert.ok(own.length <= 24, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
 
     // second call: the shortcut the first one left, answered by the CommonJS entry alone
     const fast = await loadedModules(['credential-process', 'admin'], box.env, box.home);
@@ -112,6 +115,7 @@ async function cachedRole(box: Sandbox) {
 /** Runs the same command on the full path (no shortcut note) and then on the fast path (the note the full run left). */
 async function fullThenFast(box: Sandbox, args: string[], env: NodeJS.ProcessEnv = box.env) {
   rmSync(shortcutFile('admin', env), { force: true });
+  rmSync(endpointNoteFile('admin', env), { force: true });
   const full = await loadedModules(args, env, box.home);
   const fast = await loadedModules(args, env, box.home);
   return { full, fast };
@@ -150,6 +154,84 @@ test('env and exec --env-only answered from the cache load only the fast path\'s
     const lines = (text: string) => text.split('\n').filter(Boolean).sort();
     assert.deepEqual(lines(exec.fast.result.stdout), lines(exec.full.result.stdout));
     assert.ok(lines(exec.fast.result.stdout).includes('AWS_SESSION_TOKEN=cached-token'));
+  } finally {
+    box.cleanup();
+  }
+});
+
+/** In the child: the endpoint's answer, the config it reads, and its environment (the endpoint's random URL and token masked). */
+const ENDPOINT_CHILD = `
+const env = { ...process.env };
+fetch(env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: env.AWS_CONTAINER_AUTHORIZATION_TOKEN } })
+  .then((r) => r.json())
+  .then((answer) => {
+    const config = env.AWS_CONFIG_FILE ? require('fs').readFileSync(env.AWS_CONFIG_FILE, 'utf8') : '(the person\\'s own)';
+    env.AWS_CONTAINER_CREDENTIALS_FULL_URI = env.AWS_CONTAINER_CREDENTIALS_FULL_URI.replace(/:\\d+\\/rolegate\\/[0-9a-f]+$/, ':PORT/rolegate/PATH');
+    env.AWS_CONTAINER_AUTHORIZATION_TOKEN = 'TOKEN';
+    if (env.AWS_CONFIG_FILE) env.AWS_CONFIG_FILE = 'COPY';
+    console.log(JSON.stringify({ answer, config, env: Object.keys(env).sort().map((k) => k + '=' + env[k]) }));
+  });`;
+
+test('exec with the endpoint answered from the cache loads no ES module, commander or config parser, and hands the command what the full path hands it', async () => {
+  const box = makeSandbox();
+  try {
+    await cachedRole(box);
+    const args = ['exec', 'admin', '--', process.execPath, '-e', ENDPOINT_CHILD];
+    const { full, fast } = await fullThenFast(box, args);
+    assert.equal(full.result.code, 0, full.result.stderr);
+    assert.ok(full.modules.some((m) => m.endsWith('/src/cli/exec.js')), 'the first run took the full path');
+    assert.equal(fast.result.code, 0, fast.result.stderr);
+    assert.deepEqual(ownEsm(fast.modules), [], 'no ES module of ours on the fast path');
+    assert.deepEqual(
+      commonJs(fast.modules),
+      [...CACHE_HIT_MODULES, 'src/childEnv.cjs', 'src/cli/execChild.cjs', 'src/cli/execEndpointFromCache.cjs', 'src/cache/endpointNote.cjs', 'src/credentials/containerEndpoint.cjs'].sort(),
+    );
+    const fullChild = JSON.parse(full.result.stdout) as { answer: { AccessKeyId: string }; config: string; env: string[] };
+    assert.equal(fullChild.answer.AccessKeyId, 'ASIAIOSFODNN7EXAMPLE');
+    assert.match(fullChild.config, /\[profile admin\]/);
+    assert.doesNotMatch(fullChild.config, /^\[default\][^[]*credential_process/m, 'the copy has no [default] credentials');
+    assert.deepEqual(JSON.parse(fast.result.stdout), fullChild, 'the same answer, config and environment');
+    assert.equal(fast.result.stderr, full.result.stderr);
+    // an edited config: the note no longer matches, the full path runs again
+    writeFileSync(box.configFile, readFileSync(box.configFile, 'utf8') + '\n# edited\n');
+    const edited = await loadedModules(args, box.env, box.home);
+    assert.equal(edited.result.code, 0, edited.result.stderr);
+    assert.ok(ownEsm(edited.modules).length > 0, 'an edited config takes the full path');
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('in a burst, a process that misses while another one leads the refresh waits in the fast path and answers from the note the leader leaves', async () => {
+  const box = makeSandbox();
+  try {
+    await cachedRole(box);
+    // this test process stands for the leader: its marker names a live process
+    const marker = leaderFile('admin', box.env);
+    mkdirSync(dirname(marker), { recursive: true, mode: 0o700 });
+    writeFileSync(marker, JSON.stringify({ pid: process.pid, created: Date.now() }));
+    const waiter = loadedModules(['credential-process', 'admin'], box.env, box.home);
+    let ended = false;
+    void waiter.then(() => (ended = true));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(ended, false, 'the waiter waits while the leader lives and no note serves it');
+    // the leader's full path (a flag the fast path does not take) leaves the note, then ends
+    const leader = await run(process.execPath, [rolegateBin, 'credential-process', 'admin', '--debug'], { env: box.env });
+    assert.equal(leader.code, 0, leader.stderr);
+    const { result, modules } = await waiter;
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).AccessKeyId, 'ASIAIOSFODNN7EXAMPLE');
+    assert.match(result.stderr, new RegExp(`waiting for another rolegate process \\(pid ${process.pid}\\)`));
+    assert.deepEqual(ownEsm(modules), [], 'no ES module of ours: it never took the full path');
+    assert.deepEqual(commonJs(modules), [...CACHE_HIT_MODULES, 'src/files/refreshLeader.cjs'].sort());
+    rmSync(marker);
+    // a marker whose process is gone: the next miss leads (full path), and removes its marker on exit
+    writeFileSync(marker, JSON.stringify({ pid: 2 ** 22 + 1, created: Date.now() }));
+    rmSync(shortcutFile('admin', box.env));
+    const next = await loadedModules(['credential-process', 'admin'], box.env, box.home);
+    assert.equal(next.result.code, 0, next.result.stderr);
+    assert.ok(ownEsm(next.modules).length > 0, 'took the full path at once');
+    assert.equal(existsSync(marker), false, 'the leader removed its marker');
   } finally {
     box.cleanup();
   }
@@ -203,9 +285,11 @@ test('what the fast path does not handle takes the full path: other flags, the e
     assert.match(nested.stderr, /refusing to nest/);
     const help = await takesFullPath(['env', '--help']);
     assert.equal(help.code, 0);
-    // the endpoint (exec's default) is served by the full path
+    // the endpoint (exec's default) is served by the full path until a full run left its note
     const endpoint = await takesFullPath(['exec', 'admin', '--', 'sh', '-c', 'test -n "$AWS_CONTAINER_CREDENTIALS_FULL_URI"']);
     assert.equal(endpoint.code, 0, endpoint.stderr);
+    const flagged = await takesFullPath(['exec', 'admin', '--duration', '2h', '--', 'true']);
+    assert.equal(flagged.code, 0, flagged.stderr);
     // 35 minutes left: enough for credential-process (15), not for env and exec (40); the full path
     // would refresh, which needs AWS, so here it fails where the fast path would have answered
     await writeSessionEntry('role-admin', {
@@ -219,12 +303,56 @@ test('what the fast path does not handle takes the full path: other flags, the e
     assert.doesNotMatch(tooShort.stdout, /ASIAIOSFODNN7EXAMPLE/);
   }));
 
+/** Every module of ours the hourly role refresh loads: the full lookup's, the chain, the lock and the STS sender. */
+const ROLE_REFRESH_MODULES = [
+  'src/aws/callSettings.js',
+  'src/aws/networkErrors.js',
+  'src/aws/partition.js',
+  'src/aws/queryRequest.js',
+  'src/aws/retryPolicy.js',
+  'src/aws/signatureV4.js',
+  'src/aws/stsQuery.js',
+  'src/cache/awsCliCache.js',
+  'src/cache/cachedCredentials.js',
+  'src/cache/credentialProcessShortcut.cjs',
+  'src/cache/sessionCache.js',
+  'src/cache/sha1.js',
+  'src/cache/temporaryCredentials.cjs',
+  'src/cli/credentialProcess.js',
+  'src/cli/fromCache.cjs',
+  'src/cli/main.cjs',
+  'src/cli/writeOut.cjs',
+  'src/config/defaultProfile.cjs',
+  'src/config/iniDocument.js',
+  'src/config/profileMap.js',
+  'src/config/profileSpec.js',
+  'src/config/profiles.js',
+  'src/config/pythonText.js',
+  'src/config/sharedFilePaths.js',
+  'src/config/sharedFileText.js',
+  'src/config/shlexSplit.js',
+  'src/credentials/duration.js',
+  'src/credentials/lookupOrRefresh.js',
+  'src/credentials/resolveCredentials.js',
+  'src/credentials/stsErrors.js',
+  'src/credentials/testHooks.js',
+  'src/files/atomicFile.js',
+  'src/files/checkedFile.cjs',
+  'src/files/fileLock.js',
+  'src/files/privateFile.js',
+  'src/files/refreshLeader.cjs',
+  'src/files/refreshLock.js',
+  'src/files/rolegatePaths.cjs',
+  'src/shellQuote.js',
+  'src/userError.js',
+];
+
 describe('against moto', () => {
   const moto = useMotoServer();
   let box: Sandbox;
   useCredAccount(moto, { store: 'file', layout: 'store' }, (made) => (box = made.box));
 
-  test('the hourly role refresh (MFA session cached) loads the STS client only: no IAM client, key store or MFA prompt', async () => {
+  test('the hourly role refresh (MFA session cached) loads no SDK, commander, IAM client, key store or MFA prompt: its STS call is signed and sent with Node\'s own modules', async () => {
     const first = await run(process.execPath, [rolegateBin, 'credential-process', 'admin'], { env: box.env });
     assert.equal(first.code, 0, first.stderr);
     await deleteSessionEntry(roleEntryName('admin'), box.env);
@@ -234,8 +362,10 @@ describe('against moto', () => {
     assert.notEqual(JSON.parse(refresh.result.stdout).AccessKeyId, JSON.parse(first.stdout).AccessKeyId, 'new role credentials');
     const actions = (await moto.requests()).map((r) => r.action);
     assert.deepEqual(actions, ['AssumeRole'], 'one STS call, no MFA session');
-    assert.ok(refresh.modules.some((m) => /@aws-sdk\/client-sts\//.test(m)), 'the hook saw the STS client load');
-    const unused = refresh.modules.filter((m) => /@aws-sdk\/client-iam\/|\/src\/keys\/|\/src\/prompt\/|\/credentials\/mfaCode\.js|@napi-rs\/keyring|\/src\/cli\/program\.js/.test(m));
-    assert.deepEqual(unused, [], 'modules the refresh does not use');
+    assert.deepEqual(refresh.modules.filter((m) => /node_modules/.test(m)), [], 'no SDK (@aws-sdk, @smithy), keyring or commander');
+    const own = [...new Set(refresh.modules.filter((m) => m.startsWith('file:') || m.startsWith('cjs:')))]
+      .map((m) => m.replace(/^(file|cjs):.*\/src\//, 'src/'))
+      .filter((m) => m.startsWith('src/'));
+    assert.deepEqual([...new Set(own)].sort(), ROLE_REFRESH_MODULES);
   });
 });

@@ -181,9 +181,15 @@ test('--user-name naming another user is refused, and nothing changes', async ()
   await runBoto3(`import boto3; boto3.client('iam').create_user(UserName='someone-else'); print('null')`, {
     env: { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bootstrap-example' },
   });
+  // the setup here (found from its profiles) is user admin's: the name contradicts it, refused before any AWS call
   const result = await runRolegate(['rotate', '--yes', '--user-name', 'someone-else'], { env: box.env });
-  assert.equal(result.code, 1, result.stderr);
-  assert.ok(result.stderr.includes(`(${old.accessKeyId}) is not one of user someone-else's access keys`));
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /no setup rolegate knows has user someone-else; .* is the setup with user admin \(profiles default, admin/);
+  assert.deepEqual(await listKeys(box), [{ AccessKeyId: old.accessKeyId, Status: 'Active' }]);
+  // named with its profile too: the profile's setup and the contradicting name, both named
+  const named = await runRolegate(['rotate', 'default', '--admin-profile', 'admin', '--yes', '--user-name', 'someone-else'], { env: box.env });
+  assert.equal(named.code, 2, named.stderr);
+  assert.match(named.stderr, /PROFILE default is the setup with user admin .* but --user-name someone-else was given/);
   assert.deepEqual(await listKeys(box), [{ AccessKeyId: old.accessKeyId, Status: 'Active' }]);
   assert.equal(plainStoredKey(box)!.accessKeyId, old.accessKeyId);
 });

@@ -92,6 +92,13 @@ test('two accounts through two bootstrap profiles: both setups work side by side
     const credentials = fileBytes(box.credentialsFile) ?? '';
     for (const key of [listingA.users[0]!.keys[0]!, listingB.users[0]!.keys[0]!]) assert.ok(credentials.includes(key), `key ${key} is stored`);
 
+    // the record knows setup B's account: credentials of account A are refused before any change
+    const before = await snapshot(box);
+    const wrongAccount = await runRolegate(['teardown', '--bootstrap-profile', 'bootstrap', '--yes', '--profile', 'ro-b'], { env: box.env });
+    assert.equal(wrongAccount.code, 2, out(wrongAccount));
+    assert.match(wrongAccount.stderr, new RegExp(`the setup of profiles ro-b, admin-b: account ${ACCOUNT_B}.* reach account ${ACCOUNT_ID}; nothing was changed`));
+    assert.deepEqual(await snapshot(box), before);
+
     const removed = await runRolegate(['teardown', '--bootstrap-profile', 'bootstrap-b', '--yes', ...B], { env: box.env });
     assert.equal(removed.code, 0, out(removed));
     assert.match(removed.stdout, new RegExp(`Teardown in account ${ACCOUNT_B}`));

@@ -132,7 +132,11 @@ test('without an MFA code source and no terminal, elevation fails and says how t
 });
 
 test('a profile that does not exist fails the identity check and skips the rest', async () => {
-  const result = await verify(['--profile', 'nosuch']);
+  // alone, the name is of no setup, and the default admin profile is the setup's here: refused
+  const alone = await verify(['--profile', 'nosuch']);
+  assert.equal(alone.code, 2, alone.stderr);
+  assert.match(alone.stderr, /no setup rolegate knows has read-only profile nosuch; the admin profile was not named, and its default admin is the setup with read-only profile default/);
+  const result = await verify(['--profile', 'nosuch', '--admin-profile', 'nosuch-admin']);
   assert.equal(result.code, 1);
   assert.equal(result.report.checks[0]!.status, 'fail');
   assert.ok(result.report.checks.slice(1).every((c) => c.status === 'skip'), JSON.stringify(result.report.checks));
