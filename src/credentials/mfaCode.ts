@@ -59,14 +59,15 @@ export async function codeFromCommand(
   let window = totpWindow(Date.now());
   if (used !== undefined && window <= used) {
     const target = used + 1;
-    // TEST HOOK: AWS accepts the next window's code a step early, so the tests wait only that far
-    const waitMs = skipTotpWaitForCodes(env) ? Math.max(0, (target - 1) * TOTP_STEP_MS - Date.now()) : Math.max(0, target * TOTP_STEP_MS - Date.now()) + 500;
+    // TEST HOOK: the tests' code sources move their own TOTP clock on to ROLEGATE_TOTP_TIME
+    const waitMs = skipTotpWaitForCodes(env) ? 0 : Math.max(0, target * TOTP_STEP_MS - Date.now()) + 500;
     const why = spent ? spentCodeText(spent) : USED_WINDOW_TEXT;
     options.onNotice?.(`${why}: running ${options.label} again${waitMs > 0 ? ` in ${Math.ceil(waitMs / 1000)} s, when its code changes` : ' for the next code'}`);
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     window = Math.max(target, totpWindow(Date.now()));
   }
-  const at = Math.max(Date.now(), window * TOTP_STEP_MS + 1000);
+  // the time named is in `window` itself, the one recorded, even if that window ended meanwhile
+  const at = Math.min(Math.max(Date.now(), window * TOTP_STEP_MS + 1000), (window + 1) * TOTP_STEP_MS - 1000);
   const code = await runMfaProcess(command, { env: { ...env, ROLEGATE_TOTP_TIME: String(Math.floor(at / 1000)) } });
   if (spent && code === spent.code) {
     throw new UserError(`${options.label} printed the same MFA code again after its 30 s window had passed, and AWS takes each code only once`, {

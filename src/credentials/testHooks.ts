@@ -15,10 +15,11 @@ export function testRoleLifetimeSeconds(env: NodeJS.ProcessEnv): number | undefi
 }
 
 /**
- * TEST HOOK: with ROLEGATE_TEST_SKIP_TOTP_WAIT=1, a code command whose window was used is run for
- * the next window as soon as AWS (one step of skew) accepts that window's code, rather than once
- * the window has begun (ROLEGATE_TOTP_TIME names it); a code typed at a prompt in a used window is
- * taken as the next window's (the tests' code source hands out the next unused code by itself).
+ * TEST HOOK: with ROLEGATE_TEST_SKIP_TOTP_WAIT=1, a code command whose window was used is run at
+ * once for the next window (ROLEGATE_TOTP_TIME names it) rather than once that window has begun:
+ * the tests' code sources move the tests' TOTP clock on to it instead (test/harness/totpClock.ts);
+ * a code typed at a prompt in a used window is taken as the next window's (the tests' code source
+ * hands out the next unused code by itself).
  */
 export function skipTotpWaitForCodes(env: NodeJS.ProcessEnv): boolean {
   return globalThis.ROLEGATE_TEST_HOOKS !== false && env.ROLEGATE_TEST_SKIP_TOTP_WAIT === '1';

@@ -3,8 +3,8 @@
 // spends the code of this window on GetSessionToken; `credential-process admin` right after needs
 // AssumeRole with a code, and the authenticator (here one that prints the code of the time, as
 // ykman and oathtool do) shows the same one: the strict layer, as AWS, refuses a code twice. The
-// rule makes the second wait for the next window. ROLEGATE_TEST_SKIP_TOTP_WAIT lets it take that
-// code as soon as AWS accepts it (one step early) instead of waiting for the window to begin.
+// rule makes the second wait for the next window. ROLEGATE_TEST_SKIP_TOTP_WAIT lets it ask for that
+// window's code at once; the authenticator stand-in moves the tests' TOTP clock there instead.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { codeStateFile } from '../harness/mfaCodes.js';
 import { currentStep } from '../harness/totp.js';
+import { advanceTotpClock, totpNow } from '../harness/totpClock.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -31,19 +32,21 @@ function directChainWithClockCodes(): void {
   appendFileSync(box.configFile, 'rolegate_role_chain = direct\n');
 }
 
-/** Waits until the steps the fixture's pairing used (EnableMFADevice took two) are past. */
-async function afterPairingWindows(): Promise<void> {
+/**
+ * Moves the tests' TOTP clock past the steps the fixture's pairing used (EnableMFADevice took two),
+ * as a person would wait for them: the authenticator of the clock then shows an unused code.
+ */
+function afterPairingWindows(): void {
   const state = codeStateFile(box.home, readFileSync(account.seedFile, 'utf8'));
   const last = (JSON.parse(readFileSync(state, 'utf8')) as { last: number }).last;
-  const waitMs = (last + 1) * 30_000 - Date.now() + 200;
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  advanceTotpClock(last + 1 - currentStep(totpNow()));
 }
 
 const refused = async () => (await moto.requests()).filter((r) => r.refused);
 
 test('mfa_process on both profiles, direct chain: credential-process default, then admin within 2 s: both served, the second waits for the next code window, no code refused', async () => {
   directChainWithClockCodes();
-  await afterPairingWindows();
+  afterPairingWindows();
   await moto.clearRequests();
   const started = Date.now();
   const first = await runRolegate(['credential-process', 'default'], { env: box.env, timeoutMs: 60_000 });
@@ -65,7 +68,7 @@ test('mfa_process on both profiles, direct chain: credential-process default, th
 
 test('mfa_process, direct chain: 5 cold credential-process admin calls at once are all served with one code, none refused', async () => {
   directChainWithClockCodes();
-  await afterPairingWindows();
+  afterPairingWindows();
   await moto.clearRequests();
   const results = await Promise.all(Array.from({ length: 5 }, () => runRolegate(['credential-process', 'admin'], { env: box.env, timeoutMs: 120_000 })));
   for (const result of results) assert.equal(result.code, 0, result.stderr);

@@ -3,8 +3,8 @@
 //   node setupTotpCommand.js code FILE    prints the next unused code of the device (mfaCodes.ts):
 //                                         genuine, never one twice, as the strict AWS layer wants
 //   node setupTotpCommand.js wrong FILE   prints a code that is certainly not the right one
-// FILE lives in the sandbox HOME, beside the code state. ROLEGATE_TOTP_TIME (the time setup wants a
-// pairing code for) needs no reading: the next unused step is the one after the first code.
+// FILE lives in the sandbox HOME, beside the code state. The code is never of a step before
+// ROLEGATE_TOTP_TIME's (the time setup wants it for; nextMfaCode reads it).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { URI } from 'otpauth';

@@ -91,6 +91,19 @@ test("verify does not run the mfa_process of a group-writable config", async () 
   assert.equal(mfaProcessRuns(account), 0);
 });
 
+test('verify --mfa-code-command runs the command given on its command line, even with a group-writable config (only mfa_process from a file is checked)', async () => {
+  chmodSync(box.configFile, 0o664);
+  const givenCounter = join(box.home, 'given-command-calls.txt');
+  const given = account.mfaProcess.replace(`'${account.counterFile}'`, `'${givenCounter}'`);
+  assert.notEqual(given, account.mfaProcess);
+  const verify = await runRolegate(['verify', '--mfa-code-command', given], { env: box.env });
+  const output = stripVTControlCharacters(verify.stdout + verify.stderr);
+  assert.doesNotMatch(output, /will not run/);
+  assert.equal(existsSync(givenCounter) ? readFileSync(givenCounter, 'utf8').split('\n').filter(Boolean).length : 0, 1, output);
+  assert.equal(mfaProcessRuns(account), 0, "the config's mfa_process never ran");
+  assert.ok((await moto.requests()).some((r) => r.action === 'AssumeRole' && !r.refused), output);
+});
+
 test('as the user, with ~/.aws left world-writable: another user replaces the config; its mfa_process never runs', { skip: !asRoot && 'needs root to act as two users' }, async () => {
   const user = 4343;
   execFileSync('chown', ['-R', `${user}:${user}`, box.home]);

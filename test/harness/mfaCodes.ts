@@ -4,7 +4,9 @@
  * sandbox HOME holds the last TOTP step handed out; the next code is that of the earliest unused step
  * the layer still accepts (the previous step while 10 s of the current one remain, the current, the
  * next), else the source moves the test TOTP clock (totpClock.ts) on to the step where that code is
- * accepted (at most one step, 30 s), where a person would wait for it.
+ * accepted (whole steps, at most two), where a person would wait for it. A code source run by
+ * rolegate gets ROLEGATE_TOTP_TIME, the time rolegate wants a code for (its rule allows one code per
+ * 30 s window, mfaWindow.ts): the code is never of a step before that time's.
  *
  * There is deliberately no lock: two processes that ask at the same moment may get the same code,
  * and the layer then refuses the second; rolegate's own lock must make sure that never happens.
@@ -15,7 +17,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { STEP_SECONDS, currentStep, seedTag, totpCode } from './totp.js';
-import { TOTP_CLOCK_VARIABLE, advanceTotpClock, totpNow } from './totpClock.js';
+import { TOTP_CLOCK_VARIABLE, advanceTotpClock, rolegateTotpTime, totpNow } from './totpClock.js';
 
 /** Seconds of the current step that must remain to hand out the previous step's code. */
 const PREVIOUS_STEP_MARGIN = 10;
@@ -39,35 +41,39 @@ function recordStep(file: string, step: number): void {
   renameSync(temporary, file);
 }
 
-/** The step the next code should come from at `nowMs`, or the ms to wait before asking again. */
-export function nextStep(last: number, nowMs: number): { step: number } | { waitMs: number } {
+/**
+ * The step the next code should come from at `nowMs` (not before the step of `wantedMs`, the time
+ * rolegate asked for), or the whole steps to wait before it is accepted.
+ */
+export function nextStep(last: number, nowMs: number, wantedMs?: number): { step: number } | { waitSteps: number } {
   const n = currentStep(nowMs);
   const intoStep = nowMs / 1000 - n * STEP_SECONDS;
   const lowest = intoStep < STEP_SECONDS - PREVIOUS_STEP_MARGIN ? n - 1 : n;
-  const step = Math.max(last + 1, lowest);
+  const step = Math.max(last + 1, lowest, wantedMs === undefined ? -Infinity : currentStep(wantedMs));
   if (step <= n + 1) return { step };
-  return { waitMs: (step - 1) * STEP_SECONDS * 1000 - nowMs + 50 };
+  return { waitSteps: step - 1 - n };
 }
 
-/** The next unused code of the device with this seed (state under `home`). */
-export async function nextMfaCode(seed: string, home: string): Promise<string> {
+/**
+ * The next unused code of the device with this seed (state under `home`), not of a step before
+ * `wantedMs` (default: ROLEGATE_TOTP_TIME, when rolegate runs the source).
+ */
+export async function nextMfaCode(seed: string, home: string, wantedMs: number | undefined = rolegateTotpTime()): Promise<string> {
   const file = codeStateFile(home, seed);
-  for (let moved = 0; moved < 2; moved++) {
-    const next = nextStep(lastStep(file), totpNow());
-    if ('step' in next) {
-      recordStep(file, next.step);
-      return totpCode(seed.trim(), next.step);
-    }
-    if (next.waitMs > STEP_SECONDS * 1000 + 100) break;
-    advanceTotpClock(next.waitMs);
+  const next = nextStep(lastStep(file), totpNow(), wantedMs);
+  if ('waitSteps' in next) {
+    if (next.waitSteps > 2) throw new Error('no unused MFA code within two steps: the state file is ahead of the clock');
+    advanceTotpClock(next.waitSteps);
   }
-  throw new Error('no unused MFA code within two steps: the state file is ahead of the clock');
+  const step = 'step' in next ? next.step : (nextStep(lastStep(file), totpNow(), wantedMs) as { step: number }).step;
+  recordStep(file, step);
+  return totpCode(seed.trim(), step);
 }
 
 /**
  * Python for boto3 fixtures: `enable_mfa(iam, user, serial, seed)` enables the device with two
  * consecutive genuine codes and records them in the same state file under $HOME, on the same
- * TOTP clock.
+ * TOTP clock (moved by whole steps, as totpClock.ts does).
  */
 export const PYTHON_MFA_HELPERS = `
 import base64 as _b64, hashlib as _hl, hmac as _hm, json as _js, os as _os, struct as _st, time as _tm
@@ -93,11 +99,11 @@ def enable_mfa(iam, user, serial, seed):
             return 0.0
     def _now():
         return _tm.time() + _offset() / 1000
-    def _advance(seconds):
+    def _advance(steps):
         if not clock:
-            return _tm.sleep(seconds)
+            return _tm.sleep(steps * ${STEP_SECONDS} - _now() % ${STEP_SECONDS} + 0.05)
         with open(clock + ".py.tmp", "w") as f:
-            f.write(str(int(_offset() + seconds * 1000 + 1)))
+            f.write(str(int(_offset() + steps * ${STEP_SECONDS} * 1000)))
         _os.replace(clock + ".py.tmp", clock)
     while True:
         now = _now()
@@ -106,7 +112,7 @@ def enable_mfa(iam, user, serial, seed):
         first = lowest if last is None else max(last + 1, lowest)
         if first + 1 <= n + 1:
             break
-        _advance(first * ${STEP_SECONDS} - now + 0.05)
+        _advance(first - n)
     iam.enable_mfa_device(UserName=user, SerialNumber=serial, AuthenticationCode1=_totp(seed, first), AuthenticationCode2=_totp(seed, first + 1))
     _os.makedirs(_os.path.dirname(path), mode=0o700, exist_ok=True)
     with open(path + ".tmp", "w") as f:

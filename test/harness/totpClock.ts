@@ -8,10 +8,18 @@
  * unchanged (each code once, one step either side of its clock). Only MFA codes read this clock:
  * expirations and MFA age stay on real time. The clock returns to real time when the layer is
  * reset (before each test), as every MFA device is then gone.
+ *
+ * The clock moves by whole 30 s steps, so a window of real time (the one rolegate's rule "one code
+ * per window per device", mfaWindow.ts, counts on) is always exactly one window of the test clock:
+ * the test clock's window is rolegate's plus the steps moved. So an authenticator stand-in of the
+ * clock (stateless, as ykman or oathtool) asked for the code of ROLEGATE_TOTP_TIME (rolegate's
+ * clock) gives that of the same moment on the test clock (`totpTimeOfRolegate`), and two windows
+ * rolegate tells apart never get one code.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STEP_SECONDS } from './totp.js';
 
 export const TOTP_CLOCK_VARIABLE = 'TEST_TOTP_CLOCK_FILE';
 
@@ -35,12 +43,28 @@ export function totpNow(): number {
   return Date.now() + offsetMs();
 }
 
-/** Moves the TOTP clock forward by `ms` (a wait for the next window, not slept). */
-export function advanceTotpClock(ms: number): void {
+const STEP_MS = STEP_SECONDS * 1000;
+
+/** Moves the TOTP clock forward by whole `steps` (a wait for a later window, not slept). */
+export function advanceTotpClock(steps: number): void {
   const file = clockFile();
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, String(offsetMs() + Math.max(0, Math.ceil(ms))));
+  writeFileSync(temporary, String(offsetMs() + Math.max(0, Math.ceil(steps)) * STEP_MS));
   renameSync(temporary, file);
+}
+
+/**
+ * The moment on the test clock that rolegate means by a time on its own (real) clock, such as the
+ * ROLEGATE_TOTP_TIME it gives a code command, in ms; undefined for no time.
+ */
+export function totpTimeOfRolegate(realMs: number | undefined): number | undefined {
+  return realMs === undefined || !Number.isFinite(realMs) ? undefined : realMs + offsetMs();
+}
+
+/** ROLEGATE_TOTP_TIME (Unix seconds on rolegate's clock) of this process, in ms, if set. */
+export function rolegateTotpTime(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.ROLEGATE_TOTP_TIME;
+  return value && /^\d+$/.test(value) ? Number(value) * 1000 : undefined;
 }
 
 /** Back to real time (the strict layer's reset: no device outlives it). */
