@@ -260,19 +260,15 @@ async function setupSteps(
 }
 
 /**
- * Writes what this setup is (setups/setupRecord.ts). Once complete, the user's and the role's ARNs
- * are the ones IAM returns, and the key id the one stored.
+ * Writes what this setup is (setups/setupRecord.ts). The user's and the role's ARNs are IAM's: read
+ * from GetUser/GetRole for ones that existed (a path kept), built for the ones setup creates (it
+ * gives them no path, so IAM's ARN is the same). Nothing is read again at the end: the bootstrap
+ * key may be a root key setup has just deleted.
  */
 async function recordSetup(ctx: SetupContext, complete: boolean): Promise<void> {
   const o = ctx.options;
   const [{ saveSetupRecord }, { sharedFilePaths }] = await Promise.all([import('../setups/setupRecord.js'), import('../config/sharedFilePaths.js')]);
-  let { userArn, roleArn } = ctx.names;
-  if (complete) {
-    // best effort: the setup is done; a read that fails now leaves the ARNs as built
-    const { readRole, readUser } = await import('./iamReads.js');
-    userArn = (await readUser(ctx.iam, o.userName).catch(() => undefined))?.Arn ?? userArn;
-    roleArn = (await readRole(ctx.iam, o.roleName).catch(() => undefined))?.Arn ?? roleArn;
-  }
+  const { userArn, roleArn } = ctx.names;
   await saveSetupRecord(ctx.env, {
     configFile: sharedFilePaths(ctx.env).configFile,
     readProfile: o.readProfile,

@@ -23,10 +23,10 @@ export interface SetupRecord {
   /** From the caller's ARN at setup time: aws, aws-cn, aws-us-gov... */
   partition: string;
   userName: string;
-  /** As IAM returned it (GetUser), once setup has read it back; else as setup built it. */
+  /** IAM's: from GetUser for a user that existed, else as setup created it (no path). */
   userArn: string;
   roleName: string;
-  /** As IAM returned it (GetRole), once setup has read it back; else as setup built it. */
+  /** IAM's: from GetRole for a role that existed, else as setup created it (no path). */
   roleArn: string;
   mfaSerial: string;
   /** The stored key's id (absent until setup stored one). */

@@ -60,9 +60,11 @@ test('setup, verify, exec, rotate and teardown in us-gov-west-1: aws-us-gov ARNs
     assert.deepEqual(role.attached, ['arn:aws-us-gov:iam::aws:policy/AdministratorAccess']);
     assert.deepEqual((role.trust as { Statement: { Principal: unknown }[] }).Statement[0]!.Principal, { AWS: `${gov}:root` });
 
-    addMfaProcess(box, ['default']);
+    // setup wrote its --mfa-code-command as the profiles' mfa_process (store layout)
+    assert.ok(profileValue(box, 'default', 'mfa_process'), readFileSync(box.configFile, 'utf8'));
     const verify = await runRolegate(['verify', '--json', '--mfa-code-command', mfaFlags(box)[3]!], { env: box.env, timeoutMs: 120_000 });
-    const report = JSON.parse(verify.stdout || '{}') as { checks: Array<{ id: string; status: string; reason: string }> };
+    const report = JSON.parse(verify.stdout || '{}') as { checks?: Array<{ id: string; status: string; reason: string }> };
+    assert.ok(report.checks, verify.stdout + verify.stderr);
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
     assert.equal(byId.identity?.status, 'pass', verify.stdout + verify.stderr);
     assert.match(byId.identity!.reason, new RegExp(`${gov}:user/admin`));
