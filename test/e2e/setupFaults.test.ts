@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { PYTHON_MFA_HELPERS } from '../harness/mfaCodes.js';
-import { useMotoServer } from '../harness/moto.js';
+import { ACCOUNT_ID, useMotoServer } from '../harness/moto.js';
 import { runBoto3, runRolegate } from '../harness/run.js';
 import { accountListing, fileBytes, mfaFlags, mutations, setup, setupSandbox, makeSandbox, type Sandbox } from './setupSupport.js';
 
@@ -113,7 +113,15 @@ test('a same-named user that rolegate did not create: refused, nothing changed; 
     assert.deepEqual(mutations(await moto.requests()), []);
     const listing = await completes(box, ['--adopt']);
     const user = listing.users[0]!;
-    assert.deepEqual(user.tags, { 'managed-by': 'rolegate', [user.keys[0]!]: 'created by rolegate setup' });
+    // adopted: what setup added to the user is recorded on it, so teardown removes that and keeps the user
+    assert.deepEqual(user.tags, {
+      'managed-by': 'rolegate',
+      'rolegate:adopted': 'true',
+      'rolegate:added-policy': 'arn:aws:iam::aws:policy/SecurityAudit',
+      'rolegate:added-inline-policy': 'admin',
+      'rolegate:added-mfa-device': `arn:aws:iam::${ACCOUNT_ID}:mfa/admin`,
+      [user.keys[0]!]: 'created by rolegate setup',
+    });
   } finally {
     box.cleanup();
   }
