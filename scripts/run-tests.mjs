@@ -114,7 +114,7 @@ function runFile({ file, node, key }) {
       output.write(text);
       output.write(header);
       const report = text.toString();
-      for (const kind of Object.keys(counts)) counts[kind] += Number(new RegExp(`^# ${kind} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
+      for (const kind of Object.keys(counts)) counts[kind] += Number(new RegExp(`^(?:#|ℹ) ${kind} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
       if (code !== 0) {
         status = 1;
         failedFiles.push(key);

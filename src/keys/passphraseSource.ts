@@ -9,7 +9,7 @@
  * One trailing newline is dropped. A descriptor can be read once: the answer is kept for the process.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, readFileSync } from 'node:fs';
 import { childEnv, PASSPHRASE_COMMAND_VARIABLE, PASSPHRASE_FD_VARIABLE, PASSPHRASE_VARIABLE } from '../childEnv.cjs';
 import { badInput, UserError } from '../userError.js';
 
@@ -35,20 +35,26 @@ const read = new Map<string, Promise<string | undefined>>();
 function fromDescriptor(text: string): string {
   if (!/^\d+$/.test(text)) throw badInput(`${PASSPHRASE_FD_VARIABLE} is ${text}, not a file descriptor number`, `set ${PASSPHRASE_FD_VARIABLE} to the number of a descriptor open for reading, e.g. 3 with 3< FILE`);
   const fd = Number(text);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(fd);
-  } catch (error) {
-    throw new UserError(`could not read the passphrase from file descriptor ${fd} (${PASSPHRASE_FD_VARIABLE}): ${(error as Error).message}`, {
+  const unreadable = (why: string) =>
+    new UserError(`could not read the passphrase from file descriptor ${fd} (${PASSPHRASE_FD_VARIABLE}): ${why}`, {
       next: `open it for rolegate, e.g. ${PASSPHRASE_FD_VARIABLE}=3 rolegate ... 3< FILE`,
     });
-  } finally {
-    if (fd > 2) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed
-      }
+  // A number that names no descriptor given to rolegate may name one of Node's own (its event
+  // loop's): reading or closing that would break the process, so only a file, pipe, socket or
+  // terminal is read, and a descriptor is closed (kept from children) only once it gave a passphrase.
+  let bytes: Buffer;
+  try {
+    const stat = fstatSync(fd);
+    if (!(stat.isFile() || stat.isFIFO() || stat.isSocket() || stat.isCharacterDevice())) throw unreadable('it is not a file, pipe or terminal');
+    bytes = readFileSync(fd);
+  } catch (error) {
+    throw error instanceof UserError ? error : unreadable((error as Error).message);
+  }
+  if (fd > 2) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
     }
   }
   return oneLine(bytes.toString('utf8'));
