@@ -45,7 +45,7 @@ test('scanForSecrets: finds a secret in the output and in a leftover file, not i
 
 /** The environment without what marks a child of node --test (which would then skip its files). */
 function withoutTestContext(): NodeJS.ProcessEnv {
-  const { NODE_TEST_CONTEXT: _marker, ROLEGATE_TEST_SECRETS_FILE: _registry, ...env } = process.env;
+  const { NODE_TEST_CONTEXT: _marker, ROLEGATE_TEST_SECRETS_FILE: _registry, ROLEGATE_TEST_ALSO_NODE: _secondNode, ...env } = process.env;
   return env;
 }
 
