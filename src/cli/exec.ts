@@ -86,7 +86,8 @@ Examples:
       const shared = sharedFilePaths(process.env);
       const stamps = [stampFile(shared.configFile), stampFile(shared.credentialsFile)];
       const first = await getProfileCredentials(profile, reportingOptions(process.env, duration, wantedMs));
-      let useEndpoint = !flags.envOnly;
+      // a static key (no expiration, maybe no token) is passed as it is: no endpoint to renew it
+      let useEndpoint = !flags.envOnly && !first.credentials.noExpiry;
       let configCopy: string | undefined;
       if (useEndpoint) {
         const { endpointChildConfig } = await import('../credentials/endpointChildConfig.js');
