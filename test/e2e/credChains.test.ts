@@ -5,7 +5,7 @@
  * keys; status and logout over every kind; loops refused. Through the strict layer against moto,
  * with the real AWS CLI v1 reading the cache rolegate writes.
  */
-import { test, beforeEach } from 'node:test';
+import { test, beforeEach, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { run, runAws, runBoto3, runRolegate } from '../harness/run.js';
 import { rolegateBin, venvBin } from '../harness/paths.js';
 import { MFA_SERIAL, ROLE_ARN, makeExecutable, mfaProcessRuns, useCredAccount, type Account } from './credFixture.js';
 import { awsCliCacheKey } from '../../src/cache/awsCliCache.js';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { startFederationStandIn, type FederationStandIn } from './federationStandIn.js';
 
 const moto = useMotoServer();
 let box: Sandbox;
@@ -260,4 +262,46 @@ test('status shows every kind without a prompt; logout of a chain removes what r
   const all = await runRolegate(['logout', '--json'], { env: box.env });
   assert.equal(all.code, 0, all.stderr);
   assert.ok(JSON.parse(all.stdout).removed.some((p: string) => p.endsWith('process-tool.json')), "the tool's cached credentials");
+});
+
+let federation: FederationStandIn;
+before(async () => (federation = await startFederationStandIn()));
+after(() => federation.close());
+
+test('console login (federation stand-in) from a role chain federates its role credentials; from a static long-term key, a federated user (GetFederationToken)', async () => {
+  const env = { ...box.env, ROLEGATE_TEST_FEDERATION_ENDPOINT: federation.endpoint };
+  federation.requests.length = 0;
+  const hop = await runRolegate(['login', 'hop', '--stdout'], { env });
+  assert.equal(hop.code, 0, hop.stderr);
+  assert.match(hop.stdout, /^https:\/\/signin\.aws\.amazon\.com\/federation\?Action=login&/);
+  const session = federation.requests[0]!.session!;
+  const sts = new STSClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: session.sessionId, secretAccessKey: session.sessionKey, sessionToken: session.sessionToken } });
+  assert.match((await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '', /:assumed-role\/hop\/chain-session$/);
+  assert.equal(mfaProcessRuns(account), 1);
+  await moto.clearRequests();
+  const plain = await runRolegate(['login', 'plain', '--stdout'], { env });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stderr, /a federated user/);
+  assert.deepEqual(await stsActions(), ['GetFederationToken']);
+  assert.equal(federation.requests.length, 2);
+});
+
+test("exec's renewing endpoint re-runs the chain: a boto3 child under exec hop outlives its first role credentials (TEST HOOK ROLEGATE_TEST_ROLE_LIFETIME_SECONDS=6), no new code", { timeout: 90_000 }, async () => {
+  const script = `
+import boto3, time, json
+sts = boto3.client("sts", region_name="us-east-1")
+arns, keys = [], []
+for i in range(10):
+    arns.append(sts.get_caller_identity()["Arn"])
+    keys.append(sts._request_signer._credentials.get_frozen_credentials().access_key)
+    time.sleep(1)
+print(json.dumps({"arns": arns, "keys": keys}))
+`;
+  const result = await runRolegate(['exec', 'hop', '--', join(venvBin, 'python'), '-c', script], { env: { ...box.env, ROLEGATE_TEST_ROLE_LIFETIME_SECONDS: '6' }, timeoutMs: 80_000 });
+  assert.equal(result.code, 0, result.stderr);
+  const { arns, keys } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { arns: string[]; keys: string[] };
+  assert.equal(arns.length, 10, 'every call succeeded');
+  assert.ok(arns.every((arn) => /:assumed-role\/hop\/chain-session$/.test(arn)));
+  assert.ok(new Set(keys).size >= 2, `the child got renewed credentials: ${new Set(keys).size} distinct keys`);
+  assert.equal(mfaProcessRuns(account), 1, 'renewals come from the cached MFA session below');
 });
