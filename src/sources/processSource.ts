@@ -72,11 +72,12 @@ export function parseProcessOutput(profile: string, stdout: string): TemporaryCr
   const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = raw;
   if (typeof AccessKeyId !== 'string' || AccessKeyId === '' || typeof SecretAccessKey !== 'string' || SecretAccessKey === '') throw bad('no AccessKeyId or SecretAccessKey');
   if (SessionToken !== undefined && typeof SessionToken !== 'string') throw bad('a SessionToken that is not a string');
-  if (Expiration === undefined) return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: (SessionToken as string | undefined) ?? '', expiration: NO_EXPIRY, noExpiry: true };
-  const credentials = typeof Expiration === 'string' ? parseCredentials({ AccessKeyId, SecretAccessKey, SessionToken: SessionToken ?? '-', Expiration }) : undefined;
+  // without an expiration (or a token) they are served as they are, never cached
+  if (Expiration === undefined || !SessionToken) return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: (SessionToken as string | undefined) ?? '', expiration: NO_EXPIRY, noExpiry: true };
+  const credentials = typeof Expiration === 'string' ? parseCredentials({ AccessKeyId, SecretAccessKey, SessionToken, Expiration }) : undefined;
   if (!credentials) throw bad('an Expiration that is not an ISO 8601 time');
   if (credentials.expiration.getTime() <= Date.now()) throw bad(`credentials that expired at ${Expiration}`);
-  return { ...credentials, sessionToken: (SessionToken as string | undefined) ?? '' };
+  return credentials;
 }
 
 /** Runs the command: no shell, stderr passed through, stdout bounded, at most PROCESS_TIMEOUT_MS. */
