@@ -7,7 +7,8 @@
  */
 import { test, beforeEach, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { ACCOUNT_ID } from '../harness/moto.js';
 import { useMotoServer } from '../harness/moto.js';
@@ -31,6 +32,8 @@ const ROOT = `arn:aws:iam::${ACCOUNT_ID}:root`;
 const trust = (condition?: object) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }] });
 
 let toolRuns: string;
+/** A session of the admin user (GetSessionToken, no MFA): what the tool and the host stand-ins hand out. */
+let toolSession: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
 
 /** Roles beyond the fixture's admin, a tool's credentials, and a config with every kind of profile. */
 beforeEach(async () => {
@@ -46,6 +49,7 @@ print(json.dumps({"AccessKeyId": c["AccessKeyId"], "SecretAccessKey": c["SecretA
 `,
     { env: { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bootstrap' } },
   );
+  toolSession = session;
   // another tool's credential_process: prints a session it holds, says so on stderr, counts its runs
   const issued = join(box.home, 'tool-credentials.json');
   writeFileSync(issued, JSON.stringify({ Version: 1, ...session }), { mode: 0o600 });
@@ -304,4 +308,37 @@ print(json.dumps({"arns": arns, "keys": keys}))
   assert.ok(arns.every((arn) => /:assumed-role\/hop\/chain-session$/.test(arn)));
   assert.ok(new Set(keys).size >= 2, `the child got renewed credentials: ${new Set(keys).size} distinct keys`);
   assert.equal(mfaProcessRuns(account), 1, 'renewals come from the cached MFA session below');
+});
+
+test('credential_source = EcsContainer and Ec2InstanceMetadata (IMDSv2): a stand-in for the container endpoint and the instance metadata service hands out the base credentials', async () => {
+  const seen: string[] = [];
+  const standIn = createServer((request, response) => {
+    seen.push(`${request.method} ${request.url}`);
+    const creds = JSON.stringify({ Code: 'Success', Type: 'AWS-HMAC', AccessKeyId: toolSession.AccessKeyId, SecretAccessKey: toolSession.SecretAccessKey, Token: toolSession.SessionToken, Expiration: toolSession.Expiration });
+    if (request.method === 'GET' && request.url === '/container/creds' && request.headers.authorization === 'container-token') return response.end(creds);
+    if (request.method === 'PUT' && request.url === '/latest/api/token' && request.headers['x-aws-ec2-metadata-token-ttl-seconds']) return response.end('imds-token');
+    const imds = request.headers['x-aws-ec2-metadata-token'] === 'imds-token';
+    if (imds && request.url === '/latest/meta-data/iam/security-credentials/') return response.end('instance-role');
+    if (imds && request.url === '/latest/meta-data/iam/security-credentials/instance-role') return response.end(creds);
+    response.writeHead(401).end();
+  });
+  await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+  try {
+    const at = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
+    appendFileSync(
+      box.configFile,
+      `\n[profile ecsrole]\nrole_arn = ${HOP_ARN}\ncredential_source = EcsContainer\nregion = us-east-1\n\n[profile ec2role]\nrole_arn = ${PARTNER_ARN}\nexternal_id = ext-123\ncredential_source = Ec2InstanceMetadata\nregion = us-east-1\n`,
+    );
+    const ecs = await rolegate(['credential-process', 'ecsrole'], { ...box.env, AWS_CONTAINER_CREDENTIALS_FULL_URI: `${at}/container/creds`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'container-token' });
+    assert.equal(ecs.code, 0, ecs.stderr);
+    const ec2 = await rolegate(['credential-process', 'ec2role'], { ...box.env, AWS_EC2_METADATA_SERVICE_ENDPOINT: at, AWS_EC2_METADATA_DISABLED: 'false' });
+    assert.equal(ec2.code, 0, ec2.stderr);
+    assert.deepEqual(seen, ['GET /container/creds', 'PUT /latest/api/token', 'GET /latest/meta-data/iam/security-credentials/', 'GET /latest/meta-data/iam/security-credentials/instance-role']);
+    const assumed = (await moto.requests()).filter((r) => r.action === 'AssumeRole');
+    assert.deepEqual(assumed.map((r) => r.access_key), [toolSession.AccessKeyId, toolSession.AccessKeyId], 'both signed with the stand-ins\' credentials');
+    const off = await rolegate(['credential-process', 'ec2role'], { ...box.env, AWS_EC2_METADATA_DISABLED: 'true' });
+    assert.equal(off.code, 0, `served from the cache the first call left: ${off.stderr}`);
+  } finally {
+    standIn.close();
+  }
 });
