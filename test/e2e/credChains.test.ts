@@ -214,12 +214,17 @@ test('a static key is served as it stands, with a warning that points to audit a
   assert.deepEqual(await stsActions(), ['GetCallerIdentity'], 'no STS call of rolegate');
 });
 
-test('a source_profile loop is refused before any AWS call, naming the loop', async () => {
+test('a source_profile loop is refused before any AWS call, naming the loop; a failing base is named', async () => {
   const result = await rolegate(['credential-process', 'loopa']);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /profile loopa cannot be served: its source_profile settings form a loop \(loopa → loopb → loopa\)/);
   assert.match(result.stderr, /next: change source_profile/);
   assert.deepEqual(await moto.requests(), []);
+  // a base that fails is named, with its own next step
+  const sso = await rolegate(['credential-process', 'orgadmin']);
+  assert.notEqual(sso.code, 0);
+  assert.match(sso.stderr, /profile orgadmin takes its credentials from profile work, which failed: /);
+  assert.match(sso.stderr, /next: /);
 });
 
 test('status shows every kind without a prompt; logout of a chain removes what rolegate and the AWS CLI cached for it, never a key', { timeout: 120_000 }, async () => {
