@@ -78,7 +78,7 @@ export function roleChainBase(shared: SharedProfiles, name: string): RoleChainBa
     if (next === [...seen].pop() && str(values, 'aws_access_key_id')) return { base: 'static-long-term', profile: next, mfaBelow };
     if (seen.has(next)) return { base: 'loop', mfaBelow };
     seen.add(next);
-    const summary = describeProfile(shared, next);
+    const summary = summarize(shared, next);
     if (!summary) return { base: 'missing', profile: next, mfaBelow };
     // a role link with mfa_serial sent a code with its AssumeRole (a key profile's mfa_serial does
     // nothing for the AWS CLI's own chain, so it does not count)
@@ -97,6 +97,23 @@ function isRolegateCommand(command: string): boolean {
 }
 
 export function describeProfile(shared: SharedProfiles, name: string): ProfileSummary | undefined {
+  const summary = summarize(shared, name);
+  if (!summary) return undefined;
+  if (summary.kind === 'static-long-term') {
+    summary.risk = `long-term access key in plaintext in the ${summary.keyFile} file`;
+  } else if (
+    (summary.kind === 'role' || summary.kind === 'rolegate-role') &&
+    (ADMIN_LOOKING.test(name) || ADMIN_LOOKING.test(summary.roleArn ?? ''))
+  ) {
+    // MFA given at a link below (its context carries) or at an identity provider is no risk here
+    const chain = roleChainBase(shared, name);
+    if (!chain.mfaBelow && !SIGN_IN_BASES.has(chain.base)) summary.risk = 'admin-looking role without mfa_serial';
+  }
+  return summary;
+}
+
+/** The kind and source of a profile, without judging it (roleChainBase walks chains with it). */
+function summarize(shared: SharedProfiles, name: string): ProfileSummary | undefined {
   const values = resolveProfile(shared, name);
   if (!values) return undefined;
   const fromCredentials = shared.credentials.get(name);
@@ -143,16 +160,6 @@ export function describeProfile(shared: SharedProfiles, name: string): ProfileSu
     summary.keyFile = 'config';
   }
 
-  if (summary.kind === 'static-long-term') {
-    summary.risk = `long-term access key in plaintext in the ${summary.keyFile} file`;
-  } else if (
-    (summary.kind === 'role' || summary.kind === 'rolegate-role') &&
-    (ADMIN_LOOKING.test(name) || ADMIN_LOOKING.test(summary.roleArn ?? ''))
-  ) {
-    // MFA given at a link below (its context carries) or at an identity provider is no risk here
-    const chain = roleChainBase(shared, name);
-    if (!chain.mfaBelow && !SIGN_IN_BASES.has(chain.base)) summary.risk = 'admin-looking role without mfa_serial';
-  }
   return summary;
 }
 
