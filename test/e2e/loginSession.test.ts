@@ -124,3 +124,14 @@ print(json.dumps({"Arn": s.client("sts").get_caller_identity()["Arn"], "key": c.
   assert.equal(served.credentials.accessKeyId, boto.key);
   assert.equal(world.standIn.refreshes() - before, 1);
 });
+
+test('sign-in service stand-in: 10 processes resolving an expired sign-in at once make one refresh, and all hand out its credentials', async () => {
+  await world.signIn({ expired: true });
+  const before = world.standIn.refreshes();
+  const logged = world.standIn.requests().length;
+  const results = await Promise.all(Array.from({ length: 10 }, () => resolveLoginCredentials(dev, options())));
+  assert.equal(world.standIn.refreshes() - before, 1, JSON.stringify(world.standIn.requests()));
+  assert.equal(new Set(results.map((r) => r.credentials.accessKeyId)).size, 1);
+  assert.equal(results.filter((r) => r.refreshed).length, 1);
+  assert.deepEqual(world.standIn.requests().slice(logged).filter((r) => r.status !== 200), [], 'no refresh was refused (no rotated token replayed)');
+});
