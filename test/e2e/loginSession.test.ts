@@ -1,95 +1,97 @@
+/**
+ * login_session profiles (console sign-in, `aws login`) served by rolegate through the AWS SDK's
+ * own provider and cache, against the sign-in service stand-in (test/harness/signinStandIn.ts),
+ * which hands out credentials moto accepts: every AWS call after the sign-in is real.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
-import { useMotoServer } from '../harness/moto.js';
-import { run, runAws, runBoto3 } from '../harness/run.js';
-import { outputRoot } from '../harness/paths.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { useMotoServer } from '../harness/moto.js';
+import { run, runAws, runBoto3, runRolegate } from '../harness/run.js';
+import { projectRoot, venvBin } from '../harness/paths.js';
 import { useLoginWorld, USER_ARN, type LoginWorld } from './loginSessionSupport.js';
-
-/**
- * resolveLoginCredentials in a process of its own with the sandbox's environment (the SDK reads
- * HOME and AWS_LOGIN_CACHE_DIRECTORY from the process): its result as JSON, or its error.
- */
-async function resolveInChild(login: { profile: string; loginSession: string; region?: string }) {
-  const module = pathToFileURL(join(outputRoot, 'src', 'sources', 'login', 'loginCredentials.js')).href;
-  const script = `import(${JSON.stringify(module)}).then(async ({ resolveLoginCredentials }) => {
-    try {
-      const r = await resolveLoginCredentials(${JSON.stringify(login)}, { env: process.env, configFile: process.env.AWS_CONFIG_FILE, credentialsFile: process.env.AWS_SHARED_CREDENTIALS_FILE });
-      process.stdout.write(JSON.stringify({ ...r, credentials: { ...r.credentials, expiration: r.credentials.expiration.toISOString() } }));
-    } catch (e) { process.stdout.write(JSON.stringify({ error: e.message, next: e.next })); }
-  })`;
-  const result = await run(process.execPath, ['--input-type=module', '-e', script], { env: world.box.env });
-  assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout) as {
-    error?: string;
-    next?: string;
-    refreshed: boolean;
-    cacheFile: string;
-    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string };
-  };
-}
-async function resolveLoginCredentials(login: { profile: string; loginSession: string; region?: string }, _options?: unknown) {
-  const answer = await resolveInChild(login);
-  if (answer.error) throw Object.assign(new Error(answer.error), { next: answer.next });
-  return { ...answer, credentials: { ...answer.credentials, expiration: new Date(answer.credentials.expiration) } };
-}
 
 const moto = useMotoServer();
 let world: LoginWorld;
 useLoginWorld(moto, (made) => (world = made));
 
-const dev = { profile: 'dev', loginSession: USER_ARN, region: 'us-east-1' };
-const options = () => undefined;
+interface ProcessCredentials {
+  Version: number;
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  Expiration: string;
+}
 
-test('sign-in service stand-in: an expired console sign-in is refreshed once through the SDK provider, the cache rewritten, and moto accepts the new credentials', async () => {
+async function credentialProcess(profile = 'dev'): Promise<ProcessCredentials> {
+  const result = await runRolegate(['credential-process', profile], { env: world.box.env });
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as ProcessCredentials;
+}
+
+function asEnv(c: ProcessCredentials): NodeJS.ProcessEnv {
+  return { ...world.box.env, AWS_ACCESS_KEY_ID: c.AccessKeyId, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey, AWS_SESSION_TOKEN: c.SessionToken };
+}
+
+async function callerArn(env: NodeJS.ProcessEnv, profile?: string): Promise<string> {
+  const who = await runAws([...(profile ? ['--profile', profile] : []), 'sts', 'get-caller-identity', '--output', 'json'], { env });
+  assert.equal(who.code, 0, who.stderr);
+  return (JSON.parse(who.stdout) as { Arn: string }).Arn;
+}
+
+test('sign-in service stand-in: credential-process serves a login_session profile: an expired sign-in refreshed once, the login cache rewritten, moto accepts the credentials, the next call answered from the cache', async () => {
   const { path, token } = await world.signIn({ expired: true });
   const before = world.standIn.refreshes();
-  const result = await resolveLoginCredentials(dev, options());
+  const first = await credentialProcess();
   assert.equal(world.standIn.refreshes() - before, 1, JSON.stringify(world.standIn.requests()));
-  assert.equal(result.refreshed, true);
-  assert.notEqual(result.credentials.accessKeyId, token.accessToken.accessKeyId);
+  assert.notEqual(first.AccessKeyId, token.accessToken.accessKeyId);
   const written = JSON.parse(readFileSync(path, 'utf8'));
-  assert.equal(written.accessToken.accessKeyId, result.credentials.accessKeyId);
-  assert.notEqual(written.refreshToken, token.refreshToken, 'the rotated refresh token is written back');
+  assert.equal(written.accessToken.accessKeyId, first.AccessKeyId, 'the SDK wrote the refreshed credentials back');
+  assert.notEqual(written.refreshToken, token.refreshToken, 'and the rotated refresh token');
   assert.equal(written.dpopKey, token.dpopKey);
-  assert.ok(result.credentials.expiration.getTime() - Date.now() > 14 * 60_000);
-  // the credentials are moto's own: AWS answers for the user
-  const who = await runAws(['sts', 'get-caller-identity', '--output', 'json'], {
-    env: { ...world.box.env, AWS_ACCESS_KEY_ID: result.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: result.credentials.secretAccessKey, AWS_SESSION_TOKEN: result.credentials.sessionToken },
-  });
-  assert.equal(who.code, 0, who.stderr);
-  assert.equal(JSON.parse(who.stdout).Arn, USER_ARN);
-  // a second call serves the cache: no refresh
-  const again = await resolveLoginCredentials(dev, options());
-  assert.equal(again.refreshed, false);
-  assert.equal(again.credentials.accessKeyId, result.credentials.accessKeyId);
-  assert.equal(world.standIn.refreshes() - before, 1);
-  assert.ok(statSync(path).mode & 0o600);
+  assert.ok(Date.parse(first.Expiration) - Date.now() > 14 * 60_000);
+  assert.equal(await callerArn(asEnv(first)), USER_ARN);
+  const again = await credentialProcess();
+  assert.equal(again.AccessKeyId, first.AccessKeyId);
+  assert.equal(world.standIn.refreshes() - before, 1, 'no second refresh');
 });
 
-test('no cached console sign-in: the error names aws login --profile dev', async () => {
-  await assert.rejects(resolveLoginCredentials(dev, options()), (error: Error & { next?: string }) => {
-    assert.match(error.message, /console sign-in/);
-    assert.match(error.next ?? '', /aws login --profile dev/);
-    return true;
-  });
+test('a login_session profile without a cached sign-in: credential-process, env and exec name aws login --profile dev', async () => {
+  for (const args of [['credential-process', 'dev'], ['env', 'dev'], ['exec', 'dev', '--', 'true']]) {
+    const result = await runRolegate(args, { env: world.box.env });
+    assert.notEqual(result.code, 0, args.join(' '));
+    assert.match(result.stderr, /console sign-in/, args.join(' '));
+    assert.match(result.stderr, /aws login --profile dev \(AWS CLI 2\.32 or later\)/, args.join(' '));
+    assert.doesNotMatch(result.stderr, /mfa_serial/);
+  }
 });
 
-test('sign-in service stand-in: a session that ended (TOKEN_EXPIRED) asks for aws login again', async () => {
+test('sign-in service stand-in: a sign-in that ended (TOKEN_EXPIRED) makes credential-process ask for aws login again', async () => {
   await world.signIn({ expired: true });
   world.standIn.endSessions();
-  await assert.rejects(resolveLoginCredentials(dev, options()), (error: Error & { next?: string }) => {
-    assert.match(error.message, /expired|reauthenticate/i);
-    assert.match(error.next ?? '', /aws login --profile dev/);
-    return true;
-  });
+  const result = await runRolegate(['credential-process', 'dev'], { env: world.box.env });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /can no longer be renewed/);
+  assert.match(result.stderr, /next: sign in again: aws login --profile dev/);
+  assert.equal(result.stdout, '');
 });
 
-test('sign-in service stand-in: boto3 (botocore[crt]) serves the login cache rolegate refreshed, without a refresh of its own', async () => {
+test('sign-in service stand-in: 20 credential-process calls started at once with an expired sign-in cost one refresh, and all print its credentials', async () => {
   await world.signIn({ expired: true });
-  const first = await resolveLoginCredentials(dev, options());
+  const before = world.standIn.refreshes();
+  const logged = world.standIn.requests().length;
+  const results = await Promise.all(Array.from({ length: 20 }, () => runRolegate(['credential-process', 'dev'], { env: world.box.env, timeoutMs: 120_000 })));
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  assert.equal(new Set(results.map((r) => (JSON.parse(r.stdout) as ProcessCredentials).AccessKeyId)).size, 1);
+  assert.equal(world.standIn.refreshes() - before, 1, JSON.stringify(world.standIn.requests().slice(logged)));
+  assert.deepEqual(world.standIn.requests().slice(logged).filter((r) => r.status !== 200), [], 'no rotated refresh token was replayed');
+});
+
+test('sign-in service stand-in: boto3 (botocore[crt]) and the JS SDK\'s own provider serve the login cache rolegate refreshed, without a refresh of their own', async () => {
+  await world.signIn({ expired: true });
+  const served = await credentialProcess();
+  const logged = world.standIn.requests().length;
   const boto = await runBoto3<{ Arn: string; key: string }>(
     `
 import boto3, json
@@ -99,39 +101,102 @@ print(json.dumps({"Arn": s.client("sts").get_caller_identity()["Arn"], "key": c.
 `,
     { env: world.box.env },
   );
-  assert.equal(boto.key, first.credentials.accessKeyId, 'boto3 uses the credentials rolegate refreshed');
+  assert.equal(boto.key, served.AccessKeyId);
   assert.equal(boto.Arn, USER_ARN);
-  assert.equal(world.standIn.requests().filter((r) => r.agent.startsWith('Boto')).length, 0);
+  // the AWS CLI v1 reads the profile too (botocore 1.43's login provider)
+  assert.equal(await callerArn(world.box.env, 'dev'), USER_ARN);
+  const provider = join(projectRoot, 'node_modules', '@aws-sdk', 'credential-provider-login', 'dist-cjs', 'index.js');
+  const js = await run(process.execPath, ['-e', `require(${JSON.stringify(provider)}).fromLoginCredentials({ profile: 'dev' })().then((c) => console.log(c.accessKeyId))`], { env: world.box.env });
+  assert.equal(js.code, 0, js.stderr);
+  assert.equal(js.stdout.trim(), served.AccessKeyId);
+  assert.deepEqual(world.standIn.requests().slice(logged), [], 'nobody refreshed again');
 });
 
 test('sign-in service stand-in: botocore refreshes an expired sign-in itself (its DPoP proof accepted), and rolegate then serves what botocore wrote', async () => {
   const { path } = await world.signIn({ expired: true });
   const before = world.standIn.refreshes();
-  const boto = await runBoto3<{ Arn: string; key: string }>(
-    `
-import boto3, json
-s = boto3.Session(profile_name="dev")
-c = s.get_credentials().get_frozen_credentials()
-print(json.dumps({"Arn": s.client("sts").get_caller_identity()["Arn"], "key": c.access_key}))
-`,
-    { env: world.box.env },
-  );
-  assert.equal(boto.Arn, USER_ARN);
+  assert.equal(await callerArn(world.box.env, 'dev'), USER_ARN);
   assert.equal(world.standIn.refreshes() - before, 1, JSON.stringify(world.standIn.requests()));
-  assert.equal(JSON.parse(readFileSync(path, 'utf8')).accessToken.accessKeyId, boto.key);
-  const served = await resolveLoginCredentials(dev, options());
-  assert.equal(served.refreshed, false);
-  assert.equal(served.credentials.accessKeyId, boto.key);
+  const written = JSON.parse(readFileSync(path, 'utf8')) as { accessToken: { accessKeyId: string } };
+  const served = await credentialProcess();
+  assert.equal(served.AccessKeyId, written.accessToken.accessKeyId);
   assert.equal(world.standIn.refreshes() - before, 1);
 });
 
-test('sign-in service stand-in: 10 processes resolving an expired sign-in at once make one refresh, and all hand out its credentials', async () => {
+test('sign-in service stand-in: env hands out what the console credentials have left, says when they expire, and the AWS CLI works with them', async () => {
+  await world.signIn({ expired: true });
+  const result = await runRolegate(['env', 'dev', '--format', 'json'], { env: world.box.env });
+  assert.equal(result.code, 0, result.stderr);
+  const vars = JSON.parse(result.stdout) as Record<string, string>;
+  assert.ok(Date.parse(vars.AWS_CREDENTIAL_EXPIRATION!) - Date.now() > 14 * 60_000);
+  assert.match(result.stderr, /expire at .*renew them with/);
+  const env = { ...world.box.env, ...vars };
+  assert.equal(await callerArn(env), USER_ARN);
+});
+
+test('sign-in service stand-in: exec serves a login_session profile from its endpoint and renews it: a boto3 child outlives its first console credentials (the stand-in hands out 302 s ones)', { timeout: 90_000 }, async () => {
+  world.standIn.setExpiresIn(302);
   await world.signIn({ expired: true });
   const before = world.standIn.refreshes();
-  const logged = world.standIn.requests().length;
-  const results = await Promise.all(Array.from({ length: 10 }, () => resolveLoginCredentials(dev, options())));
-  assert.equal(world.standIn.refreshes() - before, 1, JSON.stringify(world.standIn.requests()));
-  assert.equal(new Set(results.map((r) => r.credentials.accessKeyId)).size, 1);
-  assert.equal(results.filter((r) => r.refreshed).length, 1);
-  assert.deepEqual(world.standIn.requests().slice(logged).filter((r) => r.status !== 200), [], 'no refresh was refused (no rotated token replayed)');
+  const script = `
+import boto3, time, json
+sts = boto3.client("sts", region_name="us-east-1")
+seen = []
+for i in range(6):
+    arn = sts.get_caller_identity()["Arn"]
+    seen.append([arn, sts._request_signer._credentials.get_frozen_credentials().access_key])
+    time.sleep(1.2)
+print(json.dumps(seen))
+`;
+  const result = await runRolegate(['exec', 'dev', '--', join(venvBin, 'python'), '-c', script], { env: world.box.env, timeoutMs: 80_000 });
+  assert.equal(result.code, 0, result.stderr);
+  const seen = JSON.parse(result.stdout.trim().split('\n').pop()!) as Array<[string, string]>;
+  assert.equal(seen.length, 6, 'every call succeeded');
+  assert.ok(seen.every(([arn]) => arn === USER_ARN));
+  assert.ok(new Set(seen.map(([, key]) => key)).size >= 2, `the child got renewed credentials: ${JSON.stringify(seen.map(([, k]) => k))}`);
+  assert.ok(world.standIn.refreshes() - before >= 2, 'the endpoint renewed through the sign-in service');
+});
+
+test('sign-in service stand-in: status shows the console sign-in; logout removes what rolegate cached and the sign-in, as aws logout does', async () => {
+  const { path } = await world.signIn({ expired: true });
+  await credentialProcess();
+  const status = await runRolegate(['status', '--json'], { env: world.box.env });
+  assert.equal(status.code, 0, status.stderr);
+  const report = JSON.parse(status.stdout) as { profiles: Array<{ profile: string; type: string; from: string; identity: string | null; links: Array<{ name: string; state: string; cacheFile?: string }> }> };
+  const dev = report.profiles.find((p) => p.profile === 'dev');
+  assert.ok(dev, status.stdout);
+  assert.equal(dev.type, 'console sign-in');
+  assert.match(dev.from, /aws login/);
+  assert.equal(dev.identity, USER_ARN);
+  assert.deepEqual(
+    dev.links.map((l) => [l.name, l.state]),
+    [
+      ['console sign-in', 'valid'],
+      ['credentials handed out', 'valid'],
+    ],
+  );
+  assert.equal(dev.links[0]!.cacheFile, path);
+  const handout = dev.links[1]!.cacheFile!;
+  assert.ok(existsSync(handout));
+
+  const logout = await runRolegate(['logout', 'dev', '--json'], { env: world.box.env });
+  assert.equal(logout.code, 0, logout.stderr);
+  assert.deepEqual((JSON.parse(logout.stdout) as { removed: string[] }).removed.sort(), [handout, path].sort());
+  assert.equal(existsSync(path), false);
+  assert.equal(existsSync(handout), false);
+  const after = await runRolegate(['credential-process', 'dev'], { env: world.box.env });
+  assert.notEqual(after.code, 0);
+  assert.match(after.stderr, /aws login --profile dev/);
+});
+
+test('a role_arn profile sourced from a login_session profile, with mfa_serial: served through the chain once its source is the console sign-in', async (t) => {
+  const source = readFileSync(join(projectRoot, 'src', 'sources', 'dispatch.ts'), 'utf8');
+  if (/'assume-role': pending/.test(source)) {
+    t.skip('the assume-role source (role_arn chains, branch h/chains) has not landed yet');
+    return;
+  }
+  await world.signIn({ expired: true });
+  writeFileSync(world.box.configFile, readFileSync(world.box.configFile, 'utf8') + `\n[profile dev-admin]\nrole_arn = arn:aws:iam::123456789012:role/dev-admin\nsource_profile = dev\n`);
+  const result = await runRolegate(['credential-process', 'dev-admin'], { env: world.box.env });
+  assert.equal(result.code, 0, result.stderr);
 });

@@ -49,6 +49,7 @@ export function useLoginWorld(moto: SharedMotoServer, set: (world: LoginWorld) =
   });
   beforeEach(async () => {
     box?.cleanup();
+    standIn!.setExpiresIn(900);
     box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { AWS_ENDPOINT_URL_SIGNIN: standIn!.endpoint } });
     writeFileSync(box.configFile, `[profile dev]\nlogin_session = ${LOGIN_SESSION}\nregion = us-east-1\n`, { mode: 0o600 });
     const user = await createUser(box, 'dev');

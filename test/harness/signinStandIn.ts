@@ -43,7 +43,8 @@ export interface LoginToken {
 
 export const SAME_DEVICE_CLIENT = 'arn:aws:signin:::devtools/same-device';
 const TOKEN_TYPE = 'urn:aws:params:oauth:token-type:access_token_sigv4';
-const EXPIRES_IN = 900;
+/** What CreateOAuth2Token says the credentials last: at most 900 s (the model). */
+const MAX_EXPIRES_IN = 900;
 
 export interface UserKey {
   accessKeyId: string;
@@ -79,6 +80,8 @@ export interface SigninStandIn {
   /** CreateOAuth2Token calls answered with new credentials. */
   refreshes(): number;
   requests(): StandInRequest[];
+  /** The expiresIn of the next answers (seconds, at most 900): short lives make renewals testable. */
+  setExpiresIn(seconds: number): void;
   /** The session's end (12 h, or a password change): the next refresh gets TOKEN_EXPIRED. */
   endSessions(): void;
   close(): Promise<void>;
@@ -121,12 +124,13 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
   const seenJti = new Set<string>();
   const log: StandInRequest[] = [];
   let refreshCount = 0;
+  let expiresIn = MAX_EXPIRES_IN;
   let endpoint = '';
 
   /** Credentials of the user, as moto (through the strict layer) issues them: 15 minutes. */
   const userCredentials = async (user: UserKey) => {
     const sts = createStsQuery({ credentials: user, env: { AWS_ENDPOINT_URL: options.stsEndpoint }, region });
-    const { Credentials } = await sts.getSessionToken({ DurationSeconds: EXPIRES_IN });
+    const { Credentials } = await sts.getSessionToken({ DurationSeconds: MAX_EXPIRES_IN });
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) throw new Error('GetSessionToken gave no credentials');
     recordSecret('secret access key', Credentials.SecretAccessKey);
     recordSecret('session token', Credentials.SessionToken);
@@ -177,7 +181,7 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
     sessions.set(session.refreshToken, session);
     refreshCount += 1;
     log.push({ status: 200, agent });
-    answer(response, 200, { accessToken, tokenType: TOKEN_TYPE, expiresIn: EXPIRES_IN, refreshToken: session.refreshToken });
+    answer(response, 200, { accessToken, tokenType: TOKEN_TYPE, expiresIn, refreshToken: session.refreshToken });
   };
 
   const server: Server = createServer((request, response) => {
@@ -204,8 +208,8 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
       const refreshToken = newRefreshToken();
       sessions.set(refreshToken, { user, accountId, clientId: SAME_DEVICE_CLIENT, jwk, refreshToken, ended: false });
       const now = Math.floor(Date.now() / 1000);
-      const idToken = [b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' })), b64url(JSON.stringify({ iss: endpoint, aud: SAME_DEVICE_CLIENT, sub: accountId, iat: now, exp: now + EXPIRES_IN })), b64url(randomBytes(32))].join('.');
-      const expiry = expiresAt ?? new Date(Date.now() + EXPIRES_IN * 1000);
+      const idToken = [b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' })), b64url(JSON.stringify({ iss: endpoint, aud: SAME_DEVICE_CLIENT, sub: accountId, iat: now, exp: now + MAX_EXPIRES_IN })), b64url(randomBytes(32))].join('.');
+      const expiry = expiresAt ?? new Date(Date.now() + expiresIn * 1000);
       return {
         accessToken: { ...credentials, accountId, expiresAt: expiry.toISOString().replace(/\.\d{3}Z$/, 'Z') },
         tokenType: TOKEN_TYPE,
@@ -216,6 +220,9 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
       };
     },
     refreshes: () => refreshCount,
+    setExpiresIn(seconds) {
+      expiresIn = Math.min(seconds, MAX_EXPIRES_IN);
+    },
     requests: () => log.map((entry) => ({ ...entry })),
     endSessions() {
       for (const session of sessions.values()) session.ended = true;

@@ -18,6 +18,9 @@ import { callLimits, proxyAgents, proxyFor } from '../../aws/callSettings.js';
 import { classifyAwsFailure, transientError, type AwsEndpoint } from '../../aws/networkErrors.js';
 import { UserError } from '../../userError.js';
 import { loginCacheFile, loginSessionKey } from './loginCacheFile.js';
+import { loginCommand } from './loginCommand.js';
+
+export { loginCommand };
 
 /** What a login_session profile says (LoginSpec's fields). */
 export interface LoginProfile {
@@ -42,15 +45,6 @@ export interface LoginResult {
   cacheFile: string;
   /** This call refreshed them through the sign-in service. */
   refreshed: boolean;
-}
-
-/** The AWS CLI command that signs in for a profile. */
-export function loginCommand(profile: string): string {
-  return profile === 'default' ? 'aws login' : `aws login --profile ${quoteWord(profile)}`;
-}
-
-function quoteWord(word: string): string {
-  return /^[A-Za-z0-9_.@%+=:,/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The lock name for a login session (one per session, whichever profiles name it). */
