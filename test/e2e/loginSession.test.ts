@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import { run, runAws, runBoto3, runRolegate } from '../harness/run.js';
-import { projectRoot, venvBin } from '../harness/paths.js';
+import { outputRoot, projectRoot, venvBin } from '../harness/paths.js';
 import { useLoginWorld, USER_ARN, type LoginWorld } from './loginSessionSupport.js';
 
 const moto = useMotoServer();
@@ -55,6 +55,17 @@ test('sign-in service stand-in: credential-process serves a login_session profil
   const again = await credentialProcess();
   assert.equal(again.AccessKeyId, first.AccessKeyId);
   assert.equal(world.standIn.refreshes() - before, 1, 'no second refresh');
+});
+
+test('sign-in service stand-in: the shipped bundle serves a login_session profile (the SDK provider in its own loginCredentials.js, outside credentialProcess.cjs)', async () => {
+  await world.signIn({ expired: true });
+  const before = world.standIn.refreshes();
+  const bundled = join(outputRoot, 'bundle', 'cli', 'main.cjs');
+  const result = await run(process.execPath, [bundled, 'credential-process', 'dev'], { env: world.box.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(world.standIn.refreshes() - before, 1);
+  assert.equal(await callerArn(asEnv(JSON.parse(result.stdout) as ProcessCredentials)), USER_ARN);
+  assert.doesNotMatch(readFileSync(join(outputRoot, 'bundle', 'cli', 'credentialProcess.cjs'), 'utf8'), /fromLoginCredentials|CreateOAuth2Token/);
 });
 
 test('a login_session profile without a cached sign-in: credential-process, env and exec name aws login --profile dev', async () => {
