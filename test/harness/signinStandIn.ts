@@ -60,8 +60,11 @@ export interface StandInRequest {
   agent: string;
 }
 
+/** Who signs in: an IAM user with an access key (its GetSessionToken), or one without (setup --identity console). */
+export type SignInIdentity = UserKey | { userName: string };
+
 interface Session {
-  user: UserKey;
+  user: SignInIdentity;
   accountId: string;
   clientId: string;
   jwk: JsonWebKey;
@@ -76,7 +79,7 @@ export interface SigninStandIn {
    * What `aws login` leaves for an IAM user: credentials of the user (15 minutes), a refresh token
    * bound to a new DPoP key. `expiresAt` in the past makes the first use refresh.
    */
-  signIn(options: { user: UserKey; accountId: string; expiresAt?: Date }): Promise<LoginToken>;
+  signIn(options: { user: SignInIdentity; accountId: string; expiresAt?: Date }): Promise<LoginToken>;
   /** CreateOAuth2Token calls answered with new credentials. */
   refreshes(): number;
   requests(): StandInRequest[];
@@ -128,7 +131,13 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
   let endpoint = '';
 
   /** Credentials of the user, as moto (through the strict layer) issues them: 15 minutes. */
-  const userCredentials = async (user: UserKey) => {
+  const userCredentials = async (user: SignInIdentity, accountId: string) => {
+    if ('userName' in user) {
+      // no access key to sign with: the strict layer makes the console session (strictAws.ts)
+      const response = await fetch(`${options.stsEndpoint}/_harness/console-session`, { method: 'POST', body: JSON.stringify({ account: accountId, user: user.userName, seconds: MAX_EXPIRES_IN }) });
+      if (!response.ok) throw new Error(`console session: HTTP ${response.status}`);
+      return (await response.json()) as { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+    }
     const sts = createStsQuery({ credentials: user, env: { AWS_ENDPOINT_URL: options.stsEndpoint }, region });
     const { Credentials } = await sts.getSessionToken({ DurationSeconds: MAX_EXPIRES_IN });
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) throw new Error('GetSessionToken gave no credentials');
@@ -174,7 +183,7 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
     if ('problem' in checked) return refuse(400, 'ValidationException', 'INVALID_REQUEST', 'Invalid DPoP proof', checked.problem);
     if (checked.jwk.x !== session.jwk.x || checked.jwk.y !== session.jwk.y) return refuse(400, 'ValidationException', 'INVALID_REQUEST', 'DPoP key does not match the grant', 'another DPoP key');
     if (session.ended) return refuse(401, 'AccessDeniedException', 'TOKEN_EXPIRED', 'Your session has expired. Please reauthenticate.');
-    const accessToken = await userCredentials(session.user);
+    const accessToken = await userCredentials(session.user, session.accountId);
     sessions.delete(token);
     retired.add(token);
     session.refreshToken = newRefreshToken();
@@ -204,7 +213,7 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const dpopKey = privateKey.export({ format: 'pem', type: 'sec1' }).toString();
       const jwk = publicKey.export({ format: 'jwk' });
-      const credentials = await userCredentials(user);
+      const credentials = await userCredentials(user, accountId);
       const refreshToken = newRefreshToken();
       sessions.set(refreshToken, { user, accountId, clientId: SAME_DEVICE_CLIENT, jwk, refreshToken, ended: false });
       const now = Math.floor(Date.now() / 1000);

@@ -26,6 +26,11 @@
  *   own ASIA key id and token, as AWS does, so sessions can be told apart, and answers
  *   GetCallerIdentity for such a session with the IAM user, as AWS does.
  *
+ * - CreateLoginProfile's PasswordResetRequired is kept (moto drops it) and answered by
+ *   GetLoginProfile, as AWS does.
+ * - Console sign-in credentials (POST /_harness/console-session, for the sign-in service stand-in):
+ *   a session of an IAM user that has no access key, which may call IAM and carries no MFA context.
+ *
  * - DeleteUser is refused with DeleteConflict while the user still has a login profile, access keys,
  *   MFA devices, signing certificates, SSH public keys, service-specific credentials or group
  *   memberships (strictUserDeletion.ts; moto deletes such a user); service-specific credentials,
@@ -102,7 +107,7 @@ interface Device {
  */
 type KeyInfo =
   | { kind: 'user'; account: string; user: string; active: boolean }
-  | { kind: 'session'; account: string; user?: string; mfaAt?: number; expiresAt: number }
+  | { kind: 'session'; account: string; user?: string; mfaAt?: number; expiresAt: number; console?: boolean }
   | { kind: 'role'; arn: string; mfaAt?: number; expiresAt: number };
 
 interface Role {
@@ -276,6 +281,8 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
   /** `account:user name` → the user's ARN (partition and path as IAM made it), from CreateUser answers. */
   const userArns = new Map<string, string>();
   const deletion = new UserDeletionRules();
+  /** `account:user` → CreateLoginProfile's PasswordResetRequired, which moto drops (it answers false). */
+  const passwordReset = new Map<string, boolean>();
   const log: LoggedRequest[] = [];
   const propagation = createPropagation(now);
 
@@ -340,7 +347,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     if (info?.kind === 'user' && !info.active) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (info?.kind === 'user' && propagation.keyNotYetValid(keyId)) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (info && info.kind !== 'user' && now() >= info.expiresAt) return new Refusal(403, 'ExpiredToken', MESSAGES.expiredToken);
-    if (service === 'iam' && info?.kind === 'session' && info.mfaAt === undefined) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
+    if (service === 'iam' && info?.kind === 'session' && info.mfaAt === undefined && !info.console) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (service === 'sts' && action === 'GetSessionToken') {
       if (info && info.kind !== 'user') return accessDenied(MESSAGES.sessionCredentials);
       const duration = params.get('DurationSeconds');
@@ -449,6 +456,19 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           break;
         case 'ListAccessKeys':
           return propagation.lagListing(body);
+        case 'CreateLoginProfile':
+        case 'UpdateLoginProfile':
+        case 'GetLoginProfile': {
+          const user = `${accountOf(keyId)}:${params.get('UserName') ?? ''}`;
+          const asked = params.get('PasswordResetRequired');
+          if (action !== 'GetLoginProfile' && asked !== null) passwordReset.set(user, asked === 'true');
+          if (action === 'CreateLoginProfile' && asked === null) passwordReset.set(user, false);
+          const reset = passwordReset.get(user);
+          return reset === undefined ? body : body.replace(/<PasswordResetRequired>[^<]*<\/PasswordResetRequired>/, `<PasswordResetRequired>${reset}</PasswordResetRequired>`);
+        }
+        case 'DeleteLoginProfile':
+          passwordReset.delete(`${accountOf(keyId)}:${params.get('UserName') ?? ''}`);
+          break;
         case 'UpdateAccessKey': {
           const key = keys.get(params.get('AccessKeyId') ?? '');
           if (key?.kind === 'user') key.active = params.get('Status') === 'Active';
@@ -503,6 +523,21 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     // its access control is on.
     const forward = () => relay(upstream, request, path, body);
     const bare = path.split('?')[0] ?? '/';
+    if (bare === '/_harness/console-session' && request.method === 'POST') {
+      // the sign-in service stand-in's credentials for an IAM user without an access key (a console
+      // sign-in): a session of that user, like GetSessionToken's but free of its IAM rule (console
+      // credentials may call IAM), carrying no MFA context (AssumeRole takes a code of its own)
+      const asked = JSON.parse(body.toString('utf8')) as { account?: string; user: string; seconds?: number };
+      const id = newSessionKeyId();
+      const secret = randomBytes(30).toString('base64');
+      const token = randomBytes(96).toString('base64');
+      keys.set(id, { kind: 'session', account: asked.account ?? ACCOUNT, user: asked.user, expiresAt: now() + (asked.seconds ?? 900) * 1000, console: true });
+      recordSecret('secret access key', secret);
+      recordSecret('session token', token);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ accessKeyId: id, secretAccessKey: secret, sessionToken: token }));
+      return;
+    }
     if (bare.startsWith('/moto-api') || bare.startsWith('/_harness')) {
       const answer = await forward();
       response.writeHead(answer.status, answer.headers);
@@ -574,6 +609,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       userIds.clear();
       propagation.reset();
       userArns.clear();
+      passwordReset.clear();
       deletion.reset();
       log.length = 0;
     },
