@@ -38,10 +38,11 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-test('setup --identity console: no access key; a console password shown once (reset required), SignInLocalDevelopmentAccess, the MFA device and the admin role; login_session and role_arn profiles; aws login named; a second run changes nothing; teardown removes it all', { timeout: 240_000 }, async () => {
+test('setup --identity console: no access key; a console password shown once (reset required), SignInLocalDevelopmentAccess, the MFA device and the admin role; login_session and role_arn profiles; aws login named; a second run changes nothing; after aws login (the sign-in stand-in) verify proves reading, no writing and elevation with MFA; teardown removes it all', { timeout: 300_000 }, async () => {
   const box = setupSandbox(moto.endpoint, { AWS_ENDPOINT_URL_SIGNIN: standIn.endpoint });
   try {
-    const result = await setupConsole(box);
+    // --trust user: under moto's access control a trust principal matches literally (the verify step)
+    const result = await setupConsole(box, ['--trust', 'user']);
     assert.equal(result.code, 0, result.stderr + result.stdout);
     const shown = /console password of admin \(shown once[^)]*\): (\S+)/.exec(result.stdout);
     assert.ok(shown, result.stdout);
@@ -71,7 +72,7 @@ test('setup --identity console: no access key; a console password shown once (re
     const record = JSON.parse(readFileSync(join(box.home, '.config', 'rolegate', 'setups.json'), 'utf8')) as { setups: Array<{ identity?: string; store: string; complete: boolean }> };
     assert.deepEqual(record.setups.map((s) => [s.identity, s.store, s.complete]), [['console', 'none', true]]);
 
-    const again = await setupConsole(box);
+    const again = await setupConsole(box, ['--trust', 'user']);
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stdout, /console password of admin \(shown once/);
     assert.match(again.stdout, /Nothing changed/);
@@ -88,7 +89,16 @@ test('setup --identity console: no access key; a console password shown once (re
     assert.equal(elevated.code, 0, elevated.stderr);
     assert.match(JSON.parse(elevated.stdout).Arn, /^arn:aws:sts::123456789012:assumed-role\/admin\//);
     const assume = (await moto.requests()).filter((r) => r.action === 'AssumeRole');
-    assert.ok(assume.length >= 1 && assume.every((r) => /^ASIA/.test(r.access_key ?? '')), 'the role is assumed with the console credentials');
+    assert.ok(assume.length >= 1 && assume.every((r) => r.access_key === token.accessToken.accessKeyId), 'the role is assumed with the console credentials');
+
+    // verify, with the console credentials, under moto's access control (SecurityAudit decides)
+    await moto.enableAccessControl();
+    const verify = await runRolegate(['verify', '--mfa-code-command', mfaFlags(box)[3]!, '--json'], { env: box.env, timeoutMs: 120_000 });
+    await moto.disableAccessControl();
+    const checks = Object.fromEntries((JSON.parse(verify.stdout) as { checks: Array<{ id: string; status: string; reason: string }> }).checks.map((c) => [c.id, `${c.status}: ${c.reason}`]));
+    assert.equal(verify.code, 0, JSON.stringify(checks, null, 1) + verify.stderr);
+    for (const id of ['identity', 'read', 'write', 'mfaDevice', 'elevation', 'adminWrite', 'trustMfa', 'userMfa']) assert.match(checks[id] ?? '', /^pass/, `${id}: ${checks[id]}`);
+    assert.match(checks.identity!, new RegExp(USER_ARN));
 
     const teardown = await runRolegate(['teardown', '--bootstrap-profile', 'bootstrap', '--yes'], { env: box.env, timeoutMs: 120_000 });
     assert.equal(teardown.code, 0, teardown.stderr + teardown.stdout);

@@ -19,8 +19,9 @@
  * before, and whose ES256 signature verifies with that jwk.
  *
  * The credentials it hands out are real to moto: GetSessionToken for the signed-in IAM user
- * (with the user's access key, through the strict layer), so every later AWS call is checked as
- * usual and GetCallerIdentity names the user. The refresh token rotates on every refresh; the old
+ * (with the user's access key, through the strict layer), or, for a user without an access key
+ * (setup --identity console), the strict layer's console session (POST /_harness/console-session),
+ * so every later AWS call is checked as usual and GetCallerIdentity names the user. The refresh token rotates on every refresh; the old
  * one is refused. It counts refreshes.
  */
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify, type JsonWebKey } from 'node:crypto';
