@@ -91,6 +91,7 @@ Examples:
   $ rolegate setup --profile work --admin-profile work-admin --user-name work --role-name work-admin
   $ rolegate setup --mfa-device yubikey --yubikey-touch   the seed straight into a YubiKey; a touch per code
   $ rolegate setup --re-pair --mfa-device yubikey         move an existing setup's MFA device onto a YubiKey
+  $ rolegate setup --identity console                     no access key: a console password and the MFA device, then aws login
 
 --mfa-code-command runs with ROLEGATE_TOTP_TIME set to the Unix time the code is wanted for (a tool
 such as oathtool --now may use it); rolegate waits for the next 30 s window before the second call.
