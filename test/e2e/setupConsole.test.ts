@@ -79,7 +79,7 @@ test('setup --identity console: no access key; a console password shown once (re
 
     // `aws login` (the stand-in): the read profile reads as the user, and the admin profile elevates with an MFA code
     const token = await standIn.signIn({ user: { userName: 'admin' }, accountId: ACCOUNT_ID });
-    writeLoginCache(box.home, USER_ARN, token);
+    const loginCache = writeLoginCache(box.home, USER_ARN, token);
     const read = await runAws(['sts', 'get-caller-identity', '--output', 'json'], { env: box.env });
     assert.equal(read.code, 0, read.stderr);
     assert.equal(JSON.parse(read.stdout).Arn, USER_ARN);
@@ -102,6 +102,8 @@ test('setup --identity console: no access key; a console password shown once (re
 
     const teardown = await runRolegate(['teardown', '--bootstrap-profile', 'bootstrap', '--yes'], { env: box.env, timeoutMs: 120_000 });
     assert.equal(teardown.code, 0, teardown.stderr + teardown.stdout);
+    assert.equal(existsSync(loginCache), false, "teardown removes the console sign-in (aws login's cache) of the user it deleted");
+    assert.equal(existsSync(join(box.home, '.cache', 'rolegate', 'sessions', 'login-default.json')), false);
     const left = await accountListing(box);
     assert.deepEqual(left.users.map((u) => u.name), []);
     assert.deepEqual(left.roles.map((r) => r.name), []);

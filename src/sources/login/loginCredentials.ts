@@ -17,10 +17,11 @@ import { lockFile } from '../../files/rolegatePaths.cjs';
 import { callLimits, proxyAgents, proxyFor } from '../../aws/callSettings.js';
 import { classifyAwsFailure, transientError, type AwsEndpoint } from '../../aws/networkErrors.js';
 import { UserError } from '../../userError.js';
-import { loginCacheFile, loginSessionKey } from './loginCacheFile.js';
+import { loginCacheFile } from './loginCacheFile.js';
 import { loginCommand } from './loginCommand.js';
+import { loginLockName } from './loginLock.js';
 
-export { loginCommand };
+export { loginCommand, loginLockName };
 
 /** What a login_session profile says (LoginSpec's fields). */
 export interface LoginProfile {
@@ -45,11 +46,6 @@ export interface LoginResult {
   cacheFile: string;
   /** This call refreshed them through the sign-in service. */
   refreshed: boolean;
-}
-
-/** The lock name for a login session (one per session, whichever profiles name it). */
-export function loginLockName(loginSession: string): string {
-  return `login-${loginSessionKey(loginSession).slice(0, 32)}`;
 }
 
 /** The sign-in service's URL, as the SDK picks it (for messages). */
