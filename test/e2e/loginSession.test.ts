@@ -5,11 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
 import { run, runAws, runBoto3, runRolegate } from '../harness/run.js';
 import { outputRoot, projectRoot, venvBin } from '../harness/paths.js';
+import { PYTHON_MFA_HELPERS } from '../harness/mfaCodes.js';
 import { useLoginWorld, USER_ARN, type LoginWorld } from './loginSessionSupport.js';
 
 const moto = useMotoServer();
@@ -200,14 +201,48 @@ test('sign-in service stand-in: status shows the console sign-in; logout removes
   assert.match(after.stderr, /aws login --profile dev/);
 });
 
-test('a role_arn profile sourced from a login_session profile, with mfa_serial: served through the chain once its source is the console sign-in', async (t) => {
-  const source = readFileSync(join(projectRoot, 'src', 'sources', 'dispatch.ts'), 'utf8');
-  if (/'assume-role': pending/.test(source)) {
-    t.skip('the assume-role source (role_arn chains, branch h/chains) has not landed yet');
+test('sign-in service stand-in: a role_arn profile with source_profile = the login_session profile and mfa_serial: 10 parallel cold credential-process calls cost one refresh, one MFA code and one AssumeRole signed with the console credentials', { timeout: 180_000 }, async (t) => {
+  const dispatch = readFileSync(join(projectRoot, 'src', 'sources', 'dispatch.ts'), 'utf8');
+  if (/'assume-role': pending/.test(dispatch)) {
+    t.skip('the assume-role source (role_arn chains from any profile, branch h/chains) is not in this tree yet');
     return;
   }
-  await world.signIn({ expired: true });
-  writeFileSync(world.box.configFile, readFileSync(world.box.configFile, 'utf8') + `\n[profile dev-admin]\nrole_arn = arn:aws:iam::123456789012:role/dev-admin\nsource_profile = dev\n`);
-  const result = await runRolegate(['credential-process', 'dev-admin'], { env: world.box.env });
-  assert.equal(result.code, 0, result.stderr);
+  // user dev's MFA device, and a role that trusts dev only with MFA
+  const seed = await runBoto3<string>(
+    `
+import boto3, json
+${PYTHON_MFA_HELPERS}
+iam = boto3.client("iam")
+d = iam.create_virtual_mfa_device(VirtualMFADeviceName="dev")["VirtualMFADevice"]
+enable_mfa(iam, "dev", d["SerialNumber"], d["Base32StringSeed"])
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "${USER_ARN}"}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}
+iam.create_role(RoleName="dev-admin", AssumeRolePolicyDocument=json.dumps(trust))
+s = d["Base32StringSeed"]
+print(json.dumps(s.decode() if isinstance(s, bytes) else s))
+`,
+    { env: { ...world.box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bootstrap' } },
+  );
+  const seedFile = join(world.box.home, 'mfa-seed.txt');
+  writeFileSync(seedFile, seed, { mode: 0o600 });
+  const counter = join(world.box.home, 'mfa-calls.txt');
+  const codeCommand = `'${process.execPath}' '${join(outputRoot, 'test', 'e2e', 'credMfaCode.js')}' '${seedFile}' '${counter}'`;
+  writeFileSync(
+    world.box.configFile,
+    readFileSync(world.box.configFile, 'utf8') +
+      `\n[profile dev-admin]\nrole_arn = arn:aws:iam::123456789012:role/dev-admin\nsource_profile = dev\nmfa_serial = arn:aws:iam::123456789012:mfa/dev\nmfa_process = ${codeCommand}\nregion = us-east-1\n`,
+  );
+  const { token } = await world.signIn({ expired: true });
+  const before = world.standIn.refreshes();
+  await moto.clearRequests();
+  const results = await Promise.all(Array.from({ length: 10 }, () => runRolegate(['credential-process', 'dev-admin'], { env: world.box.env, timeoutMs: 120_000 })));
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  assert.equal(new Set(results.map((r) => (JSON.parse(r.stdout) as ProcessCredentials).AccessKeyId)).size, 1);
+  assert.equal(world.standIn.refreshes() - before, 1, 'one refresh of the console sign-in');
+  assert.equal(readFileSync(counter, 'utf8').trim().split('\n').length, 1, 'one MFA code');
+  const assumed = (await moto.requests()).filter((r) => r.action === 'AssumeRole');
+  assert.equal(assumed.length, 1);
+  const refreshedKey = (JSON.parse(readFileSync(join(world.box.home, '.aws', 'login', 'cache', readdirSync(join(world.box.home, '.aws', 'login', 'cache'))[0]!), 'utf8')) as { accessToken: { accessKeyId: string } }).accessToken.accessKeyId;
+  assert.notEqual(refreshedKey, token.accessToken.accessKeyId);
+  assert.equal(assumed[0]!.access_key, refreshedKey, 'AssumeRole was signed with the refreshed console credentials');
+  assert.match(await callerArn(asEnv(JSON.parse(results[0]!.stdout) as ProcessCredentials)), /^arn:aws:sts::123456789012:assumed-role\/dev-admin\//);
 });
