@@ -31,6 +31,8 @@ import boto3, json
 iam = boto3.client("iam")
 iam.create_user(UserName=${JSON.stringify(name)})
 k = iam.create_access_key(UserName=${JSON.stringify(name)})["AccessKey"]
+# what aws login needs (the sign-in stand-in refuses a user without it)
+iam.attach_user_policy(UserName=${JSON.stringify(name)}, PolicyArn="arn:aws:iam::aws:policy/SignInLocalDevelopmentAccess")
 print(json.dumps({"accessKeyId": k["AccessKeyId"], "secretAccessKey": k["SecretAccessKey"]}))
 `,
     { env: { ...box.env, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'bootstrap' } },

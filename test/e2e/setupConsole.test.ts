@@ -114,6 +114,19 @@ test('setup --identity console: no access key; a console password shown once (re
   }
 });
 
+test('sign-in service stand-in: without SignInLocalDevelopmentAccess, aws login is refused (why setup attaches it)', async () => {
+  const box = setupSandbox(moto.endpoint);
+  try {
+    await runBoto3('import boto3; iam = boto3.client("iam"); iam.create_user(UserName="plain"); print("null")', { env: { ...box.env, AWS_PROFILE: 'bootstrap' } });
+    await assert.rejects(standIn.signIn({ user: { userName: 'plain' }, accountId: ACCOUNT_ID }), /signin:AuthorizeOAuth2Access/);
+    await runBoto3('import boto3; boto3.client("iam").attach_user_policy(UserName="plain", PolicyArn="arn:aws:iam::aws:policy/SignInLocalDevelopmentAccess"); print("null")', { env: { ...box.env, AWS_PROFILE: 'bootstrap' } });
+    const token = await standIn.signIn({ user: { userName: 'plain' }, accountId: ACCOUNT_ID });
+    assert.equal(token.clientId, 'arn:aws:signin:::devtools/same-device');
+  } finally {
+    box.cleanup();
+  }
+});
+
 test('setup --identity console refuses what needs an access key, before any AWS call', async () => {
   const box = setupSandbox(moto.endpoint);
   try {

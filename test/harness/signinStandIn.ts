@@ -18,6 +18,8 @@
  * payload has htm POST, htu this endpoint's /v1/token, iat within 5 minutes, a jti never seen
  * before, and whose ES256 signature verifies with that jwk.
  *
+ * A sign-in is refused to a user without SignInLocalDevelopmentAccess (or AdministratorAccess),
+ * which grants what `aws login` needs (signin:AuthorizeOAuth2Access, signin:CreateOAuth2Token).
  * The credentials it hands out are real to moto: GetSessionToken for the signed-in IAM user
  * (with the user's access key, through the strict layer), or, for a user without an access key
  * (setup --identity console), the strict layer's console session (POST /_harness/console-session),
@@ -147,6 +149,37 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
     return { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
   };
 
+  /**
+   * `aws login` needs signin:AuthorizeOAuth2Access (and its renewals signin:CreateOAuth2Token),
+   * which the AWS managed policy SignInLocalDevelopmentAccess grants: a sign-in is refused without
+   * a policy that grants them (SignInLocalDevelopmentAccess, or AdministratorAccess), as the
+   * console refuses it. Read from moto (its access control must be off while signing in).
+   */
+  const assertMaySignIn = async (user: SignInIdentity, accountId: string) => {
+    const name = 'userName' in user ? user.userName : await userNameOfKey(user);
+    const answer = await fetch(options.stsEndpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/${region}/iam/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: `Action=ListAttachedUserPolicies&Version=2010-05-08&UserName=${encodeURIComponent(name)}`,
+    });
+    const text = await answer.text();
+    if (!answer.ok) throw new Error(`sign-in stand-in: ListAttachedUserPolicies for ${name}: HTTP ${answer.status}`);
+    if (!/policy\/(SignInLocalDevelopmentAccess|AdministratorAccess)</.test(text)) {
+      throw new Error(`sign-in refused (stand-in): user ${name} of ${accountId} is not authorized to perform signin:AuthorizeOAuth2Access (attach SignInLocalDevelopmentAccess)`);
+    }
+  };
+  const userNameOfKey = async (user: UserKey) => {
+    const answer = await fetch(options.stsEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/${region}/iam/aws4_request, SignedHeaders=host, Signature=0` },
+      body: `Action=GetAccessKeyLastUsed&Version=2010-05-08&AccessKeyId=${encodeURIComponent(user.accessKeyId)}`,
+    });
+    return /<UserName>([^<]+)<\/UserName>/.exec(await answer.text())?.[1] ?? '';
+  };
+
   const newRefreshToken = () => {
     const token = `rt-${randomBytes(48).toString('base64url')}`;
     recordSecret('session token', token);
@@ -211,6 +244,7 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
   return {
     endpoint,
     async signIn({ user, accountId, expiresAt }) {
+      await assertMaySignIn(user, accountId);
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const dpopKey = privateKey.export({ format: 'pem', type: 'sec1' }).toString();
       const jwk = publicKey.export({ format: 'jwk' });
