@@ -41,6 +41,12 @@ function filesUnder(dir: string): string[] {
 test('setup --identity console: no access key; a console password shown once (reset required), SignInLocalDevelopmentAccess, the MFA device and the admin role; login_session and role_arn profiles; aws login named; a second run changes nothing; after aws login (the sign-in stand-in) verify proves reading, no writing and elevation with MFA; teardown removes it all', { timeout: 300_000 }, async () => {
   const box = setupSandbox(moto.endpoint, { AWS_ENDPOINT_URL_SIGNIN: standIn.endpoint });
   try {
+    const plan = await setupConsole(box, ['--trust', 'user', '--plan']);
+    assert.equal(plan.code, 0, plan.stderr + plan.stdout);
+    assert.match(plan.stdout, /\+ policy SignInLocalDevelopmentAccess on user admin: will be attached/);
+    assert.match(plan.stdout, /\+ console password of user admin: will be created: shown once/);
+    assert.doesNotMatch(plan.stdout, /access key|root key/i);
+    assert.deepEqual((await accountListing(box)).users, [], 'the plan changed nothing');
     // --trust user: under moto's access control a trust principal matches literally (the verify step)
     const result = await setupConsole(box, ['--trust', 'user']);
     assert.equal(result.code, 0, result.stderr + result.stdout);
