@@ -45,14 +45,6 @@ mkdirSync(privateDir, { mode: 0o700 });
 const secretsFile = join(privateDir, 'secrets.jsonl');
 const outputFile = join(privateDir, 'output.txt');
 const output = createWriteStream(outputFile);
-// Each file runs in a process of its own (`node --test FILE`, as node's runner isolates files),
-// ROLEGATE_TEST_CONCURRENCY at a time (default 3: most files spend their time waiting on moto, the
-// AWS CLI and other child processes, so a third slot keeps 2 cores busy). The slowest files start
-// first, by the durations of the last full run (.cache/test-durations.json), so no long file
-// starts last and runs alone. A file's output is printed whole when it ends, with its duration.
-// ROLEGATE_TEST_ALSO_NODE=PATH runs every file on that Node as well (CI: Node 24), in the same
-// queue, so the two runs share the slots and neither waits for the other's last files; its
-// files run with that Node first on PATH.
 // Two warm Pythons for the whole run, each forked per use instead of a new Python importing the
 // same modules again (about 1 s of CPU each time): moto (test/harness/moto_launcher.py --zygote),
 // whose forks are each file's server and each test's fresh one (test/harness/moto.ts), and the AWS
@@ -114,6 +106,14 @@ async function startZygotes() {
 }
 const zygotes = await startZygotes();
 
+// Each file runs in a process of its own (`node --test FILE`, as node's runner isolates files),
+// ROLEGATE_TEST_CONCURRENCY at a time (default 3: most files spend their time waiting on moto, the
+// AWS CLI and other child processes, so a third slot keeps 2 cores busy). The slowest files start
+// first, by the durations of the last full run (.cache/test-durations.json), so no long file
+// starts last and runs alone. A file's output is printed whole when it ends, with its duration.
+// ROLEGATE_TEST_ALSO_NODE=PATH runs every file on that Node as well (CI: Node 24), in the same
+// queue, so the two runs share the slots and neither waits for the other's last files; its
+// files run with that Node first on PATH.
 const reporter = process.stdout.isTTY ? ['--test-reporter=spec'] : [];
 const concurrency = Math.max(1, Number(process.env.ROLEGATE_TEST_CONCURRENCY) || 3);
 const durationsFile = join(root, '.cache', 'test-durations.json');
@@ -121,7 +121,14 @@ let known = {};
 try {
   known = JSON.parse(readFileSync(durationsFile, 'utf8'));
 } catch {
-  // no earlier run: end-to-end files (the slow ones) first, in path order
+  // no earlier run here (CI starts from a clean clone): a full run's durations kept in the
+  // repository (scripts/test-durations.json; refresh it from .cache/ after large test changes),
+  // and for a file it does not know, end-to-end files (the slow ones) first, in path order
+  try {
+    known = JSON.parse(readFileSync(join(root, 'scripts', 'test-durations.json'), 'utf8'));
+  } catch {
+    // none
+  }
 }
 const name = (file) => relative(dist, file);
 const nodes = [{ path: process.execPath, tag: '' }];
