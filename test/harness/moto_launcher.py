@@ -14,6 +14,7 @@ so tests can count the AWS calls a command made (e.g. exactly one GetSessionToke
 
 The server itself is the demo's launcher (assets/demo/moto_launcher.py), given this middleware.
 """
+import gc
 import io
 import json
 import os
@@ -141,6 +142,7 @@ def zygote(path):
     listener.bind(path)
     listener.listen(64)
     zygote_accounting.reap_children()
+    gc.freeze()  # forks never collect the warm heap: no pass over it, fewer pages copied
     print(json.dumps({"ready": path}), flush=True)
     events = selectors.DefaultSelector()
     events.register(listener, selectors.EVENT_READ)
