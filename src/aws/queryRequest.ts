@@ -35,7 +35,8 @@ export interface QueryCall {
   region: string;
   /** The signing name (`sts`). */
   signingName: string;
-  credentials: SigningCredentials;
+  /** Absent: an unsigned request (AssumeRoleWithWebIdentity, which carries its own token). */
+  credentials?: SigningCredentials;
   limits: CallLimits;
   retry: RetryDecision;
 }
@@ -153,15 +154,17 @@ export async function queryCall(call: QueryCall): Promise<string> {
   return guarded(call.endpoint, call.limits, call.operation, async () => {
     for (let retries = 0; ; retries++) {
       try {
-        const headers = signedHeaders({
-          url,
-          region: call.region,
-          service: call.signingName,
-          credentials: call.credentials,
-          contentType: 'application/x-www-form-urlencoded',
-          body,
-          now: new Date(Date.now() + clockOffsetMs),
-        });
+        const headers = call.credentials
+          ? signedHeaders({
+              url,
+              region: call.region,
+              service: call.signingName,
+              credentials: call.credentials,
+              contentType: 'application/x-www-form-urlencoded',
+              body,
+              now: new Date(Date.now() + clockOffsetMs),
+            })
+          : { 'content-type': 'application/x-www-form-urlencoded', host: url.host };
         const answer = await postOnce(url, headers, body, call.limits, agent, http);
         if (answer.status >= 200 && answer.status < 300) return answer.text;
         throw serviceError(answer);

@@ -1,6 +1,7 @@
 /**
  * The STS calls of the credential refresh paths (the hourly role refresh, the MFA session, exec's
- * renewals): AssumeRole and GetSessionToken as signed Query API requests (queryRequest.ts), with
+ * renewals): AssumeRole and GetSessionToken as signed Query API requests (queryRequest.ts), and
+ * AssumeRoleWithWebIdentity unsigned (the token is the proof; createStsQuery without credentials), with
  * the limits, endpoint, proxy and failure words of the SDK's STS client (callSettings.ts) and its
  * retries (retryPolicy.ts: the SDK's standard ones, or for a call carrying an MFA code only after
  * a failure before AWS read it). The SDK's STS client stays for every other STS call (setup, verify,
@@ -29,6 +30,14 @@ export interface AssumeRoleInput {
   TokenCode?: string;
 }
 
+export interface AssumeRoleWithWebIdentityInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  /** The token file's content: a secret, sent only in the request body. */
+  WebIdentityToken: string;
+  DurationSeconds?: number;
+}
+
 export interface GetSessionTokenInput {
   DurationSeconds?: number;
   SerialNumber?: string;
@@ -38,12 +47,15 @@ export interface GetSessionTokenInput {
 export interface StsQuery {
   assumeRole(input: AssumeRoleInput): Promise<{ Credentials?: StsCredentials; AssumedRoleUser?: { AssumedRoleId?: string; Arn?: string } }>;
   getSessionToken(input: GetSessionTokenInput): Promise<{ Credentials?: StsCredentials }>;
+  /** Unsigned: the client may be made without credentials for it. */
+  assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentityInput): Promise<{ Credentials?: StsCredentials; AssumedRoleUser?: { AssumedRoleId?: string; Arn?: string } }>;
   /** How many sends a call may make (the limits' attempts). */
   attempts: number;
 }
 
 export type StsQueryOptions = Omit<ClientOptions, 'credentials' | 'profile'> & {
-  credentials: SigningCredentials;
+  /** Absent: every call is sent unsigned (only AssumeRoleWithWebIdentity is answered so). */
+  credentials?: SigningCredentials;
   /** Replaces the retry decision the options imply (carriesMfaCode: unsent only; else standard). */
   retry?: RetryDecision;
 };
@@ -60,6 +72,14 @@ function credentialsIn(xml: string): StsCredentials | undefined {
   };
 }
 
+function roleAnswer(xml: string) {
+  const arn = xmlElement(xml, 'AssumedRoleUser');
+  return {
+    Credentials: credentialsIn(xml),
+    AssumedRoleUser: arn === undefined ? undefined : { AssumedRoleId: xmlText(arn, 'AssumedRoleId'), Arn: xmlText(arn, 'Arn') },
+  };
+}
+
 /** Throws a bad-input UserError for bad limits (AWS_MAX_ATTEMPTS, the timeouts), as the SDK client's construction does. */
 export function createStsQuery(options: StsQueryOptions): StsQuery {
   const limits = callLimits(options);
@@ -71,12 +91,10 @@ export function createStsQuery(options: StsQueryOptions): StsQuery {
   return {
     attempts: limits.attempts,
     async assumeRole(input) {
-      const xml = await call('AssumeRole', { ...input });
-      const arn = xmlElement(xml, 'AssumedRoleUser');
-      return {
-        Credentials: credentialsIn(xml),
-        AssumedRoleUser: arn === undefined ? undefined : { AssumedRoleId: xmlText(arn, 'AssumedRoleId'), Arn: xmlText(arn, 'Arn') },
-      };
+      return roleAnswer(await call('AssumeRole', { ...input }));
+    },
+    async assumeRoleWithWebIdentity(input) {
+      return roleAnswer(await call('AssumeRoleWithWebIdentity', { ...input }));
     },
     async getSessionToken(input) {
       return { Credentials: credentialsIn(await call('GetSessionToken', { ...input })) };

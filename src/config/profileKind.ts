@@ -137,7 +137,8 @@ function summarize(shared: SharedProfiles, name: string): ProfileSummary | undef
 
   // botocore's chain for a named profile: assume role, web identity, SSO, credentials-file keys,
   // credential_process, config-file keys
-  if (roleArn && !get('web_identity_token_file')) {
+  // (a source_profile or credential_source makes a role_arn profile an AssumeRole chain even with a token file)
+  if (roleArn && (!get('web_identity_token_file') || get('source_profile') || get('credential_source'))) {
     summary.kind = mfaSerial ? 'role-mfa' : 'role';
     summary.source = get('source_profile') ?? get('credential_source');
   } else if (roleArn) {

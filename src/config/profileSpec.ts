@@ -107,6 +107,21 @@ export interface AssumeRoleSpec {
   region?: string;
 }
 
+/**
+ * role_arn + web_identity_token_file (no source_profile or credential_source): an unsigned
+ * AssumeRoleWithWebIdentity with the token file's content, read fresh on every call, as botocore does.
+ */
+export interface WebIdentitySpec {
+  profile: string;
+  roleArn: string;
+  /** The path as written (botocore opens it as it is, relative to the working directory). */
+  tokenFile: string;
+  roleSessionName?: string;
+  /** Sent as DurationSeconds when set (botocore does not send it, nor key its cache by it). */
+  durationSeconds?: number;
+  region?: string;
+}
+
 /** Another tool's credential_process (not rolegate's own). */
 export interface ProcessSpec {
   profile: string;
@@ -122,7 +137,8 @@ export type CredentialSpec =
   | { kind: 'assume-role'; profile: string; region?: string; assumeRole: AssumeRoleSpec }
   | { kind: 'process'; profile: string; region?: string; process: ProcessSpec }
   | { kind: 'sso'; profile: string; region?: string; sso: SsoSpec }
-  | { kind: 'login'; profile: string; region?: string; login: LoginSpec };
+  | { kind: 'login'; profile: string; region?: string; login: LoginSpec }
+  | { kind: 'web-identity'; profile: string; region?: string; webIdentity: WebIdentitySpec };
 
 /** rolegate's own kinds: a key profile's MFA session, and a role assumed from it. */
 export type RolegateSpec = Extract<CredentialSpec, { kind: 'session' | 'role' }>;
@@ -280,8 +296,16 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
   const roleArn = storeRole ?? guideRole;
   if (roleArn) {
     const layout = storeRole ? 'store' : 'guide';
-    if (layout === 'guide' && text(values, 'web_identity_token_file')) {
-      throw badInput(`profile ${profile} is a web identity role (web_identity_token_file), which rolegate does not serve`, `let the AWS CLI or SDK use profile ${profile} directly`);
+    const tokenFile = text(values, 'web_identity_token_file');
+    // botocore's order: a source_profile or credential_source makes it an AssumeRole chain
+    if (layout === 'guide' && tokenFile !== undefined && !text(values, 'source_profile') && !text(values, 'credential_source')) {
+      const webIdentity: WebIdentitySpec = { profile, roleArn, tokenFile };
+      const sessionName = text(values, 'role_session_name');
+      const duration = seconds(values, 'duration_seconds', profile);
+      if (sessionName !== undefined) webIdentity.roleSessionName = sessionName;
+      if (duration !== undefined) webIdentity.durationSeconds = duration;
+      if (region !== undefined) webIdentity.region = region;
+      return { kind: 'web-identity', profile, region, webIdentity };
     }
     const sourceProfile = text(values, layout === 'store' ? 'rolegate_source_profile' : 'source_profile');
     if (!sourceProfile && layout === 'guide') return assumeRoleSpec(shared, profile, values, roleArn, region);

@@ -20,6 +20,7 @@ const LOADERS: Loaders = {
   process: async () => (await import('./processSource.js')).processSource,
   sso: async () => (await import('./ssoSource.js')).ssoSource,
   login: async () => (await import('./loginSource.js')).loginSource,
+  'web-identity': async () => (await import('./webIdentitySource.js')).webIdentitySource,
 };
 
 /** The source for a spec, typed for any kind (each member takes the spec it came with). */

@@ -237,8 +237,8 @@ function statementApplies(statement: Statement, context: MfaContext): boolean {
 }
 
 /** Whether a trust policy lets a caller with this MFA context call sts:AssumeRole: an explicit Deny wins, then an Allow is needed. */
-export function trustAllows(trust: PolicyDocument, context: MfaContext): boolean {
-  const statements = asList(trust.Statement).filter((s) => asList(s.Action).some((a) => actionMatches(a, 'sts:AssumeRole')));
+export function trustAllows(trust: PolicyDocument, context: MfaContext, action = 'sts:AssumeRole'): boolean {
+  const statements = asList(trust.Statement).filter((s) => asList(s.Action).some((a) => actionMatches(a, action)));
   const applying = statements.filter((s) => statementApplies(s, context));
   if (applying.some((s) => s.Effect === 'Deny')) return false;
   return applying.some((s) => s.Effect === 'Allow');
@@ -396,6 +396,19 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       if (duration > role.maxSessionDuration) return validationError(MESSAGES.maxSession);
       return { mfaAt };
     }
+    if (service === 'sts' && action === 'AssumeRoleWithWebIdentity') {
+      // AWS answers it unsigned; the token must be there, and the trust policy must allow the action
+      // (for a Federated principal: moto checks neither)
+      if (!params.get('WebIdentityToken')) return new Refusal(400, 'ValidationError', "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");
+      const duration = Number(params.get('DurationSeconds') ?? 3600);
+      if (duration < 900 || duration > 43200) return rangeError('durationSeconds', duration, 900, 43200);
+      const roleArn = params.get('RoleArn') ?? '';
+      const role = roles.get(roleKeyOfArn(roleArn));
+      if (!role) return {};
+      if (!trustAllows(role.trust, {}, 'sts:AssumeRoleWithWebIdentity')) return accessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity');
+      if (duration > role.maxSessionDuration) return validationError(MESSAGES.maxSession);
+      return {};
+    }
     if (service === 'iam') {
       const conflict = deletion.refuse(action, params, accountOf(keyId));
       if (conflict) return new Refusal(conflict.status, conflict.code, conflict.message);
@@ -522,7 +535,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       keys.set(id, { kind: 'session', account: accountOf(keyId), user: info?.kind === 'user' ? info.user : undefined, mfaAt, expiresAt: expiration });
       return body.replace(/<AccessKeyId>[^<]*<\/AccessKeyId>/, `<AccessKeyId>${id}</AccessKeyId>`).replace(/<SessionToken>[^<]*<\/SessionToken>/, `<SessionToken>${token}</SessionToken>`);
     }
-    if (service === 'sts' && action === 'AssumeRole') {
+    if (service === 'sts' && (action === 'AssumeRole' || action === 'AssumeRoleWithWebIdentity')) {
       const id = xmlField(body, 'AccessKeyId');
       const arn = xmlField(body, 'Arn');
       const expiration = Date.parse(xmlField(body, 'Expiration') ?? '');
@@ -599,7 +612,9 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     }
     const credential = /Credential=([^/,\s]+)\/[^/]+\/([^/]+)\/([^/]+)\//.exec(request.headers.authorization ?? '');
     const keyId = credential?.[1] ?? null;
-    const service = credential?.[3] ?? null;
+    const unsignedAction = credential ? null : new URLSearchParams(body.toString('utf8')).get('Action');
+    // STS answers AssumeRoleWithWebIdentity (and ...WithSAML) unsigned
+    const service = credential?.[3] ?? (unsignedAction === 'AssumeRoleWithWebIdentity' || unsignedAction === 'AssumeRoleWithSAML' ? 'sts' : null);
     // moto serves the partition of the signing region (aws-us-gov for us-gov-west-1): so does the layer
     const partition = partitionOfRegion(credential?.[2] ?? 'us-east-1');
     const contentType = request.headers['content-type'] ?? '';
