@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACCOUNT_ID, useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
-import { run, runAws, runBoto3 } from '../harness/run.js';
+import { run, runAws, runBoto3, runRolegate } from '../harness/run.js';
 import { rolegateBin, venvBin } from '../harness/paths.js';
 import { useCredAccount, type Account } from './credFixture.js';
 import { awsCliCacheKey } from '../../src/cache/awsCliCache.js';
@@ -91,6 +91,15 @@ test('a web identity profile: 10 parallel cold credential-process calls cost one
   const after = await moto.requests();
   assert.deepEqual(after.map((r) => r.action), ['GetCallerIdentity'], 'the AWS CLI used the entry rolegate wrote');
   assert.equal(after[0]?.access_key, [...keys][0]);
+
+  // status reads the cache only
+  await moto.clearRequests();
+  const status = await runRolegate(['status', '--json', '--offline'], { env: box.env });
+  assert.equal(status.code, 0, status.stderr);
+  const shown = JSON.parse(status.stdout).profiles.find((p: { profile: string }) => p.profile === 'web');
+  assert.equal(shown.kind, 'web-identity');
+  assert.equal(shown.links[0].state, 'valid');
+  assert.deepEqual(await moto.requests(), [], 'status calls nothing');
 
   // logout removes the cached credentials, never the token file
   const out = await rolegate(['logout', 'web']);
