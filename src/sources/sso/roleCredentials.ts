@@ -1,0 +1,92 @@
+/**
+ * Role credentials from GetRoleCredentials, cached where the AWS CLI v2 caches them:
+ * `~/.aws/cli/cache/<key>.json`, the key being the SHA-1 hex of the minified, key-sorted JSON of
+ * `{"accountId", "roleName", "sessionName"}` (or `"startUrl"` for a legacy profile; botocore's
+ * SSOCredentialFetcher), the entry `{"ProviderType": "sso", "Credentials": {AccessKeyId,
+ * SecretAccessKey, SessionToken, Expiration, AccountId}}`. One lock per entry (`sso-role-<key>`),
+ * the entry read again after the wait: N processes that miss at once make one GetRoleCredentials.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { awsCliCacheDir, lockFile } from '../../files/rolegatePaths.cjs';
+import { withLock } from '../../files/refreshLock.js';
+import { readAwsCliCache } from '../../cache/awsCliCache.js';
+import { isFresh, requiredRemainingMs, toAwsShape, type TemporaryCredentials } from '../../cache/temporaryCredentials.cjs';
+import { accessTokenFor, signInError, type TokenOptions } from './accessToken.js';
+import type { SsoTarget } from './ssoConfig.js';
+
+export function roleCacheKey(target: Pick<SsoTarget, 'accountId' | 'roleName' | 'session'>): string {
+  const args: Record<string, string> = { accountId: target.accountId, roleName: target.roleName };
+  if (target.session.name !== undefined) args.sessionName = target.session.name;
+  else args.startUrl = target.session.startUrl;
+  const esc = (s: string) => JSON.stringify(s).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = `{${Object.keys(args)
+    .sort()
+    .map((k) => `${esc(k)}:${esc(args[k]!)}`)
+    .join(',')}}`;
+  return createHash('sha1').update(text, 'utf8').digest('hex');
+}
+
+export function roleCacheFile(target: Pick<SsoTarget, 'accountId' | 'roleName' | 'session'>, env: NodeJS.ProcessEnv = process.env): string {
+  return join(awsCliCacheDir(env), `${roleCacheKey(target)}.json`);
+}
+
+/** The cached role credentials if they last `wantedMs` more (two thirds of an hour-long lifetime at most). */
+export async function cachedRoleCredentials(target: SsoTarget, env: NodeJS.ProcessEnv, wantedMs?: number, onWarning?: (m: string) => void): Promise<TemporaryCredentials | undefined> {
+  const read = await readAwsCliCache(roleCacheFile(target, env));
+  if (read.warning) onWarning?.(read.warning);
+  const credentials = read.credentials;
+  if (!credentials) return undefined;
+  // SSO credentials record no creation time; a permission set's session is 1 to 12 hours
+  return isFresh(credentials.expiration, Date.now(), requiredRemainingMs(3600_000, wantedMs)) ? credentials : undefined;
+}
+
+export interface RoleOptions extends TokenOptions {
+  wantedMs?: number;
+}
+
+/** Cached role credentials, else GetRoleCredentials under the entry's lock. */
+export async function ssoRoleCredentials(target: SsoTarget, options: RoleOptions): Promise<TemporaryCredentials> {
+  const { env } = options;
+  const hit = await cachedRoleCredentials(target, env, options.wantedMs, options.onWarning);
+  if (hit) return hit;
+  const file = roleCacheFile(target, env);
+  return withLock(
+    lockFile(`sso-role-${roleCacheKey(target)}`, env),
+    async (assertHeld) => {
+      const again = await cachedRoleCredentials(target, env, options.wantedMs);
+      if (again) return again;
+      const token = await accessTokenFor(target.session, { ...options, profile: options.profile ?? target.profile });
+      const credentials = await getRoleCredentials(target, token.accessToken, options);
+      const { writePrivateFile } = await import('../../files/privateFile.js');
+      const body = { ProviderType: 'sso', Credentials: { ...toAwsShape(credentials), AccountId: target.accountId } };
+      await writePrivateFile(file, JSON.stringify(body), { beforeRename: assertHeld });
+      return credentials;
+    },
+    { onWait: options.onWait },
+  );
+}
+
+async function getRoleCredentials(target: SsoTarget, accessToken: string, options: RoleOptions): Promise<TemporaryCredentials> {
+  const { portalClient, serviceErrorName } = await import('./ssoClients.js');
+  const { GetRoleCredentialsCommand } = await import('@aws-sdk/client-sso');
+  const client = portalClient({ region: target.session.region, env: options.env, purpose: 'refresh' });
+  try {
+    const answer = await client.send(new GetRoleCredentialsCommand({ accessToken, accountId: target.accountId, roleName: target.roleName }));
+    const c = answer.roleCredentials;
+    if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) throw new Error('GetRoleCredentials answered without credentials');
+    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration) };
+  } catch (error) {
+    const name = serviceErrorName(error);
+    if (name === 'UnauthorizedException') throw signInError(target.session, options.profile ?? target.profile, 'IAM Identity Center refused the sign-in (expired or signed out)');
+    if (name === 'ForbiddenException' || name === 'ResourceNotFoundException') {
+      const { UserError } = await import('../../userError.js');
+      throw new UserError(`IAM Identity Center does not give this sign-in the role ${target.roleName} in account ${target.accountId} (${name})`, {
+        next: `check sso_account_id and sso_role_name of profile ${target.profile}, or run \`rolegate sso populate\` to list what you can reach`,
+      });
+    }
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
