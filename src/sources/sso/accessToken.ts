@@ -116,23 +116,27 @@ function stillValid(token: SsoToken, session: SsoSession, options: TokenOptions,
 
 /** CreateToken with the refresh token; the new token in botocore's shape (the registration kept). */
 async function refreshToken(session: SsoSession, token: SsoToken, env: NodeJS.ProcessEnv, now: () => number): Promise<SsoToken> {
-  const { oidcClient } = await import('./ssoClients.js');
-  const { CreateTokenCommand } = await import('@aws-sdk/client-sso-oidc');
-  const client = oidcClient({ region: session.region, env, purpose: 'refresh' });
-  try {
-    const answer = await client.send(new CreateTokenCommand({ grantType: 'refresh_token', clientId: token.clientId, clientSecret: token.clientSecret, refreshToken: token.refreshToken }));
-    if (!answer.accessToken || !answer.expiresIn) throw new Error('the answer held no access token');
-    return {
-      startUrl: session.startUrl,
-      region: session.region,
-      accessToken: answer.accessToken,
-      expiresAt: cacheTime(now() + answer.expiresIn * 1000),
-      clientId: token.clientId,
-      clientSecret: token.clientSecret,
-      registrationExpiresAt: token.registrationExpiresAt,
-      ...(answer.refreshToken ? { refreshToken: answer.refreshToken } : {}),
-    };
-  } finally {
-    client.destroy();
-  }
+  const { ssoHttp } = await import('./ssoHttp.js');
+  const answer = await ssoHttp<{ accessToken?: string; expiresIn?: number; refreshToken?: string }>({
+    service: 'SSO_OIDC',
+    operation: 'sso-oidc:CreateToken',
+    method: 'POST',
+    path: '/token',
+    body: { clientId: token.clientId, clientSecret: token.clientSecret, grantType: 'refresh_token', refreshToken: token.refreshToken },
+    region: session.region,
+    env,
+    // a refresh token may be spent by the first try: never resent
+    idempotent: false,
+  });
+  if (!answer.accessToken || !answer.expiresIn) throw new Error('the answer held no access token');
+  return {
+    startUrl: session.startUrl,
+    region: session.region,
+    accessToken: answer.accessToken,
+    expiresAt: cacheTime(now() + answer.expiresIn * 1000),
+    clientId: token.clientId,
+    clientSecret: token.clientSecret,
+    registrationExpiresAt: token.registrationExpiresAt,
+    ...(answer.refreshToken ? { refreshToken: answer.refreshToken } : {}),
+  };
 }

@@ -37,8 +37,8 @@ export async function cachedRoleCredentials(target: SsoTarget, env: NodeJS.Proce
   if (read.warning) onWarning?.(read.warning);
   const credentials = read.credentials;
   if (!credentials) return undefined;
-  // SSO credentials record no creation time; a permission set's session is 1 to 12 hours
-  return isFresh(credentials.expiration, Date.now(), requiredRemainingMs(3600_000, wantedMs)) ? credentials : undefined;
+  // SSO credentials record no creation time (a permission set's session is 1 to 12 hours)
+  return isFresh(credentials.expiration, Date.now(), requiredRemainingMs(undefined, wantedMs)) ? credentials : undefined;
 }
 
 export interface RoleOptions extends TokenOptions {
@@ -68,15 +68,24 @@ export async function ssoRoleCredentials(target: SsoTarget, options: RoleOptions
 }
 
 async function getRoleCredentials(target: SsoTarget, accessToken: string, options: RoleOptions): Promise<TemporaryCredentials> {
-  const { portalClient, serviceErrorName } = await import('./ssoClients.js');
-  const { GetRoleCredentialsCommand } = await import('@aws-sdk/client-sso');
-  const client = portalClient({ region: target.session.region, env: options.env, purpose: 'refresh' });
+  const { ssoHttp } = await import('./ssoHttp.js');
   try {
-    const answer = await client.send(new GetRoleCredentialsCommand({ accessToken, accountId: target.accountId, roleName: target.roleName }));
+    const answer = await ssoHttp<{ roleCredentials?: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; expiration?: number } }>({
+      service: 'SSO',
+      operation: 'sso:GetRoleCredentials',
+      method: 'GET',
+      path: '/federation/credentials',
+      query: { account_id: target.accountId, role_name: target.roleName },
+      headers: { 'x-amz-sso_bearer_token': accessToken },
+      region: target.session.region,
+      env: options.env,
+      idempotent: true,
+    });
     const c = answer.roleCredentials;
     if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) throw new Error('GetRoleCredentials answered without credentials');
     return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration) };
   } catch (error) {
+    const { serviceErrorName } = await import('./ssoHttp.js');
     const name = serviceErrorName(error);
     if (name === 'UnauthorizedException') throw signInError(target.session, options.profile ?? target.profile, 'IAM Identity Center refused the sign-in (expired or signed out)');
     if (name === 'ForbiddenException' || name === 'ResourceNotFoundException') {
@@ -86,7 +95,5 @@ async function getRoleCredentials(target: SsoTarget, accessToken: string, option
       });
     }
     throw error;
-  } finally {
-    client.destroy();
   }
 }

@@ -23,10 +23,4 @@ export function oidcClient(options: SsoClientOptions): SSOOIDCClient {
   return createClient('SSO_OIDC', (config) => new SSOOIDCClient(config), { region: options.region, env: options.env, purpose: options.purpose });
 }
 
-/** The service's error name (`AuthorizationPendingException`, `UnauthorizedException`, ...), if it is one. */
-export function serviceErrorName(error: unknown): string | undefined {
-  const e = error as { name?: string; $metadata?: unknown; cause?: unknown } | null;
-  if (e && typeof e === 'object' && e.$metadata && typeof e.name === 'string') return e.name;
-  if (e && typeof e === 'object' && e.cause) return serviceErrorName(e.cause);
-  return undefined;
-}
+export { serviceErrorName } from './ssoHttp.js';
