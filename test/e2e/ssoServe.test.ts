@@ -122,11 +122,11 @@ test('status shows the SSO token and role credentials; logout removes the role c
   const { box } = world();
   writeCachedToken(world(), { expiresInSeconds: 8 * 3600 });
   assert.equal((await credentialProcess(box.env)).code, 0);
-  const status = await runRolegate(['status', 'work'], { env: box.env });
+  const status = await runRolegate(['status'], { env: box.env });
   assert.equal(status.code, 0, status.stderr);
   const text = stripVTControlCharacters(status.stdout);
-  assert.match(text, /SSO token/);
-  assert.match(text, /sso-session corp/);
+  // the token's state, then the role credentials', then who they are (from STS)
+  assert.match(text, /^work\s+sso\s+sso-session corp\s+valid 7h\d\dm\s+valid \d+m\s+arn:aws:sts::123456789012:assumed-role\/Admin\//m);
   const entry = roleCacheFileOf(box, ROLE_ENTRY);
   const logout = await runRolegate(['logout', 'work'], { env: box.env });
   assert.equal(logout.code, 0, logout.stderr);
