@@ -16,7 +16,7 @@ import { UserError, type ExitCode } from '../userError.js';
 import type { StoreKind, KeyStore } from '../keys/keyStore.js';
 import { accessKeys, readUser, userMfaSerials } from './iamReads.js';
 import type { SetupContext } from './step.js';
-import { isManaged } from './tags.js';
+import { isManaged } from '../setups/tags.js';
 
 export interface Problem {
   message: string;
