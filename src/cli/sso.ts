@@ -42,7 +42,15 @@ export function register(program: Command): void {
     .command('sso')
     .summary('IAM Identity Center: sign in, sign out, write profiles for the accounts and roles you can reach')
     .description(
-      'IAM Identity Center (AWS SSO). The sign-in is shared with the AWS CLI and the SDKs: the token goes to ~/.aws/sso/cache, the role credentials to ~/.aws/cli/cache, both in the AWS CLI\'s format.',
+      "Sign in to IAM Identity Center (AWS SSO), sign out, and write profiles for what the sign-in reaches. The sign-in is shared with the AWS CLI and the SDKs: the token goes to ~/.aws/sso/cache, the role credentials to ~/.aws/cli/cache, both in the AWS CLI's format.",
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate sso login --profile work
+  $ rolegate sso populate --sso-session corp
+  $ rolegate sso logout --profile work`,
     );
 
   sso
@@ -105,6 +113,16 @@ Examples:
     .option('--profile <profile>', 'the SSO profile whose sign-in to end (default: $AWS_PROFILE)')
     .option('--sso-session <name>', 'the [sso-session NAME] to sign out of')
     .option('--json', 'print the removed files as JSON')
+    .description(
+      'End the sign-in at IAM Identity Center (Logout) and remove its token from ~/.aws/sso/cache and the role credentials of every profile that uses it from ~/.aws/cli/cache, as `aws sso logout` does for one sign-in.',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ rolegate sso logout --profile work
+  $ rolegate sso logout --sso-session corp --json`,
+    )
     .action(async (flags: SessionFlags & { json?: boolean }) => {
       const { shared, session } = await chosenSession(flags);
       const { ssoLogout } = await import('../sources/sso/ssoLogout.js');
