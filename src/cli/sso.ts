@@ -77,6 +77,7 @@ Examples:
       const { terminalSafe } = await import('./output.js');
       const again = loginCommands(session, profile).rolegate;
       const useBrowser = flags.browser !== false && !remoteMachine(process.env);
+      let browserPending = false;
       const stopInterrupt = onInterrupt(() => `The sign-in was not completed; no token was written.\nnext: run \`${again}\` again`);
       try {
         const result = await deviceSignIn(session, {
@@ -89,9 +90,11 @@ Examples:
             if (useBrowser) {
               const { openInBrowser } = await import('../console/browserOpener.js');
               process.stderr.write(`rolegate: opening your browser; check that it shows the code ${code}\n  (if it does not open: ${url})\n`);
-              openInBrowser(device.verificationUriComplete ?? device.verificationUri, { env: process.env }).catch(() => {
-                process.stderr.write(`rolegate: the browser did not open; open ${url} yourself\n`);
-              });
+              // the approval is polled meanwhile; the loopback link waits for the browser a bounded time
+              browserPending = true;
+              openInBrowser(device.verificationUriComplete ?? device.verificationUri, { env: process.env, waitMs: 30_000 })
+                .catch(() => process.stderr.write(`rolegate: the browser did not open; open ${url} yourself\n`))
+                .finally(() => (browserPending = false));
             } else {
               process.stderr.write(`rolegate: open this URL in a browser on any machine and approve the code ${code}:\n  ${url}\n`);
             }
@@ -102,6 +105,8 @@ Examples:
         process.stderr.write(
           `rolegate: signed in; the token lasts until ${until}${result.refreshable ? ' and is refreshed silently after that' : ''} (${terminalSafe(result.file)})\n`,
         );
+        // signed in: a browser that never fetched its loopback link does not hold the command
+        if (browserPending) process.exit(0);
       } finally {
         stopInterrupt();
       }

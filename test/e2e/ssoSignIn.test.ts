@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { useMotoServer } from '../harness/moto.js';
 import { runAws, runRolegate } from '../harness/run.js';
@@ -22,10 +24,10 @@ const world = useSsoWorld(moto, {
 });
 
 /** Runs `rolegate sso login ...` while the test, as the person's browser, approves the request. */
-async function signInApproving(args: string[]) {
+async function signInApproving(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const { box, standIn } = world();
   const shown = standIn.nextDevice();
-  const running = runRolegate(['sso', 'login', ...args], { env: box.env, timeoutMs: 60_000 });
+  const running = runRolegate(['sso', 'login', ...args], { env: { ...box.env, ...extraEnv }, timeoutMs: 60_000 });
   const device = await shown;
   // before the approval, CreateToken answers authorization_pending and nothing is written
   const earlier = existsSync(tokenFileOf(box, SESSION)) ? readFileSync(tokenFileOf(box, SESSION), 'utf8') : undefined;
@@ -181,4 +183,22 @@ test('sso logout ends the session at the SSO stand-in and removes the token and 
   assert.equal(existsSync(roleCacheFileOf(box, { accountId: ACCOUNT, roleName: 'Admin', sessionName: SESSION })), false);
   const after = await runAws(['--profile', 'work', 'sts', 'get-caller-identity'], { env: box.env });
   assert.notEqual(after.code, 0, 'signed out: the AWS CLI has no token');
+});
+
+test('with a display, sso login opens the browser (a stand-in behind xdg-open) on a loopback link to the verification page (SSO stand-in)', { skip: process.platform !== 'linux' }, async () => {
+  const { box } = world();
+  const bin = join(box.home, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const script = fileURLToPath(new URL('./browserStandIn.js', import.meta.url));
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
+  chmodSync(join(bin, 'xdg-open'), 0o755);
+  const record = join(box.home, 'browser.json');
+  const { result, device, stderr } = await signInApproving(['--profile', 'work'], { DISPLAY: ':99', PATH: `${bin}:${box.env.PATH}`, ROLEGATE_TEST_BROWSER_RECORD: record });
+  assert.equal(result.code, 0, stderr);
+  assert.match(stderr, new RegExp(`opening your browser; check that it shows the code ${device.userCode}`));
+  for (let i = 0; i < 300 && !existsSync(record); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; first: { status: number; location: string } };
+  assert.match(seen.argv[0]!, /^http:\/\/127\.0\.0\.1:\d+\//);
+  assert.equal(seen.first.status, 302);
+  assert.equal(seen.first.location, device.verificationUriComplete);
 });
