@@ -134,3 +134,13 @@ test('status shows the SSO token and role credentials; logout removes the role c
   assert.equal(existsSync(entry), false);
   assert.equal(existsSync(tokenFileOf(box, SESSION)), true, 'the sign-in stays (rolegate sso logout ends it)');
 });
+
+test('a token the portal refused before its time is refreshed once and the call made again (SSO stand-in)', async () => {
+  const { box, standIn } = world();
+  const cached = writeCachedToken(world(), { expiresInSeconds: 8 * 3600 });
+  standIn.revoke(cached.accessToken);
+  const cp = await credentialProcess(box.env);
+  assert.equal(cp.code, 0, cp.stderr);
+  assert.equal(standIn.counts['CreateToken:refresh_token'], 1);
+  assert.equal(standIn.counts.GetRoleCredentials, 2, 'refused once, then served');
+});

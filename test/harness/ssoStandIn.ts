@@ -68,6 +68,8 @@ export interface SsoStandIn {
   approve(userCode?: string): void;
   /** A sign-in made earlier (as `aws sso login` would have): a registered client, a token and maybe a refresh token. */
   issue(options: { startUrl: string; expiresInSeconds: number; refreshable?: boolean }): IssuedToken;
+  /** Ends an access token before its time (as a sign-out elsewhere, or an administrator, would). */
+  revoke(accessToken: string): void;
   /** Answers CreateToken (device code) with slow_down once before anything else. */
   slowDownOnce(): void;
   close(): Promise<void>;
@@ -299,6 +301,10 @@ export async function startSsoStandIn(options: { stsEndpoint: string; accounts?:
       clients.set(clientId, { secret: clientSecret, expiresAt: registrationExpiresAt, scopes });
       const { accessToken, refreshToken } = newToken(clientId, startUrl, scopes, expiresInSeconds);
       return { accessToken, expiresAt: Date.now() + expiresInSeconds * 1000, ...(refreshToken ? { refreshToken } : {}), clientId, clientSecret, registrationExpiresAt };
+    },
+    revoke(accessToken: string) {
+      const grant = accessTokens.get(accessToken);
+      if (grant) grant.valid = false;
     },
     slowDownOnce() {
       slowDown = true;

@@ -34,6 +34,8 @@ export interface TokenOptions {
   onWait?: (pid: number) => void;
   onWarning?: (message: string) => void;
   now?: () => number;
+  /** An access token the portal refused (401): refresh it even inside its lifetime, unless the file already holds another. */
+  refused?: string;
 }
 
 export function signInError(session: SsoSession, profile: string | undefined, what: string): UserError {
@@ -73,7 +75,8 @@ export async function accessTokenFor(session: SsoSession, options: TokenOptions)
   const first = readTokenFile(file);
   if (first.problem) options.onWarning?.(first.problem);
   if (!first.token) throw signInError(session, options.profile, 'you are not signed in');
-  const fresh = usable(first.token, now(), REFRESH_WINDOW_MS);
+  const wanted = (token: SsoToken | undefined) => (token && token.accessToken !== options.refused ? usable(token, now(), REFRESH_WINDOW_MS) : undefined);
+  const fresh = wanted(first.token);
   if (fresh !== undefined) return { accessToken: first.token.accessToken, expiresAt: fresh, file };
   // botocore refreshes only tokens of an sso-session; a legacy profile's token is used until it ends
   if (session.name === undefined || !refreshable(first.token, now())) return stillValid(first.token, session, options, file);
@@ -84,7 +87,7 @@ export async function accessTokenFor(session: SsoSession, options: TokenOptions)
     lock,
     async (assertHeld) => {
       const again = readTokenFile(file).token;
-      const freshNow = usable(again, now(), REFRESH_WINDOW_MS);
+      const freshNow = wanted(again);
       if (again && freshNow !== undefined) return { accessToken: again.accessToken, expiresAt: freshNow, file };
       const token = again ?? first.token!;
       if (!refreshable(token, now())) return stillValid(token, session, options, file);
@@ -96,6 +99,8 @@ export async function accessTokenFor(session: SsoSession, options: TokenOptions)
       try {
         refreshed = await refreshToken(session, token, env, now);
       } catch (error) {
+        // a network failure with an expired token says what failed, not "sign in again"
+        if (!(error as { $metadata?: unknown }).$metadata && usable(token, now(), 0) === undefined) throw error;
         const reason = (error as Error).message;
         options.onWarning?.(`the IAM Identity Center token could not be refreshed (${reason})`);
         return stillValid(token, session, options, file);

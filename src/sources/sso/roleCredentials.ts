@@ -56,8 +56,20 @@ export async function ssoRoleCredentials(target: SsoTarget, options: RoleOptions
     async (assertHeld) => {
       const again = await cachedRoleCredentials(target, env, options.wantedMs);
       if (again) return again;
-      const token = await accessTokenFor(target.session, { ...options, profile: options.profile ?? target.profile });
-      const credentials = await getRoleCredentials(target, token.accessToken, options);
+      const tokenOptions = { ...options, profile: options.profile ?? target.profile };
+      const token = await accessTokenFor(target.session, tokenOptions);
+      let credentials: TemporaryCredentials;
+      try {
+        credentials = await getRoleCredentials(target, token.accessToken, options);
+      } catch (error) {
+        // the portal ended the token before its time (signed out elsewhere): one refresh, one more try
+        if (!(error instanceof RefusedToken) || target.session.name === undefined) throw error instanceof RefusedToken ? error.userError : error;
+        const again = await accessTokenFor(target.session, { ...tokenOptions, refused: token.accessToken });
+        if (again.accessToken === token.accessToken) throw error.userError;
+        credentials = await getRoleCredentials(target, again.accessToken, options).catch((e: unknown) => {
+          throw e instanceof RefusedToken ? e.userError : e;
+        });
+      }
       const { writePrivateFile } = await import('../../files/privateFile.js');
       const body = { ProviderType: 'sso', Credentials: { ...toAwsShape(credentials), AccountId: target.accountId } };
       await writePrivateFile(file, JSON.stringify(body), { beforeRename: assertHeld });
@@ -87,7 +99,7 @@ async function getRoleCredentials(target: SsoTarget, accessToken: string, option
   } catch (error) {
     const { serviceErrorName } = await import('./ssoHttp.js');
     const name = serviceErrorName(error);
-    if (name === 'UnauthorizedException') throw signInError(target.session, options.profile ?? target.profile, 'IAM Identity Center refused the sign-in (expired or signed out)');
+    if (name === 'UnauthorizedException') throw new RefusedToken(signInError(target.session, options.profile ?? target.profile, 'IAM Identity Center refused the sign-in (expired or signed out)'));
     if (name === 'ForbiddenException' || name === 'ResourceNotFoundException') {
       const { UserError } = await import('../../userError.js');
       throw new UserError(`IAM Identity Center does not give this sign-in the role ${target.roleName} in account ${target.accountId} (${name})`, {
@@ -95,5 +107,12 @@ async function getRoleCredentials(target: SsoTarget, accessToken: string, option
       });
     }
     throw error;
+  }
+}
+
+/** GetRoleCredentials answered 401: the token is no longer good, whatever its expiresAt says. */
+class RefusedToken extends Error {
+  constructor(readonly userError: Error) {
+    super(userError.message);
   }
 }
