@@ -144,3 +144,16 @@ test('a token the portal refused before its time is refreshed once and the call 
   assert.equal(standIn.counts['CreateToken:refresh_token'], 1);
   assert.equal(standIn.counts.GetRoleCredentials, 2, 'refused once, then served');
 });
+
+test('a refresh that failed is not tried again within a minute while the token still works (SSO stand-in)', async () => {
+  const { box, standIn } = world();
+  const cached = writeCachedToken(world(), { expiresInSeconds: 300 });
+  standIn.revoke(cached.refreshToken!);
+  for (let i = 0; i < 2; i++) {
+    const listed = await runRolegate(['sso', 'populate', '--profile', 'work', '--dry-run'], { env: box.env });
+    assert.equal(listed.code, 0, listed.stderr);
+    if (i === 0) assert.match(stripVTControlCharacters(listed.stderr), /could not be refreshed/);
+  }
+  assert.equal(standIn.counts['CreateToken:refresh_token'], 1);
+  assert.equal(JSON.parse(readFileSync(cached.file, 'utf8')).accessToken, cached.accessToken, 'the token file is left as it was');
+});

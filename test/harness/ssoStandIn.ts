@@ -68,8 +68,8 @@ export interface SsoStandIn {
   approve(userCode?: string): void;
   /** A sign-in made earlier (as `aws sso login` would have): a registered client, a token and maybe a refresh token. */
   issue(options: { startUrl: string; expiresInSeconds: number; refreshable?: boolean }): IssuedToken;
-  /** Ends an access token before its time (as a sign-out elsewhere, or an administrator, would). */
-  revoke(accessToken: string): void;
+  /** Ends an access or refresh token before its time (as a sign-out elsewhere, or an administrator, would). */
+  revoke(token: string): void;
   /** Answers CreateToken (device code) with slow_down once before anything else. */
   slowDownOnce(): void;
   close(): Promise<void>;
@@ -302,8 +302,8 @@ export async function startSsoStandIn(options: { stsEndpoint: string; accounts?:
       const { accessToken, refreshToken } = newToken(clientId, startUrl, scopes, expiresInSeconds);
       return { accessToken, expiresAt: Date.now() + expiresInSeconds * 1000, ...(refreshToken ? { refreshToken } : {}), clientId, clientSecret, registrationExpiresAt };
     },
-    revoke(accessToken: string) {
-      const grant = accessTokens.get(accessToken);
+    revoke(token: string) {
+      const grant = accessTokens.get(token) ?? refreshTokens.get(token);
       if (grant) grant.valid = false;
     },
     slowDownOnce() {
