@@ -71,6 +71,11 @@ async function reachable(session: SsoSession, options: PopulateOptions) {
         const page = await client.send(new ListAccountRolesCommand({ accessToken: token.accessToken, accountId: account.accountId, nextToken: rolesToken, maxResults: 100 }));
         for (const r of page.roleList ?? []) {
           if (!r.roleName || (options.roles?.length && !options.roles.includes(r.roleName))) continue;
+          // IAM's role name characters; anything else would be written into the config file
+          if (!/^[\w+=,.@-]{1,64}$/.test(r.roleName)) {
+            options.onWarning?.(`skipped a role of account ${account.accountId} whose name is not an IAM role name`);
+            continue;
+          }
           found.push({ ...account, roleName: r.roleName });
         }
         rolesToken = page.nextToken;
