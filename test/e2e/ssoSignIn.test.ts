@@ -19,7 +19,7 @@ const moto = useMotoServer();
 const world = useSsoWorld(moto, {
   more: [
     { accountId: '210987654321', accountName: 'Prod; $(touch /tmp/pwned) `x`', roles: ['Admin'] },
-    { accountId: '333333333333', accountName: 'Main', roles: ['Billing', 'Dev Ops/..'] },
+    { accountId: '333333333333', accountName: 'Main', roles: ['Billing', 'Dev.Ops', 'Not a role/..'] },
   ],
 });
 
@@ -148,6 +148,7 @@ test('sso populate writes a profile per reachable account and role, with safe na
   const listedBefore = standIn.counts.ListAccounts ?? 0;
   const result = await runRolegate(['sso', 'populate', '--sso-session', SESSION, '--json'], { env: box.env });
   assert.equal(result.code, 0, result.stderr);
+  assert.match(stripVTControlCharacters(result.stderr), /skipped a role of account 333333333333 whose name is not an IAM role name/);
   const profiles = (JSON.parse(result.stdout) as { profiles: Array<{ profile: string; action: string }> }).profiles;
   const byName = Object.fromEntries(profiles.map((p) => [p.profile, p.action]));
   assert.deepEqual(byName, {
