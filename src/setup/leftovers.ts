@@ -1,7 +1,8 @@
 /**
  * Teardown's last part: rolegate's own files on this machine that served the setup torn down.
  *   - always, for the setup's profiles: their shortcut and endpoint notes, the AWS CLI's cache
- *     entry of a guide-layout admin role, the MFA device's last-window record, lock files a
+ *     entry of a guide-layout admin role, a console identity's sign-in (aws login's cache) and
+ *     rolegate's copy of its credentials, the MFA device's last-window record, lock files a
  *     killed process left under their names (a lock a live process holds stays), and the journal
  *     entry of an unfinished rotation of the setup's user's key (its keys are gone with it);
  *   - once no setup is left on this machine (no profile of rolegate's in the config file, no
@@ -42,6 +43,18 @@ export async function setupLeftovers(
   if (profiles.read !== undefined) {
     files.push(shortcutFile(profiles.read, env), endpointNoteFile(profiles.read, env));
     locks.push(lockFile(sessionEntryName(profiles.read), env));
+    // a console identity (setup --identity console): its sign-in (aws login's cache, useless once
+    // the user is gone), what rolegate handed out from it, and its refresh lock
+    const loginSession = shared.config.get(profiles.read)?.login_session;
+    if (typeof loginSession === 'string' && loginSession.trim() !== '') {
+      const [{ loginCacheFile }, { handoutFile }, { loginLockName }] = await Promise.all([
+        import('../sources/login/loginCacheFile.js'),
+        import('../sources/login/loginHandout.js'),
+        import('../sources/login/loginLock.js'),
+      ]);
+      files.push(loginCacheFile(loginSession.trim(), env), handoutFile(profiles.read, env));
+      locks.push(lockFile(loginLockName(loginSession.trim()), env));
+    }
   }
   if (profiles.admin !== undefined) {
     files.push(shortcutFile(profiles.admin, env), endpointNoteFile(profiles.admin, env));
