@@ -11,7 +11,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { useMotoServer } from '../harness/moto.js';
 import { join } from 'node:path';
 import { run, runAws, runRolegate } from '../harness/run.js';
-import { venvBin } from '../harness/paths.js';
+import { outputRoot, venvBin } from '../harness/paths.js';
 import { ACCOUNT, SESSION, roleCacheFileOf, tokenFileOf, useSsoWorld, writeCachedToken } from './ssoFixture.js';
 
 const moto = useMotoServer();
@@ -156,4 +156,14 @@ test('a refresh that failed is not tried again within a minute while the token s
   }
   assert.equal(standIn.counts['CreateToken:refresh_token'], 1);
   assert.equal(JSON.parse(readFileSync(cached.file, 'utf8')).accessToken, cached.accessToken, 'the token file is left as it was');
+});
+
+test('the shipped bundle serves an SSO profile, a token refresh included, without the SDK in credentialProcess.cjs (SSO stand-in)', async () => {
+  const { box, standIn } = world();
+  writeCachedToken(world(), { expiresInSeconds: -60 });
+  const result = await run(process.execPath, [join(outputRoot, 'bundle', 'cli', 'main.cjs'), 'credential-process', 'work'], { env: box.env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(standIn.counts['CreateToken:refresh_token'], 1);
+  assert.equal(standIn.counts.GetRoleCredentials, 1);
+  assert.doesNotMatch(readFileSync(join(outputRoot, 'bundle', 'cli', 'credentialProcess.cjs'), 'utf8'), /@aws-sdk\/client-sso|SSOOIDCClient/);
 });
