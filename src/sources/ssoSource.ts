@@ -12,7 +12,7 @@ import type { SsoSpec } from '../config/ssoSpec.js';
 import { readAwsCliCache } from '../cache/awsCliCache.js';
 import { isFresh, requiredRemainingMs } from '../cache/temporaryCredentials.cjs';
 import type { SsoSession, SsoTarget } from './sso/ssoConfig.js';
-import { roleCacheFile, ssoRoleCredentials } from './sso/roleCredentials.js';
+import { entryLifetimeMs, roleCacheFile, ssoRoleCredentials } from './sso/roleCredentials.js';
 import { parseCacheTime, readTokenFile, tokenCacheFile } from './sso/tokenCache.js';
 import { REFRESH_WINDOW_MS, refreshable } from './sso/accessToken.js';
 
@@ -33,10 +33,18 @@ async function lookup(spec: SpecOf<'sso'>, env: NodeJS.ProcessEnv, now: number, 
   const path = roleCacheFile(targetOf(spec), env);
   const read = await readAwsCliCache(path);
   const warnings = read.warning ? [read.warning] : [];
-  // SSO role credentials record no creation time: the rule is the wanted time itself
-  const requiredMs = requiredRemainingMs(undefined, wantedMs);
   const found = read.credentials;
-  return { path, warnings, requiredMs, ...(found ? { found } : {}), ...(found && isFresh(found.expiration, now, requiredMs) ? { credentials: found } : {}) };
+  // the entry records no creation time: its file's stands for it
+  const lifetimeMs = found ? entryLifetimeMs(path, found.expiration) : undefined;
+  const requiredMs = requiredRemainingMs(lifetimeMs, wantedMs);
+  return {
+    path,
+    warnings,
+    requiredMs,
+    ...(lifetimeMs !== undefined ? { lifetimeMs } : {}),
+    ...(found ? { found } : {}),
+    ...(found && isFresh(found.expiration, now, requiredMs) ? { credentials: found } : {}),
+  };
 }
 
 export const ssoSource: CredentialSource<'sso'> = {

@@ -60,7 +60,7 @@ export async function createRoles(endpoint: string, names: string[]): Promise<vo
  * A fresh sandbox and stand-in per test; `config` goes into the config file. The stand-in's
  * accounts: the moto account with roles Admin and ReadOnly (created in moto), plus `more`.
  */
-export function useSsoWorld(moto: SharedMotoServer, options: { config?: string; more?: StandInAccount[]; deviceSeconds?: number } = {}): () => SsoWorld {
+export function useSsoWorld(moto: SharedMotoServer, options: { config?: string; more?: StandInAccount[]; deviceSeconds?: number; roleSeconds?: number } = {}): () => SsoWorld {
   let world: SsoWorld | undefined;
   before(async () => {
     await moto.started();
@@ -71,6 +71,7 @@ export function useSsoWorld(moto: SharedMotoServer, options: { config?: string; 
       stsEndpoint: moto.endpoint,
       accounts: [{ accountId: ACCOUNT, accountName: 'Main', roles: ['Admin', 'ReadOnly'] }, ...(options.more ?? [])],
       deviceSeconds: options.deviceSeconds,
+      roleSeconds: options.roleSeconds,
     });
     const box = makeSandbox({ endpoint: moto.endpoint, extraEnv: { AWS_ENDPOINT_URL_SSO: standIn.endpoint, AWS_ENDPOINT_URL_SSO_OIDC: standIn.endpoint } });
     writeFileSync(box.configFile, options.config ?? WORK_CONFIG, { mode: 0o600 });

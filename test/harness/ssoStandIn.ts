@@ -126,7 +126,15 @@ async function assumeRole(stsEndpoint: string, accountId: string, roleName: stri
   return { accessKeyId, secretAccessKey, sessionToken, expiration: Date.now() + ROLE_SECONDS * 1000 };
 }
 
-export async function startSsoStandIn(options: { stsEndpoint: string; accounts?: StandInAccount[]; tokenSeconds?: number; pageSize?: number; deviceSeconds?: number }): Promise<SsoStandIn> {
+export async function startSsoStandIn(options: {
+  stsEndpoint: string;
+  accounts?: StandInAccount[];
+  tokenSeconds?: number;
+  pageSize?: number;
+  deviceSeconds?: number;
+  /** The lifetime GetRoleCredentials states (the credentials themselves last an hour in moto): short, to watch renewals. */
+  roleSeconds?: number;
+}): Promise<SsoStandIn> {
   const counts: Record<string, number> = {};
   const clients = new Map<string, Client>();
   const devices = new Map<string, Device>();
@@ -239,7 +247,7 @@ export async function startSsoStandIn(options: { stsEndpoint: string; accounts?:
       const account = state.accounts.find((a) => a.accountId === accountId);
       if (!account || !account.roles.includes(roleName)) return portalError(response, 403, 'ForbiddenException', 'No access');
       const c = await assumeRole(options.stsEndpoint, accountId, roleName);
-      return send(response, 200, { roleCredentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration } });
+      return send(response, 200, { roleCredentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: options.roleSeconds ? Date.now() + options.roleSeconds * 1000 : c.expiration } });
     }
     if (method === 'GET' && (url.pathname === '/assignment/accounts' || url.pathname === '/assignment/roles')) {
       const roles = url.pathname === '/assignment/roles';

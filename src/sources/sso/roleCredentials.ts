@@ -7,6 +7,7 @@
  * the entry read again after the wait: N processes that miss at once make one GetRoleCredentials.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { awsCliCacheDir, lockFile } from '../../files/rolegatePaths.cjs';
 import { withLock } from '../../files/refreshLock.js';
@@ -37,8 +38,21 @@ export async function cachedRoleCredentials(target: SsoTarget, env: NodeJS.Proce
   if (read.warning) onWarning?.(read.warning);
   const credentials = read.credentials;
   if (!credentials) return undefined;
-  // SSO credentials record no creation time (a permission set's session is 1 to 12 hours)
-  return isFresh(credentials.expiration, Date.now(), requiredRemainingMs(undefined, wantedMs)) ? credentials : undefined;
+  return isFresh(credentials.expiration, Date.now(), requiredRemainingMs(entryLifetimeMs(roleCacheFile(target, env), credentials.expiration), wantedMs)) ? credentials : undefined;
+}
+
+/**
+ * How long an entry's credentials were issued for: the entry records no creation time, so the
+ * file's modification time stands for it (written right after GetRoleCredentials, by us or the AWS
+ * CLI). Undefined when unknown.
+ */
+export function entryLifetimeMs(path: string, expiration: Date): number | undefined {
+  try {
+    const lifetime = expiration.getTime() - statSync(path).mtimeMs;
+    return lifetime > 0 ? lifetime : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RoleOptions extends TokenOptions {
