@@ -7,16 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { useMotoServer } from '../harness/moto.js';
-import { projectRoot, venvBin } from '../harness/paths.js';
+import { venvBin } from '../harness/paths.js';
 import { runAws, runRolegate } from '../harness/run.js';
 import { readFileSync } from 'node:fs';
 import { ACCOUNT, SESSION, WORK_CONFIG, createRoles, roleCacheFileOf, useSsoWorld, writeCachedToken } from './ssoFixture.js';
 import { startFederationStandIn } from './federationStandIn.js';
-
-// The chain (role_arn + source_profile) and console login of other kinds are the chains source's
-// (issue 20's h/chains); until it has landed these tests say so instead of failing.
-const dispatchText = readFileSync(join(projectRoot, 'src', 'sources', 'dispatch.ts'), 'utf8');
-const skipUntilChains = !/'assume-role':\s*pending\(/.test(dispatchText) ? false : 'needs the assume-role source (h/chains)';
 
 const moto = useMotoServer();
 const world = useSsoWorld(moto, { config: `${WORK_CONFIG}\n[profile admin]\nrole_arn = arn:aws:iam::${ACCOUNT}:role/OrgAdmin\nsource_profile = work\nregion = us-east-1\n` });
@@ -26,7 +21,7 @@ async function rolegateAssumeRoles(): Promise<number> {
   return (await moto.requests()).filter((r) => r.action === 'AssumeRole' && r.access_key !== 'AKIASSOSTANDIN000000' && !r.refused).length;
 }
 
-test('a role sourced from an SSO profile: 10 parallel cold credential-process calls cost one GetRoleCredentials and one AssumeRole (SSO stand-in)', { skip: skipUntilChains }, async () => {
+test('a role sourced from an SSO profile: 10 parallel cold credential-process calls cost one GetRoleCredentials and one AssumeRole (SSO stand-in)', async () => {
   const { box, standIn } = world();
   await createRoles(moto.endpoint, ['OrgAdmin']);
   writeCachedToken(world(), { expiresInSeconds: 8 * 3600 });
@@ -47,7 +42,7 @@ test('a role sourced from an SSO profile: 10 parallel cold credential-process ca
   assert.match(JSON.parse(aws.stdout).Arn, new RegExp(`^arn:aws:sts::${ACCOUNT}:assumed-role/OrgAdmin/`));
 });
 
-test('rolegate login opens the console for an SSO profile with its role credentials (SSO and federation stand-ins)', { skip: skipUntilChains }, async () => {
+test('rolegate login opens the console for an SSO profile with its role credentials (SSO and federation stand-ins)', async () => {
   const { box, standIn } = world();
   writeCachedToken(world(), { expiresInSeconds: 8 * 3600 });
   const federation = await startFederationStandIn();
