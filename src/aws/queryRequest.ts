@@ -148,7 +148,8 @@ export async function queryCall(call: QueryCall): Promise<string> {
     const agents = await proxyAgents(proxy);
     agent = (url.protocol === 'https:' ? agents.httpsAgent : agents.httpAgent) as unknown as Agent;
   }
-  const http = url.protocol === 'https:' ? ((await import('node:https')) as unknown as typeof import('node:http')) : await import('node:http');
+  // getBuiltinModule, not import(): in the bundle's CommonJS refresh path an import() starts the ES module loader
+  const http = (url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')) as typeof import('node:http');
   const body = queryBody(call.action, call.version, call.params);
   return guarded(call.endpoint, call.limits, call.operation, async () => {
     for (let retries = 0; ; retries++) {
