@@ -392,15 +392,21 @@ export class Granted extends Peer {
   private storage() {
     return join(this.box.home, '.granted', 'secure-storage');
   }
+  /** Its folders: `.granted`, and `.dgranted` for a build from source without release flags. */
+  private folders() {
+    return ['.granted', '.dgranted'].map((name) => join(this.box.home, name));
+  }
   protected override extraEnv() {
     // its AssumeRole client misses AWS_ENDPOINT_URL (its SDK resolves credentials before the base
     // endpoint) but takes the service's own variable: unpatched
     return { CF_KEYRING_FILE_PASSWORD: PASSPHRASE, AWS_ENDPOINT_URL_STS: this.stack.endpoint };
   }
   protected async writeProfiles() {
-    const folder = join(this.box.home, '.granted');
     mkdirSync(this.storage(), { recursive: true, mode: 0o700 });
-    writeFileSync(join(folder, 'config'), `[Keyring]\n  Backend = "file"\n  FileDir = "${this.storage()}"\n`);
+    for (const folder of this.folders()) {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      writeFileSync(join(folder, 'config'), `[Keyring]\n  Backend = "file"\n  FileDir = "${this.storage()}"\n`);
+    }
     const command = `sh -c 'exec ${this.binary} credential-process --profile admin-granted 2>/dev/tty'`;
     writeFileSync(
       this.box.configFile,
@@ -421,6 +427,9 @@ export class Granted extends Peer {
   clearRole() {
     rmSync(this.storage(), { recursive: true, force: true });
     mkdirSync(this.storage(), { recursive: true, mode: 0o700 });
+    for (const folder of this.folders()) {
+      for (const name of readdirSync(folder)) if (name.startsWith('secure-storage')) rmSync(join(folder, name), { recursive: true, force: true });
+    }
   }
   clearAll() {
     this.clearRole();
