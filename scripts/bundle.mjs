@@ -73,9 +73,25 @@ const esmBanner = {
     " import { fileURLToPath as __rolegateFileURLToPath } from 'node:url'; const __filename = __rolegateFileURLToPath(import.meta.url);",
 };
 
+// Sources whose refresh needs an SDK package (the console sign-in's provider): their module is an
+// entry of the ES module build (dist/bundle/cli/<name>.js), and credential-process's CommonJS file
+// reaches it with import() instead of inlining it, so that file stays free of the SDK.
+const SDK_SOURCES = [join(root, 'src', 'sources', 'login', 'loginCredentials.ts')];
+const sdkSourcesOutside = {
+  name: 'sdk-sources-outside',
+  setup(b) {
+    b.onResolve({ filter: /Credentials\.js$/ }, (args) => {
+      const target = join(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      if (!SDK_SOURCES.includes(target)) return undefined;
+      return { path: `./${target.split(/[\\/]/).pop().replace(/\.ts$/, '.js')}`, external: true };
+    });
+  },
+};
+
 await build({
   ...common,
-  entryPoints: [join(from, 'program.ts')],
+  // named, so each lands in cli/ beside program.js (not in a folder of its source's path)
+  entryPoints: { program: join(from, 'program.ts'), ...Object.fromEntries(SDK_SOURCES.map((path) => [path.split(/[\\/]/).pop().replace(/\.ts$/, ''), path])) },
   outdir: out,
   format: 'esm',
   splitting: true,
@@ -95,6 +111,7 @@ await build({
   format: 'cjs',
   // --help is commander's (program.js): imported from the ES module build, never inlined here
   external: [...common.external, './program.js'],
+  plugins: [sdkSourcesOutside],
 });
 // Its import() calls go through the loader's (files/codeCache.cts): a script compiled from V8's
 // cached data cannot import() itself. Required the usual way, it imports as before.

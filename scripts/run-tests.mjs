@@ -45,6 +45,67 @@ mkdirSync(privateDir, { mode: 0o700 });
 const secretsFile = join(privateDir, 'secrets.jsonl');
 const outputFile = join(privateDir, 'output.txt');
 const output = createWriteStream(outputFile);
+// Two warm Pythons for the whole run, each forked per use instead of a new Python importing the
+// same modules again (about 1 s of CPU each time): moto (test/harness/moto_launcher.py --zygote),
+// whose forks are each file's server and each test's fresh one (test/harness/moto.ts), and the AWS
+// CLI and boto3 (test/harness/py_zygote.py), whose forks run the tests' `aws` and boto3 snippets
+// (test/harness/run.ts). Their forks note their CPU per file (zygote_accounting.py), added to the
+// files' CPU below. ROLEGATE_TEST_ZYGOTE=0 turns both off.
+const zygoteCpuFile = join(privateDir, 'zygote-cpu.txt');
+function startZygote(args, env, variable) {
+  const socket = join(privateDir, `${variable}.sock`);
+  const script = args[0];
+  const child = spawn(join(root, '.venv', 'bin', 'python'), [join(root, 'test', 'harness', script), ...args.slice(1), socket], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+    env: { ...env, ROLEGATE_TEST_RUNNER_PID: String(process.pid), ROLEGATE_TEST_ZYGOTE_CPU_FILE: zygoteCpuFile },
+  });
+  // its stdout: {"ready": SOCKET} (or why not), and {"cpu": SECONDS} when it ends
+  const lines = [];
+  let text = '';
+  let markReady = () => {};
+  const ready = new Promise((resolve) => {
+    markReady = resolve;
+    child.once('error', () => resolve(false));
+    child.once('exit', () => resolve(false));
+  });
+  child.stdout.on('data', (chunk) => {
+    text += chunk;
+    const parts = text.split('\n');
+    text = parts.pop();
+    for (const line of parts) {
+      lines.push(JSON.parse(line));
+      if (lines.length === 1) markReady('ready' in lines[0] || line);
+    }
+  });
+  /** Ends it; resolves to its own CPU in seconds (its forks noted theirs). */
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('close', () => resolve(lines.find((line) => 'cpu' in line)?.cpu ?? 0));
+      child.stdin.end();
+    });
+  return ready.then((ok) => {
+    if (ok !== true) {
+      console.error(`run-tests: ${script} did not start${ok ? ` (${ok})` : ''}; the tests start their own Pythons`);
+      return undefined;
+    }
+    process.env[variable] = socket;
+    return { stop };
+  });
+}
+async function startZygotes() {
+  if (process.env.ROLEGATE_TEST_ZYGOTE === '0') return [];
+  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+  // moto: the environment test/harness/moto.ts gives a moto of its own; the CLI and boto3: the
+  // tests' own, without the user's AWS variables (each fork takes its program's environment)
+  const clientEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AWS_|BOTO_|ROLEGATE_)/.test(key)));
+  const started = await Promise.all([
+    startZygote(['moto_launcher.py', '--zygote'], { ...base, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' }, 'ROLEGATE_TEST_MOTO_ZYGOTE'),
+    startZygote(['py_zygote.py'], clientEnv, 'ROLEGATE_TEST_PY_ZYGOTE'),
+  ]);
+  return started.filter(Boolean);
+}
+const zygotes = await startZygotes();
+
 // Each file runs in a process of its own (`node --test FILE`, as node's runner isolates files),
 // ROLEGATE_TEST_CONCURRENCY at a time (default 3: most files spend their time waiting on moto, the
 // AWS CLI and other child processes, so a third slot keeps 2 cores busy). The slowest files start
@@ -60,7 +121,14 @@ let known = {};
 try {
   known = JSON.parse(readFileSync(durationsFile, 'utf8'));
 } catch {
-  // no earlier run: end-to-end files (the slow ones) first, in path order
+  // no earlier run here (CI starts from a clean clone): a full run's durations kept in the
+  // repository (scripts/test-durations.json; refresh it from .cache/ after large test changes),
+  // and for a file it does not know, end-to-end files (the slow ones) first, in path order
+  try {
+    known = JSON.parse(readFileSync(join(root, 'scripts', 'test-durations.json'), 'utf8'));
+  } catch {
+    // none
+  }
 }
 const name = (file) => relative(dist, file);
 const nodes = [{ path: process.execPath, tag: '' }];
@@ -77,6 +145,8 @@ const cpu = {};
 // the counts node's runner closes each file with, added up for the run's closing line
 const counts = { pass: 0, fail: 0, skipped: 0 };
 const failedFiles = [];
+/** Each job's shell process, which the zygotes' forks name (their CPU is added at the end). */
+const jobPids = new Map();
 const children = new Set();
 let status = 0;
 let stopping = false;
@@ -95,6 +165,7 @@ function runFile({ file, node, key }) {
       detached: true, // a process group of its own, so a signal reaches the file's process, not sh alone
     });
     children.add(child);
+    jobPids.set(key, child.pid);
     const chunks = [];
     let times = '';
     child.stdout.on('data', (chunk) => chunks.push(chunk));
@@ -140,10 +211,30 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+const zygoteOwnCpu = await Promise.all(zygotes.map((zygote) => zygote.stop()));
+// the forks' CPU, per file: a line "JOB SECONDS" per fork, JOB the file's shell process
+const jobOfPid = new Map([...jobPids].map(([key, pid]) => [String(pid), key]));
+const filesCpu = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+let zygoteCpu = zygoteOwnCpu.reduce((sum, seconds) => sum + Math.round(seconds * 1000), 0);
+try {
+  for (const line of readFileSync(zygoteCpuFile, 'utf8').trim().split('\n')) {
+    const [pid, seconds] = line.split(' ');
+    const ms = Math.round(Number(seconds) * 1000);
+    zygoteCpu += ms;
+    const key = jobOfPid.get(pid);
+    if (key) cpu[key] = (cpu[key] ?? 0) + ms;
+  }
+} catch {
+  // no zygote, or no fork
+}
 await new Promise((resolve) => output.end(resolve));
 const slowest = Object.entries(durations).sort((a, b) => b[1] - a[1]);
-const cpuTotal = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
-console.error(`run-tests: ${files.length} files${nodes.length > 1 ? `, each on ${nodes.length} Node versions,` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${concurrency} at a time, CPU ${(cpuTotal / 1000).toFixed(1)} s; slowest: ${slowest.slice(0, 5).map(([f, ms]) => `${f} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+// the files' processes, the zygotes' forks and the zygotes themselves (warming up, forking)
+const cpuTotal = filesCpu + zygoteCpu;
+console.error(`run-tests: ${files.length} files${nodes.length > 1 ? `, each on ${nodes.length} Node versions,` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${concurrency} at a time, CPU ${(cpuTotal / 1000).toFixed(1)} s${zygotes.length > 0 ? ` (${(zygoteCpu / 1000).toFixed(1)} s of it in the warm Pythons)` : ''}; slowest: ${slowest.slice(0, 5).map(([f, ms]) => `${f} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+mkdirSync(join(root, '.cache'), { recursive: true });
+// every run's CPU per file (with the warm Pythons' forks for it), to compare runs
+writeFileSync(join(root, '.cache', 'test-cpu-last.json'), JSON.stringify(Object.fromEntries(Object.entries(cpu).sort((a, b) => b[1] - a[1])), null, 1));
 if (filters.length === 0 && !stopping) {
   mkdirSync(dirname(durationsFile), { recursive: true });
   writeFileSync(durationsFile, JSON.stringify(Object.fromEntries(slowest), null, 1));

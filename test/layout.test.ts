@@ -20,6 +20,7 @@ const LAYER: Record<string, number> = {
   completion: 1,
   emit: 1,
   console: 1,
+  sources: 1,
   config: 2,
   policy: 2,
   aws: 2,

@@ -4,7 +4,7 @@
  */
 import { awsCliCacheFile, readAwsCliCache } from './awsCliCache.js';
 import { sessionCacheFile } from '../files/rolegatePaths.cjs';
-import { roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
+import { roleRequestSeconds, type RolegateSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
 import { readSessionEntry, roleEntryName, sessionEntryName, type SessionCacheEntry } from './sessionCache.js';
 import { isFresh, requiredRemainingMs, type TemporaryCredentials } from './temporaryCredentials.cjs';
 
@@ -74,6 +74,6 @@ export async function lookupRole(role: RoleSpec, env: NodeJS.ProcessEnv, now = D
 }
 
 /** `wantedMs`: how long the credentials must still last (default 15 minutes; see requiredRemainingMs). */
-export function lookupCached(spec: CredentialSpec, env: NodeJS.ProcessEnv, now = Date.now(), wantedMs?: number): Promise<CacheLookup> {
+export function lookupCached(spec: RolegateSpec, env: NodeJS.ProcessEnv, now = Date.now(), wantedMs?: number): Promise<CacheLookup> {
   return spec.kind === 'session' ? lookupSession(spec.session, env, now, wantedMs) : lookupRole(spec.role, env, now, wantedMs);
 }

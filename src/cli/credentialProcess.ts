@@ -13,7 +13,7 @@ import { writeOut } from './writeOut.cjs';
 
 /** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */
 async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv, wantedMs?: number): Promise<TemporaryCredentials> {
-  const { lookupOrRefresh } = await import('../credentials/lookupOrRefresh.js');
+  const { lookupOrRefresh } = await import('../sources/lookupOrRefresh.js');
   return lookupOrRefresh(profile, env, { durationText, wantedMs, report: (line) => writeOut(2, line) });
 }
 

@@ -28,14 +28,14 @@ Examples:
       const { badInput } = await import('../userError.js');
       const format = flags.format ?? detectFormat();
       if (!(ENV_FORMATS as readonly string[]).includes(format)) throw badInput(`unknown format ${format}`, `use one of: ${ENV_FORMATS.join(', ')}`);
-      const { getProfileCredentials, defaultProfileName, reportingOptions, HANDOUT_MARGIN_MS } = await import('../credentials/profileCredentials.js');
+      const { getProfileCredentials, defaultProfileName, reportingOptions, HANDOUT_MARGIN_MS } = await import('../sources/profileCredentials.js');
       const { parseDuration } = await import('../credentials/duration.js');
       const duration = flags.duration === undefined ? undefined : parseDuration(flags.duration);
       const profile = profileArg ?? defaultProfileName();
-      const { credentials, region, spec } = await getProfileCredentials(profile, reportingOptions(process.env, duration, HANDOUT_MARGIN_MS));
+      const { credentials, region, handout } = await getProfileCredentials(profile, reportingOptions(process.env, duration, HANDOUT_MARGIN_MS));
       let answer: { stdout: string; stderr: string };
       try {
-        answer = envAnswer({ profile, credentials, region, kind: spec.kind }, format as EnvFormat);
+        answer = envAnswer({ profile, credentials, region, kind: handout }, format as EnvFormat);
       } catch (error) {
         if (!(error instanceof UnsafeEnvValue)) throw error;
         const { quotePosix } = await import('../shellQuote.js');

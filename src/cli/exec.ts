@@ -63,7 +63,7 @@ Examples:
         const { quotePosix } = await import('../shellQuote.js');
         throw badInput(`exec takes one profile before --, got: ${operands.join(' ')}`, `put -- before the command: rolegate exec ${quotePosix(operands[0]!)} -- ${operands.slice(1).map(quotePosix).join(' ')}`);
       }
-      const { getProfileCredentials, defaultProfileName, reportingOptions, HANDOUT_MARGIN_MS } = await import('../credentials/profileCredentials.js');
+      const { getProfileCredentials, defaultProfileName, reportingOptions, HANDOUT_MARGIN_MS } = await import('../sources/profileCredentials.js');
       const present = credentialsInEnvironment(process.env);
       if (present.length > 0) {
         throw new UserError(

@@ -42,7 +42,7 @@ Examples:
   $ rolegate login admin --stdout | xclip -selection clipboard`,
     )
     .action(async (profileArg: string | undefined, flags: { stdout?: boolean; region?: string; destination?: string; duration?: string }) => {
-      const { defaultProfileName, reportingOptions } = await import('../credentials/profileCredentials.js');
+      const { defaultProfileName, reportingOptions } = await import('../sources/profileCredentials.js');
       const { parseDuration } = await import('../credentials/duration.js');
       const { consoleSignin } = await import('../console/consoleSignin.js');
       let profile = profileArg ?? (process.env.AWS_PROFILE || process.env.AWS_DEFAULT_PROFILE ? defaultProfileName() : undefined);
@@ -54,7 +54,7 @@ Examples:
       const durationSeconds = flags.duration === undefined ? undefined : parseDuration(flags.duration);
       const signin = await consoleSignin({ profile, region: flags.region, destination: flags.destination, durationSeconds }, reportingOptions(process.env));
       const until = signin.sessionEnds.toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const who = signin.kind === 'role' ? 'the role' : 'a federated user';
+      const who = signin.kind === 'role' ? 'the role' : signin.kind === 'federated-user' ? 'a federated user' : 'its own credentials';
       if (flags.stdout) {
         process.stdout.write(`${signin.url}\n`);
         process.stderr.write(`rolegate: console sign-in URL for profile ${profile} (${who}); use it within 15 minutes; the console session ends at ${until}\n`);

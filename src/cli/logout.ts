@@ -17,7 +17,7 @@ Examples:
   $ rolegate logout admin      end the session behind profile admin`,
     )
     .action(async (profile: string | undefined, flags: { json?: boolean }) => {
-      const { logout } = await import('../credentials/logout.js');
+      const { logout } = await import('../sources/logout.js');
       const removed = await logout(profile, process.env);
       if (flags.json) {
         const { printJson } = await import('./output.js');

@@ -28,6 +28,7 @@ interface SetupFlags {
   rePair?: boolean;
   emit?: string;
   users?: string;
+  identity: string;
 }
 
 export function register(program: Command): void {
@@ -53,6 +54,11 @@ export function register(program: Command): void {
     )
     .option('--trust <scope>', 'who the role trusts (with MFA): account | user', 'account')
     .option('--store <kind>', 'where the access key is kept: keychain | file | plain', 'keychain')
+    .addOption(
+      new Option('--identity <kind>', 'what the read-only identity signs in with: key (an access key in --store) | console (no long-term key: a console password and the MFA device, then `aws login`, AWS CLI 2.32+)')
+        .choices(['key', 'console'])
+        .default('key'),
+    )
     .option('--region <region>', "region written to the profiles (default: the region a profile already has, else [default]'s, else AWS_REGION, else us-east-1)")
     .option('--profile <name>', 'the read-only profile, which holds the key (another name sets up side by side)', 'default')
     .option('--admin-profile <name>', 'the profile that elevates to the role', 'admin')
@@ -85,6 +91,7 @@ Examples:
   $ rolegate setup --profile work --admin-profile work-admin --user-name work --role-name work-admin
   $ rolegate setup --mfa-device yubikey --yubikey-touch   the seed straight into a YubiKey; a touch per code
   $ rolegate setup --re-pair --mfa-device yubikey         move an existing setup's MFA device onto a YubiKey
+  $ rolegate setup --identity console                     no access key: a console password and the MFA device, then aws login
 
 --mfa-code-command runs with ROLEGATE_TOTP_TIME set to the Unix time the code is wanted for (a tool
 such as oathtool --now may use it); rolegate waits for the next 30 s window before the second call.
@@ -134,8 +141,17 @@ which held the old device's seed, is then overwritten.`,
         yubikeySerial: flags.yubikeySerial === undefined ? undefined : opts.checkYubikeySerial(flags.yubikeySerial),
         yubikeyTouch: Boolean(flags.yubikeyTouch),
         rePair: Boolean(flags.rePair),
+        identity: opts.checkChoice('--identity', flags.identity, opts.IDENTITY_KINDS),
         plan: Boolean(flags.plan),
       };
+      if (options.identity === 'console') {
+        // no access key: nothing to store, replace, or sign a direct role chain with
+        const { badInput } = await import('../userError.js');
+        const given = process.argv.slice(2);
+        const clash = ['--store', '--replace-key', '--delete-root-keys'].find((flag) => given.some((a) => a === flag || a.startsWith(`${flag}=`)));
+        if (clash) throw badInput(`${clash} applies to an access key, and --identity console makes none`, `drop ${clash}, or use --identity key`);
+        if (options.roleChain === 'direct') throw badInput('--role-chain direct signs AssumeRole with a long-term key, and --identity console makes none', 'drop --role-chain direct: the admin profile assumes the role with the console credentials and an MFA code (1 h sessions)');
+      }
       if (options.mfaDevice === 'yubikey' && (options.mfaPairCommand || options.mfaCodeCommand)) {
         const { badInput } = await import('../userError.js');
         throw badInput('--mfa-device yubikey pairs through ykman: it cannot be combined with --mfa-pair-command or --mfa-code-command', 'drop those two, or --mfa-device yubikey');
@@ -150,7 +166,7 @@ which held the old device's seed, is then overwritten.`,
       }
       // a file store without a passphrase to use is refused before any AWS call; the preflight
       // then checks it against keys.enc, with the rest, before any change
-      if (options.store === 'file' && !options.plan) await (await import('../keys/fileKeyStore.js')).checkFileStorePassphrase(process.env);
+      if (options.store === 'file' && options.identity !== 'console' && !options.plan) await (await import('../keys/fileKeyStore.js')).checkFileStorePassphrase(process.env);
       const { createSetupIO } = await import('../setup/setupIO.js');
       const { runSetup } = await import('../setup/engine.js');
       const { quotePosix } = await import('../shellQuote.js');

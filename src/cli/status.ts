@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import type { LinkStatus, StatusReport } from '../credentials/credentialStatus.js';
+import type { StatusReport } from '../sources/credentialStatus.js';
+import type { LinkStatus } from '../sources/credentialSource.js';
 
-function describeLink(link: LinkStatus | undefined, formatRemaining: (ms: number) => string): string {
+function describeLink(link: Pick<LinkStatus, 'state' | 'secondsLeft'> | undefined, formatRemaining: (ms: number) => string): string {
   if (!link) return '-';
   switch (link.state) {
     case 'none':
@@ -32,7 +33,7 @@ Examples:
   $ rolegate status --json | jq '.profiles[] | {profile, session}'`,
     )
     .action(async (flags: { json?: boolean; offline?: boolean }) => {
-      const { credentialStatus } = await import('../credentials/credentialStatus.js');
+      const { credentialStatus } = await import('../sources/credentialStatus.js');
       const { formatRemaining } = await import('../credentials/duration.js');
       const { formatTable, printJson, terminalSafe } = await import('./output.js');
       const { pendingRotation } = await import('../rotate/pendingRotation.js');
@@ -56,7 +57,7 @@ Examples:
           }),
         );
       }
-      for (const p of report.profiles) for (const w of [...p.session.warnings, ...(p.role?.warnings ?? [])]) process.stderr.write(`rolegate: warning: ${terminalSafe(w)}\n`);
+      for (const p of report.profiles) for (const w of p.links.flatMap((l) => l.warnings)) process.stderr.write(`rolegate: warning: ${terminalSafe(w)}\n`);
       if (flags.json) {
         printJson({
           profiles: report.profiles.map(({ usable: _usable, ...rest }) => ({ ...rest, identity: identities.get(rest.profile) ?? null })),
@@ -97,14 +98,20 @@ Examples:
         process.stdout.write('rolegate serves no profile here yet (no profile with an MFA device).\n  next: rolegate setup, or rolegate import\n');
         return;
       }
-      const rows = report.profiles.map((p) => [
-        p.profile,
-        p.kind === 'role' ? `role (${p.layout})` : `session (${p.layout})`,
-        p.keyProfile === p.profile ? p.store : `${p.store} (${p.keyProfile})`,
-        describeLink(p.session, formatRemaining),
-        describeLink(p.role, formatRemaining),
-        identities.get(p.profile) ?? (p.usable ? '' : '-'),
-      ]);
+      // rolegate's own profiles: the MFA session and the role; others: the sign-in or session, then what is handed out
+      const described = (links: LinkStatus[]) => (links.length === 0 ? '-' : links.map((l) => `${links.length > 1 ? `${l.name}: ` : ''}${describeLink(l, formatRemaining)}`).join(', '));
+      const rows = report.profiles.map((p) =>
+        p.kind === 'session' || p.kind === 'role'
+          ? [
+              p.profile,
+              p.kind === 'role' ? `role (${p.layout})` : `session (${p.layout})`,
+              p.keyProfile === p.profile ? (p.store ?? '') : `${p.store} (${p.keyProfile})`,
+              describeLink(p.session, formatRemaining),
+              describeLink(p.role, formatRemaining),
+              identities.get(p.profile) ?? (p.usable ? '' : '-'),
+            ]
+          : [p.profile, p.type, p.from, described(p.links.slice(0, -1)), described(p.links.slice(-1)), identities.get(p.profile) ?? (p.usable ? '' : '-')],
+      );
       process.stdout.write(formatTable(['PROFILE', 'TYPE', 'KEY IN', 'MFA SESSION', 'ROLE', 'IDENTITY'], rows.map((row) => row.map(terminalSafe))));
       process.stdout.write(`\ncache: ${report.cacheDir}\nAWS CLI cache: ${report.awsCliCacheDir}\n`);
       if (report.other.length > 0) process.stdout.write(`not served by rolegate: ${report.other.map((o) => terminalSafe(o.profile)).join(', ')}\n`);

@@ -13,6 +13,22 @@ const hcl = hclString;
  */
 export function terraformBlock(spec: CredentialSpec, region: string): string {
   const profile = spec.profile;
+  if (spec.kind !== 'session' && spec.kind !== 'role') {
+    // a profile of the AWS CLI's own kinds: Terraform's SDK reads it, unless a code must be typed
+    const asksForCode = spec.kind === 'assume-role' && spec.assumeRole.mfaSerial !== undefined;
+    if (!asksForCode) {
+      return (
+        `# Terraform's AWS provider reads profile ${hcl(profile)} itself, as the AWS CLI does.\n` +
+        `provider "aws" {\n  region  = ${hcl(region)}\n  profile = ${hcl(profile)}\n}\n`
+      );
+    }
+    return (
+      `# Profile ${hcl(profile)} assumes a role with an MFA code, which Terraform cannot ask for. Run Terraform\n` +
+      `# through rolegate, which serves the role's credentials from the cache it shares with the AWS CLI:\n` +
+      `#   rolegate exec ${quotePosix(profile)} -- terraform plan\n` +
+      `provider "aws" {\n  region = ${hcl(region)}\n}\n`
+    );
+  }
   const usesProcess = spec.kind === 'session' || spec.role.layout === 'store';
   if (usesProcess) {
     return (
@@ -25,7 +41,7 @@ export function terraformBlock(spec: CredentialSpec, region: string): string {
     `# Profile ${hcl(profile)} uses the AWS CLI's role_arn/mfa_serial settings, and Terraform cannot ask for an MFA\n` +
     `# code. Run Terraform through rolegate, which puts the role's credentials in its environment:\n` +
     `#   rolegate exec ${quotePosix(profile)} -- terraform plan\n` +
-    `# (After \`rolegate import ${quotePosix(spec.role.session.keyProfile)} --store keychain\`, profile = ${hcl(profile)} works here directly.)\n` +
+    `# (After \`rolegate import ${quotePosix(spec.kind === 'role' ? spec.role.session.keyProfile : profile)} --store keychain\`, profile = ${hcl(profile)} works here directly.)\n` +
     `provider "aws" {\n  region = ${hcl(region)}\n}\n`
   );
 }
@@ -48,7 +64,7 @@ Examples:
     .action(async (profileArg: string | undefined) => {
       const { readSharedProfiles } = await import('../config/profiles.js');
       const { describeProfile } = await import('../config/profileSpec.js');
-      const { defaultProfileName } = await import('../credentials/profileCredentials.js');
+      const { defaultProfileName } = await import('../sources/profileCredentials.js');
       const profile = profileArg ?? defaultProfileName();
       const spec = describeProfile(await readSharedProfiles(), profile);
       const region = spec.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';

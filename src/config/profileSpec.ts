@@ -10,6 +10,11 @@
 import type { ProfileValues, SharedProfiles } from './profiles.js';
 import { resolveProfile } from './profiles.js';
 import { badInput } from '../userError.js';
+import { isSsoProfile, ssoSpecOf, type SsoSpec } from './ssoSpec.js';
+import { isLoginProfile, loginSpecOf, type LoginSpec } from './loginSpec.js';
+
+export type { SsoSpec } from './ssoSpec.js';
+export type { LoginSpec } from './loginSpec.js';
 
 export interface SessionSpec {
   /** The profile whose long-term key signs GetSessionToken (the key store entry's name). */
@@ -66,9 +71,61 @@ export interface RoleSpec {
   session: SessionSpec;
 }
 
+/** A profile holding a key of its own (config or credentials file) and no MFA device: served as it is. */
+export interface StaticSpec {
+  profile: string;
+  /** Which shared file holds the key (the credentials file wins, as in botocore). */
+  keyFile: 'config' | 'credentials';
+  /** The key is a session key (aws_session_token set): temporary, not long-term. */
+  hasSessionToken: boolean;
+}
+
+/** `credential_source` values rolegate serves, as the AWS CLI names them. */
+export const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const;
+export type CredentialSourceName = (typeof CREDENTIAL_SOURCES)[number];
+
+/** Where a role profile's signing credentials come from. */
+export type RoleBase = { kind: 'profile'; profile: string } | { kind: 'credential_source'; name: CredentialSourceName };
+
+/**
+ * A role_arn profile the AWS CLI would resolve itself, whose base is not a key profile of rolegate's
+ * MFA-session chain: another role profile (chains of any depth), an SSO, console sign-in, static or
+ * credential_process profile, or a credential_source. With mfa_serial, AssumeRole carries
+ * SerialNumber and a code; the credentials go in the AWS CLI's cache under botocore's key.
+ */
+export interface AssumeRoleSpec {
+  profile: string;
+  roleArn: string;
+  base: RoleBase;
+  /** mfa_serial of this profile itself (the AWS CLI reads no other for this link). */
+  mfaSerial?: string;
+  mfaProcess?: string;
+  mfaPrompt?: string;
+  durationSeconds?: number;
+  roleSessionName?: string;
+  externalId?: string;
+  region?: string;
+}
+
+/** Another tool's credential_process (not rolegate's own). */
+export interface ProcessSpec {
+  profile: string;
+  /** The command line as written in the profile. */
+  command: string;
+}
+
+/** What a profile asks rolegate for: one variant per credential source (see src/sources/). */
 export type CredentialSpec =
   | { kind: 'session'; profile: string; region?: string; session: SessionSpec }
-  | { kind: 'role'; profile: string; region?: string; role: RoleSpec };
+  | { kind: 'role'; profile: string; region?: string; role: RoleSpec }
+  | { kind: 'static'; profile: string; region?: string; static: StaticSpec }
+  | { kind: 'assume-role'; profile: string; region?: string; assumeRole: AssumeRoleSpec }
+  | { kind: 'process'; profile: string; region?: string; process: ProcessSpec }
+  | { kind: 'sso'; profile: string; region?: string; sso: SsoSpec }
+  | { kind: 'login'; profile: string; region?: string; login: LoginSpec };
+
+/** rolegate's own kinds: a key profile's MFA session, and a role assumed from it. */
+export type RolegateSpec = Extract<CredentialSpec, { kind: 'session' | 'role' }>;
 
 function text(values: ProfileValues | undefined, key: string): string | undefined {
   const value = values?.[key];
@@ -169,6 +226,11 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
       },
     };
   }
+  if (isSsoProfile(values)) {
+    const sso = ssoSpecOf(shared, profile, values);
+    return { kind: 'sso', profile, ...(region !== undefined ? { region } : {}), sso };
+  }
+  if (isLoginProfile(values)) return { kind: 'login', profile, ...(region !== undefined ? { region } : {}), login: loginSpecOf(profile, values) };
   const session = sessionSpec(shared, profile, undefined, undefined, profile);
   return { kind: 'session', profile, region, session };
 }

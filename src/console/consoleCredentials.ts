@@ -13,7 +13,7 @@
  *                   rolegate still asks for the day's MFA code first, as for every use of the key.
  */
 import type { SharedProfiles } from '../config/profiles.js';
-import type { CredentialSpec, RoleSpec, SessionSpec } from '../config/profileSpec.js';
+import type { RolegateSpec, RoleSpec, SessionSpec } from '../config/profileSpec.js';
 import type { ResolveOptions } from '../credentials/resolveCredentials.js';
 import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 import { badInput, UserError } from '../userError.js';
@@ -32,7 +32,7 @@ export interface ConsoleCredentials {
   arn: string;
 }
 
-export function consoleSeconds(spec: CredentialSpec, requested: number | undefined): number {
+export function consoleSeconds(spec: RolegateSpec, requested: number | undefined): number {
   const seconds = requested ?? DEFAULT_CONSOLE_SECONDS;
   const max = spec.kind === 'role' ? MAX_CHAINED_ROLE_SECONDS : MAX_FEDERATED_SECONDS;
   if (seconds < MIN_CONSOLE_SECONDS || seconds > max) {
@@ -112,7 +112,7 @@ async function federatedConsoleCredentials(shared: SharedProfiles, session: Sess
   }
 }
 
-export async function consoleCredentials(shared: SharedProfiles, spec: CredentialSpec, seconds: number, options: ResolveOptions): Promise<ConsoleCredentials> {
+export async function consoleCredentials(shared: SharedProfiles, spec: RolegateSpec, seconds: number, options: ResolveOptions): Promise<ConsoleCredentials> {
   if (spec.kind === 'role') {
     return { credentials: await roleConsoleCredentials(shared, spec.role, seconds, options), kind: 'role', arn: spec.role.roleArn };
   }

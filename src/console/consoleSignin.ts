@@ -2,7 +2,8 @@
 import { readSharedProfiles } from '../config/profiles.js';
 import { describeProfile } from '../config/profileSpec.js';
 import type { ResolveOptions } from '../credentials/resolveCredentials.js';
-import { badInput } from '../userError.js';
+import { badInput, UserError } from '../userError.js';
+import { resolveSpec, sourceFor } from '../sources/dispatch.js';
 import { consoleCredentials, consoleSeconds } from './consoleCredentials.js';
 import { requestSigninToken } from './federation.js';
 import { consolePartition, REGION_PATTERN } from './partition.js';
@@ -18,7 +19,8 @@ export interface ConsoleSigninRequest {
 export interface ConsoleSignin {
   /** Secret until it is used or 15 minutes have passed. */
   url: string;
-  kind: 'role' | 'federated-user';
+  /** role: a role session; federated-user: GetFederationToken; profile: the profile's own temporary credentials. */
+  kind: 'role' | 'federated-user' | 'profile';
   partition: string;
   /** When the console session ends (the credentials' expiration). */
   sessionEnds: Date;
@@ -30,11 +32,24 @@ export async function consoleSignin(request: ConsoleSigninRequest, options: Reso
   const spec = describeProfile(shared, request.profile);
   const region = request.region ?? spec.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (region !== undefined && !REGION_PATTERN.test(region)) throw badInput(`not a region name: ${region}`, 'write it like us-east-1 or eu-west-2');
-  const seconds = consoleSeconds(spec, request.durationSeconds);
-  // everything that can be checked is checked before the first AWS call
-  const partition = consolePartition(spec.kind === 'role' ? spec.role.roleArn : spec.session.mfaSerial, region);
+  const use = (await sourceFor(spec)).console(spec as never);
+  if (use.kind === 'refuse') throw new UserError(use.reason, { next: use.next });
+  if (use.kind === 'rolegate' && (spec.kind === 'session' || spec.kind === 'role')) {
+    const seconds = consoleSeconds(spec, request.durationSeconds);
+    // everything that can be checked is checked before the first AWS call
+    const partition = consolePartition(spec.kind === 'role' ? spec.role.roleArn : spec.session.mfaSerial, region);
+    const destination = destinationUrl(partition, region, request.destination);
+    const made = await consoleCredentials(shared, spec, seconds, options);
+    const token = await requestSigninToken(partition, made.credentials, { env });
+    return { url: signinUrl(partition, token, destination), kind: made.kind, partition: partition.id, sessionEnds: made.credentials.expiration };
+  }
+  if (use.kind !== 'federate') throw new UserError(`rolegate cannot sign profile ${spec.profile} in to the console yet`, { next: `sign in as a role profile: rolegate login <role profile>` });
+  if (request.durationSeconds !== undefined) {
+    throw badInput(`a console session from profile ${spec.profile} lasts as long as its credentials; --duration applies to rolegate's own key and role profiles`, `run rolegate login ${spec.profile} without --duration`);
+  }
+  const partition = consolePartition(use.arn ?? '', region);
   const destination = destinationUrl(partition, region, request.destination);
-  const made = await consoleCredentials(shared, spec, seconds, options);
-  const token = await requestSigninToken(partition, made.credentials, { env });
-  return { url: signinUrl(partition, token, destination), kind: made.kind, partition: partition.id, sessionEnds: made.credentials.expiration };
+  const credentials = await resolveSpec(spec, shared, options);
+  const token = await requestSigninToken(partition, credentials, { env });
+  return { url: signinUrl(partition, token, destination), kind: 'profile', partition: partition.id, sessionEnds: credentials.expiration };
 }

@@ -13,7 +13,7 @@ import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, writeAwsCliCache } fr
 import { lookupRole, lookupSession } from '../cache/cachedCredentials.js';
 import { lockFile } from '../files/rolegatePaths.cjs';
 import type { SpentMfaCode } from './mfaCode.js';
-import { chainedRoleLimitText, CHAINED_ROLE_MAX_SECONDS, roleRequestSeconds, type CredentialSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
+import { chainedRoleLimitText, CHAINED_ROLE_MAX_SECONDS, roleRequestSeconds, type RolegateSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
 import { withLock } from '../files/refreshLock.js';
 import { roleEntryName, sessionEntryName, writeSessionEntry } from '../cache/sessionCache.js';
 import { isMfaCodeRejection, stsError } from './stsErrors.js';
@@ -271,7 +271,7 @@ export async function resolveRoleCredentials(shared: SharedProfiles, role: RoleS
   );
 }
 
-export function resolveCredentials(shared: SharedProfiles, spec: CredentialSpec, options: ResolveOptions = {}): Promise<TemporaryCredentials> {
+export function resolveCredentials(shared: SharedProfiles, spec: RolegateSpec, options: ResolveOptions = {}): Promise<TemporaryCredentials> {
   return spec.kind === 'session'
     ? resolveSessionCredentials(shared, spec.session, { ...options, askedFor: spec.profile })
     : resolveRoleCredentials(shared, spec.role, options);

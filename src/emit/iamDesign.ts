@@ -2,7 +2,7 @@ import { assumeRolePolicy } from '../policy/assumeRolePolicy.js';
 import { managedPolicyPath } from '../policy/arns.js';
 import { trustPolicy, type TrustScope } from '../policy/trustPolicy.js';
 import type { PolicyDocument } from '../policy/policyDocument.js';
-import { ADMIN_ROLE_DESCRIPTION, MANAGED_TAG } from '../setup/tags.js';
+import { ADMIN_ROLE_DESCRIPTION, MANAGED_TAG } from '../setups/tags.js';
 
 /** What `rolegate setup --emit` is asked for: setup's names and policies, and optionally many people. */
 export interface EmitOptions {

@@ -9,7 +9,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { singleAttemptIamClient } from '../aws/iamClient.js';
-import { KEY_DESCRIPTION } from '../setup/tags.js';
+import { KEY_DESCRIPTION } from '../setups/tags.js';
 import type { AccessKeyInfo, IamKeyOperations, LongTermKey } from './rotation.js';
 
 function errorName(error: unknown): string {

@@ -7,12 +7,12 @@ import type { KeyStore } from '../keys/keyStore.js';
 import { UserError } from '../userError.js';
 import { adminRoleCredentials } from './adminCredentials.js';
 import { iamKeyOperations } from './iamKeys.js';
-import { clearRotation, readRotation, writeRotation } from './journal.js';
+import { clearRotation, readRotation, writeRotation } from '../setups/rotationJournal.js';
 import { proveKeyWorks, userNameOfKey } from './keyIdentity.js';
 import { rotateKey, settleRotation, type RotateResult, type RotationDeps, type SettleResult } from './rotation.js';
 import { acquireRotationLock } from './rotationLock.js';
 import { openProfileStore } from './storedKey.js';
-import type { RotationEntry } from './journal.js';
+import type { RotationEntry } from '../setups/rotationJournal.js';
 import { testPausePoint } from '../setup/testHooks.js';
 
 /** Test hook: the process SIGKILLs itself right after the named step (see rotation.ts checkpoints). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isUserError } from '../userError.js';
-import type { RotationEntry } from './journal.js';
+import type { RotationEntry } from '../setups/rotationJournal.js';
 import { rotateKey, settleRotation, type AccessKeyInfo, type LongTermKey, type RotationDeps } from './rotation.js';
 
 /** An account, a key store and a journal in memory; `deps()` is one process working on them. */

@@ -10,7 +10,7 @@ import { finishBeforeInterrupt } from '../interrupt.js';
 import { UserError } from '../userError.js';
 import { isAwsTransientError } from '../aws/networkErrors.js';
 import { waitForListing } from '../aws/listingLag.js';
-import type { RotationEntry, RotationStep } from './journal.js';
+import type { RotationEntry, RotationStep } from '../setups/rotationJournal.js';
 
 export interface LongTermKey {
   accessKeyId: string;

@@ -3,17 +3,14 @@
  * left by a killed rotate is taken over at once), but a second rotate is refused rather than made
  * to wait: two rotations one after the other would replace the key twice.
  */
-import { join } from 'node:path';
 import { acquireLock } from '../files/refreshLock.js';
 import { UserError } from '../userError.js';
-import { configDir } from './journal.js';
+import { rotationLockPath } from '../setups/rotationJournal.js';
 
 /** A rotate (with its MFA prompt and up to two minutes of proving the new key) stays well inside this. */
 const STALE_AFTER_MS = 6 * 60 * 60_000;
 
-export function rotationLockPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(configDir(env), 'rotate.lock');
-}
+export { rotationLockPath };
 
 export async function acquireRotationLock(env: NodeJS.ProcessEnv = process.env): Promise<() => Promise<void>> {
   const path = rotationLockPath(env);

@@ -19,6 +19,7 @@ import { accessKeyStep } from './steps/accessKey.js';
 import { profilesStep } from './steps/profiles.js';
 import { verifyKeyStep } from './steps/verifyKey.js';
 import { rootKeyStep } from './steps/rootKey.js';
+import { loginProfileStep, signinPolicyStep } from './steps/consoleSignIn.js';
 
 /** The steps in order: each reads the current state, says what differs, and applies it. */
 export const SETUP_STEPS: Step[] = [
@@ -34,8 +35,28 @@ export const SETUP_STEPS: Step[] = [
   rootKeyStep,
 ];
 
+/**
+ * --identity console: no access key (nor its check, nor a root key deleted on its proof); the user
+ * signs in with a console password and its MFA device, through `aws login`.
+ */
+export const CONSOLE_SETUP_STEPS: Step[] = [
+  iamUserStep,
+  readPolicyStep,
+  signinPolicyStep,
+  adminRoleStep,
+  adminPolicyStep,
+  inlinePolicyStep,
+  mfaDeviceStep,
+  loginProfileStep,
+  profilesStep,
+];
+
+export function setupSteps(options: Pick<SetupOptions, 'identity'>): Step[] {
+  return options.identity === 'console' ? CONSOLE_SETUP_STEPS : SETUP_STEPS;
+}
+
 /** Steps whose apply talks to the person, so no spinner runs over them. */
-const INTERACTIVE = new Set(['mfa-device', 'root-key']);
+const INTERACTIVE = new Set(['mfa-device', 'root-key', 'login-profile']);
 
 export interface StepOutcome {
   step: string;
@@ -96,7 +117,7 @@ export async function runSetup(
       )
     : () => undefined;
   try {
-    return await setupSteps(options, io, env, {
+    return await runSteps(options, io, env, {
       applied: (line) => done.push(line),
       starting: (resource) => (current = resource),
     });
@@ -105,7 +126,7 @@ export async function runSetup(
   }
 }
 
-async function setupSteps(
+async function runSteps(
   options: SetupOptions & { plan: boolean },
   io: SetupIO,
   env: NodeJS.ProcessEnv,
@@ -164,7 +185,8 @@ async function setupSteps(
   if (!options.plan) throwProblems('setup', pre.problems);
 
   const inspections: Inspection[] = [];
-  for (const step of SETUP_STEPS) inspections.push(await step.inspect(ctx).catch(nothingYet));
+  const steps = setupSteps(options);
+  for (const step of steps) inspections.push(await step.inspect(ctx).catch(nothingYet));
   const plan = inspections.map((i) => i.item);
   const report: SetupReport = {
     account: names.account,
@@ -204,7 +226,7 @@ async function setupSteps(
 
   const outcomes: StepOutcome[] = [];
   let changed = false;
-  for (const step of SETUP_STEPS) {
+  for (const step of steps) {
     const doneSoFar = () => outcomes.filter((o) => o.action === 'applied').map((o) => `${o.resource} (${o.detail})`);
     const inspection = await step.inspect(ctx).catch((error: unknown) => {
       throw stoppedAt(error, `the ${step.id} step`, doneSoFar());
@@ -248,6 +270,16 @@ async function setupSteps(
   report.mfaSerial = ctx.state.mfaSerial;
   report.result = { changed, steps: outcomes };
   await recordSetup(ctx, true);
+  if (options.identity === 'console') {
+    const profileFlag = options.readProfile === 'default' ? '' : ` --profile ${quotePosix(options.readProfile)}`;
+    io.line(
+      `${changed ? 'Setup complete' : 'Nothing changed: everything was already set up'} in account ${names.account}, with no access key. ` +
+        `Next: sign in with aws login${profileFlag} (AWS CLI 2.32 or later): the console password above, then a new one, and an MFA code. ` +
+        `Then read-only: aws${profileFlag} sts get-caller-identity; elevated (an MFA code, 1 h role sessions): aws --profile ${quotePosix(options.adminProfile)} sts get-caller-identity`,
+    );
+    if (boot.isRoot) io.line(`note: the root access key setup ran with is kept (no new key to prove elevation with): delete it once aws login and the admin profile work.`);
+    return report;
+  }
   io.line(
     changed
       ? `Setup complete in account ${names.account}. Read-only: aws ${options.readProfile === 'default' ? '' : `--profile ${quotePosix(options.readProfile)} `}sts get-caller-identity; ` +
@@ -281,7 +313,8 @@ async function recordSetup(ctx: SetupContext, complete: boolean): Promise<void> 
     roleArn,
     mfaSerial: ctx.state.mfaSerial,
     ...(ctx.state.key ? { accessKeyId: ctx.state.key.accessKeyId } : {}),
-    store: o.store,
+    store: o.identity === 'console' ? 'none' : o.store,
+    ...(o.identity === 'console' ? { identity: 'console' as const } : {}),
     trust: o.trust,
     roleChain: o.roleChain,
     region: o.region,

@@ -1,8 +1,10 @@
 /**
  * Teardown's last part: rolegate's own files on this machine that served the setup torn down.
  *   - always, for the setup's profiles: their shortcut and endpoint notes, the AWS CLI's cache
- *     entry of a guide-layout admin role, the MFA device's last-window record, and lock files a
- *     killed process left under their names (a lock a live process holds stays);
+ *     entry of a guide-layout admin role, a console identity's sign-in (aws login's cache) and
+ *     rolegate's copy of its credentials, the MFA device's last-window record, lock files a
+ *     killed process left under their names (a lock a live process holds stays), and the journal
+ *     entry of an unfinished rotation of the setup's user's key (its keys are gone with it);
  *   - once no setup is left on this machine (no profile of rolegate's in the config file, no
  *     record of profiles before setup, no key in keys.enc): the backups of the shared files
  *     (`*.rolegate.bak`) and the key file's lock;
@@ -18,10 +20,18 @@ export interface Leftovers {
   files: string[];
   /** Lock files under the setup's names. */
   locks: string[];
+  /** An unfinished rotation of the setup's key profile: its keys go with the user, so its journal entry does too. */
+  rotation?: { profile: string; userName: string };
 }
 
 /** What belongs to the setup of these profiles; read before its profiles are removed. */
-export async function setupLeftovers(shared: SharedProfiles, profiles: { read?: string; admin?: string }, mfaSerial: string, env: NodeJS.ProcessEnv): Promise<Leftovers> {
+export async function setupLeftovers(
+  shared: SharedProfiles,
+  profiles: { read?: string; admin?: string },
+  mfaSerial: string,
+  env: NodeJS.ProcessEnv,
+  userName?: string,
+): Promise<Leftovers> {
   const [{ lockFile, mfaWindowFile }, { shortcutFile }, { endpointNoteFile }, { sessionEntryName, roleEntryName }] = await Promise.all([
     import('../files/rolegatePaths.cjs'),
     import('../cache/credentialProcessShortcut.cjs'),
@@ -33,6 +43,18 @@ export async function setupLeftovers(shared: SharedProfiles, profiles: { read?: 
   if (profiles.read !== undefined) {
     files.push(shortcutFile(profiles.read, env), endpointNoteFile(profiles.read, env));
     locks.push(lockFile(sessionEntryName(profiles.read), env));
+    // a console identity (setup --identity console): its sign-in (aws login's cache, useless once
+    // the user is gone), what rolegate handed out from it, and its refresh lock
+    const loginSession = shared.config.get(profiles.read)?.login_session;
+    if (typeof loginSession === 'string' && loginSession.trim() !== '') {
+      const [{ loginCacheFile }, { handoutFile }, { loginLockName }] = await Promise.all([
+        import('../sources/login/loginCacheFile.js'),
+        import('../sources/login/loginHandout.js'),
+        import('../sources/login/loginLock.js'),
+      ]);
+      files.push(loginCacheFile(loginSession.trim(), env), handoutFile(profiles.read, env));
+      locks.push(lockFile(loginLockName(loginSession.trim()), env));
+    }
   }
   if (profiles.admin !== undefined) {
     files.push(shortcutFile(profiles.admin, env), endpointNoteFile(profiles.admin, env));
@@ -52,7 +74,18 @@ export async function setupLeftovers(shared: SharedProfiles, profiles: { read?: 
   // the device's last used TOTP window (mfaWindow.ts) and its lock: the device is deleted with the setup
   files.push(mfaWindowFile(mfaSerial, env));
   locks.push(lockFile(`mfa-${mfaSerial}`, env));
-  return { files, locks };
+  const rotation = profiles.read !== undefined && userName !== undefined ? { profile: profiles.read, userName } : undefined;
+  // rotate's lock (one for all setups) when a killed rotate left it; a live rotate keeps it
+  if (rotation) locks.push((await import('../setups/rotationJournal.js')).rotationLockPath(env));
+  return { files, locks, ...(rotation ? { rotation } : {}) };
+}
+
+/** The journal entry of an unfinished rotation of this setup's key (not another user's under the same profile name). */
+async function staleRotation(leftovers: Leftovers, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (!leftovers.rotation) return false;
+  const { readRotation } = await import('../setups/rotationJournal.js');
+  const entry = await readRotation(leftovers.rotation.profile, env).catch(() => undefined);
+  return entry !== undefined && entry.userName === leftovers.rotation.userName;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -108,6 +141,7 @@ async function backupFiles(env: NodeJS.ProcessEnv): Promise<string[]> {
 /** Whether teardown has anything of these left to remove (so a rerun still clears them). */
 export async function leftoversPresent(leftovers: Leftovers, env: NodeJS.ProcessEnv): Promise<boolean> {
   for (const path of [...leftovers.files, ...leftovers.locks]) if (await exists(path)) return true;
+  if (await staleRotation(leftovers, env)) return true;
   for (const dir of await rolegateFolders(env)) if (await emptyTree(dir)) return true;
   if (await anySetupLeft(env)) return false;
   for (const path of await backupFiles(env)) if (await exists(path)) return true;
@@ -129,6 +163,10 @@ async function removeStaleLock(path: string): Promise<void> {
 export async function removeLeftovers(leftovers: Leftovers, env: NodeJS.ProcessEnv): Promise<void> {
   for (const path of leftovers.files) await rm(path, { force: true });
   for (const path of leftovers.locks) await removeStaleLock(path);
+  if (leftovers.rotation && (await staleRotation(leftovers, env))) {
+    const { clearRotation } = await import('../setups/rotationJournal.js');
+    await clearRotation(leftovers.rotation.profile, env);
+  }
   if (!(await anySetupLeft(env))) {
     const { lockFile } = await import('../files/rolegatePaths.cjs');
     await removeStaleLock(lockFile('keys.enc', env));

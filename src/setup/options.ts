@@ -38,7 +38,15 @@ export interface SetupOptions {
   yubikeyTouch?: boolean;
   /** Replace the enabled MFA device setup created with a new one, paired anew. */
   rePair?: boolean;
+  /**
+   * What the read-only identity signs in with: `key` (an access key in a store, the default) or
+   * `console` (no long-term key: a console password and the MFA device, used through `aws login`).
+   */
+  identity?: IdentityKind;
 }
+
+export type IdentityKind = 'key' | 'console';
+export const IDENTITY_KINDS: readonly IdentityKind[] = ['key', 'console'];
 
 export type MfaDeviceKind = 'app' | 'yubikey';
 

@@ -16,7 +16,7 @@ import { UserError, type ExitCode } from '../userError.js';
 import type { StoreKind, KeyStore } from '../keys/keyStore.js';
 import { accessKeys, readUser, userMfaSerials } from './iamReads.js';
 import type { SetupContext } from './step.js';
-import { isManaged } from './tags.js';
+import { isManaged } from '../setups/tags.js';
 
 export interface Problem {
   message: string;
@@ -179,7 +179,7 @@ export async function setupPreflight(ctx: SetupContext, plan: boolean): Promise<
     paths.configFile,
     ...(writesCredentials ? [paths.credentialsFile] : []),
     profilesBeforePath(ctx.env),
-    ...(o.store === 'file' ? [keyFilePath(ctx.env)] : []),
+    ...(o.store === 'file' && o.identity !== 'console' ? [keyFilePath(ctx.env)] : []),
   ]);
   problems.push(...(await checkBootstrapIdentity(ctx.iam, ctx.callerArn, 'setup')));
 
@@ -223,7 +223,9 @@ export async function setupPreflight(ctx: SetupContext, plan: boolean): Promise<
     risks.push({ profile: o.readProfile, where: `${ownership.section(o.readProfile)} (key in the ${storedIn} store)`, otherSerial: serial });
   }
   let store: KeyStore | undefined;
-  if (plan) {
+  if (o.identity === 'console') {
+    // --identity console makes no access key: no store to open
+  } else if (plan) {
     // the plan checks the store as the run would, without asking for anything: the keychain
     // answers; the file store has a passphrase that opens keys.enc, or a terminal to ask on
     problems.push(...(await checkKeyStoreForPlan(o.store, ctx.env)));

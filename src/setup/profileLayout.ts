@@ -20,6 +20,12 @@ export interface ProfileLayoutInput {
   credentialProcess?: (profile: string) => string;
   /** The command that prints an MFA code (--mfa-device yubikey), for every profile that names mfa_serial. */
   mfaProcess?: string;
+  /**
+   * --identity console: the read profile is a console sign-in (`login_session` = the user's ARN,
+   * which `aws login` keys its cache with), and the admin profile assumes the role from it with an
+   * MFA code, as the AWS CLI and the SDKs do for role_arn + source_profile + mfa_serial.
+   */
+  consoleUserArn?: string;
 }
 
 export type ProfileLayout = Map<string, Record<string, string>>;
@@ -27,6 +33,7 @@ export type ProfileLayout = Map<string, Record<string, string>>;
 /** Every key setup may write into a profile; what it removes again on teardown or a layout change. */
 export const LAYOUT_KEYS = [
   'region',
+  'login_session',
   'role_arn',
   'source_profile',
   'mfa_serial',
@@ -80,6 +87,12 @@ export function profileLayout(input: ProfileLayoutInput): ProfileLayout {
 
 function baseLayout(input: ProfileLayoutInput, duration: Record<string, string>): ProfileLayout {
   const layout: ProfileLayout = new Map();
+  if (input.consoleUserArn !== undefined) {
+    layout.set(input.readProfile, { region: input.region, login_session: input.consoleUserArn });
+    // role chaining from the console credentials: AWS caps the role session at 1 hour
+    layout.set(input.adminProfile, { role_arn: input.roleArn, source_profile: input.readProfile, mfa_serial: input.mfaSerial, region: input.region });
+    return layout;
+  }
   if (input.store === 'plain') {
     layout.set(input.readProfile, { region: input.region });
     layout.set(input.adminProfile, {

@@ -7,10 +7,12 @@ import type { SetupIO } from './setupIO.js';
 export const STEP_IDS = [
   'user',
   'read-policy',
+  'signin-policy',
   'role',
   'admin-policy',
   'inline-policy',
   'mfa-device',
+  'login-profile',
   'access-key',
   'profiles',
   'verify',

@@ -27,7 +27,7 @@ import { awsCall, isNotFound } from './awsErrors.js';
 import { openBootstrap } from './bootstrap.js';
 import { accessKeys, attachedRolePolicyArns, attachedUserPolicyArns, readRole, readUser, userAttachments, userMfaSerials, virtualMfaDevice } from './iamReads.js';
 import type { SetupIO } from './setupIO.js';
-import { ADDED_INLINE_TAG, ADDED_MFA_TAG, ADDED_POLICY_TAG, isAdopted, isManaged, KEY_DESCRIPTION, MANAGED_TAG, tagValue, PENDING_MFA_TAG } from './tags.js';
+import { ADDED_INLINE_TAG, ADDED_MFA_TAG, ADDED_POLICY_TAG, isAdopted, isManaged, KEY_DESCRIPTION, MANAGED_TAG, tagValue, PENDING_MFA_TAG } from '../setups/tags.js';
 import type { StoreKind } from './options.js';
 import { testKillPoint, testPausePoint } from './testHooks.js';
 import { onInterrupt } from '../interrupt.js';
@@ -199,7 +199,9 @@ async function teardownSteps(options: TeardownOptions, io: SetupIO, env: NodeJS.
 
   // the preflight, before anything is deleted: the files can be written, the store opens (the
   // key file's passphrase is asked for now), the credentials are not the read-only user's own
-  const local = await localActions(options, env, { ourSerial, ourRoleArn, userKeyIds });
+  // a rotation's keys go with a user rolegate made or adopted, or one already gone
+  const rotationUser = !user || isManaged(user.Tags) ? userName : undefined;
+  const local = await localActions(options, env, { ourSerial, ourRoleArn, userKeyIds, rotationUser });
   actions.push(...local.actions);
   const problems = [...local.problems];
   if (actions.length) problems.push(...(await checkBootstrapIdentity(iam, boot.callerArn, 'teardown')));
@@ -390,7 +392,7 @@ async function userActions(iam: IAMClient, user: User, ourSerial: string): Promi
 async function localActions(
   options: TeardownOptions,
   env: NodeJS.ProcessEnv,
-  ours: { ourSerial: string; ourRoleArn: string; userKeyIds: string[] },
+  ours: { ourSerial: string; ourRoleArn: string; userKeyIds: string[]; rotationUser?: string },
 ): Promise<{ actions: TeardownAction[]; problems: Problem[]; keyAccount?: { serial?: string; id: string } }> {
   const { readSharedProfiles } = await import('../config/profiles.js');
   const { sharedFilePaths } = await import('../config/sharedFilePaths.js');
@@ -499,6 +501,7 @@ async function localActions(
     { read: readIsOurs || absent(readProfile) ? readProfile : undefined, admin: adminIsOurs || absent(adminProfile) ? adminProfile : undefined },
     ours.ourSerial,
     env,
+    ours.rotationUser,
   );
   if (actions.length || (await leftoversPresent(leftovers, env))) {
     actions.push({

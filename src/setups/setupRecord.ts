@@ -31,7 +31,10 @@ export interface SetupRecord {
   mfaSerial: string;
   /** The stored key's id (absent until setup stored one). */
   accessKeyId?: string;
+  /** Where the key is kept; `none` for a console identity. */
   store: string;
+  /** What the read-only identity signs in with: `console` (setup --identity console: a console password and `aws login`, no key); absent: an access key. */
+  identity?: 'console';
   trust?: string;
   roleChain?: string;
   region?: string;

@@ -70,7 +70,8 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
     assert.ok(full.modules.some((m) => m.endsWith('/src/cli/credentialProcess.js')), 'the hook saw the ES modules load');
     assert.deepEqual(full.modules.filter((m) => FORBIDDEN.test(m)), [], 'full lookup');
     const own = [...new Set(full.modules.filter((m) => m.startsWith('file:')))];
-    assert.ok(own.length <= 24, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
+    // the sources layer (dispatch.js, rolegateSource.js) and the SSO and console sign-in spec readers
+    assert.ok(own.length <= 28, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
 
     // second call: the shortcut the first one left, answered by the CommonJS entry alone
     const fast = await loadedModules(['credential-process', 'admin'], box.env, box.home);
@@ -324,6 +325,7 @@ const ROLE_REFRESH_MODULES = [
   'src/cli/writeOut.cjs',
   'src/config/defaultProfile.cjs',
   'src/config/iniDocument.js',
+  'src/config/loginSpec.js',
   'src/config/profileMap.js',
   'src/config/profileSpec.js',
   'src/config/profiles.js',
@@ -331,8 +333,8 @@ const ROLE_REFRESH_MODULES = [
   'src/config/sharedFilePaths.js',
   'src/config/sharedFileText.js',
   'src/config/shlexSplit.js',
+  'src/config/ssoSpec.js',
   'src/credentials/duration.js',
-  'src/credentials/lookupOrRefresh.js',
   'src/credentials/resolveCredentials.js',
   'src/credentials/stsErrors.js',
   'src/credentials/testHooks.js',
@@ -344,6 +346,9 @@ const ROLE_REFRESH_MODULES = [
   'src/files/refreshLock.js',
   'src/files/rolegatePaths.cjs',
   'src/shellQuote.js',
+  'src/sources/dispatch.js',
+  'src/sources/lookupOrRefresh.js',
+  'src/sources/rolegateSource.js',
   'src/userError.js',
 ];
 

@@ -13,7 +13,7 @@ import type { Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate, type RunResult } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
 import { keyFilePath, sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
-import { journalPath } from '../../src/rotate/journal.js';
+import { journalPath } from '../../src/setups/rotationJournal.js';
 import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
 import { useCredAccount, mfaProcessRuns, PASSPHRASE, type Account } from './credFixture.js';
 

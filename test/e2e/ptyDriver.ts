@@ -14,9 +14,11 @@ export interface TerminalStep {
   /**
    * What is typed. `{code}` and `{next-code}` stand for the current and the following TOTP code of
    * the secret the screen showed (setup's pairing: "secret: ABCD EFGH ..."), as an authenticator
-   * app would show them.
+   * app would show them. \`{wrong-code}\` is a code of six digits that the current one is not.
    */
   send: string;
+  /** Milliseconds to watch the screen once the text showed, before typing: what it drew meanwhile goes to `drawn`. */
+  watchMs?: number;
 }
 
 export interface TerminalRun {
@@ -26,6 +28,8 @@ export interface TerminalRun {
   screen: string;
   /** Set when an expected text never came (the screen so far is in `screen`). */
   error?: string;
+  /** For each step with `watchMs`, by its index: what the screen drew while it was watched. */
+  drawn: Record<number, string>;
 }
 
 const DRIVER = String.raw`
@@ -61,11 +65,12 @@ def finish(error=None):
     if error:
         os.kill(pid, 9)
     _, status = os.waitpid(pid, 0)
-    print(json.dumps({"status": os.waitstatus_to_exitcode(status) if not error else -1, "screen": redact(buf), "error": error}))
+    print(json.dumps({"status": os.waitstatus_to_exitcode(status) if not error else -1, "screen": redact(buf), "error": error, "drawn": drawn}))
     sys.exit(0)
 start = 0
 counter = None
-for step in args["steps"]:
+drawn = {}
+for index, step in enumerate(args["steps"]):
     end = time.time() + 60
     pattern = step["expect"].encode()
     while True:
@@ -75,10 +80,18 @@ for step in args["steps"]:
             break
         if time.time() > end or not read_some(0.2):
             finish("never showed: " + step["expect"])
+    if step.get("watchMs"):
+        mark = len(buf)
+        until = time.time() + step["watchMs"] / 1000
+        while time.time() < until:
+            read_some(0.05)
+        drawn[index] = buf[mark:].decode("utf-8", "replace")
     found = re.search(rb"secret: ([A-Z2-7 ]+?)\r?\n", buf)
     if found:
         secret = found.group(1).decode().replace(" ", "")
     send = step["send"]
+    if "{wrong-code}" in send:
+        send = send.replace("{wrong-code}", "%06d" % ((int(code(int(time.time() // 30))) + 500000) % 1000000))
     if "{code}" in send or "{next-code}" in send:
         # one counter for both, so the two codes follow each other even if the window turns between
         counter = counter if counter is not None else int(time.time() // 30)
@@ -92,14 +105,14 @@ if time.time() >= end:
 finish()
 `;
 
-/** Runs `cmd` at a pseudo-terminal, typing each step's answer once its text is on the screen. */
-export async function atTerminal(cmd: string[], env: NodeJS.ProcessEnv, steps: TerminalStep[]): Promise<TerminalRun> {
-  const result = await run(join(venvBin, 'python'), ['-c', DRIVER, JSON.stringify({ cmd, env: { ...env, TERM: 'dumb' }, steps })], { env, timeoutMs: 180_000 });
+/** Runs `cmd` at a pseudo-terminal (of type `term`), typing each step's answer once its text is on the screen. */
+export async function atTerminal(cmd: string[], env: NodeJS.ProcessEnv, steps: TerminalStep[], term = 'dumb'): Promise<TerminalRun> {
+  const result = await run(join(venvBin, 'python'), ['-c', DRIVER, JSON.stringify({ cmd, env: { ...env, TERM: term }, steps })], { env, timeoutMs: 180_000 });
   const last = result.stdout.trim().split('\n').pop() ?? '';
   try {
-    const parsed = JSON.parse(last) as { status: number; screen: string; error: string | null };
-    return { status: parsed.status, screen: parsed.screen, ...(parsed.error ? { error: parsed.error } : {}) };
+    const parsed = JSON.parse(last) as { status: number; screen: string; error: string | null; drawn: Record<number, string> };
+    return { status: parsed.status, screen: parsed.screen, drawn: parsed.drawn, ...(parsed.error ? { error: parsed.error } : {}) };
   } catch {
-    return { status: -1, screen: result.stdout + result.stderr, error: 'the terminal driver failed' };
+    return { status: -1, screen: result.stdout + result.stderr, drawn: {}, error: 'the terminal driver failed' };
   }
 }

@@ -90,6 +90,36 @@ test('setup (file store), a few calls, rotate, teardown --yes: no path under HOM
   }
 });
 
+test('a rotation killed after its new key was created, then teardown --yes: the journal entry goes with the user and its keys; no new path under HOME', async () => {
+  const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE });
+  const mfa = mfaFlagsOutsideHome();
+  try {
+    mkdirSync(join(box.home, '.cache'));
+    mkdirSync(join(box.home, '.config'));
+    const before = pathsUnder(box.home);
+    const setup = await run(box, ['setup', '--bootstrap-profile', 'bootstrap', '--store', 'file', ...mfa.flags]);
+    assert.equal(setup.code, 0, out(setup));
+    const killed = await runRolegate(['rotate', '--yes'], { env: { ...box.env, ROLEGATE_TEST_KILL_AFTER_STEP: 'created' }, timeoutMs: 120_000 });
+    assert.equal(killed.signal, 'SIGKILL', out(killed));
+    const status = await run(box, ['status', '--offline']);
+    assert.match(status.stdout, /unfinished key rotation of profile default/, 'the kill left a journal entry');
+    const keys = await runAws(['--profile', 'bootstrap', 'iam', 'list-access-keys', '--user-name', 'admin', '--output', 'json'], { env: box.env, input: '' });
+    assert.equal((JSON.parse(keys.stdout) as { AccessKeyMetadata: unknown[] }).AccessKeyMetadata.length, 2, 'the old key and the new one');
+
+    const teardown = await run(box, ['teardown', '--bootstrap-profile', 'bootstrap', '--yes']);
+    assert.equal(teardown.code, 0, out(teardown));
+    const user = await runAws(['--profile', 'bootstrap', 'iam', 'get-user', '--user-name', 'admin'], { env: box.env, input: '' });
+    assert.notEqual(user.code, 0, 'the user is gone, with both keys');
+    assert.match(user.stderr, /NoSuchEntity/);
+    const after = await run(box, ['status', '--offline']);
+    assert.doesNotMatch(after.stdout + after.stderr, /unfinished key rotation/);
+    assert.deepEqual(pathsUnder(box.home), before, 'rotate.json and rolegate\'s folders are gone too');
+  } finally {
+    mfa.cleanup();
+    box.cleanup();
+  }
+});
+
 test('setup --store plain, then import default --store file: the secret key is in no file under HOME (backups included), only in the store; after teardown, nowhere', async () => {
   const box = setupSandbox(moto.endpoint, { ROLEGATE_FILE_PASSPHRASE: PASSPHRASE });
   const mfa = mfaFlagsOutsideHome();

@@ -43,10 +43,11 @@ test('scanForSecrets: finds a secret in the output and in a leftover file, not i
   }
 });
 
-/** The environment without what marks a child of node --test (which would then skip its files). */
+/** The environment without what marks a child of node --test (which would then skip its files);
+ * the planted files start no Python, so the inner runner starts no warm Pythons either. */
 function withoutTestContext(): NodeJS.ProcessEnv {
   const { NODE_TEST_CONTEXT: _marker, ROLEGATE_TEST_SECRETS_FILE: _registry, ROLEGATE_TEST_ALSO_NODE: _secondNode, ...env } = process.env;
-  return env;
+  return { ...env, ROLEGATE_TEST_ZYGOTE: '0' };
 }
 
 /** A compiled test tree of one test file (and the scan module), run by the real runner. */

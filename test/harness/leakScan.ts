@@ -13,6 +13,7 @@ const MEANT_TO_HOLD: Array<[RegExp, string]> = [
   [/\/\.aws\/credentials$/, "the plain store's credentials file"],
   [/\/rolegate\/sessions\/[^/]+\.json$/, "rolegate's temporary credentials cache"],
   [/\/\.aws\/cli\/cache\/[^/]+\.json$/, "the AWS CLI's assume-role cache"],
+  [/\/\.aws\/login\/cache\/[^/]+\.json$/, "the console sign-in cache (aws login)"],
   [/\/(mfa|authenticator)-seed[^/]*\.txt$/, "the tests' authenticator (the phone's seed)"],
 ];
 /** Larger files (hostile tests plant 200 MB configs) are listed, not read. */

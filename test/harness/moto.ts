@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { after, before, beforeEach } from 'node:test';
@@ -43,6 +44,8 @@ process.once('exit', () => {
  * stdin, so it also ends when this process dies without running `stop()`.
  */
 export async function startMoto(): Promise<MotoServer> {
+  const zygote = process.env[MOTO_ZYGOTE_VARIABLE];
+  if (zygote) return startForkedMoto(zygote);
   const child = spawn(join(venvBin, 'python'), [motoLauncher], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: {
@@ -96,6 +99,64 @@ export async function startMoto(): Promise<MotoServer> {
       await exited;
       clearTimeout(timer);
       running.delete(child);
+    },
+  };
+}
+
+/** The unix socket of the test run's moto zygote (moto_launcher.py --zygote), set by scripts/run-tests.mjs. */
+export const MOTO_ZYGOTE_VARIABLE = 'ROLEGATE_TEST_MOTO_ZYGOTE';
+
+/**
+ * A moto server forked from the run's warm zygote: the same server, started without importing
+ * moto again; `reset()` swaps in a fresh fork on the same port instead of asking moto to rebuild
+ * its backends. The server ends when this process closes the connection or dies.
+ */
+async function startForkedMoto(socketPath: string): Promise<MotoServer> {
+  const conn = connect(socketPath);
+  conn.on('error', () => {}); // a failure shows as the connection's close, below
+  const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+  let closed = false;
+  const lines = createInterface({ input: conn });
+  lines.on('line', (line) => waiting.shift()?.resolve(line));
+  const gone = new Promise<void>((resolve) =>
+    conn.once('close', () => {
+      closed = true;
+      for (const waiter of waiting.splice(0)) waiter.reject(new Error(`the moto zygote (${socketPath}) closed the connection`));
+      resolve();
+    }),
+  );
+  const answer = () =>
+    new Promise<string>((resolve, reject) => {
+      if (closed) reject(new Error(`the moto zygote (${socketPath}) closed the connection`));
+      else waiting.push({ resolve, reject });
+    });
+  const timer = setTimeout(() => conn.destroy(), 60_000);
+  const port = (JSON.parse(await answer()) as { port: number }).port;
+  clearTimeout(timer);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const post = async (path: string, body = '') => {
+    const response = await fetch(endpoint + path, { method: 'POST', body });
+    if (!response.ok) throw new Error(`moto ${path}: HTTP ${response.status}`);
+  };
+  return {
+    endpoint,
+    port,
+    async reset() {
+      // a fresh server: empty backends, access control off, an empty request log
+      const reply = answer();
+      conn.write('reset\n');
+      if ((await reply) !== 'ok') throw new Error('the moto zygote did not reset the server');
+    },
+    enableAccessControl: (count = 0) => post('/moto-api/reset-auth', String(count)),
+    disableAccessControl: () => post('/moto-api/reset-auth', 'inf'),
+    async requests() {
+      const response = await fetch(endpoint + '/_harness/requests');
+      return (await response.json()) as LoggedRequest[];
+    },
+    clearRequests: () => post('/_harness/requests/clear'),
+    async stop() {
+      conn.end();
+      await gone;
     },
   };
 }

@@ -3,6 +3,10 @@
 Prints {"port": N} on stdout once it listens, then serves until stdin closes: the parent test
 process holds the pipe, so the server ends with it even when the parent is killed.
 
+`--zygote SOCKET` (scripts/run-tests.mjs, once per run): imports moto and warms it once, then forks
+a server for each test file that connects to SOCKET, and a fresh one on the same port for each
+reset, so no file pays moto's start and no test its reset (about 1.5 s and 0.3 s of CPU each).
+
 Adds two harness routes beside moto's own:
   GET  /_harness/requests        -> [{"service", "action", "access_key"}] in arrival order
   POST /_harness/requests/clear  -> empties the log
@@ -10,18 +14,23 @@ so tests can count the AWS calls a command made (e.g. exactly one GetSessionToke
 
 The server itself is the demo's launcher (assets/demo/moto_launcher.py), given this middleware.
 """
+import gc
 import io
 import json
 import os
 import re
+import signal
 import sys
 import threading
 from urllib.parse import parse_qs
 
 sys.dont_write_bytecode = True  # no __pycache__ inside assets/, which ships
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "demo"))
-from moto_launcher import serve  # noqa: E402  (the shipped launcher, found through the path above)
+from moto.server import DomainDispatcherApplication, create_backend_app  # noqa: E402
+from moto_launcher import answer_moto_gaps, serve  # noqa: E402  (the shipped launcher, found through the path above)
+import zygote_accounting  # noqa: E402  (beside this file)
 
+ACCOUNT_ID = "123456789012"
 LOG = []
 LOG_LOCK = threading.Lock()
 CREDENTIAL_RE = re.compile(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/")
@@ -68,5 +77,92 @@ def harness(app):
     return wrapped
 
 
+def warm(app):
+    """Runs the requests every test file makes first (IAM, STS, a reset) through the app, so the
+    modules, backends and routes they load are loaded once here, then resets to a pristine state."""
+    from werkzeug.test import Client
+    from moto.iam.models import iam_backends
+    client = Client(app)
+    auth = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    client.post("/", data="Action=ListUsers&Version=2010-05-08", headers={**form, "Authorization": auth.format("iam")})
+    client.post("/", data="Action=GetCallerIdentity&Version=2011-06-15", headers={**form, "Authorization": auth.format("sts")})
+    client.post("/moto-api/reset")
+    iam_backends[ACCOUNT_ID]["aws"]  # what the first IAM request of a fresh server builds (AWS's managed policies)
+    with LOG_LOCK:
+        LOG.clear()
+
+
+def die_with_parent():
+    """This process is SIGKILLed when the one that forked it ends (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
+def serve_file(conn, app):
+    """One test file's server: a listening socket kept here, served by a child forked from this
+    pristine process; `reset` replaces that child with a fresh one on the same port (what moto's
+    reset API does, without rebuilding every backend), the connection's end ends both."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+
+    def start():
+        pid = os.fork()
+        if pid == 0:
+            die_with_parent()
+            conn.close()
+            server.serve_forever()
+            os._exit(0)
+        return pid
+
+    job = zygote_accounting.job_of(conn)
+    child = start()
+    conn.sendall((json.dumps({"port": server.server_port}) + "\n").encode())
+    for line in conn.makefile("rb"):
+        if line.strip() != b"reset":
+            break
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        child = start()
+        conn.sendall(b"ok\n")
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    zygote_accounting.record(job)
+    os._exit(0)
+
+
+def zygote(path):
+    """Serves moto servers on demand: listens on the unix socket `path`; each connection gets a
+    process forked from this warm one (serve_file). Ends when stdin closes (the test runner)."""
+    import selectors
+    import socket
+    app = harness(answer_moto_gaps(DomainDispatcherApplication(create_backend_app)))
+    warm(app)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(64)
+    zygote_accounting.reap_children()
+    gc.freeze()  # forks never collect the warm heap: no pass over it, fewer pages copied
+    print(json.dumps({"ready": path}), flush=True)
+    events = selectors.DefaultSelector()
+    events.register(listener, selectors.EVENT_READ)
+    events.register(sys.stdin, selectors.EVENT_READ)
+    while True:
+        for key, _ in events.select():
+            if key.fileobj is sys.stdin:  # the test runner ended
+                zygote_accounting.wait_for_children()
+                print(json.dumps({"cpu": zygote_accounting.own()}), flush=True)
+                os._exit(0)
+            conn, _ = listener.accept()
+            if os.fork() == 0:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                listener.close()
+                serve_file(conn, app)
+            conn.close()
+
+
 if __name__ == "__main__":
-    serve(harness)
+    if sys.argv[1:2] == ["--zygote"]:
+        zygote(sys.argv[2])
+    else:
+        serve(harness)

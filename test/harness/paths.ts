@@ -20,6 +20,8 @@ export const outputRoot = join(here, '..', '..');
 export const venvBin = join(projectRoot, '.venv', 'bin');
 export const rolegateBin = join(outputRoot, 'src', 'cli', 'main.cjs');
 export const motoLauncher = join(projectRoot, 'test', 'harness', 'moto_launcher.py');
+/** The client of the run's warm Python for `aws` and boto3 (py_zygote.py). */
+export const pyZygoteClient = join(projectRoot, 'test', 'harness', 'py_zygote_client.py');
 /** cfn-lint and checkov (test/requirements-iac.txt). */
 export const iacVenvBin = join(projectRoot, '.venv-iac', 'bin');
 /** python-hcl2 (test/requirements-hcl.txt). */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { rolegateBin, venvBin } from './paths.js';
+import { pyZygoteClient, rolegateBin, venvBin } from './paths.js';
 import { recordSecretsIn, recordSecretsOf, recordSecretsOfEnv } from './secretRegistry.js';
 
 export interface RunResult {
@@ -49,14 +49,25 @@ export function run(file: string, args: string[], options: RunOptions): Promise<
   });
 }
 
+/**
+ * `aws ARGS` or `python -c CODE` from the project's venv: through the test run's warm Python
+ * (py_zygote.py, started by scripts/run-tests.mjs) when there is one, which runs the same program
+ * with this process's descriptors, environment and working directory, and exits as it does.
+ */
+function runPython(kind: 'aws' | 'python', args: string[], options: RunOptions): Promise<RunResult> {
+  const zygote = process.env.ROLEGATE_TEST_PY_ZYGOTE;
+  if (!zygote) return run(join(venvBin, kind), args, options);
+  return run(join(venvBin, 'python'), ['-I', '-S', pyZygoteClient, zygote, kind, ...args], options);
+}
+
 /** The real AWS CLI (v1, from the project's venv). */
 export function runAws(args: string[], options: RunOptions): Promise<RunResult> {
-  return run(join(venvBin, 'aws'), args, options);
+  return runPython('aws', args, options);
 }
 
 /** A boto3 snippet; whatever it prints as JSON on its last line is returned parsed. */
 export async function runBoto3<T = unknown>(code: string, options: RunOptions): Promise<T> {
-  const result = await run(join(venvBin, 'python'), ['-c', code], options);
+  const result = await runPython('python', ['-c', code], options);
   if (result.code !== 0) throw new Error(`boto3 snippet failed (${result.code}): ${result.stderr}`);
   const lines = result.stdout.trim().split('\n');
   const parsed = JSON.parse(lines[lines.length - 1] ?? 'null') as T;

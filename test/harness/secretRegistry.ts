@@ -6,7 +6,7 @@
  */
 import { appendFileSync } from 'node:fs';
 
-export type SecretKind = 'secret access key' | 'session token' | 'MFA seed' | 'service-specific password';
+export type SecretKind = 'secret access key' | 'session token' | 'MFA seed' | 'service-specific password' | 'console password';
 
 const noted = new Set<string>();
 /** Values shorter than this are not secrets moto or AWS issues (and would match by chance). */

@@ -26,6 +26,12 @@
  *   own ASIA key id and token, as AWS does, so sessions can be told apart, and answers
  *   GetCallerIdentity for such a session with the IAM user, as AWS does.
  *
+ * - CreateLoginProfile's PasswordResetRequired is kept (moto drops it) and answered by
+ *   GetLoginProfile, as AWS does.
+ * - Console sign-in credentials (POST /_harness/console-session, for the sign-in service stand-in):
+ *   a session of an IAM user that has no access key, which may call IAM and carries no MFA context
+ *   (backed by a key of the user made at moto directly and left out of ListAccessKeys).
+ *
  * - DeleteUser is refused with DeleteConflict while the user still has a login profile, access keys,
  *   MFA devices, signing certificates, SSH public keys, service-specific credentials or group
  *   memberships (strictUserDeletion.ts; moto deletes such a user); service-specific credentials,
@@ -50,6 +56,7 @@ import { createPropagation, type ConsistencyLag } from './strictConsistency.js';
 import { recordSecret, recordSecretsIn } from './secretRegistry.js';
 import { UserDeletionRules } from './strictUserDeletion.js';
 import { partitionOfRegion } from '../../src/aws/partition.js';
+import { signedHeaders } from '../../src/aws/signatureV4.js';
 
 export const ACCOUNT = '123456789012';
 /** Role chaining, a GetSessionToken session included, caps AssumeRole at one hour. */
@@ -102,7 +109,7 @@ interface Device {
  */
 type KeyInfo =
   | { kind: 'user'; account: string; user: string; active: boolean }
-  | { kind: 'session'; account: string; user?: string; mfaAt?: number; expiresAt: number }
+  | { kind: 'session'; account: string; user?: string; mfaAt?: number; expiresAt: number; console?: boolean }
   | { kind: 'role'; arn: string; mfaAt?: number; expiresAt: number };
 
 interface Role {
@@ -276,6 +283,11 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
   /** `account:user name` → the user's ARN (partition and path as IAM made it), from CreateUser answers. */
   const userArns = new Map<string, string>();
   const deletion = new UserDeletionRules();
+  /** Console sign-ins (POST /_harness/console-session): `account:user` → the hidden moto key behind them. */
+  const consoleKeys = new Map<string, { id: string; secret: string }>();
+  const hiddenKeys = new Set<string>();
+  /** `account:user` → CreateLoginProfile's PasswordResetRequired, which moto drops (it answers false). */
+  const passwordReset = new Map<string, boolean>();
   const log: LoggedRequest[] = [];
   const propagation = createPropagation(now);
 
@@ -340,7 +352,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     if (info?.kind === 'user' && !info.active) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (info?.kind === 'user' && propagation.keyNotYetValid(keyId)) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (info && info.kind !== 'user' && now() >= info.expiresAt) return new Refusal(403, 'ExpiredToken', MESSAGES.expiredToken);
-    if (service === 'iam' && info?.kind === 'session' && info.mfaAt === undefined) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
+    if (service === 'iam' && info?.kind === 'session' && info.mfaAt === undefined && !info.console) return new Refusal(403, 'InvalidClientTokenId', MESSAGES.invalidToken);
     if (service === 'sts' && action === 'GetSessionToken') {
       if (info && info.kind !== 'user') return accessDenied(MESSAGES.sessionCredentials);
       const duration = params.get('DurationSeconds');
@@ -448,7 +460,20 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
           propagation.notePolicy(`${accountOf(keyId)}:${params.get('UserName') ?? ''}`);
           break;
         case 'ListAccessKeys':
-          return propagation.lagListing(body);
+          return propagation.lagListing(hiddenKeys.size ? body.replace(/<member>(?:(?!<\/member>)[\s\S])*?<AccessKeyId>([^<]+)<\/AccessKeyId>[\s\S]*?<\/member>/g, (member, id: string) => (hiddenKeys.has(id) ? '' : member)) : body);
+        case 'CreateLoginProfile':
+        case 'UpdateLoginProfile':
+        case 'GetLoginProfile': {
+          const user = `${accountOf(keyId)}:${params.get('UserName') ?? ''}`;
+          const asked = params.get('PasswordResetRequired');
+          if (action !== 'GetLoginProfile' && asked !== null) passwordReset.set(user, asked === 'true');
+          if (action === 'CreateLoginProfile' && asked === null) passwordReset.set(user, false);
+          const reset = passwordReset.get(user);
+          return reset === undefined ? body : body.replace(/<PasswordResetRequired>[^<]*<\/PasswordResetRequired>/, `<PasswordResetRequired>${reset}</PasswordResetRequired>`);
+        }
+        case 'DeleteLoginProfile':
+          passwordReset.delete(`${accountOf(keyId)}:${params.get('UserName') ?? ''}`);
+          break;
         case 'UpdateAccessKey': {
           const key = keys.get(params.get('AccessKeyId') ?? '');
           if (key?.kind === 'user') key.active = params.get('Status') === 'Active';
@@ -497,12 +522,66 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
     return body;
   };
 
+  /**
+   * A console sign-in's request goes to moto as the user's hidden key alone: moto refuses a user's
+   * key with a session token, so the token is dropped and the form POST signed again with the key.
+   */
+  const forwardAsUser = (request: IncomingMessage, path: string, body: Buffer, keyId: string, region: string, service: string) => {
+    const key = [...consoleKeys.values()].find((k) => k.id === keyId)!;
+    if (path !== '/' || !String(request.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return relay(upstream, request, path, body);
+    const signed = signedHeaders({
+      url: new URL(`http://${request.headers.host}/`),
+      region,
+      service,
+      credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
+      contentType: String(request.headers['content-type']),
+      body: body.toString('utf8'),
+    });
+    const headers: Record<string, string | string[] | undefined> = { ...request.headers };
+    for (const name of ['authorization', 'x-amz-date', 'x-amz-security-token', 'content-type', 'x-amz-content-sha256']) delete headers[name];
+    return relay(upstream, { method: request.method, headers: { ...headers, ...signed } } as unknown as IncomingMessage, path, body);
+  };
+
   const handle = async (request: IncomingMessage, body: Buffer, response: ServerResponse) => {
     const path = request.url ?? '/';
     // Headers go on as they came, Host included: SigV4 signs it, and moto checks signatures when
     // its access control is on.
     const forward = () => relay(upstream, request, path, body);
     const bare = path.split('?')[0] ?? '/';
+    if (bare === '/_harness/console-session' && request.method === 'POST') {
+      // the sign-in service stand-in's credentials for an IAM user without an access key (a console
+      // sign-in). moto knows no such credentials, so they are a key of the user made at moto
+      // directly and hidden from every listing (ListAccessKeys), with a session token: moto, also
+      // under its access control, then acts as the user (its policies decide), and the layer treats
+      // the key as a session of the user that may call IAM and carries no MFA context (AssumeRole
+      // takes a code of its own, and is capped at 1 h: role chaining).
+      const asked = JSON.parse(body.toString('utf8')) as { account?: string; user: string; seconds?: number };
+      const account = asked.account ?? ACCOUNT;
+      const who = `${account}:${asked.user}`;
+      let key = consoleKeys.get(who);
+      if (!key) {
+        const made = await relay(
+          upstream,
+          { method: 'POST', headers: { host: upstream.host, 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0` } } as unknown as IncomingMessage,
+          '/',
+          Buffer.from(`Action=CreateAccessKey&Version=2010-05-08&UserName=${encodeURIComponent(asked.user)}`),
+        );
+        const text = made.body.toString('utf8');
+        const id = xmlField(text, 'AccessKeyId');
+        const secret = xmlField(text, 'SecretAccessKey');
+        if (made.status !== 200 || !id || !secret) throw new Error(`console session for ${asked.user}: moto answered ${made.status}`);
+        key = { id, secret };
+        consoleKeys.set(who, key);
+        hiddenKeys.add(id);
+        recordSecret('secret access key', secret);
+      }
+      const token = randomBytes(96).toString('base64');
+      keys.set(key.id, { kind: 'session', account, user: asked.user, expiresAt: now() + (asked.seconds ?? 900) * 1000, console: true });
+      recordSecret('session token', token);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ accessKeyId: key.id, secretAccessKey: key.secret, sessionToken: token }));
+      return;
+    }
     if (bare.startsWith('/moto-api') || bare.startsWith('/_harness')) {
       const answer = await forward();
       response.writeHead(answer.status, answer.headers);
@@ -543,7 +622,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       response.end(identity.replace('REQUEST_ID', requestId));
       return;
     }
-    const answer = await forward();
+    const answer = await (keyId && hiddenKeys.has(keyId) ? forwardAsUser(request, path, body, keyId, credential?.[2] ?? 'us-east-1', service ?? 'sts') : forward());
     let out = answer.body;
     if (answer.status === 200 && service && action && (service === 'iam' || service === 'sts')) {
       out = Buffer.from(after(service, action, params, keyId, out.toString('utf8'), verdict?.mfaAt), 'utf8');
@@ -574,6 +653,9 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       userIds.clear();
       propagation.reset();
       userArns.clear();
+      passwordReset.clear();
+      consoleKeys.clear();
+      hiddenKeys.clear();
       deletion.reset();
       log.length = 0;
     },

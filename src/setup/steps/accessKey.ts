@@ -5,7 +5,7 @@ import { singleAttemptIamClient } from '../../aws/iamClient.js';
 import { isAwsTransientError, type AwsTransientError } from '../../aws/networkErrors.js';
 import { accessKeys, readUser } from '../iamReads.js';
 import { waitForListing } from '../../aws/listingLag.js';
-import { decodeKeyIds, encodeKeyIds, KEY_DESCRIPTION, PENDING_KEY_TAG, tagValue } from '../tags.js';
+import { decodeKeyIds, encodeKeyIds, KEY_DESCRIPTION, PENDING_KEY_TAG, tagValue } from '../../setups/tags.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
 import { finishBeforeInterrupt } from '../../interrupt.js';
 

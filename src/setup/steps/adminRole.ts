@@ -2,7 +2,7 @@ import { CreateRoleCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand, Updat
 import { UserError } from '../../userError.js';
 import { awsCall, isAlreadyExists, isInvalidPrincipal, retryWhileSpreading } from '../awsErrors.js';
 import { readRole } from '../iamReads.js';
-import { ADMIN_ROLE_DESCRIPTION, ADOPTED_TAG, isManaged, MANAGED_TAG } from '../tags.js';
+import { ADMIN_ROLE_DESCRIPTION, ADOPTED_TAG, isManaged, MANAGED_TAG } from '../../setups/tags.js';
 import { trustPolicy } from '../../policy/trustPolicy.js';
 import { parsePolicyDocument, samePolicy } from '../../policy/policyDocument.js';
 import type { Inspection, SetupContext, Step } from '../step.js';

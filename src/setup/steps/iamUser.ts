@@ -2,7 +2,7 @@ import { CreateUserCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { UserError } from '../../userError.js';
 import { awsCall, isAlreadyExists } from '../awsErrors.js';
 import { readUser } from '../iamReads.js';
-import { ADOPTED_TAG, isManaged, MANAGED_TAG } from '../tags.js';
+import { ADOPTED_TAG, isManaged, MANAGED_TAG } from '../../setups/tags.js';
 import type { Inspection, SetupContext, Step } from '../step.js';
 
 /** The read-only IAM user: created and tagged, or (with --adopt) an existing one tagged as ours. */

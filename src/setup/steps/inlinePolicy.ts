@@ -1,7 +1,7 @@
 import { PutUserPolicyCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { awsCall, isNotFound, retryWhileSpreading } from '../awsErrors.js';
 import { readUser, readUserPolicy } from '../iamReads.js';
-import { ADDED_INLINE_TAG, isAdopted } from '../tags.js';
+import { ADDED_INLINE_TAG, isAdopted } from '../../setups/tags.js';
 import { assumeRolePolicy } from '../../policy/assumeRolePolicy.js';
 import { parsePolicyDocument, samePolicy } from '../../policy/policyDocument.js';
 import type { Inspection, SetupContext, Step } from '../step.js';

@@ -2,7 +2,7 @@ import { AttachRolePolicyCommand, AttachUserPolicyCommand, GetPolicyCommand, Tag
 import { badInput } from '../../userError.js';
 import { awsCall, isNotFound, retryWhileSpreading } from '../awsErrors.js';
 import { attachedRolePolicyArns, attachedUserPolicyArns, readRole, readUser } from '../iamReads.js';
-import { ADDED_POLICY_TAG, isAdopted } from '../tags.js';
+import { ADDED_POLICY_TAG, isAdopted } from '../../setups/tags.js';
 import type { Inspection, SetupContext, Step, StepId } from '../step.js';
 
 async function checkPolicyExists(ctx: SetupContext, arn: string, flag: string): Promise<void> {

@@ -9,7 +9,7 @@ import {
 import { UserError, badInput } from '../../userError.js';
 import { awsCall, errorCode, isNotFound, retryWhileSpreading } from '../awsErrors.js';
 import { readUser, userMfaSerials, virtualMfaDevice } from '../iamReads.js';
-import { ADDED_MFA_TAG, isAdopted, isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../tags.js';
+import { ADDED_MFA_TAG, isAdopted, isManaged, MANAGED_TAG, PENDING_MFA_TAG, tagValue } from '../../setups/tags.js';
 import { skipTotpWait } from '../testHooks.js';
 import { mfaCodeIamClient, singleAttemptIamClient } from '../../aws/iamClient.js';
 import { isVirtualMfaSerial } from '../../policy/arns.js';

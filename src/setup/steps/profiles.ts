@@ -11,7 +11,7 @@ import type { Inspection, SetupContext, Step } from '../step.js';
 export async function desiredLayout(ctx: SetupContext, shared: SharedProfiles): Promise<ProfileLayout> {
   const o = ctx.options;
   const credentialProcess =
-    o.store === 'plain' ? undefined : (await import('../../credentials/credentialProcessCommand.js')).credentialProcessCommand;
+    o.store === 'plain' || o.identity === 'console' ? undefined : (await import('../../credentials/credentialProcessCommand.js')).credentialProcessCommand;
   const layout = profileLayout({
     store: o.store,
     region: o.region,
@@ -23,6 +23,7 @@ export async function desiredLayout(ctx: SetupContext, shared: SharedProfiles): 
     roleChain: o.roleChain,
     credentialProcess,
     mfaProcess: ctx.state.yubikey?.command ?? codeCommandAsMfaProcess(o),
+    ...(o.identity === 'console' ? { consoleUserArn: ctx.names.userArn } : {}),
   });
   if (!ctx.state.yubikey) {
     // an mfa_process an earlier setup wrote (--mfa-device yubikey) stays while it is unchanged
@@ -49,12 +50,12 @@ export async function desiredLayout(ctx: SetupContext, shared: SharedProfiles): 
  * profile itself and reads no mfa_process (codeCommandNote says so, and what to do).
  */
 function codeCommandAsMfaProcess(o: SetupContext['options']): string | undefined {
-  return o.store === 'plain' ? undefined : o.mfaCodeCommand;
+  return o.store === 'plain' || o.identity === 'console' ? undefined : o.mfaCodeCommand;
 }
 
 /** What setup tells about --mfa-code-command once the profiles are written. */
 function codeCommandNote(o: SetupContext['options']): string | undefined {
-  if (!o.mfaCodeCommand || o.mfaDevice === 'yubikey') return undefined;
+  if (!o.mfaCodeCommand || o.mfaDevice === 'yubikey' || o.identity === 'console') return undefined;
   if (o.store !== 'plain') {
     return `note: profiles ${o.readProfile} and ${o.adminProfile} take their MFA codes from mfa_process = the --mfa-code-command, also without a terminal; to type codes instead: rolegate config unset ${o.readProfile} mfa_process && rolegate config unset ${o.adminProfile} mfa_process`;
   }
@@ -102,7 +103,10 @@ export const profilesStep: Step = {
     const regions = [...layout]
       .filter(([, wanted]) => wanted.region !== undefined)
       .map(([profile, wanted]) => `${profile}: ${wanted.region}${o.regionGiven ? ' (--region)' : shared.config.get(profile)?.region === wanted.region ? ' (its own, kept)' : wanted.region === o.region ? '' : ' (from [default])'}`);
-    const chain = (await import('../profileLayout.js')).roleChainSummary(o);
+    const chain =
+      o.identity === 'console'
+        ? `${o.readProfile} is a console sign-in (aws login); ${o.adminProfile} assumes the role from it with an MFA code: role sessions of 1 h (AWS's limit for a role assumed with temporary credentials)`
+        : (await import('../profileLayout.js')).roleChainSummary(o);
     if (changes.length === 0 && removeFromCredentials.length === 0) {
       return { item: { step: 'profiles', resource, status: 'exists', summary: 'up to date', changes: [chain] } };
     }

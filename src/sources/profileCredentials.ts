@@ -1,13 +1,13 @@
 /**
  * One call for the delivery commands (env, exec, terraform, credential-process on a miss):
- * the profile's temporary credentials, from the cache or through the chain.
+ * the profile's temporary credentials, from its source's cache or through the source (dispatch.ts).
  */
 import { readSharedProfiles, type SharedProfiles } from '../config/profiles.js';
-import { lookupCached } from '../cache/cachedCredentials.js';
 import { leaveShortcut, stampFile } from '../cache/credentialProcessShortcut.cjs';
 import { sharedFilePaths } from '../config/sharedFilePaths.js';
 import { describeProfile, type CredentialSpec } from '../config/profileSpec.js';
-import type { ResolveOptions } from './resolveCredentials.js';
+import type { ResolveOptions } from '../credentials/resolveCredentials.js';
+import { handoutKind, lookupSpec, resolveSpec } from './dispatch.js';
 import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 
 export interface ProfileCredentials {
@@ -16,6 +16,8 @@ export interface ProfileCredentials {
   shared: SharedProfiles;
   region: string | undefined;
   fromCache: boolean;
+  /** How the credentials renew (env's message): 'role' from what rolegate holds, 'session' with the person. */
+  handout: 'role' | 'session';
 }
 
 export { defaultProfileName } from '../config/defaultProfile.cjs';
@@ -28,15 +30,12 @@ export async function getProfileCredentials(profile: string, options: ResolveOpt
   const shared = await readSharedProfiles(env);
   const spec = describeProfile(shared, profile);
   const region = spec.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const cached = await lookupCached(spec, env, Date.now(), options.wantedMs);
-  let credentials = cached.credentials;
-  if (!credentials) {
-    const { resolveCredentials } = await import('./resolveCredentials.js');
-    credentials = await resolveCredentials(shared, spec, options);
-  }
+  const cached = await lookupSpec(spec, env, Date.now(), options.wantedMs);
+  const credentials = cached.credentials ?? (await resolveSpec(spec, shared, options));
   // the note that lets the next env, exec --env-only or credential-process answer from main.cts
-  await leaveShortcut(profile, env, stamps, cached, credentials, { region: spec.region, kind: spec.kind });
-  return { credentials, spec, shared, region, fromCache: Boolean(cached.credentials) };
+  const handout = await handoutKind(spec);
+  if (cached.path !== undefined) await leaveShortcut(profile, env, stamps, { ...cached, path: cached.path }, credentials, { region: spec.region, kind: handout });
+  return { credentials, spec, shared, region, fromCache: Boolean(cached.credentials), handout };
 }
 
 export { HANDOUT_MARGIN_MS, credentialVariables } from '../cache/temporaryCredentials.cjs';

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearRotation, journalPath, pendingRotation, readRotation, writeRotation, type RotationEntry } from './journal.js';
-import { acquireRotationLock, rotationLockPath } from './rotationLock.js';
+import { clearRotation, journalPath, pendingRotation, readRotation, writeRotation, type RotationEntry } from './rotationJournal.js';
+import { acquireRotationLock, rotationLockPath } from '../rotate/rotationLock.js';
 import { processStartTime } from '../files/refreshLock.js';
 
 function sandbox(): { env: NodeJS.ProcessEnv; home: string; done(): void } {

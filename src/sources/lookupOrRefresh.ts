@@ -2,15 +2,15 @@
  * credential-process's full path below the CLI: read the profiles, look in the cache, refresh
  * through the chain on a miss, leave the shortcut note. Its modules are imported statically, so
  * that the bundle loads them as one chunk (each ES module file costs the loader more than its code
- * costs to run); the chain (resolveCredentials.js) is loaded only on a miss.
+ * costs to run); the source's refresh code is loaded only on a miss.
  */
 import { readSharedProfiles } from '../config/profiles.js';
 import { sharedFilePaths } from '../config/sharedFilePaths.js';
-import { lookupCached } from '../cache/cachedCredentials.js';
 import { describeProfile } from '../config/profileSpec.js';
+import { handoutKind, lookupSpec, resolveSpec } from './dispatch.js';
 import { leaveShortcut, stampFile } from '../cache/credentialProcessShortcut.cjs';
 import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../credentials/duration.js';
 
 export interface LookupOptions {
   /** `--duration`, as typed. */
@@ -29,19 +29,17 @@ export async function lookupOrRefresh(profile: string, env: NodeJS.ProcessEnv, o
   const stamps = [stampFile(configFile), stampFile(credentialsFile)];
   const shared = await readSharedProfiles(env);
   const spec = describeProfile(shared, profile);
-  const cached = await lookupCached(spec, env, Date.now(), wantedMs);
+  const cached = await lookupSpec(spec, env, Date.now(), wantedMs);
   for (const warning of cached.warnings) report(`rolegate: warning: ${warning}\n`);
-  let credentials = cached.credentials;
-  if (!credentials) {
-    const { resolveCredentials } = await import('./resolveCredentials.js');
-    credentials = await resolveCredentials(shared, spec, {
+  const credentials =
+    cached.credentials ??
+    (await resolveSpec(spec, shared, {
       env,
       sessionDurationSeconds,
       wantedMs,
       onWait: (pid) => report(`rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
       onWarning: (message) => report(`rolegate: warning: ${message}\n`),
-    });
-  }
-  await leaveShortcut(profile, env, stamps, cached, credentials, { region: spec.region, kind: spec.kind });
+    }));
+  if (cached.path !== undefined) await leaveShortcut(profile, env, stamps, { ...cached, path: cached.path }, credentials, { region: spec.region, kind: await handoutKind(spec) });
   return credentials;
 }

@@ -43,6 +43,11 @@ export function journalPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(configDir(env), 'rotate.json');
 }
 
+/** The lock that lets one rotation run at a time (rotate/rotationLock.ts takes it). */
+export function rotationLockPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'rotate.lock');
+}
+
 async function readJournal(env: NodeJS.ProcessEnv): Promise<JournalFile> {
   // never blocks on a FIFO, refuses a device or another user's file (a UserError naming it)
   const text = await readOptionalFile(journalPath(env));
