@@ -140,6 +140,8 @@ function serviceError(answer: Answer): AwsServiceError {
 
 /** Sends the call (retrying as `retry` decides) and resolves to the answer's XML; AWS's error answers reject as AwsServiceError. */
 export async function queryCall(call: QueryCall): Promise<string> {
+  // tells the bundle's code cache (files/codeCache.cts) that this run compiled a refresh's functions
+  (globalThis as Record<symbol, unknown>)[Symbol.for('rolegate.codeCache.awsCall')] = true;
   const url = new URL(call.endpoint.url);
   const proxy = await proxyFor(call.endpoint.url);
   let agent: Agent | undefined;

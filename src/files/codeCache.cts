@@ -22,6 +22,12 @@ import { rolegateCacheDir } from './rolegatePaths.cjs';
 
 const MAX_BYTES = 32 * 1024 * 1024;
 const DIGEST_BYTES = 32;
+/**
+ * Set (aws/queryRequest.ts) when a run makes an AWS call: a cache made by a run that only read the
+ * cache (a first credential-process answered from rolegate's cache) lacks the refresh's functions,
+ * so such a run replaces it once, with a cache marked as made by a refresh.
+ */
+const STS_CALL = Symbol.for('rolegate.codeCache.awsCall');
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 type Crypto = typeof import('node:crypto');
@@ -41,7 +47,7 @@ function privateFolder(dir: string): string | undefined {
 }
 
 /** Writes the cache atomically (an exclusive temporary file, renamed), and removes older caches of the same file. */
-function writeCache(crypto: Crypto, path: string, data: Buffer): void {
+function writeCache(crypto: Crypto, path: string, data: Buffer, refreshed: boolean): void {
   const dir = privateFolder(dirname(path));
   if (!dir) return;
   const prefix = `${basename(path).replace(/-[0-9a-f]+\.v8$/, '')}-`;
@@ -49,8 +55,9 @@ function writeCache(crypto: Crypto, path: string, data: Buffer): void {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
   try {
     try {
-      writeSync(fd, digest(crypto, data));
-      writeSync(fd, data);
+      const body = Buffer.concat([Buffer.from([refreshed ? 1 : 0]), data]);
+      writeSync(fd, digest(crypto, body));
+      writeSync(fd, body);
     } finally {
       closeSync(fd);
     }
@@ -71,12 +78,13 @@ function writeCache(crypto: Crypto, path: string, data: Buffer): void {
   }
 }
 
-/** The cached data in `path` when its digest matches, else undefined. */
-function readCache(crypto: Crypto, path: string): Buffer | undefined {
+/** The cached data in `path` when its digest matches (and whether a refresh made it), else undefined. */
+function readCache(crypto: Crypto, path: string): { data: Buffer; refreshed: boolean } | undefined {
   const bytes = readCheckedFile(path, { maxBytes: MAX_BYTES, private: true, noFollow: true });
-  if (!bytes || bytes.length <= DIGEST_BYTES) return undefined;
-  const data = bytes.subarray(DIGEST_BYTES);
-  return digest(crypto, data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
+  if (!bytes || bytes.length <= DIGEST_BYTES + 1) return undefined;
+  const body = bytes.subarray(DIGEST_BYTES);
+  if (!digest(crypto, body).equals(bytes.subarray(0, DIGEST_BYTES))) return undefined;
+  return { data: body.subarray(1), refreshed: body[0] === 1 };
 }
 
 /** require(file) for a bundled CommonJS file, compiled with the code cache where one is valid. */
@@ -98,9 +106,12 @@ export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv = proc
   const key = digest(crypto, identity.join('\0')).toString('hex').slice(0, 32);
   let cachePath: string | undefined;
   let cachedData: Buffer | undefined;
+  let madeByRefresh = false;
   try {
     cachePath = join(rolegateCacheDir(env), 'code', `${basename(file)}-${key}.v8`);
-    cachedData = readCache(crypto, cachePath);
+    const cache = readCache(crypto, cachePath);
+    cachedData = cache?.data;
+    madeByRefresh = cache?.refreshed ?? false;
   } catch {
     cachedData = undefined; // refused or unreadable: compiled as require() does, and not rewritten
     cachePath = undefined;
@@ -121,12 +132,15 @@ export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv = proc
     throw error;
   }
   mod.loaded = true;
-  if (cachePath && (!cachedData || script.cachedDataRejected)) {
+  if (cachePath) {
     const path = cachePath;
+    const stale = !cachedData || script.cachedDataRejected;
     // after the run, so that the functions it compiled are in the cache; a failure costs only the cache
     process.once('beforeExit', () => {
+      const refreshed = (globalThis as Record<symbol, unknown>)[STS_CALL] === true;
+      if (!stale && (madeByRefresh || !refreshed)) return;
       try {
-        writeCache(crypto, path, script.createCachedData());
+        writeCache(crypto, path, script.createCachedData(), refreshed);
       } catch {
         // no cache this time
       }

@@ -25,8 +25,8 @@ function inDir(fn: (dir: string) => void): void {
 }
 
 /** Requires the file through the loader in a fresh Node, calls it, and reports whether V8 took cached data. */
-function run(dir: string, file: string) {
-  const script = `
+function run(dir: string, file: string, awsCall = false) {
+  const script = `${awsCall ? "globalThis[Symbol.for('rolegate.codeCache.awsCall')] = true;" : ''}
     const vm = require('node:vm');
     let usedCache;
     const Script = vm.Script;
@@ -79,4 +79,18 @@ test('a cache reached through a symbolic link is not read', () =>
     rmSync(path);
     symlinkSync(elsewhere, path);
     assert.equal(run(dir, file).usedCache, false);
+  }));
+
+test('a cache made by a run without an AWS call is replaced once by a run that made one (its functions are then in it)', () =>
+  inDir((dir) => {
+    const file = join(dir, 'credentialProcess.cjs');
+    writeFileSync(file, MODULE);
+    run(dir, file);
+    const path = join(cacheDir(dir), cacheFiles(dir)[0]!);
+    const first = readFileSync(path);
+    assert.equal(run(dir, file, true).usedCache, true);
+    const second = readFileSync(path);
+    assert.notDeepEqual(second, first, 'replaced after the run that called AWS');
+    assert.equal(run(dir, file, true).usedCache, true);
+    assert.deepEqual(readFileSync(path), second, 'then kept');
   }));
