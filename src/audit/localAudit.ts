@@ -10,6 +10,7 @@ import type { ProfileValues, SharedProfiles } from '../config/profiles.js';
 import { BACKUP_SUFFIX } from '../config/sharedFileEditor.js';
 import type { Finding } from './finding.js';
 import { quotePosix } from '../shellQuote.js';
+import { roleChainBase, SIGN_IN_BASES } from '../config/profileKind.js';
 import { describeTrustProblem, pathTrustProblems, trustFix } from '../files/pathTrust.js';
 import { maskKeyId, scanText, type SecretHit } from './secretScan.js';
 
@@ -341,6 +342,7 @@ const ADMIN_LIKE = /admin|administrator|poweruser|power-user|fullaccess|full-acc
 
 function roleProfileFindings(input: LocalAuditInput): Finding[] {
   const findings: Finding[] = [];
+  const signedIn: string[] = [];
   for (const [profile, values] of input.shared.config) {
     const guideRole = str(values, 'role_arn');
     const storeRole = str(values, 'rolegate_role_arn');
@@ -350,6 +352,14 @@ function roleProfileFindings(input: LocalAuditInput): Finding[] {
     if (str(values, 'credential_source') || str(values, 'web_identity_token_file') || str(values, 'sso_session') || str(values, 'sso_start_url')) continue;
     const roleName = roleArn.split('/').pop() ?? roleArn;
     if (!ADMIN_LIKE.test(roleName) && !ADMIN_LIKE.test(profile)) continue;
+    const chain = roleChainBase(input.shared, profile);
+    // a role from an SSO or console sign-in: MFA happens at the identity provider (said once, below);
+    // a role from a link with mfa_serial: that MFA context carries up the chain
+    if (SIGN_IN_BASES.has(chain.base)) {
+      signedIn.push(profile);
+      continue;
+    }
+    if (chain.mfaBelow) continue;
     const source = storeRole ? str(values, 'rolegate_source_profile') : str(values, 'source_profile');
     const sourceSerial = source ? str(input.shared.config.get(source), 'mfa_serial') : undefined;
     // rolegate takes a store-layout role's mfa_serial from its source profile; botocore does not
@@ -364,6 +374,17 @@ function roleProfileFindings(input: LocalAuditInput): Finding[] {
       where: `profile ${profile} in ${input.configFile}`,
       location: { file: input.configFile },
       fix: `aws configure set mfa_serial ${quotePosix(serial)} --profile ${quotePosix(profile)}   # and require MFA in the role's trust policy (rolegate verify checks it)`,
+    });
+  }
+  if (signedIn.length > 0) {
+    findings.push({
+      id: 'local.mfa-at-identity-provider',
+      scope: 'local',
+      severity: 'info',
+      title: `Profile${signedIn.length > 1 ? 's' : ''} ${signedIn.join(', ')} assume${signedIn.length > 1 ? '' : 's'} an admin-like role from an IAM Identity Center or console sign-in: MFA happens at the identity provider, which audit cannot see`,
+      where: `${signedIn.map((p) => `profile ${p}`).join(', ')} in ${input.configFile}`,
+      location: { file: input.configFile },
+      fix: '# no change to these profiles: require MFA in IAM Identity Center (Settings, Authentication) and for console sign-in',
     });
   }
   return findings;

@@ -59,7 +59,8 @@ export function resolveRegion(options: ClientOptions = {}): string {
   return options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_REGION;
 }
 
-export type Service = 'IAM' | 'STS' | 'EC2';
+/** `SSO` is IAM Identity Center's portal (GetRoleCredentials), `SSO_OIDC` its OIDC service (sign-in). */
+export type Service = 'IAM' | 'STS' | 'EC2' | 'SSO' | 'SSO_OIDC';
 
 /** The endpoint AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL names, if any. */
 export function configuredEndpoint(service: Service, env: NodeJS.ProcessEnv): string | undefined {
@@ -70,7 +71,13 @@ export function configuredEndpoint(service: Service, env: NodeJS.ProcessEnv): st
 export function endpointUrl(service: Service, options: ClientOptions = {}): string {
   const env = options.env ?? process.env;
   const region = resolveRegion(options);
-  return configuredEndpoint(service, env) ?? (service === 'IAM' ? iamEndpoint(region) : service === 'STS' ? stsEndpoint(region) : `https://ec2.${region}.${dnsSuffixOfRegion(region)}`);
+  const own = configuredEndpoint(service, env);
+  if (own) return own;
+  if (service === 'IAM') return iamEndpoint(region);
+  if (service === 'STS') return stsEndpoint(region);
+  if (service === 'SSO') return `https://portal.sso.${region}.${dnsSuffixOfRegion(region)}`;
+  if (service === 'SSO_OIDC') return `https://oidc.${region}.${dnsSuffixOfRegion(region)}`;
+  return `https://ec2.${region}.${dnsSuffixOfRegion(region)}`;
 }
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {

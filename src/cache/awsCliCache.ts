@@ -57,7 +57,10 @@ export function awsCliCacheKey(args: AssumeRoleCacheArgs): string {
 }
 
 /** The arguments botocore would build from the profile (the random session name is left out). */
-export function awsCliCacheArgs(role: RoleSpec): AssumeRoleCacheArgs {
+/** What of a role profile goes into botocore's cache key (RoleSpec, or a role chain's spec with its own mfa_serial). */
+export type CacheKeyRole = Pick<RoleSpec, 'roleArn' | 'roleSessionName' | 'externalId' | 'ownMfaSerial' | 'durationSeconds'>;
+
+export function awsCliCacheArgs(role: CacheKeyRole): AssumeRoleCacheArgs {
   const args: AssumeRoleCacheArgs = { RoleArn: role.roleArn };
   if (role.roleSessionName !== undefined) args.RoleSessionName = role.roleSessionName;
   if (role.externalId !== undefined) args.ExternalId = role.externalId;
@@ -66,7 +69,7 @@ export function awsCliCacheArgs(role: RoleSpec): AssumeRoleCacheArgs {
   return args;
 }
 
-export function awsCliCacheFile(role: RoleSpec, env: NodeJS.ProcessEnv = process.env): string {
+export function awsCliCacheFile(role: CacheKeyRole, env: NodeJS.ProcessEnv = process.env): string {
   return join(awsCliCacheDir(env), `${awsCliCacheKey(awsCliCacheArgs(role))}.json`);
 }
 

@@ -4,7 +4,15 @@ export interface TemporaryCredentials {
   secretAccessKey: string;
   sessionToken: string;
   expiration: Date;
+  /**
+   * Served as they stand in the shared files (a static key): no expiration is known (`expiration` is
+   * NO_EXPIRY, far ahead) and `sessionToken` is '' for a long-term key. Never cached.
+   */
+  noExpiry?: true;
 }
+
+/** The expiration of credentials that have none (noExpiry). */
+export const NO_EXPIRY = new Date(Date.UTC(9999, 11, 31));
 
 /** Like the AWS CLI: credentials with under 15 minutes left count as expired. */
 export const EXPIRY_WINDOW_MS = 15 * 60_000;
@@ -87,6 +95,11 @@ export function toAwsShape(credentials: TemporaryCredentials) {
 
 /** The line `credential_process` prints: the AWS contract's JSON, version 1. */
 export function credentialProcessLine(credentials: TemporaryCredentials): string {
+  if (credentials.noExpiry) {
+    // the contract's form for credentials without an expiration: no SessionToken unless there is one
+    const { AccessKeyId, SecretAccessKey, SessionToken } = toAwsShape(credentials);
+    return JSON.stringify({ Version: 1, AccessKeyId, SecretAccessKey, ...(SessionToken ? { SessionToken } : {}) }) + '\n';
+  }
   return JSON.stringify({ Version: 1, ...toAwsShape(credentials) }) + '\n';
 }
 
@@ -98,6 +111,10 @@ export function credentialVariables(credentials: TemporaryCredentials, region: s
     AWS_SESSION_TOKEN: credentials.sessionToken,
     AWS_CREDENTIAL_EXPIRATION: formatExpiration(credentials.expiration),
   };
+  if (credentials.noExpiry) {
+    delete vars.AWS_CREDENTIAL_EXPIRATION;
+    if (!credentials.sessionToken) delete vars.AWS_SESSION_TOKEN;
+  }
   if (region) {
     vars.AWS_REGION = region;
     vars.AWS_DEFAULT_REGION = region;

@@ -16,6 +16,7 @@ import { register as registerCredentialProcess } from './credentialProcess.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerCompletion } from './completion.js';
 import { register as registerLogin } from './login.js';
+import { register as registerSso } from './sso.js';
 
 /** Each command lives in its own file and registers itself here; add new ones to this list. */
 export type RegisterCommand = (program: Command) => void;
@@ -31,6 +32,7 @@ export const commandRegistrations: RegisterCommand[] = [
   registerEnv,
   registerTerraform,
   registerLogin,
+  registerSso,
   registerCredentialProcess,
   registerStatus,
   registerLogout,

@@ -104,6 +104,12 @@ export interface EnvHandout {
 export function envAnswer(handout: EnvHandout, format: EnvFormat, now: number = Date.now()): { stdout: string; stderr: string } {
   const { profile, credentials, region, kind } = handout;
   const expiration = formatExpiration(credentials.expiration);
+  if (credentials.noExpiry) {
+    // a static key as it stands in the files: nothing expires, and no stale token may stay beside it
+    const vars = { ...credentialVariables(credentials, region), ROLEGATE_PROFILE: profile };
+    const unset = [...UNSET_VARIABLES, ...['AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'ROLEGATE_EXPIRATION'].filter((name) => !(name in vars))];
+    return { stdout: renderEnv(vars, format, unset), stderr: `rolegate: these are the static credentials of ${profile} as they stand in your AWS files; they do not expire\n` };
+  }
   const vars = { ...credentialVariables(credentials, region), ROLEGATE_PROFILE: profile, ROLEGATE_EXPIRATION: expiration };
   const renew = kind === 'role' ? `; renew them with: ${renewCommand(profile, format)}` : `; then a new MFA code is needed: ${renewCommand(profile, format)}`;
   return {

@@ -86,7 +86,8 @@ Examples:
       const shared = sharedFilePaths(process.env);
       const stamps = [stampFile(shared.configFile), stampFile(shared.credentialsFile)];
       const first = await getProfileCredentials(profile, reportingOptions(process.env, duration, wantedMs));
-      let useEndpoint = !flags.envOnly;
+      // a static key (no expiration, maybe no token) is passed as it is: no endpoint to renew it
+      let useEndpoint = !flags.envOnly && !first.credentials.noExpiry;
       let configCopy: string | undefined;
       if (useEndpoint) {
         const { endpointChildConfig } = await import('../credentials/endpointChildConfig.js');
@@ -128,14 +129,16 @@ Examples:
             },
             onError: (error) => process.stderr.write(`rolegate: could not renew the credentials of ${profile}: ${error instanceof Error ? error.message : String(error)}\n`),
           });
-          const { lookupSession } = await import('../cache/cachedCredentials.js');
-          // with the session chain, renewals need no code until the MFA session ends: that is what lasts
-          const session = first.spec.kind === 'role' && first.spec.role.chain === 'session' ? (await lookupSession(first.spec.role.session, process.env)).found : undefined;
+          const { sourceFor } = await import('../sources/dispatch.js');
+          // what lasts while the endpoint renews: the session behind the credentials (the MFA
+          // session of rolegate's session chain, an SSO token, a console sign-in), else themselves
+          const source = await sourceFor(first.spec);
+          const sessionEnds = source.sessionEnds ? await source.sessionEnds(first.spec as never, process.env) : undefined;
           vars = {
             AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.url,
             AWS_CONTAINER_AUTHORIZATION_TOKEN: endpoint.token,
             ...regionVariables(first.region),
-            ROLEGATE_EXPIRATION: formatExpiration(session?.expiration ?? first.credentials.expiration),
+            ROLEGATE_EXPIRATION: formatExpiration(sessionEnds ?? first.credentials.expiration),
             ...(configCopy ? { AWS_CONFIG_FILE: configCopy } : {}),
           };
         } else {

@@ -21,6 +21,7 @@ export function credentialsInEnvironment(env: NodeJS.ProcessEnv): string[] {
 
 /** What exec hands the command without its endpoint (--env-only, or when the endpoint cannot be used). */
 export function plainVariables(credentials: TemporaryCredentials, region: string | undefined): Record<string, string> {
+  if (credentials.noExpiry) return credentialVariables(credentials, region);
   return { ...credentialVariables(credentials, region), ROLEGATE_EXPIRATION: formatExpiration(credentials.expiration) };
 }
 

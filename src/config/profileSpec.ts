@@ -181,6 +181,96 @@ function sessionSpec(shared: SharedProfiles, keyProfile: string, mfaSerial: stri
   };
 }
 
+/** `rolegate credential-process P`, or the `'node' '.../cli/main.cjs' credential-process P` form setup writes. */
+export function isRolegateCommand(command: string): boolean {
+  return /(^|[\s'"/])credential-process\s/.test(command) && /rolegate|cli\/main\.c?js/i.test(command);
+}
+
+/**
+ * A profile whose long-term key rolegate's MFA-session chain can load: a key in the credentials or
+ * config file, or one of rolegate's stores (its credential_process, or rolegate_store).
+ */
+function holdsKey(shared: SharedProfiles, values: ProfileValues): boolean {
+  if (text(values, 'role_arn') || text(values, 'rolegate_role_arn') || isSsoProfile(values) || isLoginProfile(values)) return false;
+  const command = text(values, 'credential_process');
+  return text(values, 'aws_access_key_id') !== undefined || text(values, 'rolegate_store') !== undefined || (command !== undefined && isRolegateCommand(command));
+}
+
+/** The source_profile chain from `profile`, refused when it comes back to a profile it passed. */
+function assertNoLoop(shared: SharedProfiles, profile: string): void {
+  const path = [profile];
+  let current = resolveProfile(shared, profile);
+  for (;;) {
+    if (!text(current, 'role_arn')) return;
+    const next = text(current, 'source_profile');
+    if (next === undefined) return;
+    if (next === path[path.length - 1] && text(current, 'aws_access_key_id')) return; // a role from the profile's own key, as botocore allows
+    if (path.includes(next)) {
+      const loop = [...path.slice(path.indexOf(next)), next].join(' → ');
+      throw badInput(`profile ${profile} cannot be served: its source_profile settings form a loop (${loop})`, `change source_profile of one of ${path.slice(path.indexOf(next)).join(', ')} so the chain ends at a profile with credentials`);
+    }
+    path.push(next);
+    current = resolveProfile(shared, next);
+    if (!current) return; // named but missing: the link that needs it says so
+  }
+}
+
+function assumeRoleSpec(shared: SharedProfiles, profile: string, values: ProfileValues, roleArn: string, region: string | undefined): CredentialSpec {
+  const sourceProfile = text(values, 'source_profile');
+  const credentialSource = text(values, 'credential_source');
+  if (sourceProfile && credentialSource) {
+    throw badInput(`profile ${profile} has both source_profile and credential_source; the AWS CLI refuses that too`, `keep one of them on profile ${profile}`);
+  }
+  let base: RoleBase;
+  if (credentialSource !== undefined) {
+    if (!(CREDENTIAL_SOURCES as readonly string[]).includes(credentialSource)) {
+      throw badInput(`credential_source ${credentialSource} of profile ${profile} is not one rolegate serves`, `use one of ${CREDENTIAL_SOURCES.join(', ')}, or source_profile = <a profile with credentials>`);
+    }
+    base = { kind: 'credential_source', name: credentialSource as CredentialSourceName };
+  } else if (sourceProfile !== undefined) {
+    if (!resolveProfile(shared, sourceProfile)) {
+      throw badInput(`profile ${profile} takes its credentials from profile ${sourceProfile}, which does not exist`, `add [profile ${sourceProfile}] to your AWS config, or fix source_profile of profile ${profile}`);
+    }
+    assertNoLoop(shared, profile);
+    base = { kind: 'profile', profile: sourceProfile };
+  } else {
+    throw badInput(`profile ${profile} has a role but no source_profile or credential_source`, `add source_profile = <the profile holding your credentials> to profile ${profile}`);
+  }
+  const assumeRole: AssumeRoleSpec = { profile, roleArn, base };
+  const set = <K extends keyof AssumeRoleSpec>(key: K, value: AssumeRoleSpec[K] | undefined) => {
+    if (value !== undefined) assumeRole[key] = value;
+  };
+  set('mfaSerial', text(values, 'mfa_serial'));
+  set('mfaProcess', text(values, 'mfa_process'));
+  set('mfaPrompt', text(values, 'rolegate_mfa_prompt'));
+  set('durationSeconds', seconds(values, 'duration_seconds', profile));
+  set('roleSessionName', text(values, 'role_session_name'));
+  set('externalId', text(values, 'external_id'));
+  set('region', region);
+  return { kind: 'assume-role', profile, region, assumeRole };
+}
+
+/** A profile's own credentials when it is neither a role, SSO nor console sign-in: its key, or a command. */
+function ownCredentialsSpec(shared: SharedProfiles, profile: string, values: ProfileValues, region: string | undefined): CredentialSpec {
+  const fromCredentials = shared.credentials.get(profile);
+  const command = text(values, 'credential_process');
+  const keyInCredentials = text(fromCredentials, 'aws_access_key_id') !== undefined;
+  // botocore's order: credentials-file keys, then credential_process, then config-file keys
+  const foreignCommand = !keyInCredentials && command !== undefined && !isRolegateCommand(command);
+  if (foreignCommand) return { kind: 'process', profile, region, process: { profile, command } };
+  const hasKey = text(values, 'aws_access_key_id') !== undefined;
+  const mfaSerial = text(values, 'mfa_serial') ?? valueOfDependents(shared, profile, 'mfa_serial');
+  if (hasKey && mfaSerial === undefined && !text(values, 'rolegate_store')) {
+    const hasSessionToken = text(values, 'aws_session_token') !== undefined || text(values, 'aws_security_token') !== undefined;
+    return { kind: 'static', profile, region, static: { profile, keyFile: keyInCredentials ? 'credentials' : 'config', hasSessionToken } };
+  }
+  if (!hasKey && command === undefined && !text(values, 'rolegate_store') && mfaSerial === undefined) {
+    throw badInput(`profile ${profile} holds no credentials (no key, role, SSO, console sign-in or credential_process)`, `add credentials to profile ${profile}, or pick a profile that has them (rolegate profiles lists them)`);
+  }
+  const session = sessionSpec(shared, profile, undefined, undefined, profile);
+  return { kind: 'session', profile, region, session };
+}
+
 export function describeProfile(shared: SharedProfiles, profile: string): CredentialSpec {
   const values = resolveProfile(shared, profile);
   if (!values) throw badInput(`there is no profile named ${profile}`, 'run `rolegate status` or `aws configure list-profiles` to see the profiles you have');
@@ -190,13 +280,23 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
   const roleArn = storeRole ?? guideRole;
   if (roleArn) {
     const layout = storeRole ? 'store' : 'guide';
+    if (layout === 'guide' && text(values, 'web_identity_token_file')) {
+      throw badInput(`profile ${profile} is a web identity role (web_identity_token_file), which rolegate does not serve`, `let the AWS CLI or SDK use profile ${profile} directly`);
+    }
     const sourceProfile = text(values, layout === 'store' ? 'rolegate_source_profile' : 'source_profile');
+    if (!sourceProfile && layout === 'guide') return assumeRoleSpec(shared, profile, values, roleArn, region);
     if (!sourceProfile) {
-      const key = layout === 'store' ? 'rolegate_source_profile' : 'source_profile';
+      const key = 'rolegate_source_profile';
       throw badInput(`profile ${profile} has a role but no ${key}`, `add ${key} = <the profile holding your key> to profile ${profile}`);
     }
     const sourceValues = resolveProfile(shared, sourceProfile);
-    if (text(sourceValues, 'role_arn') || text(sourceValues, 'rolegate_role_arn')) {
+    if (layout === 'guide') {
+      // rolegate's MFA-session chain serves a role from a key profile with an MFA device (as it always
+      // has); every other role_arn profile is a chain of the AWS CLI's kind
+      const keySource = sourceValues !== undefined && sourceProfile !== profile && holdsKey(shared, sourceValues);
+      const serial = text(values, 'mfa_serial') ?? text(sourceValues, 'mfa_serial') ?? (keySource ? valueOfDependents(shared, sourceProfile, 'mfa_serial') : undefined);
+      if (!keySource || serial === undefined || text(values, 'credential_source')) return assumeRoleSpec(shared, profile, values, roleArn, region);
+    } else if (text(sourceValues, 'role_arn') || text(sourceValues, 'rolegate_role_arn')) {
       throw badInput(`profile ${profile} chains from another role profile (${sourceProfile}); rolegate assumes roles from the key profile only`, `set the source profile of ${profile} to the profile holding your key`);
     }
     const mfaSerial = text(values, 'mfa_serial') ?? text(sourceValues, 'mfa_serial');
@@ -231,6 +331,5 @@ export function describeProfile(shared: SharedProfiles, profile: string): Creden
     return { kind: 'sso', profile, ...(region !== undefined ? { region } : {}), sso };
   }
   if (isLoginProfile(values)) return { kind: 'login', profile, ...(region !== undefined ? { region } : {}), login: loginSpecOf(profile, values) };
-  const session = sessionSpec(shared, profile, undefined, undefined, profile);
-  return { kind: 'session', profile, region, session };
+  return ownCredentialsSpec(shared, profile, values, region);
 }

@@ -94,8 +94,23 @@ async function federatedConsoleCredentials(shared: SharedProfiles, session: Sess
   // the day's MFA code gates every use of the key, this one too (AWS itself asks none here)
   await resolveSessionCredentials(shared, session, { ...options, askedFor: profile });
   const { key } = await loadLongTermKey(session, shared, env);
+  return federationToken(key, profile, session.region, seconds, env, () => ({ call: 'GetSessionToken', keyProfile: session.keyProfile, mfaSerial: session.mfaSerial }));
+}
+
+/**
+ * GetFederationToken signed with a long-term key (rolegate's store's, or a static key profile's):
+ * credentials the console takes, with the user's own permissions and no MFA context.
+ */
+export async function federationToken(
+  key: { accessKeyId: string; secretAccessKey: string },
+  profile: string,
+  region: string | undefined,
+  seconds: number,
+  env: NodeJS.ProcessEnv,
+  context: () => import('../credentials/stsErrors.js').StsCallContext,
+): Promise<TemporaryCredentials> {
   try {
-    const { client, sdk } = await stsWith(key, session.region, env);
+    const { client, sdk } = await stsWith(key, region, env);
     const response = await client.send(new sdk.GetFederationTokenCommand({ Name: federatedUserName(profile), DurationSeconds: seconds, Policy: ALLOW_ALL_POLICY }));
     return fromSdk(response.Credentials);
   } catch (error) {
@@ -108,7 +123,7 @@ async function federatedConsoleCredentials(shared: SharedProfiles, session: Sess
       });
     }
     const { stsError } = await import('../credentials/stsErrors.js');
-    throw stsError(error, { call: 'GetSessionToken', keyProfile: session.keyProfile, mfaSerial: session.mfaSerial }, env);
+    throw stsError(error, context(), env);
   }
 }
 

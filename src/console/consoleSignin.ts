@@ -4,7 +4,7 @@ import { describeProfile } from '../config/profileSpec.js';
 import type { ResolveOptions } from '../credentials/resolveCredentials.js';
 import { badInput, UserError } from '../userError.js';
 import { resolveSpec, sourceFor } from '../sources/dispatch.js';
-import { consoleCredentials, consoleSeconds } from './consoleCredentials.js';
+import { consoleCredentials, consoleSeconds, DEFAULT_CONSOLE_SECONDS, federationToken, MAX_FEDERATED_SECONDS, MIN_CONSOLE_SECONDS } from './consoleCredentials.js';
 import { requestSigninToken } from './federation.js';
 import { consolePartition, REGION_PATTERN } from './partition.js';
 import { destinationUrl, signinUrl } from './signinUrl.js';
@@ -42,6 +42,20 @@ export async function consoleSignin(request: ConsoleSigninRequest, options: Reso
     const made = await consoleCredentials(shared, spec, seconds, options);
     const token = await requestSigninToken(partition, made.credentials, { env });
     return { url: signinUrl(partition, token, destination), kind: made.kind, partition: partition.id, sessionEnds: made.credentials.expiration };
+  }
+  if (use.kind === 'federation-token' && spec.kind === 'static') {
+    // a static long-term key: the console takes no long-term key, so a federated user from it
+    const seconds = request.durationSeconds ?? DEFAULT_CONSOLE_SECONDS;
+    if (seconds < MIN_CONSOLE_SECONDS || seconds > MAX_FEDERATED_SECONDS) {
+      throw badInput(`a console session of ${seconds} s is out of range: a federated user session lasts from 15 minutes to 36 hours`, 'pick --duration between 15m and 36h');
+    }
+    const partition = consolePartition('', region);
+    const destination = destinationUrl(partition, region, request.destination);
+    const { staticCredentials } = await import('../sources/staticSource.js');
+    const key = staticCredentials(shared, spec);
+    const made = await federationToken({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }, spec.profile, region, seconds, env, () => ({ call: 'AssumeRole', profile: spec.profile, roleArn: 'GetFederationToken', keyProfile: spec.profile }));
+    const token = await requestSigninToken(partition, made, { env });
+    return { url: signinUrl(partition, token, destination), kind: 'federated-user', partition: partition.id, sessionEnds: made.expiration };
   }
   if (use.kind !== 'federate') throw new UserError(`rolegate cannot sign profile ${spec.profile} in to the console yet`, { next: `sign in as a role profile: rolegate login <role profile>` });
   if (request.durationSeconds !== undefined) {

@@ -70,7 +70,7 @@ async function sts(credentials: { accessKeyId: string; secretAccessKey: string; 
  * resends only requests AWS surely never carried out), and the call is made again with a fresh
  * code, the person told why, within the call's `sends` attempts.
  */
-async function sendWithMfaCode<T>(
+export async function sendWithMfaCode<T>(
   session: SessionSpec,
   env: NodeJS.ProcessEnv,
   ask: { profile: string; expiredAt?: Date; onNotice?: (message: string) => void; onWait?: (holderPid: number) => void },

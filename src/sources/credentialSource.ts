@@ -94,6 +94,8 @@ export type ConsoleUse =
   | { kind: 'rolegate' }
   | { kind: 'refuse'; reason: string; next: string };
 
+export type Renewal = 'silently' | 'with-person';
+
 export interface CredentialSource<K extends SourceKind> {
   /** The CredentialSpec kind this module serves. */
   readonly kind: K;
@@ -134,9 +136,10 @@ export interface CredentialSource<K extends SourceKind> {
   /**
    * How the credentials are renewed once they expire, for what env and exec say: 'silently' (from
    * a longer session or token rolegate holds, e.g. role credentials from the MFA session or an SSO
-   * token) or 'with-person' (a new MFA code or sign-in is needed).
+   * token) or 'with-person' (a new MFA code or sign-in is needed); a function when it depends on
+   * the profile.
    */
-  readonly renewal: 'silently' | 'with-person';
+  readonly renewal: Renewal | ((spec: SpecOf<K>) => Renewal);
 
   /**
    * When the session behind the credentials ends (an MFA session, an SSO token, a console

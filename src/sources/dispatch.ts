@@ -12,16 +12,12 @@ import { roleSource, sessionSource } from './rolegateSource.js';
 
 type Loaders = { [K in SourceKind]: () => Promise<CredentialSource<K>> };
 
-function pending<K extends SourceKind>(kind: K): () => Promise<CredentialSource<K>> {
-  return () => Promise.reject(new Error(`no source serves profiles of kind ${kind} yet`));
-}
-
 const LOADERS: Loaders = {
   session: async () => sessionSource,
   role: async () => roleSource,
-  static: pending('static'),
-  'assume-role': pending('assume-role'),
-  process: pending('process'),
+  static: async () => (await import('./staticSource.js')).staticSource,
+  'assume-role': async () => (await import('./roleChainSource.js')).roleChainSource,
+  process: async () => (await import('./processSource.js')).processSource,
   sso: async () => (await import('./ssoSource.js')).ssoSource,
   login: async () => (await import('./loginSource.js')).loginSource,
 };
@@ -43,5 +39,6 @@ export async function resolveSpec(spec: CredentialSpec, shared: SharedProfiles, 
 
 /** The note env and the shortcut keep about renewals: 'role' renews silently, 'session' needs the person. */
 export async function handoutKind(spec: CredentialSpec): Promise<'role' | 'session'> {
-  return (await sourceFor(spec)).renewal === 'silently' ? 'role' : 'session';
+  const { renewal } = await sourceFor(spec);
+  return (typeof renewal === 'function' ? renewal(spec as never) : renewal) === 'silently' ? 'role' : 'session';
 }

@@ -37,34 +37,46 @@ async function sourceLogout(spec: CredentialSpec, shared: SharedProfiles, env: N
   for (const path of await (await sourceFor(spec)).logout(spec as never, shared, env)) if (!removed.includes(path)) removed.push(path);
 }
 
+/**
+ * One profile's logout: its own link, then the links below it (a role chain's base, to the end of
+ * the chain). For rolegate's own profiles, the key profile's MFA session and every role made from it.
+ */
+async function logoutProfile(profile: string, shared: SharedProfiles, specs: CredentialSpec[], env: NodeJS.ProcessEnv, removed: string[], seen: Set<string>): Promise<void> {
+  if (seen.has(profile)) return;
+  seen.add(profile);
+  const spec = describeProfile(shared, profile);
+  if (spec.kind === 'session' || spec.kind === 'role') {
+    const keyProfile = spec.kind === 'session' ? spec.session.keyProfile : spec.role.session.keyProfile;
+    await removeIfPresent(sessionCacheFile(sessionEntryName(keyProfile), env), removed);
+    for (const other of specs) {
+      if (other.kind !== 'role' || other.role.session.keyProfile !== keyProfile) continue;
+      await removeIfPresent(other.role.layout === 'guide' ? awsCliCacheFile(other.role, env) : sessionCacheFile(roleEntryName(other.profile), env), removed);
+    }
+    return;
+  }
+  await sourceLogout(spec, shared, env, removed);
+  if (spec.kind === 'assume-role' && spec.assumeRole.base.kind === 'profile' && spec.assumeRole.base.profile !== profile) {
+    await logoutProfile(spec.assumeRole.base.profile, shared, specs, env, removed, seen);
+  }
+}
+
 /** Returns the files removed. Without a profile, every cached session and role credential goes. */
 export async function logout(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const shared = await readSharedProfiles(env);
   const removed: string[] = [];
   const specs = servedSpecs(shared);
-  let keyProfile: string | undefined;
   if (profile !== undefined) {
-    const spec = describeProfile(shared, profile);
-    if (spec.kind === 'session' || spec.kind === 'role') {
-      keyProfile = spec.kind === 'session' ? spec.session.keyProfile : spec.role.session.keyProfile;
-      await removeIfPresent(sessionCacheFile(sessionEntryName(keyProfile), env), removed);
-    } else {
-      await sourceLogout(spec, shared, env, removed);
-      return removed;
-    }
-  } else {
-    const dir = sessionCacheDir(env);
-    const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => n.endsWith('.json')).sort()) await removeIfPresent(join(dir, name), removed);
-    // the shortcut notes hold no credentials, only where they were; they go too
-    await rm(join(rolegateCacheDir(env), 'shortcuts'), { recursive: true, force: true });
-    for (const spec of specs) if (spec.kind !== 'session' && spec.kind !== 'role') await sourceLogout(spec, shared, env, removed);
+    await logoutProfile(profile, shared, specs, env, removed, new Set());
+    return removed;
   }
+  const dir = sessionCacheDir(env);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.json')).sort()) await removeIfPresent(join(dir, name), removed);
+  // the shortcut notes hold no credentials, only where they were; they go too
+  await rm(join(rolegateCacheDir(env), 'shortcuts'), { recursive: true, force: true });
   for (const spec of specs) {
-    if (spec.kind !== 'role') continue;
-    if (keyProfile !== undefined && spec.role.session.keyProfile !== keyProfile) continue;
-    const path = spec.role.layout === 'guide' ? awsCliCacheFile(spec.role, env) : sessionCacheFile(roleEntryName(spec.profile), env);
-    await removeIfPresent(path, removed);
+    if (spec.kind === 'role') await removeIfPresent(spec.role.layout === 'guide' ? awsCliCacheFile(spec.role, env) : sessionCacheFile(roleEntryName(spec.profile), env), removed);
+    else if (spec.kind !== 'session') await sourceLogout(spec, shared, env, removed);
   }
   return removed;
 }

@@ -11,7 +11,8 @@
  *   that device are refused; so is a device that is not enabled for the calling user.
  * - EnableMFADevice wants two consecutive valid codes; both count as used.
  * - AssumeRole obeys the role's trust policy conditions on `aws:MultiFactorAuthPresent` and
- *   `aws:MultiFactorAuthAge` (Bool, BoolIfExists, Numeric*, IfExists; Deny before Allow). The MFA
+ *   `aws:MultiFactorAuthAge` (Bool, BoolIfExists, Numeric*, IfExists; Deny before Allow), and
+ *   `sts:ExternalId` (StringEquals: the request's ExternalId must be one of the values). The MFA
  *   context of a session (GetSessionToken with a code, or AssumeRole with a code) carries to the
  *   credentials made from it, with the time of the MFA sign-in.
  * - AssumeRole DurationSeconds: 900..43200; at most 3600 when the caller uses temporary credentials
@@ -45,7 +46,7 @@
  *   and ListAccessKeys lags a create.
  *
  * Not evaluated: trust policy principals (moto matches them under its access control), condition
- * keys other than the two MFA keys (treated as met), NotAction/NotPrincipal, policy variables,
+ * keys other than the two MFA keys and sts:ExternalId (treated as met), NotAction/NotPrincipal, policy variables,
  * identity policies, session policies, ResyncMFADevice, hardware and FIDO devices.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -130,6 +131,8 @@ interface PolicyDocument {
 export interface MfaContext {
   present?: boolean;
   ageSeconds?: number;
+  /** AssumeRole's ExternalId, for the trust policy's sts:ExternalId condition. */
+  externalId?: string;
 }
 
 class Refusal {
@@ -213,6 +216,12 @@ function conditionHolds(operator: string, key: string, values: unknown, context:
     if (!op) return undefined;
     if (context.ageSeconds === undefined) return ifExists;
     return wanted.some((v) => op(context.ageSeconds!, Number(v)));
+  }
+  if (lowerKey === 'sts:externalid') {
+    // AWS: a role whose trust policy names an external id is assumed only with that ExternalId
+    if (base !== 'StringEquals') return undefined;
+    if (context.externalId === undefined) return ifExists;
+    return wanted.includes(context.externalId);
   }
   return undefined;
 }
@@ -380,7 +389,7 @@ export async function startStrictAws(options: { upstream: string; now?: () => nu
       if (propagation.assumeNotYetAllowed(roleKeyOfArn(roleArn), caller)) {
         return accessDenied(`User: ${callerArn(keyId, partition)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
       }
-      if (!trustAllows(role.trust, mfaContextOf(info, mfaAt))) {
+      if (!trustAllows(role.trust, { ...mfaContextOf(info, mfaAt), ...(params.get('ExternalId') !== null ? { externalId: params.get('ExternalId')! } : {}) })) {
         return accessDenied(`User: ${callerArn(keyId, partition)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
       }
       if (info && info.kind !== 'user' && duration > CHAINED_ROLE_MAX_SECONDS) return validationError(MESSAGES.chained);
