@@ -98,6 +98,9 @@ const forgetCold = async () => {
   await deleteSessionEntry(roleEntryName('cold'), env);
   await deleteSessionEntry('session-coldkey', env);
   rmSync(join(rolegateCacheDir(env), 'shortcuts', 'cold.json'), { force: true });
+  // the device's last TOTP window (mfaWindow.ts): without this each cold run waits for a new window
+  // (the stand-in takes any code; a person's next cold call is hours later)
+  rmSync(join(rolegateCacheDir(env), 'mfa'), { recursive: true, force: true });
 };
 
 interface Subject {

@@ -13,7 +13,7 @@
 // (../../../package.json, ../cli/main.cjs) resolve the same way in both trees.
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,7 +36,8 @@ const common = {
 };
 
 // In the bundle, main.cjs and exec's fast path reach credential-process's full path with require()
-// (credentialProcess.cjs, below) where the tsc tree imports the ES module.
+// (credentialProcess.cjs, below), through a V8 code cache (files/codeCache.cts), where the tsc tree
+// imports the ES module.
 const CREDENTIAL_PROCESS_IMPORT = "import('./credentialProcess.js')";
 const requireCredentialProcess = {
   name: 'require-credential-process',
@@ -44,7 +45,12 @@ const requireCredentialProcess = {
     b.onLoad({ filter: /[\\/]src[\\/]cli[\\/](main|execEndpointFromCache)\.cts$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes(CREDENTIAL_PROCESS_IMPORT)) throw new Error(`${args.path} no longer has ${CREDENTIAL_PROCESS_IMPORT}: update scripts/bundle.mjs`);
-      return { contents: text.replaceAll(CREDENTIAL_PROCESS_IMPORT, "Promise.resolve(require('./credentialProcess.cjs'))"), loader: 'ts' };
+      // through the V8 code cache (files/codeCache.cts): compiling it cost a refresh more than its work
+      // (the import goes last: a shebang must stay first, and imports are hoisted)
+      const contents =
+        text.replaceAll(CREDENTIAL_PROCESS_IMPORT, "Promise.resolve(__rolegateRequireCached(require('node:path').join(__dirname, 'credentialProcess.cjs')))") +
+        "\nimport { requireWithCodeCache as __rolegateRequireCached } from '../files/codeCache.cjs';\n";
+      return { contents, loader: 'ts' };
     });
   },
 };
@@ -107,8 +113,22 @@ await build({
   external: [...common.external, './program.js'],
   plugins: [sdkSourcesOutside],
 });
+// Its import() calls go through the loader's (files/codeCache.cts): a script compiled from V8's
+// cached data cannot import() itself. Required the usual way, it imports as before.
+const DYNAMIC_IMPORT = /(?<![\w$.])import\((?=["'])/g;
+const refreshSource = await readFile(join(out, 'credentialProcess.cjs'), 'utf8');
+if ((refreshSource.match(DYNAMIC_IMPORT) ?? []).length === 0) throw new Error('credentialProcess.cjs has no import() left: update scripts/bundle.mjs');
+await writeFile(
+  join(out, 'credentialProcess.cjs'),
+  refreshSource
+    .replace(DYNAMIC_IMPORT, '__rolegateImport(')
+    .replace('"use strict";\n', '"use strict";\nvar __rolegateImport = typeof module.rolegateImport === "function" ? module.rolegateImport : (specifier) => import(specifier);\n'),
+);
 // what a refresh reads must stay small: no SDK, no commander, no other command
 const refreshFile = await readFile(join(out, 'credentialProcess.cjs'), 'utf8');
+if (!refreshFile.includes('var __rolegateImport = ') || /(?<![\w$.])import\((?!specifier\))/.test(refreshFile)) {
+  throw new Error('credentialProcess.cjs: an import() is left outside __rolegateImport: update scripts/bundle.mjs');
+}
 if (refreshFile.length > 512 * 1024 || /node_modules\/(@aws-sdk|@smithy|commander)\//.test(refreshFile)) {
   throw new Error(`credentialProcess.cjs grew to ${refreshFile.length} bytes or took in the SDK or commander: an import() on its path reaches another command`);
 }

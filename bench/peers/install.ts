@@ -15,19 +15,27 @@ export const PYTHON_PEERS = ['aws-mfa==0.0.12', 'awsume==4.5.4', 'awscli==1.46.3
  * The Go peers: `go install` from the Go module proxy first; when the proxy refuses (it has answered
  * 403 "This module version is not available" for both), `go build` from a checkout of the peer's
  * source in ROLEGATE_BENCH_GO_SOURCES/<name> (e.g. `git clone https://github.com/99designs/aws-vault`),
- * its dependencies from the module proxy. aws-vault 7.2 builds its STS client without the SDK's
- * endpoint settings, so AWS_ENDPOINT_URL never reaches it: the build from source adds that one
- * rule to its STS endpoint resolver (`endpointPatch`), so that it can be measured against moto.
+ * its dependencies from the module proxy. aws-vault 7.2 (99designs) builds its STS client without
+ * the SDK's endpoint settings, so AWS_ENDPOINT_URL never reaches it: the build from source adds that
+ * one rule to its STS endpoint resolver (`endpointPatch`), so that it can be measured against moto;
+ * ByteNess's maintained fork (7.13) honours AWS_ENDPOINT_URL and is built as it is.
  */
 const GO_PEERS = [
   { name: 'granted', module: 'github.com/common-fate/granted/cmd/granted@latest', binary: 'granted', source: 'granted', pkg: './cmd/granted' },
   { name: 'aws-vault', module: 'github.com/99designs/aws-vault/v7@latest', binary: 'aws-vault', source: 'aws-vault', pkg: '.' },
 ];
 
-/** aws-vault's STS endpoint resolver, taught AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (as the SDKs read them). */
+/**
+ * aws-vault's STS endpoint resolver, taught AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (as the SDKs
+ * read them), for a source that does not read them itself: 99designs' 7.2 (its SDK predates the
+ * variable, and its resolver knows only `sts_regional_endpoints`). ByteNess's fork (7.13) reads
+ * AWS_ENDPOINT_URL and `endpoint_url` in vault/config.go, and is built unpatched.
+ */
 function endpointPatch(dir: string): string | undefined {
   const file = join(dir, 'vault', 'stsendpointresolver.go');
   if (!existsSync(file)) return undefined;
+  const config = join(dir, 'vault', 'config.go');
+  if (existsSync(config) && readFileSync(config, 'utf8').includes('AWS_ENDPOINT_URL')) return undefined;
   const text = readFileSync(file, 'utf8');
   if (text.includes('AWS_ENDPOINT_URL')) return undefined;
   const anchor = 'return func(service, region string, options ...interface{}) (aws.Endpoint, error) {';
@@ -93,7 +101,7 @@ export function installPeers(cacheDir: string, log: (line: string) => void): Ins
       continue;
     }
     log(`go install ${peer.module}`);
-    const failed = peer.name === 'aws-vault' ? 'aws-vault is built from source (its STS endpoint is patched)' : runOrExplain('go', ['install', peer.module], { env: goEnv, timeoutMs: 300_000 });
+    const failed = peer.name === 'aws-vault' ? 'aws-vault is built from source (its STS endpoint is patched where it needs it)' : runOrExplain('go', ['install', peer.module], { env: goEnv, timeoutMs: 300_000 });
     if (!failed) {
       goPeers.set(peer.name, binary);
       continue;

@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchCacheDir, findAwsCliV2, installPeers } from './install.js';
-import { AwsCliV1, AwsMfa, Awsume, AwsVault, Rolegate, type Peer } from './peers.js';
+import { AwsCliV1, AwsMfa, Awsume, AwsVault, Granted, Rolegate, type Peer } from './peers.js';
 import { runAnswering, type Ran } from './runAnswering.js';
 
 const flag = (name: string, fallback: number) => {
@@ -52,9 +52,8 @@ absent.unshift({ name: 'AWS CLI v2', reason: v2.reason ?? 'found, but this bench
 let peers: Peer[] = [new Rolegate(installed.pythonBin), new AwsCliV1(installed.pythonBin), new AwsMfa(installed.pythonBin), new Awsume(installed.pythonBin)];
 for (const [name, binary] of installed.goPeers) {
   if (name === 'aws-vault') peers.push(new AwsVault(installed.pythonBin, binary, installed.goVersions.get(name) ?? ''));
-  // granted asks for MFA codes with an interactive terminal prompt (survey) that the AWS CLI's
-  // credential_process hides, and has no code command: no driver answers it yet
-  else absent.push({ name, reason: 'built, but its MFA prompt is an interactive terminal form that this bench cannot answer yet' });
+  // granted's MFA prompt is a terminal form: driven on a pseudo-terminal (peers.ts)
+  else if (name === 'granted') peers.push(new Granted(installed.pythonBin, binary, installed.goVersions.get(name) ?? ''));
 }
 // --peers rolegate,aws-vault: only those (names as in the table, matched by prefix)
 const only = process.argv.indexOf('--peers') > 0 ? process.argv[process.argv.indexOf('--peers') + 1]!.split(',') : undefined;

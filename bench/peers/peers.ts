@@ -71,6 +71,8 @@ export abstract class Peer {
   account!: Account;
   /** Prompts the peer printed, answered by the bench. */
   prompts = 0;
+  /** Whether its commands that may prompt run on a pseudo-terminal (runAnswering's `terminal`). */
+  protected readonly onTerminal: boolean = false;
 
   constructor(protected readonly pythonBin: string) {}
 
@@ -89,15 +91,15 @@ export abstract class Peer {
 
   nextCode = (): Promise<string> => nextMfaCode(readFileSync(this.account.seedFile, 'utf8'), this.box.home);
 
-  run(file: string, args: string[], options: CallOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
+  run(file: string, args: string[], options: CallOptions & { env?: NodeJS.ProcessEnv; terminal?: boolean } = {}): Promise<Ran> {
     const env = { ...this.box.env, ...options.env };
-    return runAnswering(file, args, { env, prompt: this.prompt, code: options.code ?? this.nextCode }).then((ran) => {
+    return runAnswering(file, args, { env, prompt: this.prompt, code: options.code ?? this.nextCode, terminal: options.terminal ?? this.onTerminal }).then((ran) => {
       this.prompts += ran.prompts;
       return ran;
     });
   }
 
-  aws(args: string[], options: CallOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
+  aws(args: string[], options: CallOptions & { env?: NodeJS.ProcessEnv; terminal?: boolean } = {}): Promise<Ran> {
     return this.run(join(this.pythonBin, 'aws'), args, options);
   }
 
@@ -358,5 +360,78 @@ export class AwsVault extends Peer {
   }
   clearAll() {
     this.removeSessions(/^sts\./);
+  }
+}
+
+/**
+ * granted (common-fate, built from source): the key in `~/.aws/credentials`, the role profile
+ * (`role_arn`, `source_profile`, `mfa_serial`) read by granted, and the AWS CLI reaching it through
+ * `credential_process = granted credential-process --profile ...`, as its documentation shows; it
+ * caches the role's credentials in its secure storage (here its encrypted-file backend). It asks
+ * for each code with an interactive terminal form (survey) on stderr, which the AWS CLI captures:
+ * the bench runs its commands on a pseudo-terminal and sends that stderr to the terminal, so the
+ * form is seen and answered as a person at the terminal would. It keeps no MFA session for a role
+ * profile: every AssumeRole takes a code.
+ */
+export class Granted extends Peer {
+  readonly name = 'granted';
+  readonly cachedFetchLabel = '`granted credential-process --profile admin-granted` (role credentials in its secure storage)';
+  readonly coldRefreshLabel = 'the same, its cached role credentials gone: AssumeRole with a code (it keeps no MFA session for a role)';
+  override readonly coldRefreshPrompts = true;
+  // the form is ready for the code once it has shown the cursor again and asked where it is
+  override readonly prompt = /MFA Token[^]*?\x1b\[\?25h\x1b\[6n/g;
+  protected override readonly onTerminal = true;
+
+  constructor(
+    pythonBin: string,
+    private readonly binary: string,
+    readonly version: string,
+  ) {
+    super(pythonBin);
+  }
+  private storage() {
+    return join(this.box.home, '.granted', 'secure-storage');
+  }
+  /** Its folders: `.granted`, and `.dgranted` for a build from source without release flags. */
+  private folders() {
+    return ['.granted', '.dgranted'].map((name) => join(this.box.home, name));
+  }
+  protected override extraEnv() {
+    // its AssumeRole client misses AWS_ENDPOINT_URL (its SDK resolves credentials before the base
+    // endpoint) but takes the service's own variable: unpatched
+    return { CF_KEYRING_FILE_PASSWORD: PASSPHRASE, AWS_ENDPOINT_URL_STS: this.stack.endpoint };
+  }
+  protected async writeProfiles() {
+    mkdirSync(this.storage(), { recursive: true, mode: 0o700 });
+    for (const folder of this.folders()) {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      writeFileSync(join(folder, 'config'), `[Keyring]\n  Backend = "file"\n  FileDir = "${this.storage()}"\n`);
+    }
+    const command = `sh -c 'exec ${this.binary} credential-process --profile admin-granted 2>/dev/tty'`;
+    writeFileSync(
+      this.box.configFile,
+      `[default]\nregion = us-east-1\n\n[profile admin-granted]\nrole_arn = ${ROLE_ARN}\nsource_profile = default\nmfa_serial = ${MFA_SERIAL}\nregion = us-east-1\n\n` +
+        `[profile admin]\nregion = us-east-1\ncredential_process = ${command}\n`,
+    );
+    writeFileSync(this.box.credentialsFile, `[default]\naws_access_key_id = ${this.account.key.accessKeyId}\naws_secret_access_key = ${this.account.key.secretAccessKey}\n`, { mode: 0o600 });
+  }
+  override read(): Promise<Ran> {
+    return this.aws(['s3api', 'list-buckets'], { terminal: false });
+  }
+  cachedFetch() {
+    return this.run(this.binary, ['credential-process', '--profile', 'admin-granted']);
+  }
+  coldRefresh(options: CallOptions) {
+    return this.run(this.binary, ['credential-process', '--profile', 'admin-granted'], options);
+  }
+  clearRole() {
+    rmSync(this.storage(), { recursive: true, force: true });
+    mkdirSync(this.storage(), { recursive: true, mode: 0o700 });
+    for (const folder of this.folders()) {
+      for (const name of readdirSync(folder)) if (name.startsWith('secure-storage')) rmSync(join(folder, name), { recursive: true, force: true });
+    }
+  }
+  clearAll() {
+    this.clearRole();
   }
 }

@@ -141,6 +141,8 @@ function serviceError(answer: Answer): AwsServiceError {
 
 /** Sends the call (retrying as `retry` decides) and resolves to the answer's XML; AWS's error answers reject as AwsServiceError. */
 export async function queryCall(call: QueryCall): Promise<string> {
+  // tells the bundle's code cache (files/codeCache.cts) that this run compiled a refresh's functions
+  (globalThis as Record<symbol, unknown>)[Symbol.for('rolegate.codeCache.awsCall')] = true;
   const url = new URL(call.endpoint.url);
   const proxy = await proxyFor(call.endpoint.url);
   let agent: Agent | undefined;
@@ -149,7 +151,8 @@ export async function queryCall(call: QueryCall): Promise<string> {
     const agents = await proxyAgents(proxy);
     agent = (url.protocol === 'https:' ? agents.httpsAgent : agents.httpAgent) as unknown as Agent;
   }
-  const http = url.protocol === 'https:' ? ((await import('node:https')) as unknown as typeof import('node:http')) : await import('node:http');
+  // getBuiltinModule, not import(): in the bundle's CommonJS refresh path an import() starts the ES module loader
+  const http = (url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')) as typeof import('node:http');
   const body = queryBody(call.action, call.version, call.params);
   return guarded(call.endpoint, call.limits, call.operation, async () => {
     for (let retries = 0; ; retries++) {

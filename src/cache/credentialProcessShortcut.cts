@@ -146,7 +146,8 @@ export async function writeShortcut(
     }
   })();
   if (existing === text) return;
-  await writePrivateFile(file, text);
+  // a note lost to a power cut only sends the next run down the full path: no folder fsync
+  await writePrivateFile(file, text, { durable: false });
 }
 
 /**

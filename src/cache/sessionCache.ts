@@ -5,7 +5,8 @@
  *   role-<profile>        AssumeRole result for a store-layout role profile
  * (Guide-layout roles live in the AWS CLI's cache instead; see awsCliCache.ts.)
  */
-import { lstat, readdir, rm } from 'node:fs/promises';
+// fs.promises, read when used: loading node:fs/promises costs the refresh path, which only reads and writes
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { sessionCacheDir, sessionCacheFile } from '../files/rolegatePaths.cjs';
 import { readTrustedFile, FileRefusedError as UntrustedFileError } from '../files/checkedFile.cjs';
@@ -75,13 +76,16 @@ export async function readSessionEntryFile(path: string): Promise<EntryRead> {
 export async function writeSessionEntry(name: string, entry: SessionCacheEntry, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { writePrivateFile } = await import('../files/privateFile.js');
   const { credentials, ...rest } = entry;
-  await writePrivateFile(sessionCacheFile(name, env), JSON.stringify({ ...rest, Credentials: toAwsShape(credentials) }, null, 2) + '\n');
+  // a role entry lost to a power cut costs one AssumeRole, so its folder is not fsynced; an MFA session's costs a prompt
+  await writePrivateFile(sessionCacheFile(name, env), JSON.stringify({ ...rest, Credentials: toAwsShape(credentials) }, null, 2) + '\n', {
+    durable: entry.kind !== 'role',
+  });
 }
 
 export async function deleteSessionEntry(name: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const path = sessionCacheFile(name, env);
-  const existed = await lstat(path).then(() => true, () => false); // a FIFO or another user's file is removed too
-  await rm(path, { force: true });
+  const existed = await fsp.lstat(path).then(() => true, () => false); // a FIFO or another user's file is removed too
+  await fsp.rm(path, { force: true });
   return existed;
 }
 
@@ -90,7 +94,7 @@ export async function listSessionEntries(env: NodeJS.ProcessEnv = process.env): 
   const dir = sessionCacheDir(env);
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+    names = (await fsp.readdir(dir)).filter((n) => n.endsWith('.json')).sort();
   } catch {
     return [];
   }

@@ -9,14 +9,38 @@
  */
 import { answerFromCache } from './fromCache.cjs';
 
-async function main(args: string[]): Promise<number> {
-  // A reader that closes the pipe early (`rolegate --help | head`) is not an error of ours.
-  for (const stream of [process.stdout, process.stderr]) {
+/**
+ * A reader that closes the pipe early (`rolegate --help | head`) is not an error of ours. The hook
+ * goes on each stream when something first uses it: credential-process writes to the descriptors
+ * (writeOut.cts), and making process.stdout's stream costs its run a few ms.
+ */
+function quietOnClosedPipe(name: 'stdout' | 'stderr'): void {
+  const made = Object.getOwnPropertyDescriptor(process, name);
+  const hook = (stream: NodeJS.WriteStream) => {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw error;
     });
+    return stream;
+  };
+  if (!made?.get || !made.configurable) {
+    hook(process[name]);
+    return;
   }
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: made.enumerable,
+    get() {
+      const stream = hook(made.get!.call(process) as NodeJS.WriteStream);
+      Object.defineProperty(process, name, { configurable: true, enumerable: made.enumerable, writable: false, value: stream });
+      return stream;
+    },
+  });
+}
+
+async function main(args: string[]): Promise<number> {
+  quietOnClosedPipe('stdout');
+  quietOnClosedPipe('stderr');
   if (args[0] === 'credential-process') {
     const { runCredentialProcess } = await import('./credentialProcess.js');
     return runCredentialProcess(args.slice(1));

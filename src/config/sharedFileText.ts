@@ -1,6 +1,7 @@
 // Reading a shared file into a parsed document, with errors a person can act on. Light on
 // purpose: credential-process reads profiles through here on every SDK call.
 import { FileRefusedError, LIMITS, readCheckedFile } from '../files/checkedFile.cjs';
+import { isUtf8 } from 'node:buffer';
 import { homedir } from 'node:os';
 import { UserError } from '../userError.js';
 import { IniParseError, parseIni, type IniDocument } from './iniDocument.js';
@@ -12,7 +13,8 @@ export function displayPath(path: string, env: NodeJS.ProcessEnv = process.env):
   return home && path.startsWith(home + '/') ? '~' + path.slice(home.length) : path;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// made only to find the line of a bad byte: a TextDecoder costs a credential refresh more than the check
+let decoder: TextDecoder | undefined;
 
 /** 1-based line of the first byte sequence that is not UTF-8. */
 function firstBadUtf8Line(bytes: Uint8Array): number {
@@ -22,7 +24,7 @@ function firstBadUtf8Line(bytes: Uint8Array): number {
     const b = bytes[i];
     if (i === bytes.length || b === 0x0a || b === 0x0d) {
       try {
-        decoder.decode(bytes.subarray(start, i));
+        (decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(bytes.subarray(start, i));
       } catch {
         return line;
       }
@@ -44,11 +46,9 @@ export function parseError(path: string, line: number, reason: string, env?: Nod
 
 /** Decodes file bytes as botocore does (UTF-8; a BOM is kept as a character); errors name file and line. */
 export function decodeSharedText(path: string, bytes: Uint8Array, env?: NodeJS.ProcessEnv): string {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    throw parseError(path, firstBadUtf8Line(bytes), 'the file is not valid UTF-8', env);
-  }
+  // isUtf8 is as strict as a fatal TextDecoder; Buffer's decoding keeps a BOM, as ignoreBOM does
+  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  throw parseError(path, firstBadUtf8Line(bytes), 'the file is not valid UTF-8', env);
 }
 
 /** Runs a parse of the file's text, turning IniParseError into a UserError that names file and line. */

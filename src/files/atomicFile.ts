@@ -9,9 +9,12 @@
  * Temporary names say who wrote them: `.<name>.rolegate-<host>-<pid>-<start>-<random>.tmp`. A
  * writer killed before its rename leaves one behind; the next write to that folder removes those
  * whose writer is dead (same host, pid gone or reused), and another host's after an hour.
+ *
+ * The steps are synchronous system calls behind an async interface: these files are small, and on
+ * the refresh paths a thread-pool round trip per call (and loading fs/promises) cost more CPU than
+ * the write itself. Only the wait for another process (fileLock.ts) is asynchronous.
  */
-import { constants, readFileSync } from 'node:fs';
-import { lstat, open, readdir, rename, rm } from 'node:fs/promises';
+import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -90,7 +93,7 @@ export function isTemporaryName(name: string): boolean {
 export async function cleanStaleTemporaries(dir: string, now = Date.now()): Promise<void> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = readdirSync(dir);
   } catch {
     return;
   }
@@ -102,18 +105,44 @@ export async function cleanStaleTemporaries(dir: string, now = Date.now()): Prom
     const path = join(dir, name);
     let stale: boolean;
     if (tag === ownTag) stale = isDeadHere(Number(pid), start === 'x' ? null : start!);
-    else stale = await lstat(path).then((info) => now - info.mtimeMs > FOREIGN_TEMP_MS, () => false);
-    if (stale) await rm(path, { force: true }).catch(() => undefined);
+    else stale = foreignTempIsOld(path, now);
+    if (stale) removeQuietly(path);
+  }
+}
+
+function foreignTempIsOld(path: string, now: number): boolean {
+  try {
+    return now - lstatSync(path).mtimeMs > FOREIGN_TEMP_MS;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes a file; one already gone is no error (unlink, not rmSync, which loads a module of its own). */
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/** Removes a file; one already gone, or that cannot be removed, is no error. */
+export function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // best effort
   }
 }
 
 export async function fsyncFolder(folder: string): Promise<void> {
   try {
-    const handle = await open(folder, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
+    const fd = openSync(folder, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
     try {
-      await handle.sync();
+      fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch {
     // not every platform lets a folder be opened or fsynced (EISDIR, EINVAL, EPERM); the rename
@@ -132,6 +161,13 @@ export interface AtomicWriteOptions {
    * lock is still theirs.
    */
   beforeRename?: () => void | Promise<void>;
+  /**
+   * false for a cache that can be rebuilt (temporary credentials, notes): the folder is not fsynced
+   * after the rename, so a power cut right after may lose the new entry (it costs a refresh). The
+   * file itself is still fsynced before the rename, and a reader validates what it reads, so a
+   * torn file is never taken for an entry.
+   */
+  durable?: boolean;
 }
 
 /** Writes `data` to `path` atomically (see above). On failure the target is left as it was. */
@@ -139,22 +175,28 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const dir = dirname(path);
   await cleanStaleTemporaries(dir);
   const temp = temporaryPath(path);
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, options.mode);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, options.mode);
   let renamed = false;
   try {
     try {
-      await handle.chmod(options.mode);
-      if (options.owner) await handle.chown(options.owner.uid, options.owner.gid).catch(() => undefined);
-      await handle.writeFile(data);
-      await handle.sync();
+      fchmodSync(fd, options.mode);
+      if (options.owner) {
+        try {
+          fchownSync(fd, options.owner.uid, options.owner.gid);
+        } catch {
+          // EPERM: not root; the file stays ours
+        }
+      }
+      writeFileSync(fd, data);
+      fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     await options.beforeRename?.();
-    await rename(temp, path);
+    renameSync(temp, path);
     renamed = true;
   } finally {
-    if (!renamed) await rm(temp, { force: true }).catch(() => undefined);
+    if (!renamed) removeQuietly(temp);
   }
-  await fsyncFolder(dir);
+  if (options.durable !== false) await fsyncFolder(dir);
 }

@@ -14,13 +14,12 @@
  * Lock folders must be the user's own (callers make sure): whoever can write there can remove
  * the lock.
  */
-import { constants } from 'node:fs';
-import { link, lstat, open, rename, rm, rmdir } from 'node:fs/promises';
+import { closeSync, constants, linkSync, lstatSync, openSync, renameSync, rmdirSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FileRefusedError, LIMITS, readCheckedFile } from './checkedFile.cjs';
-import { cleanStaleTemporaries, isDeadHere, ownStartTime, temporaryPath } from './atomicFile.js';
+import { cleanStaleTemporaries, isDeadHere, ownStartTime, removeFile, removeQuietly, temporaryPath } from './atomicFile.js';
 
 export interface LockInfo {
   pid: number;
@@ -58,6 +57,26 @@ const OLD_FOLDER_LOCK_STALE_MS = 10_000;
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
+// The file steps are synchronous system calls (as in atomicFile.ts); only the wait between tries is asynchronous.
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An exclusive create of `path` (O_NOFOLLOW), filled with `text`. */
+function createWith(path: string, text: string): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
+  try {
+    writeFileSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function parseInfo(text: string | undefined): LockInfo | undefined {
   if (text === undefined) return undefined;
   try {
@@ -75,7 +94,7 @@ export function isStale(info: LockInfo, now: number, staleAfterMs: number): bool
 
 type Holder = { kind: 'none' } | { kind: 'lock'; info: LockInfo } | { kind: 'folder'; ageMs: number } | { kind: 'garbage'; ageMs: number };
 
-async function readHolder(path: string): Promise<Holder> {
+function readHolder(path: string): Holder {
   let text: string | undefined;
   try {
     text = readCheckedFile(path, { maxBytes: LIMITS.lock, noFollow: true })?.toString('utf8');
@@ -85,24 +104,19 @@ async function readHolder(path: string): Promise<Holder> {
   }
   const info = parseInfo(text);
   if (info) return { kind: 'lock', info };
-  const stat = await lstat(path).catch(() => undefined);
+  const stat = lstatOrUndefined(path);
   if (!stat) return { kind: 'none' };
   const ageMs = Date.now() - stat.mtimeMs;
   return stat.isDirectory() ? { kind: 'folder', ageMs } : { kind: 'garbage', ageMs };
 }
 
 /** Writes `info` to a fresh temporary file, and links it at `path`; false when `path` exists. */
-async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
+function tryCreate(path: string, info: LockInfo): boolean {
   const temp = temporaryPath(path);
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
+  createWith(temp, JSON.stringify(info));
   try {
     try {
-      await handle.writeFile(JSON.stringify(info));
-    } finally {
-      await handle.close();
-    }
-    try {
-      await link(temp, path);
+      linkSync(temp, path);
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -111,19 +125,14 @@ async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
     }
     // A file system without hard links: an exclusive create, filled in at once.
     try {
-      const direct = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
-      try {
-        await direct.writeFile(JSON.stringify(info));
-      } finally {
-        await direct.close();
-      }
+      createWith(path, JSON.stringify(info));
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw error;
     }
   } finally {
-    await rm(temp, { force: true }).catch(() => undefined);
+    removeQuietly(temp);
   }
 }
 
@@ -131,10 +140,10 @@ async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
  * Moves a stale lock aside (under a temporary name, so a kill here leaves nothing a later run
  * keeps), and puts it back if a race made us move a fresh one.
  */
-async function takeOver(path: string, staleNonce: string | undefined): Promise<void> {
+function takeOver(path: string, staleNonce: string | undefined): void {
   const aside = temporaryPath(path);
   try {
-    await rename(path, aside);
+    renameSync(path, aside);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
@@ -145,8 +154,14 @@ async function takeOver(path: string, staleNonce: string | undefined): Promise<v
   } catch {
     moved = undefined;
   }
-  if (moved && moved.nonce !== staleNonce) await link(aside, path).catch(() => undefined);
-  await rm(aside, { force: true });
+  if (moved && moved.nonce !== staleNonce) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // a fresh lock is already back in place
+    }
+  }
+  removeFile(aside);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -160,20 +175,24 @@ export async function acquireFileLock(path: string, options: LockOptions): Promi
   let lastPid: number | undefined;
   for (;;) {
     info.created = Date.now();
-    if (await tryCreate(path, info)) break;
-    const holder = await readHolder(path);
+    if (tryCreate(path, info)) break;
+    const holder = readHolder(path);
     if (holder.kind === 'none') continue; // released between our two calls
     if (holder.kind === 'lock') {
       lastPid = holder.info.pid;
       if (isStale(holder.info, Date.now(), options.staleAfterMs)) {
-        await takeOver(path, holder.info.nonce);
+        takeOver(path, holder.info.nonce);
         continue;
       }
     } else if (holder.kind === 'folder' && holder.ageMs > OLD_FOLDER_LOCK_STALE_MS) {
-      await rmdir(path).catch(() => undefined);
+      try {
+        rmdirSync(path);
+      } catch {
+        // gone already, or not empty: the next try sees it
+      }
       continue;
     } else if (holder.kind === 'garbage' && holder.ageMs > GARBAGE_AFTER_MS) {
-      await takeOver(path, undefined);
+      takeOver(path, undefined);
       continue;
     }
     if (!waiting) {
@@ -195,7 +214,7 @@ export async function acquireFileLock(path: string, options: LockOptions): Promi
       if (!stillOurs()) throw options.lostError();
     },
     async release() {
-      if (stillOurs()) await rm(path, { force: true });
+      if (stillOurs()) removeFile(path);
     },
   };
 }

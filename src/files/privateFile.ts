@@ -4,7 +4,7 @@
  * 0700. Reads (readOptionalFile) return undefined when absent, and refuse what is not a private
  * regular file.
  */
-import { mkdir, chmod, stat } from 'node:fs/promises';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './atomicFile.js';
 import { UserError } from '../userError.js';
@@ -25,20 +25,25 @@ export interface PrivateDirOptions {
  * refused: rolegate cannot close it. Reads check each file as well (checkedFile.cts).
  */
 export async function ensurePrivateDir(dir: string, options: PrivateDirOptions = {}): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // synchronous, as atomicFile.ts: a thread-pool round trip costs more than the call
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (options.tighten === false || process.platform === 'win32' || typeof process.getuid !== 'function') return;
-  const info = await stat(dir);
+  const info = statSync(dir);
   // root may use a user's folder (sudo with HOME kept, a container with the home mounted)
   if (ownedByAnotherUser(info.uid)) {
     throw new UserError(`the folder ${dir} belongs to another user (uid ${info.uid}), who could change the credentials in it`, {
       next: `remove the folder or make it yours (chown), then run rolegate again`,
     });
   }
-  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
+  if ((info.mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
 /** Writes a private file atomically (see atomicFile.ts: no planted link or file can redirect it), mode 0600. */
-export async function writePrivateFile(path: string, data: string | Uint8Array, options: PrivateDirOptions & { beforeRename?: () => void } = {}): Promise<void> {
+export async function writePrivateFile(
+  path: string,
+  data: string | Uint8Array,
+  options: PrivateDirOptions & { beforeRename?: () => void; durable?: boolean } = {},
+): Promise<void> {
   await ensurePrivateDir(dirname(path), options);
-  await writeFileAtomic(path, data, { mode: 0o600, beforeRename: options.beforeRename });
+  await writeFileAtomic(path, data, { mode: 0o600, beforeRename: options.beforeRename, durable: options.durable });
 }
