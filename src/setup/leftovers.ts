@@ -7,7 +7,7 @@
  *     entry of an unfinished rotation of the setup's user's key (its keys are gone with it);
  *   - once no setup is left on this machine (no profile of rolegate's in the config file, no
  *     record of profiles before setup, no key in keys.enc): the backups of the shared files
- *     (`*.rolegate.bak`) and the key file's lock;
+ *     (`*.rolegate.bak`), the key file's lock and the bundle's compiled-code cache;
  *   - always: rolegate's cache and config folders (and their sessions, locks, shortcuts) when
  *     nothing is left in them. Other setups' sessions, notes and records are never touched.
  */
@@ -133,6 +133,12 @@ async function rolegateFolders(env: NodeJS.ProcessEnv): Promise<string[]> {
   return [join(cache, 'sessions'), join(cache, 'locks'), join(cache, 'shortcuts'), join(cache, 'mfa'), cache, rolegateConfigDir(env)];
 }
 
+/** The compiled-code cache of the bundle's hot path (files/codeCache.cts): a cache of rolegate itself, kept while any setup is. */
+async function codeCacheDir(env: NodeJS.ProcessEnv): Promise<string> {
+  const { rolegateCacheDir } = await import('../files/rolegatePaths.cjs');
+  return join(rolegateCacheDir(env), 'code');
+}
+
 async function backupFiles(env: NodeJS.ProcessEnv): Promise<string[]> {
   const { sharedFileBackupPath } = await import('../config/sharedFileEditor.js');
   return [await sharedFileBackupPath('config', env), await sharedFileBackupPath('credentials', env)];
@@ -145,7 +151,7 @@ export async function leftoversPresent(leftovers: Leftovers, env: NodeJS.Process
   for (const dir of await rolegateFolders(env)) if (await emptyTree(dir)) return true;
   if (await anySetupLeft(env)) return false;
   for (const path of await backupFiles(env)) if (await exists(path)) return true;
-  return false;
+  return exists(await codeCacheDir(env));
 }
 
 /** A lock file goes only when no live process holds it: taking it over proves that, releasing removes it. */
@@ -171,6 +177,7 @@ export async function removeLeftovers(leftovers: Leftovers, env: NodeJS.ProcessE
     const { lockFile } = await import('../files/rolegatePaths.cjs');
     await removeStaleLock(lockFile('keys.enc', env));
     for (const path of await backupFiles(env)) await rm(path, { force: true });
+    await rm(await codeCacheDir(env), { recursive: true, force: true });
   }
   for (const dir of await rolegateFolders(env)) await removeEmptyFolders(dir);
 }

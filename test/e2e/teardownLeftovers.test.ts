@@ -4,7 +4,7 @@
 // command given to setup becomes the profiles' mfa_process, so AWS calls without a terminal work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, lstatSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,9 @@ test('setup (file store), a few calls, rotate, teardown --yes: no path under HOM
     assert.equal(await arnOf(box, 'admin').then((a) => a.includes(':assumed-role/admin/')), true);
     // rolegate left its things: there is something to clean up
     assert.ok(pathsUnder(box.home).some((p) => p.startsWith(join('.cache', 'rolegate'))), 'the calls cached sessions');
+    // the shipped bundle keeps its compiled code under the cache (files/codeCache.cts); the tests run the unbundled tree, so one is put there
+    mkdirSync(join(box.home, '.cache', 'rolegate', 'code'), { recursive: true });
+    writeFileSync(join(box.home, '.cache', 'rolegate', 'code', 'credentialProcess.cjs-0-0.v8'), 'compiled code');
 
     const teardown = await run(box, ['teardown', '--bootstrap-profile', 'bootstrap', '--yes']);
     assert.equal(teardown.code, 0, out(teardown));
