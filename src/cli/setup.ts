@@ -151,6 +151,9 @@ which held the old device's seed, is then overwritten.`,
         const clash = ['--store', '--replace-key', '--delete-root-keys'].find((flag) => given.some((a) => a === flag || a.startsWith(`${flag}=`)));
         if (clash) throw badInput(`${clash} applies to an access key, and --identity console makes none`, `drop ${clash}, or use --identity key`);
         if (options.roleChain === 'direct') throw badInput('--role-chain direct signs AssumeRole with a long-term key, and --identity console makes none', 'drop --role-chain direct: the admin profile assumes the role with the console credentials and an MFA code (1 h sessions)');
+        // teardown keeps an adopted user and removes only what setup recorded adding to it; the
+        // console password and the sign-in policy are not recorded that way, so they would stay
+        if (options.adopt) throw badInput('--adopt cannot be combined with --identity console: teardown could not tell the console password and sign-in policy setup would add to an adopted user from the user\'s own', 'give the console identity a user of its own (--user-name NAME), or adopt with --identity key');
       }
       if (options.mfaDevice === 'yubikey' && (options.mfaPairCommand || options.mfaCodeCommand)) {
         const { badInput } = await import('../userError.js');

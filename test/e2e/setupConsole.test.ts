@@ -141,6 +141,9 @@ test('setup --identity console refuses what needs an access key, before any AWS 
       assert.equal(result.code, 2, extra.join(' '));
       assert.match(result.stderr, /--identity console makes none/);
     }
+    const adopt = await setupConsole(box, ['--adopt']);
+    assert.equal(adopt.code, 2, adopt.stderr);
+    assert.match(adopt.stderr, /--adopt cannot be combined with --identity console[\s\S]*--user-name NAME/);
     assert.deepEqual((await moto.requests()).filter((r) => r.action !== 'GetCallerIdentity'), []);
   } finally {
     box.cleanup();
