@@ -13,8 +13,9 @@
  */
 import type { SharedProfiles } from '../config/profiles.js';
 import { CHAINED_ROLE_MAX_SECONDS, DEFAULT_ROLE_SECONDS, describeProfile, type AssumeRoleSpec, type SessionSpec } from '../config/profileSpec.js';
-import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, readAwsCliCache, type CacheKeyRole } from '../cache/awsCliCache.js';
-import { isFresh, requiredRemainingMs, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
+import type { CacheKeyRole } from '../cache/awsCliCache.js';
+import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
+import { lookupRoleEntry, refreshRoleEntry, removeRoleEntry } from './awsCliRoleEntry.js';
 import { UserError, isUserError } from '../userError.js';
 import type { CredentialSource, ResolveOptions, SourceLookup } from './credentialSource.js';
 
@@ -27,17 +28,9 @@ function requestedSeconds(role: AssumeRoleSpec): number {
   return role.durationSeconds ?? DEFAULT_ROLE_SECONDS;
 }
 
-async function lookup(role: AssumeRoleSpec, env: NodeJS.ProcessEnv, now: number, wantedMs?: number): Promise<SourceLookup> {
-  const path = awsCliCacheFile(cacheKeyRole(role), env);
-  const { credentials, warning } = await readAwsCliCache(path);
-  const result: SourceLookup = { path, warnings: warning ? [warning] : [] };
-  if (!credentials) return result;
-  result.found = credentials;
+function lookup(role: AssumeRoleSpec, env: NodeJS.ProcessEnv, now: number, wantedMs?: number): Promise<SourceLookup> {
   // the AWS CLI's entry says nothing of its lifetime: take what this profile asks for
-  const lifetimeMs = requestedSeconds(role) * 1000;
-  const requiredMs = requiredRemainingMs(lifetimeMs, wantedMs);
-  if (isFresh(credentials.expiration, now, requiredMs)) Object.assign(result, { credentials, requiredMs, lifetimeMs });
-  return result;
+  return lookupRoleEntry(cacheKeyRole(role), requestedSeconds(role), env, now, wantedMs);
 }
 
 /** A UserError from a link below, said for the profile asked for: which link failed, and its next step. */
@@ -119,36 +112,9 @@ async function assume(role: AssumeRoleSpec, shared: SharedProfiles, options: Res
 export const roleChainSource: CredentialSource<'assume-role'> = {
   kind: 'assume-role',
   lookup: (spec, env, now, wantedMs) => lookup(spec.assumeRole, env, now, wantedMs),
-  async resolve(spec, shared, options) {
+  resolve(spec, shared, options) {
     const role = spec.assumeRole;
-    const env = options.env ?? process.env;
-    const first = await lookup(role, env, Date.now(), options.wantedMs);
-    if (first.credentials) return first.credentials;
-    for (const warning of first.warnings) options.onWarning?.(warning);
-    const [{ withLock }, { lockFile }, { writeAwsCliCache }] = await Promise.all([
-      import('../files/refreshLock.js'),
-      import('../files/rolegatePaths.cjs'),
-      import('../cache/awsCliCache.js'),
-    ]);
-    return withLock(
-      lockFile(`awscli-${awsCliCacheKey(awsCliCacheArgs(cacheKeyRole(role)))}`, env),
-      async () => {
-        const again = await lookup(role, env, Date.now(), options.wantedMs);
-        if (again.credentials) return again.credentials;
-        const createdAt = Date.now();
-        const response = await assume(role, shared, options);
-        const c = response.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new UserError(`profile ${role.profile}: STS returned no credentials for ${role.roleArn}`, { next: 'run the command again' });
-        const credentials: TemporaryCredentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
-        const { testRoleLifetimeSeconds } = await import('../credentials/testHooks.js');
-        const shortened = testRoleLifetimeSeconds(env);
-        if (shortened !== undefined) credentials.expiration = new Date(Math.min(credentials.expiration.getTime(), createdAt + shortened * 1000));
-        const assumed = response.AssumedRoleUser ? { AssumedRoleId: response.AssumedRoleUser.AssumedRoleId, Arn: response.AssumedRoleUser.Arn } : undefined;
-        await writeAwsCliCache(again.path!, credentials, assumed);
-        return credentials;
-      },
-      { onWait: options.onWait },
-    );
+    return refreshRoleEntry(cacheKeyRole(role), requestedSeconds(role), role, options, () => assume(role, shared, options));
   },
   async status(spec, _shared, env, now) {
     const role = spec.assumeRole;
@@ -156,13 +122,7 @@ export const roleChainSource: CredentialSource<'assume-role'> = {
     const from = role.base.kind === 'profile' ? `profile ${role.base.profile}` : `credential_source ${role.base.name}`;
     return { type: role.mfaSerial ? 'role chain with MFA' : 'role chain', from, links: [linkFromLookup('role', found, now)], ...(found.credentials ? { usable: found.credentials } : {}) };
   },
-  async logout(spec, _shared, env) {
-    const { rm } = await import('node:fs/promises');
-    const found = await lookup(spec.assumeRole, env, Date.now());
-    const existed = found.found !== undefined || found.warnings.length > 0;
-    await rm(found.path!, { force: true });
-    return existed ? [found.path!] : [];
-  },
+  logout: (spec, _shared, env) => removeRoleEntry(cacheKeyRole(spec.assumeRole), env),
   console: (spec) => ({ kind: 'federate', arn: spec.assumeRole.roleArn }),
   // with mfa_serial on the role, every role session takes a new code (as with the AWS CLI)
   renewal: (spec) => (spec.assumeRole.mfaSerial === undefined ? 'silently' : 'with-person'),

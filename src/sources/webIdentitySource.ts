@@ -12,8 +12,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_ROLE_SECONDS, type WebIdentitySpec } from '../config/profileSpec.js';
-import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, readAwsCliCache, type CacheKeyRole } from '../cache/awsCliCache.js';
-import { isFresh, requiredRemainingMs, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
+import type { CacheKeyRole } from '../cache/awsCliCache.js';
+import { lookupRoleEntry, refreshRoleEntry, removeRoleEntry } from './awsCliRoleEntry.js';
 import { UserError } from '../userError.js';
 import type { CredentialSource, ResolveOptions, SourceLookup } from './credentialSource.js';
 
@@ -21,16 +21,8 @@ function cacheKeyRole(web: WebIdentitySpec): CacheKeyRole {
   return { roleArn: web.roleArn, roleSessionName: web.roleSessionName };
 }
 
-async function lookup(web: WebIdentitySpec, env: NodeJS.ProcessEnv, now: number, wantedMs?: number): Promise<SourceLookup> {
-  const path = awsCliCacheFile(cacheKeyRole(web), env);
-  const { credentials, warning } = await readAwsCliCache(path);
-  const result: SourceLookup = { path, warnings: warning ? [warning] : [] };
-  if (!credentials) return result;
-  result.found = credentials;
-  const lifetimeMs = (web.durationSeconds ?? DEFAULT_ROLE_SECONDS) * 1000;
-  const requiredMs = requiredRemainingMs(lifetimeMs, wantedMs);
-  if (isFresh(credentials.expiration, now, requiredMs)) Object.assign(result, { credentials, requiredMs, lifetimeMs });
-  return result;
+function lookup(web: WebIdentitySpec, env: NodeJS.ProcessEnv, now: number, wantedMs?: number): Promise<SourceLookup> {
+  return lookupRoleEntry(cacheKeyRole(web), web.durationSeconds ?? DEFAULT_ROLE_SECONDS, env, now, wantedMs);
 }
 
 /** The token, read now (never cached, never shown). */
@@ -87,49 +79,16 @@ async function assume(web: WebIdentitySpec, options: ResolveOptions) {
 export const webIdentitySource: CredentialSource<'web-identity'> = {
   kind: 'web-identity',
   lookup: (spec, env, now, wantedMs) => lookup(spec.webIdentity, env, now, wantedMs),
-  async resolve(spec, _shared, options) {
+  resolve(spec, _shared, options) {
     const web = spec.webIdentity;
-    const env = options.env ?? process.env;
-    const first = await lookup(web, env, Date.now(), options.wantedMs);
-    if (first.credentials) return first.credentials;
-    for (const warning of first.warnings) options.onWarning?.(warning);
-    const [{ withLock }, { lockFile }, { writeAwsCliCache }] = await Promise.all([
-      import('../files/refreshLock.js'),
-      import('../files/rolegatePaths.cjs'),
-      import('../cache/awsCliCache.js'),
-    ]);
-    return withLock(
-      lockFile(`awscli-${awsCliCacheKey(awsCliCacheArgs(cacheKeyRole(web)))}`, env),
-      async () => {
-        const again = await lookup(web, env, Date.now(), options.wantedMs);
-        if (again.credentials) return again.credentials;
-        const createdAt = Date.now();
-        const response = await assume(web, options);
-        const c = response.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new UserError(`profile ${web.profile}: STS returned no credentials for ${web.roleArn}`, { next: 'run the command again' });
-        const credentials: TemporaryCredentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
-        const { testRoleLifetimeSeconds } = await import('../credentials/testHooks.js');
-        const shortened = testRoleLifetimeSeconds(env);
-        if (shortened !== undefined) credentials.expiration = new Date(Math.min(credentials.expiration.getTime(), createdAt + shortened * 1000));
-        const assumed = response.AssumedRoleUser ? { AssumedRoleId: response.AssumedRoleUser.AssumedRoleId, Arn: response.AssumedRoleUser.Arn } : undefined;
-        await writeAwsCliCache(again.path!, credentials, assumed);
-        return credentials;
-      },
-      { onWait: options.onWait },
-    );
+    return refreshRoleEntry(cacheKeyRole(web), web.durationSeconds ?? DEFAULT_ROLE_SECONDS, web, options, () => assume(web, options));
   },
   async status(spec, _shared, env, now) {
     const web = spec.webIdentity;
     const [found, { linkFromLookup }] = await Promise.all([lookup(web, env, now), import('./credentialSource.js')]);
     return { type: 'web identity role', from: `token file ${web.tokenFile}`, links: [linkFromLookup('role', found, now)], ...(found.credentials ? { usable: found.credentials } : {}) };
   },
-  async logout(spec, _shared, env) {
-    const { rm } = await import('node:fs/promises');
-    const found = await lookup(spec.webIdentity, env, Date.now());
-    const existed = found.found !== undefined || found.warnings.length > 0;
-    await rm(found.path!, { force: true });
-    return existed ? [found.path!] : [];
-  },
+  logout: (spec, _shared, env) => removeRoleEntry(cacheKeyRole(spec.webIdentity), env),
   console: (spec) => ({ kind: 'federate', arn: spec.webIdentity.roleArn }),
   // a new token file is written by the identity provider: renewing needs no person
   renewal: 'silently',
