@@ -70,18 +70,31 @@ export function xmlText(xml: string, tag: string): string | undefined {
 
 const timeoutError = (message: string, code?: string) => Object.assign(new Error(message), { name: 'TimeoutError', ...(code ? { code } : {}) });
 
-interface Answer {
+/** An HTTP answer, its text whole (at most MAX_ANSWER_BYTES). */
+export interface HttpAnswer {
   status: number;
+  headers: IncomingMessage['headers'];
   date?: string;
   text: string;
 }
 
-/** One POST, bounded: connectMs to connect, requestMs until the answer starts, requestMs per silent stretch after. */
-function postOnce(url: URL, headers: Record<string, string>, body: string, limits: CallLimits, agent: Agent | undefined, http: typeof import('node:http')): Promise<Answer> {
+/**
+ * One HTTP request to an AWS endpoint, bounded: connectMs to connect, requestMs until the answer
+ * starts, requestMs per silent stretch after. Shared by the Query calls here and the IAM Identity
+ * Center calls of the refresh path (sources/sso/ssoHttp.ts).
+ */
+export function sendOnce(
+  url: URL,
+  request: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  limits: CallLimits,
+  agent: Agent | undefined,
+  http: typeof import('node:http'),
+): Promise<HttpAnswer> {
+  const { method, headers, body } = request;
   return new Promise((resolve, reject) => {
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
-    const finish = (error: Error | undefined, answer?: Answer) => {
+    const finish = (error: Error | undefined, answer?: HttpAnswer) => {
       if (settled) return;
       settled = true;
       for (const timer of timers) clearTimeout(timer);
@@ -94,8 +107,8 @@ function postOnce(url: URL, headers: Record<string, string>, body: string, limit
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port || undefined,
       path: `${url.pathname || '/'}${url.search}`,
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       agent: agent ?? false,
     };
     const request: ClientRequest = http.request(options, (response: IncomingMessage) => {
@@ -111,7 +124,7 @@ function postOnce(url: URL, headers: Record<string, string>, body: string, limit
       response.on('aborted', () => finish(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
       response.on('end', () => {
         const date = response.headers.date;
-        finish(undefined, { status: response.statusCode ?? 0, date, text: Buffer.concat(chunks).toString('utf8') });
+        finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, date, text: Buffer.concat(chunks).toString('utf8') });
       });
     });
     request.on('error', (error) => finish(error));
@@ -126,7 +139,7 @@ function postOnce(url: URL, headers: Record<string, string>, body: string, limit
   });
 }
 
-function serviceError(answer: Answer): AwsServiceError {
+function serviceError(answer: HttpAnswer): AwsServiceError {
   const code = xmlText(answer.text, 'Code') ?? (answer.status === 429 ? 'TooManyRequestsException' : 'UnknownError');
   const error = new AwsServiceError(code, xmlText(answer.text, 'Message') ?? `HTTP ${answer.status}`, answer.status, xmlText(answer.text, 'RequestId'));
   if (CLOCK_SKEW.has(code) && answer.date) {
@@ -168,7 +181,7 @@ export async function queryCall(call: QueryCall): Promise<string> {
               now: new Date(Date.now() + clockOffsetMs),
             })
           : { 'content-type': 'application/x-www-form-urlencoded', host: url.host };
-        const answer = await postOnce(url, headers, body, call.limits, agent, http);
+        const answer = await sendOnce(url, { method: 'POST', headers, body }, call.limits, agent, http);
         if (answer.status >= 200 && answer.status < 300) return answer.text;
         throw serviceError(answer);
       } catch (error) {

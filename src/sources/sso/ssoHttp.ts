@@ -12,7 +12,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Agent } from 'node:http';
 import { callLimits, endpointUrl, guarded, proxyAgents, proxyFor, type CallLimits, type CallPurpose } from '../../aws/callSettings.js';
-import { AwsServiceError } from '../../aws/queryRequest.js';
+import { AwsServiceError, sendOnce, type HttpAnswer } from '../../aws/queryRequest.js';
 
 export interface SsoHttpCall {
   service: 'SSO' | 'SSO_OIDC';
@@ -30,7 +30,6 @@ export interface SsoHttpCall {
   idempotent: boolean;
 }
 
-const MAX_ANSWER_BYTES = 1 << 20;
 /** OIDC's `error` values, as the SDK names them. */
 const OIDC_ERRORS: Record<string, string> = {
   authorization_pending: 'AuthorizationPendingException',
@@ -41,48 +40,13 @@ const OIDC_ERRORS: Record<string, string> = {
   access_denied: 'AccessDeniedException',
 };
 
-function send(url: URL, call: SsoHttpCall, limits: CallLimits, agent: Agent | undefined): Promise<{ status: number; headers: IncomingMessage['headers']; text: string }> {
-  return new Promise((resolve, reject) => {
-    void (async () => {
-      const http = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
-      const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-      const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
-      if (body !== undefined) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = String(Buffer.byteLength(body));
-      }
-      let settled = false;
-      const timers: NodeJS.Timeout[] = [];
-      const finish = (error?: Error, answer?: { status: number; headers: IncomingMessage['headers']; text: string }) => {
-        if (settled) return;
-        settled = true;
-        for (const t of timers) clearTimeout(t);
-        if (error) {
-          request.destroy();
-          reject(error);
-        } else resolve(answer!);
-      };
-      const request = http.request(
-        { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port || undefined, path: `${url.pathname}${url.search}`, method: call.method, headers, agent: agent ?? false },
-        (response) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_ANSWER_BYTES) return finish(new Error(`the answer was larger than ${MAX_ANSWER_BYTES} bytes`));
-            chunks.push(chunk);
-          });
-          response.on('error', (error) => finish(error));
-          response.on('end', () => finish(undefined, { status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      request.on('error', (error) => finish(error));
-      const timeout = (message: string) => Object.assign(new Error(message), { name: 'TimeoutError', code: 'ETIMEDOUT' });
-      timers.push(setTimeout(() => finish(timeout(`no answer within ${limits.requestMs} ms`)), limits.requestMs));
-      request.setTimeout(limits.requestMs, () => finish(timeout(`the connection was silent for ${limits.requestMs} ms`)));
-      request.end(body);
-    })().catch(reject);
-  });
+/** One request, bounded as every AWS call is (aws/queryRequest.ts sendOnce). */
+function send(url: URL, call: SsoHttpCall, limits: CallLimits, agent: Agent | undefined): Promise<HttpAnswer> {
+  const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+  const headers: Record<string, string> = { accept: 'application/json', host: url.host, ...call.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  // getBuiltinModule, not import(): in the bundle's CommonJS refresh path an import() starts the ES module loader
+  const http = (url.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')) as typeof import('node:http');
+  return sendOnce(url, { method: call.method, headers, ...(body === undefined ? {} : { body }) }, limits, agent, http);
 }
 
 function serviceError(status: number, headers: IncomingMessage['headers'], text: string): AwsServiceError {
