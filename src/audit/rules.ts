@@ -18,6 +18,7 @@ export const RULES: Rule[] = [
   { id: 'local.env-long-term-key', scope: 'local', severity: 'high', description: 'A long-term access key is set in the environment.' },
   { id: 'local.secret-in-shell-file', scope: 'local', severity: 'high', description: 'An AWS secret (or key id) sits in shell history or a shell start-up file.' },
   { id: 'local.admin-role-without-mfa', scope: 'local', severity: 'high', description: 'A profile assumes an admin-like role without mfa_serial.' },
+  { id: 'local.mfa-at-identity-provider', scope: 'local', severity: 'info', description: 'A profile assumes an admin-like role from an IAM Identity Center or console sign-in, where MFA happens at the identity provider, out of audit\'s sight.' },
   { id: 'local.unscanned-file', scope: 'local', severity: 'info', description: 'A shell history or start-up file could not be scanned: it is not a regular file, or too large.' },
   { id: 'local.expired-cache-entry', scope: 'local', severity: 'low', description: 'Expired cached credentials are left on disk.' },
   { id: 'account.root-mfa-off', scope: 'account', severity: 'critical', description: 'The account root user has no MFA device.' },
