@@ -109,7 +109,11 @@ iam.create_role(RoleName="AWSServiceRoleForExample", Path="/aws-service-role/exa
   writeFileSync(
     box.configFile,
     `[default]\nregion = us-east-1\n\n[profile admin]\nrole_arn = ${account.roleArn}\nsource_profile = default\nmfa_serial = ${account.serial}\n\n` +
-      `[profile poweruser]\nrole_arn = arn:aws:iam::${ACCOUNT_ID}:role/PowerUser\nsource_profile = default\n`,
+      `[profile poweruser]\nrole_arn = arn:aws:iam::${ACCOUNT_ID}:role/PowerUser\nsource_profile = default\n\n` +
+      // an organization's admin role from IAM Identity Center: its MFA is the identity provider's (info)
+      `[profile work]\nsso_session = corp\nsso_account_id = ${ACCOUNT_ID}\nsso_role_name = ReadOnly\nregion = us-east-1\n\n` +
+      `[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\n` +
+      `[profile orgadmin]\nrole_arn = arn:aws:iam::${ACCOUNT_ID}:role/OrganizationAccountAccessRole\nsource_profile = work\n`,
   );
   writeFileSync(box.credentialsFile, `[default]\naws_access_key_id = ${account.accessKeyId}\naws_secret_access_key = ${account.secretAccessKey}\n\n[legacy]\naws_access_key_id = ${ROOT_KEY_ID}\naws_secret_access_key = ${EXAMPLE_SECRET}\n`);
   chmodSync(box.credentialsFile, 0o644);
@@ -148,6 +152,7 @@ test('one of each problem, on the laptop and in the account: every rule fires, w
       `local.env-long-term-key environment: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY`,
       `local.expired-cache-entry ${h}/.aws/cli/cache/f00d.json`,
       `local.file-permissions ${box.credentialsFile}`,
+      `local.mfa-at-identity-provider profile orgadmin in ${box.configFile}`,
       `local.plaintext-key profile default in ${box.credentialsFile}`,
       `local.plaintext-key profile legacy in ${box.credentialsFile}`,
       `local.root-key profile legacy in ${box.credentialsFile}`,
@@ -170,7 +175,7 @@ test('one of each problem, on the laptop and in the account: every rule fires, w
   const failing = await audit(['--fail-on', 'critical'], env);
   assert.equal(failing.code, 1);
   assert.match(failing.stdout, /^CRITICAL  The account root user has no MFA device$/m);
-  assert.match(failing.stdout, CAN_CHOWN ? /19 findings: 3 critical, 9 high, 5 medium, 1 low, 1 info/ : /18 findings: 3 critical, 8 high, 5 medium, 1 low, 1 info/);
+  assert.match(failing.stdout, CAN_CHOWN ? /20 findings: 3 critical, 9 high, 5 medium, 1 low, 2 info/ : /19 findings: 3 critical, 8 high, 5 medium, 1 low, 2 info/);
 });
 
 test('--sarif gives a SARIF 2.1.0 log of the same findings; --local makes no AWS call', async () => {

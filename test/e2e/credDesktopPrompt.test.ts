@@ -49,14 +49,14 @@ function xdotool(args: string[]): string {
   return spawnSync('xdotool', args, { env: { ...process.env, DISPLAY: display }, encoding: 'utf8' }).stdout.trim();
 }
 
-/** The dialog's window, once it is on screen (bounded: 30 s). */
+/** The dialog's window, once it is on screen (bounded: 60 s; zenity under Xvfb on a loaded 2-core CI once took over 30). */
 async function dialogWindow(): Promise<string> {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 300; i++) {
     const found = xdotool(['search', '--onlyvisible', '--name', '^rolegate$']).split('\n')[0];
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error('no rolegate dialog appeared within 30 s');
+  throw new Error('no rolegate dialog appeared within 60 s');
 }
 
 test('credential-process without a terminal asks in a zenity dialog; the code typed there gives working role credentials', { skip }, async () => {
