@@ -12,13 +12,14 @@ import { runAws, runRolegate } from '../harness/run.js';
 import { readFileSync } from 'node:fs';
 import { ACCOUNT, SESSION, WORK_CONFIG, createRoles, roleCacheFileOf, useSsoWorld, writeCachedToken } from './ssoFixture.js';
 import { startFederationStandIn } from './federationStandIn.js';
+import { STAND_IN_KEY_ID } from '../harness/ssoStandIn.js';
 
 const moto = useMotoServer();
 const world = useSsoWorld(moto, { config: `${WORK_CONFIG}\n[profile admin]\nrole_arn = arn:aws:iam::${ACCOUNT}:role/OrgAdmin\nsource_profile = work\nregion = us-east-1\n` });
 
 /** AssumeRole calls rolegate made (the stand-in's own, for GetRoleCredentials, sign with its fixed key). */
 async function rolegateAssumeRoles(): Promise<number> {
-  return (await moto.requests()).filter((r) => r.action === 'AssumeRole' && r.access_key !== 'AKIASSOSTANDIN000000' && !r.refused).length;
+  return (await moto.requests()).filter((r) => r.action === 'AssumeRole' && r.access_key !== STAND_IN_KEY_ID && !r.refused).length;
 }
 
 test('a role sourced from an SSO profile: 10 parallel cold credential-process calls cost one GetRoleCredentials and one AssumeRole (SSO stand-in)', async () => {

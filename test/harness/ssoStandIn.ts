@@ -102,6 +102,9 @@ function portalError(response: ServerResponse, status: number, type: string, mes
   send(response, status, { message }, type);
 }
 
+/** The key id the stand-in's own AssumeRole calls carry (AWS's documented example), so tests can tell them from rolegate's. */
+export const STAND_IN_KEY_ID = 'AKIAI44QH8DHBEXAMPLE';
+
 /** AssumeRole through the AWS endpoint (the strict layer in front of moto), as the portal's backend would. */
 async function assumeRole(stsEndpoint: string, accountId: string, roleName: string): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: number }> {
   const params = new URLSearchParams({ Action: 'AssumeRole', Version: '2011-06-15', RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: 'sso-stand-in', DurationSeconds: String(ROLE_SECONDS) });
@@ -111,7 +114,7 @@ async function assumeRole(stsEndpoint: string, accountId: string, roleName: stri
     headers: {
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
       'x-amz-date': date,
-      authorization: `AWS4-HMAC-SHA256 Credential=AKIASSOSTANDIN000000/${date.slice(0, 8)}/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+      authorization: `AWS4-HMAC-SHA256 Credential=${STAND_IN_KEY_ID}/${date.slice(0, 8)}/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
     },
     body: params.toString(),
   });
