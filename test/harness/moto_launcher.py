@@ -14,7 +14,6 @@ so tests can count the AWS calls a command made (e.g. exactly one GetSessionToke
 
 The server itself is the demo's launcher (assets/demo/moto_launcher.py), given this middleware.
 """
-import gc
 import io
 import json
 import os
@@ -134,31 +133,9 @@ def serve_file(conn, app):
 def zygote(path):
     """Serves moto servers on demand: listens on the unix socket `path`; each connection gets a
     process forked from this warm one (serve_file). Ends when stdin closes (the test runner)."""
-    import selectors
-    import socket
     app = harness(answer_moto_gaps(DomainDispatcherApplication(create_backend_app)))
     warm(app)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    listener.listen(64)
-    zygote_accounting.reap_children()
-    gc.freeze()  # forks never collect the warm heap: no pass over it, fewer pages copied
-    print(json.dumps({"ready": path}), flush=True)
-    events = selectors.DefaultSelector()
-    events.register(listener, selectors.EVENT_READ)
-    events.register(sys.stdin, selectors.EVENT_READ)
-    while True:
-        for key, _ in events.select():
-            if key.fileobj is sys.stdin:  # the test runner ended
-                zygote_accounting.wait_for_children()
-                print(json.dumps({"cpu": zygote_accounting.own()}), flush=True)
-                os._exit(0)
-            conn, _ = listener.accept()
-            if os.fork() == 0:
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                listener.close()
-                serve_file(conn, app)
-            conn.close()
+    zygote_accounting.serve_forks(path, lambda conn: serve_file(conn, app))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ Protocol: the client sends one message with its three descriptors attached: a 4-
 length, then JSON {"kind": "aws" | "python", "argv", "env", "cwd", "umask"}. It may then send
 4-byte signal numbers. The handler answers with one line, "exit N" or "signal N", once the child ends.
 """
-import gc
 import io
 import json
 import os
@@ -257,30 +256,7 @@ def serve(path):
     if refused:
         print(json.dumps({"refused": refused}), flush=True)
         sys.exit(1)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
-    listener.listen(64)
-    zygote_accounting.reap_children()
-    gc.freeze()  # forks never collect the warm heap: no pass over it, fewer pages copied
-    print(json.dumps({"ready": path}), flush=True)
-    events = selectors.DefaultSelector()
-    events.register(listener, selectors.EVENT_READ)
-    events.register(sys.stdin, selectors.EVENT_READ)
-    while True:
-        for key, _ in events.select():
-            if key.fileobj is sys.stdin:  # the test runner ended
-                zygote_accounting.wait_for_children()
-                print(json.dumps({"cpu": zygote_accounting.own()}), flush=True)
-                os._exit(0)
-            conn, _ = listener.accept()
-            if os.fork() == 0:
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                listener.close()
-                try:
-                    handle(conn, cli_data, captures)
-                finally:
-                    os._exit(1)
-            conn.close()
+    zygote_accounting.serve_forks(path, lambda conn: handle(conn, cli_data, captures))
 
 
 if __name__ == "__main__":

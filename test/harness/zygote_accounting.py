@@ -4,12 +4,17 @@ Their forks run for test files but are not the files' child processes, so the ru
 CPU (the shell's `times`) misses them. Each fork that served a client appends "JOB SECONDS" to the
 file named by ROLEGATE_TEST_ZYGOTE_CPU_FILE, JOB being the runner's process for that test file
 (the ancestor whose parent is ROLEGATE_TEST_RUNNER_PID), SECONDS its CPU and its children's;
-scripts/run-tests.mjs adds them to the files' CPU and the run's total."""
+scripts/run-tests.mjs adds them to the files' CPU and the run's total. Also the loop both warm
+processes serve their forks with (serve_forks)."""
+import gc
+import json
 import os
 import resource
+import selectors
 import signal
 import socket
 import struct
+import sys
 
 
 def reap_children():
@@ -75,3 +80,33 @@ def own():
     """This process's own CPU, in seconds (its forks report theirs with record())."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return round(usage.ru_utime + usage.ru_stime, 3)
+
+
+def serve_forks(path, handle):
+    """Listens on the unix socket `path` and hands each connection to `handle(conn)` in a process
+    forked from this warm one (which exits when `handle` returns). Says {"ready": path} on stdout
+    once listening; ends, with {"cpu": ...}, when stdin closes (the test runner ended)."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(64)
+    reap_children()
+    gc.freeze()  # forks never collect the warm heap: no pass over it, fewer pages copied
+    print(json.dumps({"ready": path}), flush=True)
+    events = selectors.DefaultSelector()
+    events.register(listener, selectors.EVENT_READ)
+    events.register(sys.stdin, selectors.EVENT_READ)
+    while True:
+        for key, _ in events.select():
+            if key.fileobj is sys.stdin:
+                wait_for_children()
+                print(json.dumps({"cpu": own()}), flush=True)
+                os._exit(0)
+            conn, _ = listener.accept()
+            if os.fork() == 0:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                listener.close()
+                try:
+                    handle(conn)
+                finally:
+                    os._exit(1)
+            conn.close()
