@@ -72,10 +72,7 @@ export async function startMoto(): Promise<MotoServer> {
     });
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const post = async (path: string, body = '') => {
-    const response = await fetch(endpoint + path, { method: 'POST', body });
-    if (!response.ok) throw new Error(`moto ${path}: HTTP ${response.status}`);
-  };
+  const { post, ...calls } = harnessCalls(endpoint);
   return {
     endpoint,
     port,
@@ -84,13 +81,7 @@ export async function startMoto(): Promise<MotoServer> {
       await post('/moto-api/reset-auth', 'inf');
       await post('/_harness/requests/clear');
     },
-    enableAccessControl: (count = 0) => post('/moto-api/reset-auth', String(count)),
-    disableAccessControl: () => post('/moto-api/reset-auth', 'inf'),
-    async requests() {
-      const response = await fetch(endpoint + '/_harness/requests');
-      return (await response.json()) as LoggedRequest[];
-    },
-    clearRequests: () => post('/_harness/requests/clear'),
+    ...calls,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -100,6 +91,24 @@ export async function startMoto(): Promise<MotoServer> {
       clearTimeout(timer);
       running.delete(child);
     },
+  };
+}
+
+/** What every moto server of the harness answers besides AWS: access control and the request log. */
+function harnessCalls(endpoint: string) {
+  const post = async (path: string, body = '') => {
+    const response = await fetch(endpoint + path, { method: 'POST', body });
+    if (!response.ok) throw new Error(`moto ${path}: HTTP ${response.status}`);
+  };
+  return {
+    post,
+    enableAccessControl: (count = 0) => post('/moto-api/reset-auth', String(count)),
+    disableAccessControl: () => post('/moto-api/reset-auth', 'inf'),
+    async requests() {
+      const response = await fetch(endpoint + '/_harness/requests');
+      return (await response.json()) as LoggedRequest[];
+    },
+    clearRequests: () => post('/_harness/requests/clear'),
   };
 }
 
@@ -134,10 +143,7 @@ async function startForkedMoto(socketPath: string): Promise<MotoServer> {
   const port = (JSON.parse(await answer()) as { port: number }).port;
   clearTimeout(timer);
   const endpoint = `http://127.0.0.1:${port}`;
-  const post = async (path: string, body = '') => {
-    const response = await fetch(endpoint + path, { method: 'POST', body });
-    if (!response.ok) throw new Error(`moto ${path}: HTTP ${response.status}`);
-  };
+  const { post: _post, ...calls } = harnessCalls(endpoint); // reset() is the zygote's, not moto's
   return {
     endpoint,
     port,
@@ -147,13 +153,7 @@ async function startForkedMoto(socketPath: string): Promise<MotoServer> {
       conn.write('reset\n');
       if ((await reply) !== 'ok') throw new Error('the moto zygote did not reset the server');
     },
-    enableAccessControl: (count = 0) => post('/moto-api/reset-auth', String(count)),
-    disableAccessControl: () => post('/moto-api/reset-auth', 'inf'),
-    async requests() {
-      const response = await fetch(endpoint + '/_harness/requests');
-      return (await response.json()) as LoggedRequest[];
-    },
-    clearRequests: () => post('/_harness/requests/clear'),
+    ...calls,
     async stop() {
       conn.end();
       await gone;
