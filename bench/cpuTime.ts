@@ -64,14 +64,18 @@ export function cpuWrapper(env: NodeJS.ProcessEnv = process.env): string {
 export function spawnTimed(file: string, args: string[], options: SpawnOptions): { child: ChildProcess; timing: Promise<Timing | undefined> } {
   const stdio = (Array.isArray(options.stdio) ? options.stdio : ['ignore', 'pipe', 'pipe']).slice(0, 3);
   const child = spawn(cpuWrapper(), [file, ...args], { ...options, stdio: [...stdio, 'pipe'] as SpawnOptions['stdio'] });
+  return { child, timing: wrapperTiming(child) };
+}
+
+/** What the wrapper reports on the child's descriptor 3 ("user system wall", µs), once the child has ended. */
+export function wrapperTiming(child: ChildProcess): Promise<Timing | undefined> {
   const report = child.stdio[3] as Readable;
   let text = '';
   report.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const timing = new Promise<Timing | undefined>((resolve) =>
+  return new Promise<Timing | undefined>((resolve) =>
     child.once('close', () => {
       const [user, system, wall] = text.trim().split(' ').map(Number);
       resolve(wall === undefined || !Number.isFinite(wall) ? undefined : { wallMs: wall / 1000, cpuMs: (user! + system!) / 1000 });
     }),
   );
-  return { child, timing };
 }

@@ -4,8 +4,7 @@
  * MFA prompt it prints with a code as soon as the prompt appears. Counts the prompts.
  */
 import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
-import { cpuWrapper, spawnTimed, type Timing } from '../cpuTime.js';
+import { cpuWrapper, spawnTimed, wrapperTiming } from '../cpuTime.js';
 
 /**
  * For a peer that asks at a terminal (granted's form reads the terminal raw): the command runs on
@@ -46,16 +45,7 @@ sys.exit(os.waitstatus_to_exitcode(status) & 255)
 
 function spawnOnTerminal(file: string, args: string[], env: NodeJS.ProcessEnv) {
   const child = spawn('python3', ['-c', PTY_RELAY, cpuWrapper(), file, ...args], { env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true });
-  const report = child.stdio[3] as Readable;
-  let text = '';
-  report.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const timing = new Promise<Timing | undefined>((resolve) =>
-    child.once('close', () => {
-      const [user, system, wall] = text.trim().split(' ').map(Number);
-      resolve(wall === undefined || !Number.isFinite(wall) ? undefined : { wallMs: wall / 1000, cpuMs: (user! + system!) / 1000 });
-    }),
-  );
-  return { child, timing };
+  return { child, timing: wrapperTiming(child) };
 }
 
 export interface Ran {
