@@ -73,14 +73,15 @@ const esmBanner = {
     " import { fileURLToPath as __rolegateFileURLToPath } from 'node:url'; const __filename = __rolegateFileURLToPath(import.meta.url);",
 };
 
-// Sources whose refresh needs an SDK package (the console sign-in's provider): their module is an
-// entry of the ES module build (dist/bundle/cli/<name>.js), and credential-process's CommonJS file
-// reaches it with import() instead of inlining it, so that file stays free of the SDK.
-const SDK_SOURCES = [join(root, 'src', 'sources', 'login', 'loginCredentials.ts')];
+// Sources whose refresh needs an SDK package (the console sign-in's provider, the IAM Identity
+// Center sign-in a caller starts): their module is an entry of the ES module build
+// (dist/bundle/cli/<name>.js), and credential-process's CommonJS file reaches it with import()
+// instead of inlining it, so that file stays free of the SDK.
+const SDK_SOURCES = [join(root, 'src', 'sources', 'login', 'loginCredentials.ts'), join(root, 'src', 'sources', 'sso', 'callerSignIn.ts')];
 const sdkSourcesOutside = {
   name: 'sdk-sources-outside',
   setup(b) {
-    b.onResolve({ filter: /Credentials\.js$/ }, (args) => {
+    b.onResolve({ filter: /(Credentials|callerSignIn)\.js$/ }, (args) => {
       const target = join(args.resolveDir, args.path).replace(/\.js$/, '.ts');
       if (!SDK_SOURCES.includes(target)) return undefined;
       return { path: `./${target.split(/[\\/]/).pop().replace(/\.ts$/, '.js')}`, external: true };

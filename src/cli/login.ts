@@ -60,7 +60,7 @@ Examples:
         process.stderr.write(`rolegate: console sign-in URL for profile ${profile} (${who}); use it within 15 minutes; the console session ends at ${until}\n`);
         return;
       }
-      const { openInBrowser } = await import('../console/browserOpener.js');
+      const { openInBrowser } = await import('../prompt/browserOpener.js');
       process.stderr.write(`rolegate: opening the AWS console for profile ${profile} (${who}) in your browser...\n`);
       await openInBrowser(signin.url, { env: process.env });
       process.stderr.write(`rolegate: signed in; the console session ends at ${until}\n`);

@@ -27,16 +27,6 @@ async function chosenSession(flags: SessionFlags) {
   );
 }
 
-/** No browser can be opened here: an SSH session, or Linux without a display. */
-function remoteMachine(env: NodeJS.ProcessEnv): boolean {
-  if (env.SSH_CONNECTION || env.SSH_TTY) return true;
-  return process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY;
-}
-
-function describeSession(session: { name?: string; startUrl: string }): string {
-  return session.name !== undefined ? `sso-session ${session.name} (${session.startUrl})` : session.startUrl;
-}
-
 export function register(program: Command): void {
   const sso = program
     .command('sso')
@@ -75,6 +65,7 @@ Examples:
       const { onInterrupt } = await import('../interrupt.js');
       const { loginCommands } = await import('../sources/sso/ssoConfig.js');
       const { terminalSafe } = await import('./output.js');
+      const { describeSession, remoteMachine, spellSeconds } = await import('../sources/sso/callerSignIn.js');
       const again = loginCommands(session, profile).rolegate;
       const useBrowser = flags.browser !== false && !remoteMachine(process.env);
       let browserPending = false;
@@ -88,7 +79,7 @@ Examples:
             const code = terminalSafe(device.userCode);
             process.stderr.write(`rolegate: signing in to IAM Identity Center, ${terminalSafe(describeSession(session))}\n`);
             if (useBrowser) {
-              const { openInBrowser } = await import('../console/browserOpener.js');
+              const { openInBrowser } = await import('../prompt/browserOpener.js');
               process.stderr.write(`rolegate: opening your browser; check that it shows the code ${code}\n  (if it does not open: ${url})\n`);
               // the approval is polled meanwhile; the loopback link waits for the browser a bounded time
               browserPending = true;
@@ -98,7 +89,7 @@ Examples:
             } else {
               process.stderr.write(`rolegate: open this URL in a browser on any machine and approve the code ${code}:\n  ${url}\n`);
             }
-            process.stderr.write(`rolegate: waiting up to ${device.expiresInSeconds >= 120 ? `${Math.round(device.expiresInSeconds / 60)} minutes` : `${device.expiresInSeconds} seconds`} for the approval (Ctrl-C to stop)\n`);
+            process.stderr.write(`rolegate: waiting up to ${spellSeconds(device.expiresInSeconds)} for the approval (Ctrl-C to stop)\n`);
           },
         });
         const until = new Date(result.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -138,6 +129,7 @@ Examples:
         return;
       }
       const { terminalSafe } = await import('./output.js');
+      const { describeSession } = await import('../sources/sso/callerSignIn.js');
       if (result.signedOut) process.stdout.write(`signed out of ${terminalSafe(describeSession(session))}\n`);
       if (result.removed.length === 0) process.stdout.write('no cached token or role credentials to remove\n');
       else process.stdout.write(result.removed.map((p) => `removed ${terminalSafe(p)}\n`).join(''));

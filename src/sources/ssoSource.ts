@@ -2,13 +2,15 @@
  * IAM Identity Center (SSO) profiles: `sso_session` profiles and legacy `sso_start_url` ones,
  * served from the caches the AWS CLI and the SDKs share. The token comes from
  * `~/.aws/sso/cache` (signed in by `rolegate sso login` or `aws sso login`, refreshed silently
- * with its refresh token: sso/accessToken.ts); role credentials from GetRoleCredentials, cached
+ * with its refresh token: sso/accessToken.ts; with none usable, signed in on the spot where a person
+ * can be reached: sso/callerSignIn.ts); role credentials from GetRoleCredentials, cached
  * in `~/.aws/cli/cache` under botocore's key (sso/roleCredentials.ts), one call for any number of
  * parallel callers. Nothing here loads the SDK: credential-process's full path carries this module.
  */
 import type { CredentialSource, SourceLookup, SpecOf } from './credentialSource.js';
 import { linkFromLookup } from './credentialSource.js';
 import type { SsoSpec } from '../config/ssoSpec.js';
+import { UserError } from '../userError.js';
 import { readAwsCliCache } from '../cache/awsCliCache.js';
 import { isFresh, requiredRemainingMs } from '../cache/temporaryCredentials.cjs';
 import type { SsoSession, SsoTarget } from './sso/ssoConfig.js';
@@ -50,7 +52,26 @@ async function lookup(spec: SpecOf<'sso'>, env: NodeJS.ProcessEnv, now: number, 
 export const ssoSource: CredentialSource<'sso'> = {
   kind: 'sso',
   async resolve(spec, _shared, options) {
-    return ssoRoleCredentials(targetOf(spec), { env: options.env ?? process.env, profile: spec.profile, wantedMs: options.wantedMs, onWait: options.onWait, onWarning: options.onWarning });
+    const env = options.env ?? process.env;
+    return ssoRoleCredentials(targetOf(spec), {
+      env,
+      profile: spec.profile,
+      wantedMs: options.wantedMs,
+      onWait: options.onWait,
+      onWarning: options.onWarning,
+      // no usable token: the device sign-in, where a person can be reached (loaded only then; in the
+      // bundle an ES module of its own, whose UserError is another class: carried over here)
+      signIn: async (session, beforeWrite) => {
+        const { signInForCaller } = await import('./sso/callerSignIn.js');
+        try {
+          return await signInForCaller(env, spec.profile)(session, beforeWrite);
+        } catch (error) {
+          if (error instanceof UserError || (error as Error | undefined)?.name !== 'UserError') throw error;
+          const e = error as Pick<UserError, 'message' | 'next' | 'exitCode' | 'cause'>;
+          throw new UserError(e.message, { next: e.next, exitCode: e.exitCode, cause: e.cause });
+        }
+      },
+    });
   },
   lookup,
   async status(spec, _shared, env, now) {

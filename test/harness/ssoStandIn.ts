@@ -58,7 +58,7 @@ export interface IssuedToken {
 
 export interface SsoStandIn {
   endpoint: string;
-  /** Calls per operation (CreateToken split by grant: `CreateToken:device_code`, `CreateToken:refresh_token`). */
+  /** Calls per operation (CreateToken split by grant: `CreateToken:device_code`, `CreateToken:refresh_token`; tokens a sign-in got: `CreateToken:device_code:issued`). */
   counts: Record<string, number>;
   /** The accounts and roles the sign-in reaches (ListAccounts, ListAccountRoles, GetRoleCredentials). */
   accounts: StandInAccount[];
@@ -227,6 +227,7 @@ export async function startSsoStandIn(options: {
         }
         if (!device.approved) return oidcError(response, 400, 'AuthorizationPendingException', 'authorization_pending', 'the person has not approved yet');
         device.used = true;
+        count('CreateToken:device_code:issued');
         const { accessToken, refreshToken } = newToken(str('clientId')!, device.startUrl, client.scopes, tokenSeconds);
         return send(response, 200, { accessToken, tokenType: 'Bearer', expiresIn: tokenSeconds, ...(refreshToken ? { refreshToken } : {}) });
       }

@@ -31,6 +31,10 @@ export interface SignInOptions {
   report: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Called just before the token file is written (a lock holder's "is it still mine" check). */
+  beforeWrite?: () => void;
+  /** Wait at most this long for the approval, even when the device code lives longer. */
+  maxWaitSeconds?: number;
 }
 
 export interface SignInResult {
@@ -66,7 +70,7 @@ export async function deviceSignIn(session: SsoSession, options: SignInOptions):
     }
     const device = await client.send(new StartDeviceAuthorizationCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, startUrl: session.startUrl }));
     if (!device.deviceCode || !device.userCode || !device.verificationUri) throw new UserError('IAM Identity Center did not start the sign-in (the answer was incomplete)', { next: 'try again later' });
-    const expiresInSeconds = device.expiresIn ?? 600;
+    const expiresInSeconds = Math.min(device.expiresIn ?? 600, options.maxWaitSeconds ?? Infinity);
     const deadline = now() + expiresInSeconds * 1000;
     await options.present({ userCode: device.userCode, verificationUri: device.verificationUri, verificationUriComplete: device.verificationUriComplete, expiresInSeconds });
     let intervalMs = Math.max(1, device.interval ?? 5) * 1000;
@@ -86,7 +90,7 @@ export async function deviceSignIn(session: SsoSession, options: SignInOptions):
           ...registration,
           ...(answer.refreshToken ? { refreshToken: answer.refreshToken } : {}),
         };
-        await writeTokenFile(file, token);
+        await writeTokenFile(file, token, options.beforeWrite);
         return { file, expiresAt: parseCacheTime(token.expiresAt)!, refreshable: token.refreshToken !== undefined, registrationReused };
       } catch (error) {
         const name = serviceErrorName(error);

@@ -13,7 +13,7 @@ import { awsCliCacheDir, lockFile } from '../../files/rolegatePaths.cjs';
 import { withLock } from '../../files/refreshLock.js';
 import { readAwsCliCache } from '../../cache/awsCliCache.js';
 import { isFresh, requiredRemainingMs, toAwsShape, type TemporaryCredentials } from '../../cache/temporaryCredentials.cjs';
-import { accessTokenFor, signInError, type TokenOptions } from './accessToken.js';
+import { accessTokenFor, callerSince, signInError, ssoLockOptions, type TokenOptions } from './accessToken.js';
 import type { SsoTarget } from './ssoConfig.js';
 
 export function roleCacheKey(target: Pick<SsoTarget, 'accountId' | 'roleName' | 'session'>): string {
@@ -62,15 +62,17 @@ export interface RoleOptions extends TokenOptions {
 /** Cached role credentials, else GetRoleCredentials under the entry's lock. */
 export async function ssoRoleCredentials(target: SsoTarget, options: RoleOptions): Promise<TemporaryCredentials> {
   const { env } = options;
+  const since = options.since ?? callerSince();
   const hit = await cachedRoleCredentials(target, env, options.wantedMs, options.onWarning);
   if (hit) return hit;
   const file = roleCacheFile(target, env);
+  const lock = lockFile(`sso-role-${roleCacheKey(target)}`, env);
   return withLock(
-    lockFile(`sso-role-${roleCacheKey(target)}`, env),
+    lock,
     async (assertHeld) => {
       const again = await cachedRoleCredentials(target, env, options.wantedMs);
       if (again) return again;
-      const tokenOptions = { ...options, profile: options.profile ?? target.profile };
+      const tokenOptions = { ...options, since, profile: options.profile ?? target.profile };
       const token = await accessTokenFor(target.session, tokenOptions);
       let credentials: TemporaryCredentials;
       try {
@@ -89,7 +91,7 @@ export async function ssoRoleCredentials(target: SsoTarget, options: RoleOptions
       await writePrivateFile(file, JSON.stringify(body), { beforeRename: assertHeld });
       return credentials;
     },
-    { onWait: options.onWait },
+    ssoLockOptions(lock, options.onWait),
   );
 }
 
