@@ -120,6 +120,24 @@ test('env at a terminal signs in the same way when the cached token has expired 
   assert.deepEqual(signInCounts(standIn.counts), { RegisterClient: 1, StartDeviceAuthorization: 1, tokensIssued: 1 });
 });
 
+test('a token the portal refuses and whose refresh token is refused too (signed out elsewhere): credential-process at a terminal signs in again and serves (SSO stand-in)', async () => {
+  const w = world();
+  const { box, standIn } = w;
+  const old = writeCachedToken(w, { expiresInSeconds: 8 * 3600, refreshable: true });
+  standIn.revoke(old.accessToken);
+  standIn.revoke(old.refreshToken!);
+  const out = join(box.home, 'out.json');
+  const err = join(box.home, 'err.txt');
+  const approving = approveNext(w);
+  const session = await atTerminal(['sh', '-c', `exec ${rolegate} credential-process work > '${out}' 2> '${err}'`], box.env, [{ expect: 'approve the code', send: '' }]);
+  await approving;
+  assert.equal(session.status, 0, `${session.screen}\n${read(err)}`);
+  assert.equal((JSON.parse(read(out)) as { Version: number }).Version, 1);
+  assert.equal(standIn.counts['CreateToken:refresh_token'], 1, 'the refresh was tried first');
+  assert.deepEqual(signInCounts(standIn.counts), { RegisterClient: 0, StartDeviceAuthorization: 1, tokensIssued: 1 });
+  assert.notEqual((JSON.parse(read(old.file)) as { accessToken: string }).accessToken, old.accessToken);
+});
+
 test('with no terminal (setsid) and no desktop (no DISPLAY), credential-process, env and exec keep the error naming rolegate sso login and aws sso login, and start no sign-in (SSO stand-in)', async () => {
   const { box, standIn } = world();
   assert.equal(box.env.DISPLAY, undefined);

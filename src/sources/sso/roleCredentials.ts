@@ -78,8 +78,9 @@ export async function ssoRoleCredentials(target: SsoTarget, options: RoleOptions
       try {
         credentials = await getRoleCredentials(target, token.accessToken, options);
       } catch (error) {
-        // the portal ended the token before its time (signed out elsewhere): one refresh, one more try
-        if (!(error instanceof RefusedToken) || target.session.name === undefined) throw error instanceof RefusedToken ? error.userError : error;
+        // the portal ended the token before its time (signed out elsewhere): one refresh (or, with a
+        // person to reach, a sign-in; a legacy token has no refresh), one more try
+        if (!(error instanceof RefusedToken) || (target.session.name === undefined && !options.signIn)) throw error instanceof RefusedToken ? error.userError : error;
         const again = await accessTokenFor(target.session, { ...tokenOptions, refused: token.accessToken });
         if (again.accessToken === token.accessToken) throw error.userError;
         credentials = await getRoleCredentials(target, again.accessToken, options).catch((e: unknown) => {
