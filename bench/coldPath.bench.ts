@@ -13,7 +13,7 @@
  * Run: npm run bench:cold [-- --runs 21] [--list] [--tree NAME=ENTRY ...] (--list prints each path's modules)
  */
 import { createServer } from 'node:http';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -142,8 +142,23 @@ function runNode(args: string[]): Promise<Ran> {
   });
 }
 
+// Each tree runs with a cache folder of its own (a copy of the one set up above): a build's code
+// cache (files/codeCache.cts) removes another build's cache of the same file, so two bundles
+// sharing one folder would each compile from scratch on every run.
+const sharedCache = env.XDG_CACHE_HOME!;
+const treeCaches = new Set<string>();
+function useCacheOf(tree: string): void {
+  const folder = `${sharedCache}-${Object.values(trees).indexOf(tree)}`;
+  if (!treeCaches.has(folder)) {
+    cpSync(sharedCache, folder, { recursive: true });
+    treeCaches.add(folder);
+  }
+  env.XDG_CACHE_HOME = folder;
+}
+
 /** One timed run of a subject: for a burst, the processes' CPU summed and the longest wall time. */
 async function once(tree: string, subject: Subject): Promise<Timing> {
+  useCacheOf(tree);
   await subject.before?.();
   const results = await Promise.all(Array.from({ length: subject.burst ?? 1 }, () => runNode([tree, ...subject.args])));
   for (const result of results) {
@@ -154,6 +169,7 @@ async function once(tree: string, subject: Subject): Promise<Timing> {
 
 /** The files one run loads: ES modules through a resolve hook, CommonJS through require.cache at exit. */
 async function moduleCount(tree: string, subject: Subject): Promise<{ own: number; dependencies: number; files: string[] }> {
+  useCacheOf(tree);
   const log = join(home, 'modules.log');
   const hooks = join(home, 'hooks.mjs');
   const register = join(home, 'register.mjs');

@@ -162,10 +162,11 @@ export interface AtomicWriteOptions {
    */
   beforeRename?: () => void | Promise<void>;
   /**
-   * false for a cache that can be rebuilt (temporary credentials, notes): the folder is not fsynced
-   * after the rename, so a power cut right after may lose the new entry (it costs a refresh). The
-   * file itself is still fsynced before the rename, and a reader validates what it reads, so a
-   * torn file is never taken for an entry.
+   * false for a cache that can be rebuilt (temporary credentials, notes): neither the file nor its
+   * folder is fsynced, so a power cut right after may lose the new entry or leave it empty or torn
+   * (it costs a refresh: a reader validates what it reads and ignores a damaged entry). The write
+   * is atomic all the same for every process that reads it. On the hourly role refresh, the two
+   * fsyncs (role entry, shortcut note) cost more CPU than the rest of the write.
    */
   durable?: boolean;
 }
@@ -188,7 +189,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
         }
       }
       writeFileSync(fd, data);
-      fsyncSync(fd);
+      if (options.durable !== false) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

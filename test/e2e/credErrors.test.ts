@@ -74,6 +74,27 @@ test('an unavailable keychain gives a clear error that offers --store file, and 
   assert.equal(readFileSync(box.credentialsFile, 'utf8'), before);
 });
 
+test('a role entry a power cut left empty or torn (role entries are not fsynced) is a warning and one AssumeRole, with the MFA session reused', async () => {
+  writeStoreLayout(box, account);
+  const first = await runDetached(['credential-process', 'admin'], box.env);
+  assert.equal(first.code, 0, first.stderr);
+  const roleFile = join(sessionCacheDir(box.env), 'role-admin.json');
+  const whole = readFileSync(roleFile, 'utf8');
+  // what a rename that reached the disk before its data leaves: nothing, or the start of the entry
+  for (const left of ['', whole.slice(0, Math.floor(whole.length / 2))]) {
+    writeFileSync(roleFile, left, { mode: 0o600 });
+    await moto.clearRequests();
+    const again = await runDetached(['credential-process', 'admin'], box.env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /warning: ignoring the damaged cache file .*role-admin\.json/);
+    assert.notEqual(JSON.parse(again.stdout).AccessKeyId, JSON.parse(first.stdout).AccessKeyId);
+    const actions = (await moto.requests()).map((r) => r.action);
+    assert.deepEqual(actions.filter((a) => a === 'AssumeRole' || a === 'GetSessionToken'), ['AssumeRole']);
+    assert.doesNotThrow(() => JSON.parse(readFileSync(roleFile, 'utf8')), 'the entry is whole again');
+  }
+  assert.equal(mfaProcessRuns(account), 1, 'one code, for the first MFA session');
+});
+
 test('a damaged session cache file is a warning and a miss', async () => {
   writeStoreLayout(box, account);
   mkdirSync(sessionCacheDir(box.env), { recursive: true });
