@@ -32,7 +32,8 @@ async function startProvider(dir: string): Promise<void> {
   const [platform] = readdirSync(join(base, version!));
   const binary = readdirSync(join(base, version!, platform!)).find((name) => name.startsWith('terraform-provider-aws'));
   assert.ok(binary, `terraform init installed no AWS provider in ${base}`);
-  const child = spawn(join(base, version!, platform!, binary), ['-debug'], { cwd: dir, env: terraformEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  // TMPDIR: its socket goes in `dir` (removed with it), not in /tmp, where a stopped provider leaves it
+  const child = spawn(join(base, version!, platform!, binary), ['-debug'], { cwd: dir, env: { ...terraformEnv(dir), TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
   providers.set(dir, { reattach: '', child });
   let output = '';
   // bounded: a provider that never prints its address fails the test after 60 s, and is stopped
