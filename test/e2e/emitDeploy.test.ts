@@ -1,8 +1,9 @@
 // `rolegate setup --emit`, deployed: Terraform (from the local plugin mirror) and moto's
 // CloudFormation build in moto what `rolegate setup` builds, and setup then adopts and completes it.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useMotoServer, ACCOUNT_ID } from '../harness/moto.js';
 import { runBoto3, run, runRolegate } from '../harness/run.js';
@@ -15,12 +16,67 @@ const moto = useMotoServer();
 const TERRAFORM = process.env.ROLEGATE_TEST_TERRAFORM ?? '/usr/local/bin/terraform';
 const TF_PLUGIN_DIR = process.env.ROLEGATE_TEST_TF_PLUGIN_DIR ?? '/opt/tf-plugins';
 
-/** Runs terraform in `dir` against moto; throws with its output when it fails. */
+const terraformEnv = (dir: string) => ({ PATH: process.env.PATH, HOME: dir, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(dir, 'cli.tfrc') });
+
+/**
+ * The AWS provider that `terraform init` installed in `dir`, started once in its debug mode and
+ * reattached by every later terraform command there (TF_REATTACH_PROVIDERS). Each command would
+ * otherwise start the 700 MB provider 2 to 4 times (once per phase), 2-4 s of CPU each, while
+ * its calls to moto take under a second: most of this file's time. Same binary, same protocol.
+ */
+const providers = new Map<string, { reattach: string; child: ChildProcess }>();
+
+async function startProvider(dir: string): Promise<void> {
+  const base = join(dir, '.terraform', 'providers', 'registry.terraform.io', 'hashicorp', 'aws');
+  const [version] = readdirSync(base);
+  const [platform] = readdirSync(join(base, version!));
+  const binary = readdirSync(join(base, version!, platform!)).find((name) => name.startsWith('terraform-provider-aws'));
+  assert.ok(binary, `terraform init installed no AWS provider in ${base}`);
+  // TMPDIR: its socket goes in `dir` (removed with it), not in /tmp, where a stopped provider leaves it
+  const child = spawn(join(base, version!, platform!, binary), ['-debug'], { cwd: dir, env: { ...terraformEnv(dir), TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  providers.set(dir, { reattach: '', child });
+  let output = '';
+  // bounded: a provider that never prints its address fails the test after 60 s, and is stopped
+  const reattach = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the AWS provider printed no TF_REATTACH_PROVIDERS within 60 s: ${output}`)), 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]!);
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`the AWS provider ended (${code ?? signal}) before serving: ${output}`)));
+  });
+  providers.set(dir, { reattach, child });
+}
+
+/** Stops `dir`'s provider (SIGTERM; SIGKILL if it lingers 10 s) and waits for it to end. */
+async function stopProvider(dir: string): Promise<void> {
+  const provider = providers.get(dir);
+  providers.delete(dir);
+  if (!provider || provider.child.exitCode !== null || provider.child.signalCode !== null) return;
+  const ended = new Promise((resolve) => provider.child.once('exit', resolve));
+  provider.child.kill('SIGTERM');
+  const timer = setTimeout(() => provider.child.kill('SIGKILL'), 10_000);
+  await ended;
+  clearTimeout(timer);
+}
+after(async () => {
+  for (const dir of [...providers.keys()]) await stopProvider(dir);
+});
+
+/** Runs terraform in `dir` against moto, through `dir`'s provider once started; throws with its output when it fails. */
 async function terraform(dir: string, args: string[], expectedCode = 0): Promise<string> {
   assert.ok(existsSync(TERRAFORM), `terraform is needed at ${TERRAFORM} (ROLEGATE_TEST_TERRAFORM): it is on the CI image`);
+  const provider = providers.get(dir);
   const result = await run(TERRAFORM, args, {
     cwd: dir,
-    env: { PATH: process.env.PATH, HOME: dir, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(dir, 'cli.tfrc') },
+    env: { ...terraformEnv(dir), ...(provider ? { TF_REATTACH_PROVIDERS: provider.reattach } : {}) },
     timeoutMs: 180_000,
   });
   assert.equal(result.code, expectedCode, `terraform ${args[0]}: ${result.stdout}${result.stderr}`);
@@ -70,6 +126,7 @@ provider "aws" {
 `,
   );
   await terraform(dir, ['init', '-input=false', '-no-color', `-plugin-dir=${TF_PLUGIN_DIR}`]);
+  await startProvider(dir);
   await terraform(dir, ['validate', '-no-color']);
   return dir;
 }
@@ -143,6 +200,7 @@ test('terraform validates and applies both emitted forms to moto: equal to setup
   } finally {
     for (const laptop of laptops) laptop.cleanup();
     box.cleanup();
+    if (dir) await stopProvider(dir);
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -175,6 +233,7 @@ test('terraform applies the emitted code in us-gov-west-1: every ARN in aws-us-g
     await terraform(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], 0);
   } finally {
     box.cleanup();
+    if (dir) await stopProvider(dir);
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 });

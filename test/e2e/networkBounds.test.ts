@@ -17,7 +17,9 @@ import { listKeys } from './rotateFixture.js';
 const moto = useMotoServer();
 let box: Sandbox;
 let account: Account;
-useCredAccount(moto, { store: 'file', layout: 'store' }, (made) => ({ box, account } = made));
+// ROLEGATE_TEST_SKIP_TOTP_WAIT: a run after one that sent the window's MFA code (the hung
+// credential-process) takes the next window's code at once, not after up to 30 s of waiting
+useCredAccount(moto, { store: 'file', layout: 'store', extraEnv: { ROLEGATE_TEST_SKIP_TOTP_WAIT: '1' } }, (made) => ({ box, account } = made));
 
 let silent: Awaited<ReturnType<typeof startSilentListener>>;
 let proxy: FaultProxy;
