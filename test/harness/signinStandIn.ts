@@ -26,13 +26,31 @@
  * so every later AWS call is checked as usual and GetCallerIdentity names the user. The refresh token rotates on every refresh; the old
  * one is refused. It counts refreshes.
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify, type JsonWebKey } from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, createPublicKey, randomBytes, randomUUID, verify, type JsonWebKey } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createStsQuery } from '../../src/aws/stsQuery.js';
 import { recordSecret } from './secretRegistry.js';
+
+/**
+ * A P-256 key for the DPoP binding, made without generateKeyPair: Node 20 can deadlock exporting a
+ * generated key as a JWK when the export's allocation runs a GC that frees the key-generation job,
+ * whose destructor locks the mutex the export holds (a hung loginSession test, seen in gdb). The
+ * key comes from ECDH, the JWK is built from its point, and the PEM is exported from a key object
+ * no generation job shares.
+ */
+function newDpopKey(): { dpopKey: string; jwk: JsonWebKey } {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const point = ecdh.getPublicKey(); // 0x04, then x and y (32 bytes each)
+  const scalar = ecdh.getPrivateKey();
+  const d = Buffer.concat([Buffer.alloc(32 - scalar.length), scalar]); // a JWK's d is the full 32 bytes
+  const jwk: JsonWebKey = { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33, 65)) };
+  const dpopKey = createPrivateKey({ key: { ...jwk, d: b64url(d) }, format: 'jwk' }).export({ format: 'pem', type: 'sec1' }).toString();
+  return { dpopKey, jwk };
+}
 
 /** The file `aws login` writes (fields as in the SDK's LoginToken type and its tests). */
 export interface LoginToken {
@@ -245,9 +263,7 @@ export async function startSigninStandIn(options: { stsEndpoint: string; region?
     endpoint,
     async signIn({ user, accountId, expiresAt }) {
       await assertMaySignIn(user, accountId);
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const dpopKey = privateKey.export({ format: 'pem', type: 'sec1' }).toString();
-      const jwk = publicKey.export({ format: 'jwk' });
+      const { dpopKey, jwk } = newDpopKey();
       const credentials = await userCredentials(user, accountId);
       const refreshToken = newRefreshToken();
       sessions.set(refreshToken, { user, accountId, clientId: SAME_DEVICE_CLIENT, jwk, refreshToken, ended: false });
