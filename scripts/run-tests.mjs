@@ -152,6 +152,11 @@ let status = 0;
 let stopping = false;
 const started = Date.now();
 
+// A file still running after this is stopped and counted as failed, so one hang (a deadlock, a
+// wait that never ends) costs minutes of a CI run, not all of it. The slowest file takes about
+// 4 minutes on CI's machine.
+const FILE_LIMIT_MS = 15 * 60_000;
+
 function runFile({ file, node, key }) {
   return new Promise((resolve) => {
     const begun = Date.now();
@@ -168,10 +173,25 @@ function runFile({ file, node, key }) {
     jobPids.set(key, child.pid);
     const chunks = [];
     let times = '';
+    let overrun = false;
+    const signalGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    const limit = setTimeout(() => {
+      overrun = true;
+      chunks.push(Buffer.from(`\n# run-tests: ${key} was still running after ${FILE_LIMIT_MS / 60_000} minutes: stopped (SIGTERM, then SIGKILL 5 s later)\n`));
+      signalGroup('SIGTERM');
+      setTimeout(() => signalGroup('SIGKILL'), 5000).unref();
+    }, FILE_LIMIT_MS);
     child.stdout.on('data', (chunk) => chunks.push(chunk));
     child.stderr.on('data', (chunk) => chunks.push(chunk));
     child.stdio[3].on('data', (chunk) => (times += chunk));
     child.once('close', (code, signal) => {
+      clearTimeout(limit);
       children.delete(child);
       const ms = Date.now() - begun;
       durations[key] = ms;
@@ -179,14 +199,14 @@ function runFile({ file, node, key }) {
       const seconds = [...(times.trim().split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
       cpu[key] = Math.round(seconds * 1000);
       const text = Buffer.concat(chunks);
-      const header = `# file ${key}: ${code === 0 ? 'passed' : `FAILED (${signal ?? `exit ${code}`})`} in ${(ms / 1000).toFixed(1)} s (CPU ${seconds.toFixed(1)} s)\n`;
+      const header = `# file ${key}: ${code === 0 && !overrun ? 'passed' : `FAILED (${overrun ? `stopped after ${FILE_LIMIT_MS / 60_000} minutes` : (signal ?? `exit ${code}`)})`} in ${(ms / 1000).toFixed(1)} s (CPU ${seconds.toFixed(1)} s)\n`;
       process.stdout.write(text);
       process.stdout.write(header);
       output.write(text);
       output.write(header);
       const report = text.toString();
       for (const kind of Object.keys(counts)) counts[kind] += Number(new RegExp(`^(?:#|ℹ) ${kind} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
-      if (code !== 0) {
+      if (code !== 0 || overrun) {
         status = 1;
         failedFiles.push(key);
       }
