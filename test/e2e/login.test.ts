@@ -5,16 +5,16 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { useMotoServer } from '../harness/moto.js';
 import { sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runBoto3, runRolegate } from '../harness/run.js';
-import { useCredAccount, mfaProcessRuns, makeExecutable, writeGuideLayout, type Account } from './credFixture.js';
+import { useCredAccount, mfaProcessRuns, writeGuideLayout, type Account } from './credFixture.js';
+import { browserRecord, installBrowserStandIn } from './browserFixture.js';
 import { startFederationStandIn, type FederationStandIn, type SessionJson } from './federationStandIn.js';
 
 const moto = useMotoServer();
@@ -168,22 +168,8 @@ test('a federation endpoint that refuses, or never answers, ends with a clear er
   assert.equal(hung.requests.length, 1);
 });
 
-function installBrowserStandIn(): { bin: string; record: string } {
-  const bin = join(box.home, 'bin');
-  mkdirSync(bin, { recursive: true });
-  const script = fileURLToPath(new URL('./browserStandIn.js', import.meta.url));
-  makeExecutable(join(bin, 'xdg-open'), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
-  return { bin, record: join(box.home, 'browser.json') };
-}
-
-async function browserRecord(path: string): Promise<Record<string, any>> {
-  // the stand-in writes its record after rolegate has ended (bounded: 30 s on a loaded machine)
-  for (let i = 0; i < 300 && !existsSync(path); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
-
 test('login opens the browser on a one-time loopback link: the sign-in URL never reaches the opener argv', { skip: process.platform !== 'linux' }, async () => {
-  const { bin, record } = installBrowserStandIn();
+  const { bin, record } = installBrowserStandIn(box.home);
   federation.requests.length = 0;
   const result = await login(['admin'], { PATH: `${bin}:${box.env.PATH}`, ROLEGATE_TEST_BROWSER_RECORD: record });
   assert.equal(result.code, 0, result.stderr);
@@ -204,7 +190,7 @@ test('login opens the browser on a one-time loopback link: the sign-in URL never
 const canSwitchUser = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
 
 test('the loopback link refuses a process of another user (Linux, run as root to have one)', { skip: !canSwitchUser && 'needs root and setpriv' }, async () => {
-  const { bin, record } = installBrowserStandIn();
+  const { bin, record } = installBrowserStandIn(box.home);
   const result = await login(['admin'], { PATH: `${bin}:${box.env.PATH}`, ROLEGATE_TEST_BROWSER_RECORD: record, ROLEGATE_TEST_BROWSER_AS_NOBODY: '1' });
   assert.equal(result.code, 0, result.stderr);
   const seen = await browserRecord(record);

@@ -8,15 +8,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { useMotoServer } from '../harness/moto.js';
 import { runAws, runRolegate } from '../harness/run.js';
 import { rolegateBin, venvBin } from '../harness/paths.js';
 import { atTerminal, CTRL_C } from './ptyDriver.js';
 import { ACCOUNT, SESSION, tokenFileOf, useSsoWorld, writeCachedToken, type SsoWorld } from './ssoFixture.js';
+import { browserRecord, installBrowserStandIn } from './browserFixture.js';
 
 const moto = useMotoServer();
 const world = useSsoWorld(moto);
@@ -190,12 +190,7 @@ test('a sign-in not approved in time ends every parallel caller with a reason, a
 test('with no terminal but a desktop (DISPLAY), credential-process opens the browser (a stand-in behind xdg-open) on the verification page and serves once approved (SSO stand-in)', { skip: process.platform !== 'linux' }, async () => {
   const w = world();
   const { box, standIn } = w;
-  const bin = join(box.home, 'bin');
-  mkdirSync(bin, { recursive: true });
-  const script = fileURLToPath(new URL('./browserStandIn.js', import.meta.url));
-  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
-  chmodSync(join(bin, 'xdg-open'), 0o755);
-  const record = join(box.home, 'browser.json');
+  const { bin, record } = installBrowserStandIn(box.home);
   const approving = approveNext(w);
   // runRolegate: a session of its own, no controlling terminal
   const result = await runRolegate(['credential-process', 'work'], { env: { ...box.env, DISPLAY: ':99', PATH: `${bin}:${box.env.PATH}`, ROLEGATE_TEST_BROWSER_RECORD: record } });
@@ -204,7 +199,7 @@ test('with no terminal but a desktop (DISPLAY), credential-process opens the bro
   assert.equal(result.code, 0, stderr);
   assert.equal((JSON.parse(result.stdout) as { Version: number }).Version, 1);
   assert.match(stderr, new RegExp(`opening your browser; check that it shows the code ${device.userCode}`));
-  const seen = JSON.parse(read(record)) as { argv: string[]; first: { status: number; location: string } };
+  const seen = (await browserRecord(record)) as { argv: string[]; first: { status: number; location: string } };
   assert.match(seen.argv[0]!, /^http:\/\/127\.0\.0\.1:\d+\//, 'the opener got only a loopback link');
   assert.equal(seen.first.status, 302);
   assert.equal(seen.first.location, device.verificationUriComplete);

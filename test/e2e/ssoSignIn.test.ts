@@ -6,14 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { readFileSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { useMotoServer } from '../harness/moto.js';
 import { runAws, runRolegate } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
 import { ACCOUNT, LEGACY_CONFIG, SESSION, START_URL, WORK_CONFIG, roleCacheFileOf, tokenFileOf, useSsoWorld, writeCachedToken } from './ssoFixture.js';
+import { browserRecord, installBrowserStandIn } from './browserFixture.js';
 
 const moto = useMotoServer();
 const world = useSsoWorld(moto, {
@@ -188,17 +188,11 @@ test('sso logout ends the session at the SSO stand-in and removes the token and 
 
 test('with a display, sso login opens the browser (a stand-in behind xdg-open) on a loopback link to the verification page (SSO stand-in)', { skip: process.platform !== 'linux' }, async () => {
   const { box } = world();
-  const bin = join(box.home, 'bin');
-  mkdirSync(bin, { recursive: true });
-  const script = fileURLToPath(new URL('./browserStandIn.js', import.meta.url));
-  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
-  chmodSync(join(bin, 'xdg-open'), 0o755);
-  const record = join(box.home, 'browser.json');
+  const { bin, record } = installBrowserStandIn(box.home);
   const { result, device, stderr } = await signInApproving(['--profile', 'work'], { DISPLAY: ':99', PATH: `${bin}:${box.env.PATH}`, ROLEGATE_TEST_BROWSER_RECORD: record });
   assert.equal(result.code, 0, stderr);
   assert.match(stderr, new RegExp(`opening your browser; check that it shows the code ${device.userCode}`));
-  for (let i = 0; i < 300 && !existsSync(record); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  const seen = JSON.parse(readFileSync(record, 'utf8')) as { argv: string[]; first: { status: number; location: string } };
+  const seen = (await browserRecord(record)) as { argv: string[]; first: { status: number; location: string } };
   assert.match(seen.argv[0]!, /^http:\/\/127\.0\.0\.1:\d+\//);
   assert.equal(seen.first.status, 302);
   assert.equal(seen.first.location, device.verificationUriComplete);
