@@ -2,7 +2,8 @@
  * The one way rolegate writes a file (config, credentials, backup, key file, cache, journal,
  * records): a temporary file in the same folder, created exclusively (O_CREAT|O_EXCL, and
  * O_NOFOLLOW) under a name nobody can guess, written, fsynced, renamed over the target, then the
- * folder fsynced where the platform allows. A symlink or file planted at the target or at the
+ * folder fsynced where the platform allows (both fsyncs skipped for what can be rebuilt, `durable:
+ * false`). A symlink or file planted at the target or at the
  * temporary name cannot redirect the write: rename replaces a link at the target instead of
  * following it, and an exclusive create fails on anything already at the temporary name.
  *
