@@ -6,12 +6,26 @@
  */
 export type ExitCode = 1 | 2 | 130;
 
+/** The mark every UserError carries, whichever copy of this module made it. */
+const USER_ERROR = Symbol.for('rolegate.UserError');
+
 export class UserError extends Error {
   readonly next: string | undefined;
   readonly exitCode: ExitCode;
 
+  /**
+   * The bundle holds more than one copy of this class (credentialProcess.cjs, and each ES module
+   * entry it imports: the console sign-in's and the IAM Identity Center sign-in's), so an error
+   * thrown by one copy is judged by its mark, not by its prototype. Subclasses keep the usual test.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== UserError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [USER_ERROR]?: unknown })[USER_ERROR] === true;
+  }
+
   constructor(message: string, options: { next?: string; exitCode?: ExitCode; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, USER_ERROR, { value: true });
     this.name = 'UserError';
     this.next = options.next;
     this.exitCode = options.exitCode ?? 1;

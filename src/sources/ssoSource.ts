@@ -10,7 +10,6 @@
 import type { CredentialSource, SourceLookup, SpecOf } from './credentialSource.js';
 import { linkFromLookup } from './credentialSource.js';
 import type { SsoSpec } from '../config/ssoSpec.js';
-import { UserError } from '../userError.js';
 import { readAwsCliCache } from '../cache/awsCliCache.js';
 import { isFresh, requiredRemainingMs } from '../cache/temporaryCredentials.cjs';
 import type { SsoSession, SsoTarget } from './sso/ssoConfig.js';
@@ -59,17 +58,11 @@ export const ssoSource: CredentialSource<'sso'> = {
       wantedMs: options.wantedMs,
       onWait: options.onWait,
       onWarning: options.onWarning,
-      // no usable token: the device sign-in, where a person can be reached (loaded only then; in the
-      // bundle an ES module of its own, whose UserError is another class: carried over here)
+      // no usable token: the device sign-in, where a person can be reached (loaded only then; in
+      // the bundle an ES module of its own, whose UserErrors are UserErrors here: userError.ts)
       signIn: async (session, beforeWrite) => {
         const { signInForCaller } = await import('./sso/callerSignIn.js');
-        try {
-          return await signInForCaller(env, spec.profile)(session, beforeWrite);
-        } catch (error) {
-          if (error instanceof UserError || (error as Error | undefined)?.name !== 'UserError') throw error;
-          const e = error as Pick<UserError, 'message' | 'next' | 'exitCode' | 'cause'>;
-          throw new UserError(e.message, { next: e.next, exitCode: e.exitCode, cause: e.cause });
-        }
+        return signInForCaller(env, spec.profile)(session, beforeWrite);
       },
     });
   },
