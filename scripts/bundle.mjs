@@ -19,8 +19,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const from = join(root, 'src', 'cli');
-const out = join(root, 'dist', 'bundle', 'cli');
-rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
+// `--with-test-hooks`: the same build with the test hooks live, in dist/testbundle/ (what the
+// end-to-end tests run, test/harness/paths.ts)
+const withTestHooks = process.argv.includes('--with-test-hooks');
+const tree = join(root, 'dist', withTestHooks ? 'testbundle' : 'bundle');
+const out = join(tree, 'cli');
+rmSync(tree, { recursive: true, force: true });
 
 const common = {
   bundle: true,
@@ -28,7 +32,7 @@ const common = {
   target: 'node20.19',
   // ES module builds of dependencies first: they tree-shake (the SDK's CommonJS builds do not).
   mainFields: ['module', 'main'],
-  define: { 'globalThis.ROLEGATE_TEST_HOOKS': 'false' },
+  define: withTestHooks ? {} : { 'globalThis.ROLEGATE_TEST_HOOKS': 'false' },
   external: ['@napi-rs/keyring'],
   minifySyntax: true,
   legalComments: 'none',

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { useMotoServer } from '../harness/moto.js';
 import { run } from '../harness/run.js';
-import { rolegateBin } from '../harness/paths.js';
+import { tscRolegateBin as rolegateBin } from '../harness/paths.js';
 import { deleteSessionEntry, roleEntryName, writeSessionEntry } from '../../src/cache/sessionCache.js';
 import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
 import { endpointNoteFile } from '../../src/cache/endpointNote.cjs';

@@ -18,7 +18,14 @@ export const projectRoot = findRoot(here);
 /** The compiled output this harness belongs to (dist/ by default; any `--outDir` works). */
 export const outputRoot = join(here, '..', '..');
 export const venvBin = join(projectRoot, '.venv', 'bin');
-export const rolegateBin = join(outputRoot, 'src', 'cli', 'main.cjs');
+/**
+ * The rolegate the tests run: the shipped bundle's build with the test hooks live
+ * (`node scripts/bundle.mjs --with-test-hooks`, in `npm test`), so they run what ships, and a
+ * command loads a few chunks rather than a hundred ES module files (half the CPU on Node 20).
+ */
+export const rolegateBin = join(outputRoot, 'testbundle', 'cli', 'main.cjs');
+/** tsc's tree, module by module: for the tests that record which of our modules a path loads. */
+export const tscRolegateBin = join(outputRoot, 'src', 'cli', 'main.cjs');
 export const motoLauncher = join(projectRoot, 'test', 'harness', 'moto_launcher.py');
 /** The client of the run's warm Python for `aws` and boto3 (py_zygote.py). */
 export const pyZygoteClient = join(projectRoot, 'test', 'harness', 'py_zygote_client.py');
