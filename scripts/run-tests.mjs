@@ -44,6 +44,11 @@ const privateDir = join(runDir, 'private');
 mkdirSync(privateDir, { mode: 0o700 });
 const secretsFile = join(privateDir, 'secrets.jsonl');
 const outputFile = join(privateDir, 'output.txt');
+// Node 22 and later keep the code they compile here (NODE_COMPILE_CACHE; Node 20 ignores it), so
+// the suite's thousands of rolegate, harness and SDK loads compile each file once per run. Where
+// a test runs rolegate as another user, that user cannot write it and Node goes without.
+const compileCacheDir = join(runDir, 'compile-cache');
+mkdirSync(compileCacheDir, { mode: 0o700 });
 const output = createWriteStream(outputFile);
 // Two warm Pythons for the whole run, each forked per use instead of a new Python importing the
 // same modules again (about 1 s of CPU each time): moto (test/harness/moto_launcher.py --zygote),
@@ -160,7 +165,7 @@ const FILE_LIMIT_MS = 15 * 60_000;
 function runFile({ file, node, key }) {
   return new Promise((resolve) => {
     const begun = Date.now();
-    const env = { ...process.env, TMPDIR: tempDir, ROLEGATE_TEST_SECRETS_FILE: secretsFile };
+    const env = { ...process.env, TMPDIR: tempDir, ROLEGATE_TEST_SECRETS_FILE: secretsFile, NODE_COMPILE_CACHE: compileCacheDir };
     if (node.tag) env.PATH = `${dirname(node.path)}:${process.env.PATH ?? ''}`;
     // through sh, whose `times` (on fd 3) gives the CPU time of the file and all its processes
     const script = '"$0" "$@"; status=$?; times >&3; exit $status';

@@ -43,7 +43,61 @@ def warm():
             __import__(name)
         except ImportError:
             pass
-    return os.path.join(os.path.dirname(os.path.abspath(awscli.__file__)), "data")
+    cli_data = os.path.join(os.path.dirname(os.path.abspath(awscli.__file__)), "data")
+    keep_parsed_models(cli_data)
+    return cli_data
+
+
+# The services the tests' CLI runs and boto3 snippets call: their models are parsed here once.
+WARM_SERVICES = ("iam", "sts", "ec2", "sso", "sso-oidc", "signin", "s3", "cloudformation")
+
+
+def keep_parsed_models(cli_data):
+    """Parses, once, the JSON data files a run loads (endpoints, partitions, the services' models):
+    botocore parses them with an OrderedDict hook, about two thirds of a CLI run's CPU. Each child
+    gets the parsed copy of each file once (copy-on-write after the fork, so what one run does to it
+    stays in that run), exactly as a fresh parse would give it; a second load of the same file in
+    one run parses the file again, as botocore without this would."""
+    import botocore.loaders
+    import botocore.session
+    parsed = {}
+    loader_class = botocore.loaders.JSONFileLoader
+    parse = loader_class._load_file
+
+    def recording(self, full_path, open_method):
+        data = parse(self, full_path, open_method)
+        if data is not None:
+            parsed[full_path] = data
+        return data
+
+    loader_class._load_file = recording
+    try:
+        session = botocore.session.get_session()
+        session.set_config_variable("region", "us-east-1")
+        loader = session.get_component("data_loader")
+        loader.search_paths.append(cli_data)
+        for name in ("endpoints", "partitions", "sdk-default-configuration", "_retry", "cli"):
+            try:
+                loader.load_data(name)
+            except Exception:
+                pass
+        for service in WARM_SERVICES:
+            for kind in ("service-2", "paginators-1", "waiters-2", "endpoint-rule-set-1"):
+                try:
+                    loader.load_service_model(service, kind)
+                except Exception:
+                    pass
+    finally:
+        loader_class._load_file = parse
+    handed = set()
+
+    def first_parsed(self, full_path, open_method):
+        if full_path in parsed and full_path not in handed and os.path.isfile(full_path):
+            handed.add(full_path)
+            return parsed[full_path]
+        return parse(self, full_path, open_method)
+
+    loader_class._load_file = first_parsed
 
 
 # The zygote imports with HOME and the working directory set to this sentinel, so any value a
