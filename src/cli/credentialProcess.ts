@@ -9,7 +9,6 @@
 import type { Command } from 'commander';
 import { credentialProcessLine, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 import { writeOut } from './writeOut.cjs';
-import { fail, failWith } from './credentialProcessFailure.js';
 
 /** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */
 async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv, wantedMs?: number): Promise<TemporaryCredentials> {
@@ -24,6 +23,11 @@ async function fullPath(profile: string, durationText: string | undefined, env: 
  */
 export function renewedCredentials(profile: string, env: NodeJS.ProcessEnv, wantedMs: number): Promise<TemporaryCredentials> {
   return fullPath(profile, undefined, env, wantedMs);
+}
+
+/** How a failure is said (loaded on failure only). */
+async function fail(message: string, next: string | undefined, code: number): Promise<number> {
+  return (await import('./credentialProcessFailure.js')).fail(message, next, code);
 }
 
 export async function runCredentialProcess(args: string[]): Promise<number> {
@@ -51,6 +55,7 @@ export async function runCredentialProcess(args: string[]): Promise<number> {
     writeOut(1, credentialProcessLine(credentials));
     return 0;
   } catch (error) {
+    const { failWith } = await import('./credentialProcessFailure.js');
     return failWith(error, debug);
   }
 }

@@ -19,7 +19,6 @@ import { lookupRole, lookupSession } from '../cache/cachedCredentials.js';
 import type { RoleSpec } from '../config/profileSpec.js';
 import { assumeWithSessionCredentials, refreshRole, type RoleRefreshOptions } from '../credentials/roleCredentials.js';
 import { PROXY_VARIABLES } from '../aws/callSettings.js';
-import { failWith } from './credentialProcessFailure.js';
 import { writeOut } from './writeOut.cjs';
 
 /** What main.cts found in the note (credentialProcessShortcut.cts's roleRefreshNote). */
@@ -76,6 +75,7 @@ export async function refreshRoleFromNote(start: RoleRefreshStart, env: NodeJS.P
     });
   } catch (error) {
     if (error === FULL_PATH) return undefined;
+    const { failWith } = await import('./credentialProcessFailure.js');
     return failWith(error, false);
   }
   await leaveShortcut(profile, env, start.files, { ...cached, path: cached.path }, credentials, { region: role.region, kind: 'role', refresh: start.refresh });
