@@ -56,10 +56,15 @@ export async function refreshRoleFromNote(start: RoleRefreshStart, env: NodeJS.P
   if (PROXY_VARIABLES.some((name) => process.env[name] || env[name])) return undefined;
   const { profile } = start;
   const role = roleOf(profile, start.refresh);
-  const cached = await lookupRole(role, env, Date.now());
-  if (cached.warnings.length > 0 || cached.path !== start.cacheFile) return undefined;
-  const session = await lookupSession(role.session, env, Date.now() + SESSION_MARGIN_MS);
-  if (!session.credentials || session.warnings.length > 0) return undefined;
+  let cached: Awaited<ReturnType<typeof lookupRole>>;
+  try {
+    cached = await lookupRole(role, env, Date.now());
+    if (cached.warnings.length > 0 || cached.path !== start.cacheFile) return undefined;
+    const session = await lookupSession(role.session, env, Date.now() + SESSION_MARGIN_MS);
+    if (!session.credentials || session.warnings.length > 0) return undefined;
+  } catch {
+    return undefined; // not expected (the lookups say what they cannot read): the full path says what it is
+  }
   const options: RoleRefreshOptions = {
     env,
     onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
