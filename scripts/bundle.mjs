@@ -40,20 +40,22 @@ const common = {
 };
 
 // In the bundle, main.cjs and exec's fast path reach credential-process's full path with require()
-// (credentialProcess.cjs, below), through a V8 code cache (files/codeCache.cts), where the tsc tree
-// imports the ES module.
-const CREDENTIAL_PROCESS_IMPORT = "import('./credentialProcess.js')";
+// (credentialProcess.cjs, below), and main.cjs the hourly role refresh (roleRefresh.cjs), through a
+// V8 code cache (files/codeCache.cts), where the tsc tree imports the ES modules.
+const CACHED_REQUIRES = { "import('./credentialProcess.js')": 'credentialProcess.cjs', "import('./roleRefresh.js')": 'roleRefresh.cjs' };
+const CACHED_IN = { main: Object.keys(CACHED_REQUIRES), execEndpointFromCache: ["import('./credentialProcess.js')"] };
 const requireCredentialProcess = {
   name: 'require-credential-process',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]cli[\\/](main|execEndpointFromCache)\.cts$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      if (!text.includes(CREDENTIAL_PROCESS_IMPORT)) throw new Error(`${args.path} no longer has ${CREDENTIAL_PROCESS_IMPORT}: update scripts/bundle.mjs`);
-      // through the V8 code cache (files/codeCache.cts): compiling it cost a refresh more than its work
+      let text = await readFile(args.path, 'utf8');
+      for (const imported of CACHED_IN[args.path.replace(/^.*[\\/]|\.cts$/g, '')]) {
+        if (!text.includes(imported)) throw new Error(`${args.path} no longer has ${imported}: update scripts/bundle.mjs`);
+        // through the V8 code cache (files/codeCache.cts): compiling the file cost a refresh more than its work
+        text = text.replaceAll(imported, `Promise.resolve(__rolegateRequireCached(require('node:path').join(__dirname, '${CACHED_REQUIRES[imported]}')))`);
+      }
       // (the import goes last: a shebang must stay first, and imports are hoisted)
-      const contents =
-        text.replaceAll(CREDENTIAL_PROCESS_IMPORT, "Promise.resolve(__rolegateRequireCached(require('node:path').join(__dirname, 'credentialProcess.cjs')))") +
-        "\nimport { requireWithCodeCache as __rolegateRequireCached } from '../files/codeCache.cjs';\n";
+      const contents = text + "\nimport { requireWithCodeCache as __rolegateRequireCached } from '../files/codeCache.cjs';\n";
       return { contents, loader: 'ts' };
     });
   },
@@ -64,7 +66,7 @@ await build({
   entryPoints: [join(from, 'main.cts')],
   outfile: join(out, 'main.cjs'),
   format: 'cjs',
-  external: [...common.external, './credentialProcess.cjs', './program.js'],
+  external: [...common.external, './credentialProcess.cjs', './roleRefresh.cjs', './program.js'],
   plugins: [requireCredentialProcess],
 });
 chmodSync(join(out, 'main.cjs'), 0o755);
@@ -136,4 +138,32 @@ if (!refreshFile.includes('var __rolegateImport = ') || /(?<![\w$.])import\((?!s
 }
 if (refreshFile.length > 512 * 1024 || /node_modules\/(@aws-sdk|@smithy|commander)\//.test(refreshFile)) {
   throw new Error(`credentialProcess.cjs grew to ${refreshFile.length} bytes or took in the SDK or commander: an import() on its path reaches another command`);
+}
+
+// The hourly role refresh driven by the shortcut note (roleRefresh.ts) as a CommonJS file of its
+// own, roleRefresh.cjs: the role lookup, the lock, AssumeRole and the writes, without the profile
+// parser, the sources or the key and code path, so a refresh reads and deserializes a fraction of
+// credentialProcess.cjs. It never sends through a proxy (a proxy variable sends it to the full
+// path before any request), so the proxy modules are left out of it: reached anyway, they throw.
+const PROXY_MODULES = /^(proxy-from-env|https-proxy-agent|http-proxy-agent)$/;
+const proxyModulesOut = {
+  name: 'proxy-modules-out',
+  setup(b) {
+    b.onResolve({ filter: PROXY_MODULES }, (args) => ({ path: args.path, namespace: 'proxy-out' }));
+    b.onLoad({ filter: /.*/, namespace: 'proxy-out' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in roleRefresh.cjs: a proxy takes credentialProcess.cjs`)});`,
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: [join(from, 'roleRefresh.ts')],
+  outfile: join(out, 'roleRefresh.cjs'),
+  format: 'cjs',
+  plugins: [proxyModulesOut],
+});
+const roleRefreshFile = await readFile(join(out, 'roleRefresh.cjs'), 'utf8');
+if (DYNAMIC_IMPORT.test(roleRefreshFile) || roleRefreshFile.length > 96 * 1024 || /node_modules\/|profiles\.ts|resolveCredentials|keyStore|mfaCode/.test(roleRefreshFile)) {
+  throw new Error(`roleRefresh.cjs grew to ${roleRefreshFile.length} bytes, kept an import() or took in a module off the role refresh's path: see scripts/bundle.mjs`);
 }

@@ -107,7 +107,7 @@ export function callLimits(options: ClientOptions = {}): CallLimits {
   return { connectMs, requestMs, attempts: options.maxAttempts ?? attempts };
 }
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
+export const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 
 /**
  * The proxy HTTPS_PROXY / HTTP_PROXY name for a URL (NO_PROXY honoured), as the AWS CLI picks it,

@@ -4,7 +4,8 @@
  */
 import { awsCliCacheFile, readAwsCliCache } from './awsCliCache.js';
 import { sessionCacheFile } from '../files/rolegatePaths.cjs';
-import { roleRequestSeconds, type RolegateSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
+import type { RolegateSpec, RoleSpec, SessionSpec } from '../config/profileSpec.js';
+import { roleRequestSeconds } from '../config/roleChain.js';
 import { readSessionEntry, roleEntryName, sessionEntryName, type SessionCacheEntry } from './sessionCache.js';
 import { isFresh, requiredRemainingMs, type TemporaryCredentials } from './temporaryCredentials.cjs';
 

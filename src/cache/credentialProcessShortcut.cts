@@ -40,6 +40,26 @@ interface Shortcut {
    * and whether the profile is a role or an MFA session.
    */
   handout?: HandoutNote;
+  /** Written since the hourly role refresh reads notes (cli/roleRefresh.ts); absent: that refresh takes the full path. */
+  refresh?: RoleRefreshNote;
+}
+
+/**
+ * What the hourly role refresh needs to assume the role again without the profile parser, as the
+ * full path found it in the config: written only for a role of rolegate's store layout on the
+ * session chain whose duration_seconds is within the chain's 1 hour (no warning to say).
+ */
+export interface RoleRefreshNote {
+  roleArn: string;
+  /** The role's MFA device (the role entry and the MFA session are made for it). */
+  mfaSerial: string;
+  durationSeconds: number | null;
+  roleSessionName: string | null;
+  externalId: string | null;
+  /** The role's region (its profile's, else its key profile's). */
+  region: string | null;
+  /** The key profile whose MFA session signs AssumeRole. */
+  keyProfile: string;
 }
 
 export interface HandoutNote {
@@ -84,18 +104,25 @@ export function readShortcut(profile: string, env: NodeJS.ProcessEnv, now = Date
   return readShortcutAnswer(profile, env, undefined, now)?.credentials;
 }
 
+/** The note when the files and variables it was made with are unchanged, else undefined; may throw. */
+function matchingNote(profile: string, env: NodeJS.ProcessEnv): Shortcut | undefined {
+  const note = JSON.parse(readTrustedFile(shortcutFile(profile, env)) ?? 'null') as Shortcut | null;
+  if (!note) return undefined;
+  if (note.version !== 1 || note.profile !== profile || !Array.isArray(note.files)) return undefined;
+  const current = envOf(env);
+  if (ENV_KEYS.some((key) => note.env?.[key] !== current[key])) return undefined;
+  if (!note.files.every((stamp) => sameStamp(stamp, stampFile(stamp.path)))) return undefined;
+  return note;
+}
+
 /**
  * Like readShortcut, for env and exec: credentials with at least `wantedMs` left (requiredRemainingMs),
  * with the region and kind of the profile. Only from a note that records them (see `handout`).
  */
 export function readShortcutAnswer(profile: string, env: NodeJS.ProcessEnv, wantedMs: number | undefined, now = Date.now()): ShortcutAnswer | undefined {
   try {
-    const note = JSON.parse(readTrustedFile(shortcutFile(profile, env)) ?? 'null') as Shortcut | null;
+    const note = matchingNote(profile, env);
     if (!note) return undefined;
-    if (note.version !== 1 || note.profile !== profile || !Array.isArray(note.files)) return undefined;
-    const current = envOf(env);
-    if (ENV_KEYS.some((key) => note.env?.[key] !== current[key])) return undefined;
-    if (!note.files.every((stamp) => sameStamp(stamp, stampFile(stamp.path)))) return undefined;
     const entry = JSON.parse(readTrustedFile(note.cacheFile) ?? 'null') as { Credentials?: unknown; createdAt?: unknown } | null;
     if (!entry) return undefined;
     const credentials = parseCredentials(entry.Credentials);
@@ -119,6 +146,27 @@ export function readShortcutAnswer(profile: string, env: NodeJS.ProcessEnv, want
   }
 }
 
+const filled = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const filledOrNull = (value: unknown) => value === null || filled(value);
+
+/**
+ * What the hourly role refresh starts from (cli/roleRefresh.ts): the note's role, cache entry and
+ * file stamps, when the files and variables it was made with are unchanged and it records
+ * everything the refresh needs; else undefined (the full path). Never throws.
+ */
+export function roleRefreshNote(profile: string, env: NodeJS.ProcessEnv): { profile: string; refresh: RoleRefreshNote; cacheFile: string; files: FileStamp[] } | undefined {
+  try {
+    const note = matchingNote(profile, env);
+    const r = note?.refresh;
+    if (!note || !r || typeof r !== 'object' || !filled(note.cacheFile) || note.handout?.kind !== 'role') return undefined;
+    if (!filled(r.roleArn) || !filled(r.mfaSerial) || !filled(r.keyProfile) || !filledOrNull(r.roleSessionName) || !filledOrNull(r.externalId) || !filledOrNull(r.region)) return undefined;
+    if (r.durationSeconds !== null && !(Number.isInteger(r.durationSeconds) && r.durationSeconds > 0 && r.durationSeconds <= 3600)) return undefined;
+    return { profile, refresh: r, cacheFile: note.cacheFile, files: note.files };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Records the shortcut. `stamps` must be taken before the config was read, so an edit made while
  * the full path ran leaves a note that no longer matches; `served` are the credentials the full
@@ -132,9 +180,10 @@ export async function writeShortcut(
   served: Pick<TemporaryCredentials, 'accessKeyId'>,
   requiredMs?: number,
   handout?: HandoutNote,
+  refresh?: RoleRefreshNote,
 ): Promise<void> {
   const { writePrivateFile } = await import('../files/privateFile.js');
-  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId, requiredMs, handout };
+  const note: Shortcut = { version: 1, profile, env: envOf(env), files: stamps, cacheFile, accessKeyId: served.accessKeyId, requiredMs, handout, refresh };
   const text = JSON.stringify(note);
   const file = shortcutFile(profile, env);
   // a run that found what the note already says (exec's endpoint, env with --duration) leaves it be
@@ -160,10 +209,10 @@ export function leaveShortcut(
   stamps: FileStamp[],
   lookup: { path: string; credentials?: TemporaryCredentials; lifetimeMs?: number },
   served: TemporaryCredentials,
-  about: { region: string | undefined; kind: 'role' | 'session' },
+  about: { region: string | undefined; kind: 'role' | 'session'; refresh?: RoleRefreshNote },
   now = Date.now(),
 ): Promise<void> {
   const lifetimeMs = lookup.credentials ? lookup.lifetimeMs : served.expiration.getTime() - now;
   const handout: HandoutNote = { lifetimeMs: lifetimeMs ?? null, region: about.region ?? null, kind: about.kind };
-  return writeShortcut(profile, env, stamps, lookup.path, served, requiredRemainingMs(lifetimeMs), handout).catch(() => undefined);
+  return writeShortcut(profile, env, stamps, lookup.path, served, requiredRemainingMs(lifetimeMs), handout, about.refresh).catch(() => undefined);
 }

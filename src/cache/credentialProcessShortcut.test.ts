@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readShortcut, stampFile, writeShortcut, shortcutFile } from './credentialProcessShortcut.cjs';
+import { readShortcut, roleRefreshNote, stampFile, writeShortcut, shortcutFile } from './credentialProcessShortcut.cjs';
 
 const SERVED = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE' };
 
@@ -58,6 +58,43 @@ test('an entry rewritten with other credentials since the note (another config, 
     writeFileSync(shortcutFile('admin', t.env), JSON.stringify({ ...JSON.parse(readFileSync(shortcutFile('admin', t.env), 'utf8')), accessKeyId: undefined }));
     t.write(60);
     assert.equal(readShortcut('admin', t.env), undefined);
+  } finally {
+    t.done();
+  }
+});
+
+test('the hourly role refresh starts from a note that records the role, while the files are unchanged; any gap or change is no start', async () => {
+  const t = setup();
+  try {
+    const refresh = { roleArn: 'arn:aws:iam::123456789012:role/admin', mfaSerial: 'arn:aws:iam::123456789012:mfa/admin', durationSeconds: null, roleSessionName: null, externalId: null, region: 'eu-west-1', keyProfile: 'default' };
+    const handout = { lifetimeMs: 3600_000, region: 'eu-west-1', kind: 'role' as const };
+    const stamps = () => [stampFile(t.config), stampFile(t.credentials)];
+    await writeShortcut('admin', t.env, stamps(), t.entry, SERVED, undefined, handout);
+    assert.equal(roleRefreshNote('admin', t.env), undefined, 'a note from before `refresh`');
+    await writeShortcut('admin', t.env, stamps(), t.entry, SERVED, undefined, handout, refresh);
+    t.write(5); // the role's credentials are stale: no cache hit, but the refresh may start
+    assert.equal(readShortcut('admin', t.env), undefined);
+    assert.deepEqual(roleRefreshNote('admin', t.env), { profile: 'admin', refresh, cacheFile: t.entry, files: stamps() });
+    assert.equal(roleRefreshNote('other', t.env), undefined);
+    assert.equal(roleRefreshNote('admin', { ...t.env, AWS_CONFIG_FILE: t.config }), undefined, 'another environment');
+    const broken: Array<[string, unknown]> = [
+      ['roleArn', undefined],
+      ['keyProfile', ''],
+      ['mfaSerial', 7],
+      ['durationSeconds', 7200],
+      ['durationSeconds', '900'],
+      ['region', undefined],
+    ];
+    for (const [field, value] of broken) {
+      await writeShortcut('admin', t.env, stamps(), t.entry, SERVED, undefined, handout, { ...refresh, [field]: value } as never);
+      assert.equal(roleRefreshNote('admin', t.env), undefined, `${field} = ${String(value)}`);
+    }
+    await writeShortcut('admin', t.env, stamps(), t.entry, SERVED, undefined, { ...handout, kind: 'session' }, refresh);
+    assert.equal(roleRefreshNote('admin', t.env), undefined, 'not a role');
+    await writeShortcut('admin', t.env, stamps(), t.entry, SERVED, undefined, handout, { ...refresh, durationSeconds: 900 });
+    assert.ok(roleRefreshNote('admin', t.env));
+    appendFileSync(t.config, '[profile x]\n');
+    assert.equal(roleRefreshNote('admin', t.env), undefined, 'the config changed');
   } finally {
     t.done();
   }

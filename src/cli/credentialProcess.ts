@@ -10,7 +10,6 @@ import type { Command } from 'commander';
 import { credentialProcessLine, type TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 import { writeOut } from './writeOut.cjs';
 
-
 /** Reads the profiles, looks in the cache, refreshes if need be; leaves a shortcut for next time. */
 async function fullPath(profile: string, durationText: string | undefined, env: NodeJS.ProcessEnv, wantedMs?: number): Promise<TemporaryCredentials> {
   const { lookupOrRefresh } = await import('../sources/lookupOrRefresh.js');
@@ -26,9 +25,9 @@ export function renewedCredentials(profile: string, env: NodeJS.ProcessEnv, want
   return fullPath(profile, undefined, env, wantedMs);
 }
 
-function fail(message: string, next: string | undefined, code: number): number {
-  writeOut(2, `rolegate: ${message}\n${next ? `  next: ${next}\n` : ''}`);
-  return code;
+/** How a failure is said (loaded on failure only). */
+async function fail(message: string, next: string | undefined, code: number): Promise<number> {
+  return (await import('./credentialProcessFailure.js')).fail(message, next, code);
 }
 
 export async function runCredentialProcess(args: string[]): Promise<number> {
@@ -50,22 +49,14 @@ export async function runCredentialProcess(args: string[]): Promise<number> {
   }
   if (profile === undefined) return fail('credential-process needs a profile name', 'run rolegate credential-process --help', 2);
   const env = process.env;
-  const { isUserError } = await import('../userError.js');
   try {
     if (durationText === '') throw new Error('--duration needs a value');
     const credentials = await fullPath(profile, durationText, env);
     writeOut(1, credentialProcessLine(credentials));
     return 0;
   } catch (error) {
-    // names from the config are in messages: control characters escaped (loaded on this path only)
-    const { terminalSafe } = await import('../terminalText.js');
-    if (isUserError(error)) {
-      if (debug && error.cause) writeOut(2, `${String((error.cause as Error).stack ?? error.cause)}\n`);
-      return fail(terminalSafe(error.message), error.next === undefined ? undefined : terminalSafe(error.next), error.exitCode);
-    }
-    const message = terminalSafe(error instanceof Error ? error.message : String(error));
-    if (debug && error instanceof Error) writeOut(2, `${error.stack}\n`);
-    return fail(`unexpected error: ${message}`, 'run again with --debug for details, and report it if it persists', 1);
+    const { failWith } = await import('./credentialProcessFailure.js');
+    return failWith(error, debug);
   }
 }
 

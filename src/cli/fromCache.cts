@@ -6,7 +6,7 @@
  * miss return false, and main.cts takes the full path, which gives the same answer or the error.
  * The output comes from the modules the full paths use too (envFormat.cts, execChild.cts).
  */
-import { readShortcut, readShortcutAnswer } from '../cache/credentialProcessShortcut.cjs';
+import { readShortcut, readShortcutAnswer, roleRefreshNote } from '../cache/credentialProcessShortcut.cjs';
 import { credentialProcessLine, HANDOUT_MARGIN_MS } from '../cache/temporaryCredentials.cjs';
 import { defaultProfileName } from '../config/defaultProfile.cjs';
 import { writeOut } from './writeOut.cjs';
@@ -106,4 +106,14 @@ export function answerFromCache(args: string[], env: NodeJS.ProcessEnv): FastAns
     mayLead: args[0] !== 'exec',
     onWait: (pid) => writeOut(2, `rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
   });
+}
+
+/**
+ * After a miss of `credential-process PROFILE`: what the hourly role refresh (roleRefresh.ts)
+ * starts from, when the note records the profile's role and the files are as they were; else
+ * undefined (the full path).
+ */
+export function roleRefreshStart(args: string[], env: NodeJS.ProcessEnv): ReturnType<typeof roleRefreshNote> {
+  const [command, profile] = args;
+  return args.length === 2 && command === 'credential-process' && usableProfile(profile) ? roleRefreshNote(profile, env) : undefined;
 }

@@ -7,7 +7,7 @@
  * nothing else (bench/, test/e2e/credModuleGraph.test.ts); everything else is ESM, loaded with
  * import() when it is needed.
  */
-import { answerFromCache } from './fromCache.cjs';
+import { answerFromCache, roleRefreshStart } from './fromCache.cjs';
 
 /**
  * A reader that closes the pipe early (`rolegate --help | head`) is not an error of ours. The hook
@@ -42,6 +42,13 @@ async function main(args: string[]): Promise<number> {
   quietOnClosedPipe('stdout');
   quietOnClosedPipe('stderr');
   if (args[0] === 'credential-process') {
+    // the hourly role refresh, from what the shortcut note records (roleRefresh.ts); undefined: the full path
+    const start = roleRefreshStart(args, process.env);
+    if (start) {
+      const { refreshRoleFromNote } = await import('./roleRefresh.js');
+      const code = await refreshRoleFromNote(start, process.env);
+      if (code !== undefined) return code;
+    }
     const { runCredentialProcess } = await import('./credentialProcess.js');
     return runCredentialProcess(args.slice(1));
   }

@@ -12,9 +12,12 @@ import { resolveProfile } from './profiles.js';
 import { badInput } from '../userError.js';
 import { isSsoProfile, ssoSpecOf, type SsoSpec } from './ssoSpec.js';
 import { isLoginProfile, loginSpecOf, type LoginSpec } from './loginSpec.js';
+import { ROLE_CHAIN_KEY, ROLE_CHAINS, type RoleChain } from './roleChain.js';
 
 export type { SsoSpec } from './ssoSpec.js';
 export type { LoginSpec } from './loginSpec.js';
+// how a role is assumed and for how long: its own module, which the hourly role refresh loads without this parser
+export { CHAINED_ROLE_MAX_SECONDS, chainedRoleLimitText, DEFAULT_ROLE_SECONDS, ROLE_CHAIN_KEY, ROLE_CHAINS, roleRequestSeconds, type RoleChain } from './roleChain.js';
 
 export interface SessionSpec {
   /** The profile whose long-term key signs GetSessionToken (the key store entry's name). */
@@ -30,30 +33,6 @@ export interface SessionSpec {
   durationSeconds?: number;
   /** rolegate_mfa_prompt: which desktop dialog asks for codes without a terminal (ROLEGATE_MFA_PROMPT wins). */
   mfaPrompt?: string;
-}
-
-/**
- * How a role is assumed. `session` (the default): with the day's MFA session, so elevating needs no
- * new code, but AWS limits a role assumed with temporary credentials to 1 hour ("role chaining").
- * `direct`: with the long-term key and a fresh MFA code, as the AWS CLI does for role_arn +
- * mfa_serial: one code per role session, which may last up to the role's MaxSessionDuration.
- */
-export type RoleChain = 'session' | 'direct';
-export const ROLE_CHAINS: readonly RoleChain[] = ['session', 'direct'];
-/** The profile key that picks the chain. */
-export const ROLE_CHAIN_KEY = 'rolegate_role_chain';
-/** AWS's limit for a role assumed with temporary credentials (the MFA session among them). */
-export const CHAINED_ROLE_MAX_SECONDS = 3600;
-export const DEFAULT_ROLE_SECONDS = 3600;
-/** Why a session-chain role cannot last longer, and what to do instead (said wherever it is asked). */
-export function chainedRoleLimitText(profile: string): string {
-  return `AWS limits a role assumed with the MFA session (rolegate's default chain) to 1 hour; for longer role sessions set ${ROLE_CHAIN_KEY} = direct on profile ${profile} (one MFA code per role session)`;
-}
-
-/** The DurationSeconds rolegate asks AWS for: the profile's duration_seconds, within the chain's limit. */
-export function roleRequestSeconds(role: Pick<RoleSpec, 'durationSeconds' | 'chain'>): number {
-  const wanted = role.durationSeconds ?? DEFAULT_ROLE_SECONDS;
-  return role.chain === 'session' ? Math.min(wanted, CHAINED_ROLE_MAX_SECONDS) : wanted;
 }
 
 export interface RoleSpec {

@@ -9,32 +9,25 @@
  */
 import type { SharedProfiles } from '../config/profiles.js';
 import { badInput } from '../userError.js';
-import { awsCliCacheArgs, awsCliCacheFile, awsCliCacheKey, writeAwsCliCache } from '../cache/awsCliCache.js';
-import { lookupRole, lookupSession } from '../cache/cachedCredentials.js';
+import { lookupSession } from '../cache/cachedCredentials.js';
 import { lockFile } from '../files/rolegatePaths.cjs';
 import type { SpentMfaCode } from './mfaCode.js';
-import { chainedRoleLimitText, CHAINED_ROLE_MAX_SECONDS, roleRequestSeconds, type RolegateSpec, type RoleSpec, type SessionSpec } from '../config/profileSpec.js';
+import type { RolegateSpec, RoleSpec, SessionSpec } from '../config/profileSpec.js';
 import { withLock } from '../files/refreshLock.js';
-import { roleEntryName, sessionEntryName, writeSessionEntry } from '../cache/sessionCache.js';
+import { sessionEntryName, writeSessionEntry } from '../cache/sessionCache.js';
 import { isMfaCodeRejection, stsError } from './stsErrors.js';
-import { testRoleLifetimeSeconds } from './testHooks.js';
 import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 import { createStsQuery } from '../aws/stsQuery.js';
+import { assumeRoleInput, assumeWithSessionCredentials, fromAssumeRole, fromSdk, refreshRole, type AssumedRole, type RoleRefreshOptions } from './roleCredentials.js';
 
 export const DEFAULT_SESSION_SECONDS = 12 * 3600;
 export const MAX_SESSION_SECONDS = 36 * 3600;
 export const MIN_SESSION_SECONDS = 900;
 
-export interface ResolveOptions {
-  env?: NodeJS.ProcessEnv;
+/** What a refresh of the chain is told and asked (the role link's options, and the session's duration). */
+export interface ResolveOptions extends RoleRefreshOptions {
   /** GetSessionToken duration (`--duration`); default the profile's rolegate_session_duration, else 12 h. */
   sessionDurationSeconds?: number;
-  /** Told when this process waits for another one that is refreshing. */
-  onWait?: (holderPid: number) => void;
-  /** Told about damaged cache files that were ignored, and about a duration that was capped. */
-  onWarning?: (message: string) => void;
-  /** How long the credentials handed out must still last (default 15 minutes; exec and env ask for more). */
-  wantedMs?: number;
 }
 
 function sessionSeconds(session: SessionSpec, options: ResolveOptions): number {
@@ -117,10 +110,6 @@ export async function sendWithMfaCode<T>(
   );
 }
 
-function roleSessionName(role: RoleSpec): string {
-  return role.roleSessionName ?? `rolegate-${role.profile}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-}
-
 function warnAll(warnings: string[], options: ResolveOptions) {
   for (const warning of warnings) options.onWarning?.(warning);
 }
@@ -162,33 +151,11 @@ export async function resolveSessionCredentials(shared: SharedProfiles, session:
   );
 }
 
-function fromSdk(c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined): TemporaryCredentials {
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) throw new Error('STS returned no credentials');
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
-}
-
-function roleLockName(role: RoleSpec): string {
-  return role.layout === 'guide' ? `awscli-${awsCliCacheKey(awsCliCacheArgs(role))}` : roleEntryName(role.profile);
-}
-
-type AssumedRole = { credentials: TemporaryCredentials; assumedRole?: { AssumedRoleId?: string; Arn?: string } };
-
 /** Session chain: AssumeRole signed with the MFA session (no new code while the session lasts). */
 async function assumeWithSession(shared: SharedProfiles, role: RoleSpec, options: ResolveOptions): Promise<AssumedRole> {
-  const env = options.env ?? process.env;
   // the session only has to be valid for this one call
   const session = await resolveSessionCredentials(shared, role.session, { ...options, wantedMs: undefined, askedFor: role.profile });
-  if ((role.durationSeconds ?? 0) > CHAINED_ROLE_MAX_SECONDS) {
-    options.onWarning?.(`duration_seconds ${role.durationSeconds} of profile ${role.profile} is capped at ${CHAINED_ROLE_MAX_SECONDS}: ${chainedRoleLimitText(role.profile)}`);
-  }
-  const context = { call: 'AssumeRole', profile: role.profile, roleArn: role.roleArn, keyProfile: role.session.keyProfile } as const;
-  try {
-    const { client } = await sts(session, role.region, env);
-    const response = await client.assumeRole(assumeRoleInput(role));
-    return fromAssumeRole(response);
-  } catch (error) {
-    throw stsError(error, context, env);
-  }
+  return assumeWithSessionCredentials(role, session, options);
 }
 
 /**
@@ -217,58 +184,8 @@ async function assumeDirect(shared: SharedProfiles, role: RoleSpec, options: Res
   );
 }
 
-function assumeRoleInput(role: RoleSpec) {
-  return {
-    RoleArn: role.roleArn,
-    RoleSessionName: roleSessionName(role),
-    DurationSeconds: roleRequestSeconds(role),
-    ...(role.externalId ? { ExternalId: role.externalId } : {}),
-  };
-}
-
-function fromAssumeRole(response: { Credentials?: Parameters<typeof fromSdk>[0]; AssumedRoleUser?: { AssumedRoleId?: string; Arn?: string } }): AssumedRole {
-  const credentials = fromSdk(response.Credentials);
-  const assumedRole = response.AssumedRoleUser ? { AssumedRoleId: response.AssumedRoleUser.AssumedRoleId, Arn: response.AssumedRoleUser.Arn } : undefined;
-  return { credentials, assumedRole };
-}
-
-export async function resolveRoleCredentials(shared: SharedProfiles, role: RoleSpec, options: ResolveOptions = {}): Promise<TemporaryCredentials> {
-  const env = options.env ?? process.env;
-  const first = await lookupRole(role, env, Date.now(), options.wantedMs);
-  if (first.credentials) return first.credentials;
-  warnAll(first.warnings, options);
-  return withLock(
-    lockFile(roleLockName(role), env),
-    async () => {
-      const again = await lookupRole(role, env, Date.now(), options.wantedMs);
-      if (again.credentials) return again.credentials;
-      const createdAt = new Date();
-      const { credentials, assumedRole } = role.chain === 'direct' ? await assumeDirect(shared, role, options) : await assumeWithSession(shared, role, options);
-      const shortened = testRoleLifetimeSeconds(env);
-      if (shortened !== undefined) credentials.expiration = new Date(Math.min(credentials.expiration.getTime(), createdAt.getTime() + shortened * 1000));
-      if (role.layout === 'guide') {
-        await writeAwsCliCache(awsCliCacheFile(role, env), credentials, assumedRole);
-      } else {
-        await writeSessionEntry(
-          roleEntryName(role.profile),
-          {
-            version: 1,
-            kind: 'role',
-            profile: role.profile,
-            mfaSerial: role.mfaSerial,
-            roleArn: role.roleArn,
-            durationSeconds: role.durationSeconds,
-            arn: assumedRole?.Arn,
-            createdAt: createdAt.toISOString(),
-            credentials,
-          },
-          env,
-        );
-      }
-      return credentials;
-    },
-    { onWait: options.onWait },
-  );
+export function resolveRoleCredentials(shared: SharedProfiles, role: RoleSpec, options: ResolveOptions = {}): Promise<TemporaryCredentials> {
+  return refreshRole(role, options, () => (role.chain === 'direct' ? assumeDirect(shared, role, options) : assumeWithSession(shared, role, options)));
 }
 
 export function resolveCredentials(shared: SharedProfiles, spec: RolegateSpec, options: ResolveOptions = {}): Promise<TemporaryCredentials> {

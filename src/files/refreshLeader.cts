@@ -8,7 +8,7 @@
  * answered by the time the leader is gone (it failed, or was killed) takes the full path, whose
  * locks keep every rule. Bounded: a marker older than 5 minutes, or whose process is gone, is stale.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockDir, safeName } from './rolegatePaths.cjs';
 
@@ -36,11 +36,19 @@ function holder(file: string, now: number): { pid: number } | undefined {
 function lead(file: string): boolean {
   try {
     mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    const fd = openSync(file, 'wx', 0o600);
+    // written whole under a name of this process's, then linked into place (fails if a marker is
+    // there): a waiter never reads an empty marker, which it would take for a leader gone
+    const temp = `${file}.${process.pid}.tmp`;
+    const fd = openSync(temp, 'w', 0o600);
     try {
       writeSync(fd, JSON.stringify({ pid: process.pid, created: Date.now() }));
     } finally {
       closeSync(fd);
+    }
+    try {
+      linkSync(temp, file);
+    } finally {
+      unlinkSync(temp);
     }
     process.once('exit', () => {
       try {

@@ -8,7 +8,9 @@ import { readSharedProfiles } from '../config/profiles.js';
 import { sharedFilePaths } from '../config/sharedFilePaths.js';
 import { describeProfile } from '../config/profileSpec.js';
 import { handoutKind, lookupSpec, resolveSpec } from './dispatch.js';
-import { leaveShortcut, stampFile } from '../cache/credentialProcessShortcut.cjs';
+import { leaveShortcut, stampFile, type RoleRefreshNote } from '../cache/credentialProcessShortcut.cjs';
+import { CHAINED_ROLE_MAX_SECONDS } from '../config/roleChain.js';
+import type { CredentialSpec } from '../config/profileSpec.js';
 import type { TemporaryCredentials } from '../cache/temporaryCredentials.cjs';
 import { parseDuration } from '../credentials/duration.js';
 
@@ -40,6 +42,28 @@ export async function lookupOrRefresh(profile: string, env: NodeJS.ProcessEnv, o
       onWait: (pid) => report(`rolegate: waiting for another rolegate process (pid ${pid}) that is refreshing these credentials\n`),
       onWarning: (message) => report(`rolegate: warning: ${message}\n`),
     }));
-  if (cached.path !== undefined) await leaveShortcut(profile, env, stamps, { ...cached, path: cached.path }, credentials, { region: spec.region, kind: await handoutKind(spec) });
+  if (cached.path !== undefined) {
+    await leaveShortcut(profile, env, stamps, { ...cached, path: cached.path }, credentials, { region: spec.region, kind: await handoutKind(spec), refresh: roleRefreshNote(spec) });
+  }
   return credentials;
+}
+
+/**
+ * What the hourly role refresh (cli/roleRefresh.ts) needs in the note, for the one kind it serves:
+ * a role of rolegate's store layout assumed with the MFA session, for at most the chain's hour
+ * (a longer duration_seconds is capped with a warning, which the full path says).
+ */
+function roleRefreshNote(spec: CredentialSpec): RoleRefreshNote | undefined {
+  if (spec.kind !== 'role') return undefined;
+  const role = spec.role;
+  if (role.layout !== 'store' || role.chain !== 'session' || (role.durationSeconds ?? 0) > CHAINED_ROLE_MAX_SECONDS || role.mfaSerial !== role.session.mfaSerial) return undefined;
+  return {
+    roleArn: role.roleArn,
+    mfaSerial: role.mfaSerial,
+    durationSeconds: role.durationSeconds ?? null,
+    roleSessionName: role.roleSessionName ?? null,
+    externalId: role.externalId ?? null,
+    region: role.region ?? null,
+    keyProfile: role.session.keyProfile,
+  };
 }

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { makeSandbox, type Sandbox } from '../harness/sandbox.js';
 import { useMotoServer } from '../harness/moto.js';
 import { run } from '../harness/run.js';
+import { loadedModules, ownModules } from '../harness/moduleLog.js';
 import { tscRolegateBin as rolegateBin } from '../harness/paths.js';
 import { deleteSessionEntry, roleEntryName, writeSessionEntry } from '../../src/cache/sessionCache.js';
 import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
@@ -14,38 +15,6 @@ import { endpointNoteFile } from '../../src/cache/endpointNote.cjs';
 import { leaderFile } from '../../src/files/refreshLeader.cjs';
 import { MFA_SERIAL, ROLE_ARN, useCredAccount } from './credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
-
-/**
- * Runs the CLI with a module hook that records every module it loads (ESM through a resolve hook,
- * CommonJS through require.cache at exit), and returns the file URLs.
- */
-async function loadedModules(args: string[], env: NodeJS.ProcessEnv, dir: string) {
-  const log = join(dir, 'modules.log');
-  const hooks = join(dir, 'hooks.mjs');
-  const register = join(dir, 'register.mjs');
-  writeFileSync(
-    hooks,
-    `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(${JSON.stringify(log)}, result.url + '\\n');
-  return result;
-}`,
-  );
-  writeFileSync(
-    register,
-    `import { register } from 'node:module';
-import { createRequire } from 'node:module';
-import { appendFileSync } from 'node:fs';
-register(${JSON.stringify(pathToFileURL(hooks).href)});
-const require = createRequire(import.meta.url);
-process.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).map((p) => 'cjs:' + p + '\\n').join('')));`,
-  );
-  writeFileSync(log, '');
-  const result = await run(process.execPath, ['--import', pathToFileURL(register).href, rolegateBin, ...args], { env });
-  const modules = readFileSync(log, 'utf8').split('\n').filter((l) => l && !l.startsWith('node:'));
-  return { result, modules };
-}
 
 const FORBIDDEN =
   /node_modules|\/src\/prompt\/|\/src\/aws\/|resolveCredentials|keyStore|KeyStore|refreshLock|\/cli\/program\.js|\/cli\/commands\.js|\/cli\/output\.js/;
@@ -70,8 +39,9 @@ test('credential-process answered from the cache loads no SDK, keyring, prompt, 
     assert.ok(full.modules.some((m) => m.endsWith('/src/cli/credentialProcess.js')), 'the hook saw the ES modules load');
     assert.deepEqual(full.modules.filter((m) => FORBIDDEN.test(m)), [], 'full lookup');
     const own = [...new Set(full.modules.filter((m) => m.startsWith('file:')))];
-    // the sources layer (dispatch.js, rolegateSource.js) and the SSO and console sign-in spec readers
-    assert.ok(own.length <= 28, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
+    // the sources layer (dispatch.js, rolegateSource.js), the SSO and console sign-in spec readers,
+    // and the role's chain and duration (roleChain.js, apart so the note's role refresh skips the parser)
+    assert.ok(own.length <= 29, `full lookup: credential-process loaded ${own.length} modules:\n${own.join('\n')}`);
 
     // second call: the shortcut the first one left, answered by the CommonJS entry alone
     const fast = await loadedModules(['credential-process', 'admin'], box.env, box.home);
@@ -304,8 +274,8 @@ test('what the fast path does not handle takes the full path: other flags, the e
     assert.doesNotMatch(tooShort.stdout, /ASIAIOSFODNN7EXAMPLE/);
   }));
 
-/** Every module of ours the hourly role refresh loads: the full lookup's, the chain, the lock and the STS sender. */
-const ROLE_REFRESH_MODULES = [
+/** Every module of ours the hourly role refresh loads without a note: the full lookup's, the chain, the lock and the STS sender. */
+const ROLE_REFRESH_FULL_MODULES = [
   'src/aws/callSettings.js',
   'src/aws/networkErrors.js',
   'src/aws/partition.js',
@@ -330,12 +300,14 @@ const ROLE_REFRESH_MODULES = [
   'src/config/profileSpec.js',
   'src/config/profiles.js',
   'src/config/pythonText.js',
+  'src/config/roleChain.js',
   'src/config/sharedFilePaths.js',
   'src/config/sharedFileText.js',
   'src/config/shlexSplit.js',
   'src/config/ssoSpec.js',
   'src/credentials/duration.js',
   'src/credentials/resolveCredentials.js',
+  'src/credentials/roleCredentials.js',
   'src/credentials/stsErrors.js',
   'src/credentials/testHooks.js',
   'src/files/atomicFile.js',
@@ -352,6 +324,44 @@ const ROLE_REFRESH_MODULES = [
   'src/userError.js',
 ];
 
+/**
+ * What the hourly role refresh loads when the shortcut note records the role (cli/roleRefresh.ts):
+ * no config parser, profile logic, sources, credential-process's full path or chain beyond the role link.
+ */
+const ROLE_REFRESH_MODULES = [
+  'src/aws/callSettings.js',
+  'src/aws/networkErrors.js',
+  'src/aws/partition.js',
+  'src/aws/queryRequest.js',
+  'src/aws/retryPolicy.js',
+  'src/aws/signatureV4.js',
+  'src/aws/stsQuery.js',
+  'src/cache/awsCliCache.js',
+  'src/cache/cachedCredentials.js',
+  'src/cache/credentialProcessShortcut.cjs',
+  'src/cache/sessionCache.js',
+  'src/cache/sha1.js',
+  'src/cache/temporaryCredentials.cjs',
+  'src/cli/fromCache.cjs',
+  'src/cli/main.cjs',
+  'src/cli/roleRefresh.js',
+  'src/cli/writeOut.cjs',
+  'src/config/defaultProfile.cjs',
+  'src/config/roleChain.js',
+  'src/credentials/roleCredentials.js',
+  'src/credentials/stsErrors.js',
+  'src/credentials/testHooks.js',
+  'src/files/atomicFile.js',
+  'src/files/checkedFile.cjs',
+  'src/files/fileLock.js',
+  'src/files/privateFile.js',
+  'src/files/refreshLeader.cjs',
+  'src/files/refreshLock.js',
+  'src/files/rolegatePaths.cjs',
+  'src/shellQuote.js',
+  'src/userError.js',
+];
+
 describe('against moto', () => {
   const moto = useMotoServer();
   let box: Sandbox;
@@ -360,17 +370,22 @@ describe('against moto', () => {
   test('the hourly role refresh (MFA session cached) loads no SDK, commander, IAM client, key store or MFA prompt: its STS call is signed and sent with Node\'s own modules', async () => {
     const first = await run(process.execPath, [rolegateBin, 'credential-process', 'admin'], { env: box.env });
     assert.equal(first.code, 0, first.stderr);
-    await deleteSessionEntry(roleEntryName('admin'), box.env);
-    await moto.clearRequests();
-    const refresh = await loadedModules(['credential-process', 'admin'], box.env, box.home);
-    assert.equal(refresh.result.code, 0, refresh.result.stderr);
-    assert.notEqual(JSON.parse(refresh.result.stdout).AccessKeyId, JSON.parse(first.stdout).AccessKeyId, 'new role credentials');
-    const actions = (await moto.requests()).map((r) => r.action);
-    assert.deepEqual(actions, ['AssumeRole'], 'one STS call, no MFA session');
-    assert.deepEqual(refresh.modules.filter((m) => /node_modules/.test(m)), [], 'no SDK (@aws-sdk, @smithy), keyring or commander');
-    const own = [...new Set(refresh.modules.filter((m) => m.startsWith('file:') || m.startsWith('cjs:')))]
-      .map((m) => m.replace(/^(file|cjs):.*\/src\//, 'src/'))
-      .filter((m) => m.startsWith('src/'));
-    assert.deepEqual([...new Set(own)].sort(), ROLE_REFRESH_MODULES);
+    const refreshed = new Set([JSON.parse(first.stdout).AccessKeyId as string]);
+    // the note the first run left records the role: the refresh starts from it
+    for (const [note, expected] of [['kept', ROLE_REFRESH_MODULES], ['removed', ROLE_REFRESH_FULL_MODULES]] as const) {
+      await deleteSessionEntry(roleEntryName('admin'), box.env);
+      if (note === 'removed') rmSync(shortcutFile('admin', box.env));
+      await moto.clearRequests();
+      const refresh = await loadedModules(['credential-process', 'admin'], box.env, box.home);
+      assert.equal(refresh.result.code, 0, refresh.result.stderr);
+      assert.equal(refresh.result.stderr, '', note);
+      const served = JSON.parse(refresh.result.stdout).AccessKeyId as string;
+      assert.ok(!refreshed.has(served), `${note}: new role credentials`);
+      refreshed.add(served);
+      const actions = (await moto.requests()).map((r) => r.action);
+      assert.deepEqual(actions, ['AssumeRole'], `${note}: one STS call, no MFA session`);
+      assert.deepEqual(refresh.modules.filter((m) => /node_modules/.test(m)), [], 'no SDK (@aws-sdk, @smithy), keyring or commander');
+      assert.deepEqual(ownModules(refresh.modules), expected, `the note ${note}`);
+    }
   });
 });

@@ -10,13 +10,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { projectRoot } from '../harness/paths.js';
 import { run, runAws, type RunResult } from '../harness/run.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
+import { deleteSessionEntry, roleEntryName } from '../../src/cache/sessionCache.js';
+import { rolegateCacheDir } from '../../src/files/rolegatePaths.cjs';
 import { MFA_SERIAL, PASSPHRASE, ROLE_ARN, mfaProcessRuns, useCredAccount, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
@@ -145,4 +147,25 @@ test('installed: the AWS CLI gets credentials through the bundled SDK (moto), th
   assert.ok(loaded.length > 0, 'the hooks recorded the run');
   assert.deepEqual([...new Set(loaded)], [installedMain]);
   assert.deepEqual(await moto.requests(), []);
+
+  // The hourly role refresh (the role entry gone, the MFA session cached), twice: the first run
+  // makes roleRefresh.cjs's code cache, the second reads it. Each loads main.cjs and
+  // roleRefresh.cjs alone, and makes one AssumeRole without the key (no passphrase).
+  for (const run of ['makes the code cache', 'reads the code cache']) {
+    await deleteSessionEntry(roleEntryName('admin'), box.env);
+    writeFileSync(log, '');
+    await moto.clearRequests();
+    const refreshed = await rolegate(['credential-process', 'admin'], { ...box.env, ROLEGATE_FILE_PASSPHRASE: '' }, ['--import', pathToFileURL(register).href]);
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    assert.equal(refreshed.stderr, '', run);
+    assert.match(JSON.parse(refreshed.stdout).AccessKeyId, /^ASIA/);
+    assert.deepEqual((await moto.requests()).map((request) => request.action), ['AssumeRole'], run);
+    const files = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('node:') && !line.endsWith('/register.mjs'))
+      .map((line) => (line.startsWith('file:') ? fileURLToPath(line) : line.replace(/^cjs:/, '')));
+    assert.deepEqual([...new Set(files)].sort(), [installedMain, join(dirname(installedMain), 'roleRefresh.cjs')].sort(), run);
+    assert.equal(readdirSync(join(rolegateCacheDir(box.env), 'code')).filter((name) => name.startsWith('roleRefresh.cjs-')).length, 1, run);
+  }
+  assert.equal(mfaProcessRuns(account), 1, 'no new MFA code');
 });
