@@ -8,7 +8,7 @@
  * answered by the time the leader is gone (it failed, or was killed) takes the full path, whose
  * locks keep every rule. Bounded: a marker older than 5 minutes, or whose process is gone, is stale.
  */
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockDir, safeName } from './rolegatePaths.cjs';
 
@@ -20,9 +20,18 @@ export function leaderFile(profile: string, env: NodeJS.ProcessEnv): string {
   return join(lockDir(env), `${safeName(profile)}.leader`);
 }
 
-function holder(file: string, now: number): { pid: number } | undefined {
+/**
+ * How long an empty marker counts as a leader's: its leader creates it (exclusively) and writes it at
+ * once, so a waiter may read it in between; one a killed leader left empty is stale after this.
+ */
+const EMPTY_MARKER_MS = 2_000;
+
+/** The live leader (`pid` undefined: its marker is not written yet), or undefined: none. */
+function holder(file: string, now: number): { pid: number | undefined } | undefined {
   try {
-    const info = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; created?: unknown };
+    const text = readFileSync(file, 'utf8');
+    if (text === '') return now - statSync(file).mtimeMs < EMPTY_MARKER_MS ? { pid: undefined } : undefined;
+    const info = JSON.parse(text) as { pid?: unknown; created?: unknown };
     if (typeof info.pid !== 'number' || typeof info.created !== 'number' || now - info.created > LEADER_WAIT_MS) return undefined;
     process.kill(info.pid, 0);
     return { pid: info.pid };
@@ -36,19 +45,11 @@ function holder(file: string, now: number): { pid: number } | undefined {
 function lead(file: string): boolean {
   try {
     mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    // written whole under a name of this process's, then linked into place (fails if a marker is
-    // there): a waiter never reads an empty marker, which it would take for a leader gone
-    const temp = `${file}.${process.pid}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
+    const fd = openSync(file, 'wx', 0o600);
     try {
       writeSync(fd, JSON.stringify({ pid: process.pid, created: Date.now() }));
     } finally {
       closeSync(fd);
-    }
-    try {
-      linkSync(temp, file);
-    } finally {
-      unlinkSync(temp);
     }
     process.once('exit', () => {
       try {
@@ -86,7 +87,12 @@ export function waitForLeader<T>(profile: string, env: NodeJS.ProcessEnv, again:
     if (options.mayLead) lead(file);
     return false;
   }
-  options.onWait?.(leader.pid);
+  // a marker not written yet: its pid, for the message, once its leader has written it
+  for (let tries = 0; leader.pid === undefined && tries < 50; tries++) {
+    Atomics.wait(sleeper, 0, 0, 2);
+    leader.pid = holder(file, Date.now())?.pid;
+  }
+  if (leader.pid !== undefined) options.onWait?.(leader.pid);
   while (Date.now() - started < LEADER_WAIT_MS) {
     Atomics.wait(sleeper, 0, 0, POLL_MS);
     const answer = again();
