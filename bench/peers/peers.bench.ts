@@ -121,7 +121,7 @@ try {
   }
 
   // Cold refresh: interleaved rounds; a code the peer will ask for is fetched before the clock starts.
-  log(`cold refresh: ${COLD_RUNS} interleaved rounds (the AWS CLI's need a fresh code each: some wait for the next 30 s step)`);
+  log(`cold refresh: ${COLD_RUNS} interleaved rounds (the AWS CLI's need a fresh code each: the code source moves the tests' TOTP clock to a later step rather than waiting)`);
   for (const peer of peers) cold.set(peer, []);
   for (const peer of peers) coldCpu.set(peer, []);
   for (let round = 0; round < COLD_RUNS; round++) {

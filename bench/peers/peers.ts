@@ -12,6 +12,7 @@ import { startMoto } from '../../test/harness/moto.js';
 import { startStrictAws } from '../../test/harness/strictAws.js';
 import { makeSandbox, type Sandbox } from '../../test/harness/sandbox.js';
 import { nextMfaCode } from '../../test/harness/mfaCodes.js';
+import { totpNow } from '../../test/harness/totpClock.js';
 import { createAccount, mfaProcessRuns, MFA_SERIAL, PASSPHRASE, ROLE_ARN, storeKey, type Account } from '../../test/e2e/credFixture.js';
 import { credentialProcessCommand } from '../../src/credentials/credentialProcessCommand.js';
 import { rolegateCacheDir, sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
@@ -31,7 +32,9 @@ interface Stack {
 
 async function startStack(): Promise<Stack> {
   const moto = await startMoto();
-  const layer = await startStrictAws({ upstream: moto.endpoint });
+  // codes checked on the clock the code source moves (totpClock.ts), as in the tests: a source that
+  // needs a later window moves it there rather than waiting, so the layer must read that clock
+  const layer = await startStrictAws({ upstream: moto.endpoint, totpNow });
   return {
     endpoint: layer.endpoint,
     stsCalls: () => layer.requests().filter((r) => r.service === 'sts').length,
