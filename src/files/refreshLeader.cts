@@ -8,7 +8,7 @@
  * answered by the time the leader is gone (it failed, or was killed) takes the full path, whose
  * locks keep every rule. Bounded: a marker older than 5 minutes, or whose process is gone, is stale.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockDir, safeName } from './rolegatePaths.cjs';
 
@@ -21,16 +21,38 @@ export function leaderFile(profile: string, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * How long an empty marker counts as a leader's: its leader creates it (exclusively) and writes it at
- * once, so a waiter may read it in between; one a killed leader left empty is stale after this.
+ * The marker is a symbolic link whose target is its content, `{"pid","created"}`: made in one step
+ * that fails if a marker is there, so no waiter ever reads it half-made (it would take the leader
+ * for gone and lead too) and a kill leaves a whole marker or none, never a temporary file. Where no
+ * link can be made (Windows without the privilege), a file created exclusively and written at once.
  */
-const EMPTY_MARKER_MS = 2_000;
-
-/** The live leader (`pid` undefined: its marker is not written yet), or undefined: none. */
-function holder(file: string, now: number): { pid: number | undefined } | undefined {
+function makeMarker(file: string, content: string): void {
   try {
-    const text = readFileSync(file, 'utf8');
-    if (text === '') return now - statSync(file).mtimeMs < EMPTY_MARKER_MS ? { pid: undefined } : undefined;
+    symlinkSync(content, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    const fd = openSync(file, 'wx', 0o600);
+    try {
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** A marker's content: the link's target, or the file's text (a file marker, as older versions made). */
+function readMarker(file: string): string {
+  try {
+    return readlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+    return readFileSync(file, 'utf8');
+  }
+}
+
+function holder(file: string, now: number): { pid: number } | undefined {
+  try {
+    const text = readMarker(file);
     const info = JSON.parse(text) as { pid?: unknown; created?: unknown };
     if (typeof info.pid !== 'number' || typeof info.created !== 'number' || now - info.created > LEADER_WAIT_MS) return undefined;
     process.kill(info.pid, 0);
@@ -45,15 +67,10 @@ function holder(file: string, now: number): { pid: number | undefined } | undefi
 function lead(file: string): boolean {
   try {
     mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    const fd = openSync(file, 'wx', 0o600);
-    try {
-      writeSync(fd, JSON.stringify({ pid: process.pid, created: Date.now() }));
-    } finally {
-      closeSync(fd);
-    }
+    makeMarker(file, JSON.stringify({ pid: process.pid, created: Date.now() }));
     process.once('exit', () => {
       try {
-        if ((JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown }).pid === process.pid) unlinkSync(file);
+        if ((JSON.parse(readMarker(file)) as { pid?: unknown }).pid === process.pid) unlinkSync(file);
       } catch {
         // gone already
       }
@@ -74,7 +91,8 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  */
 export function waitForLeader<T>(profile: string, env: NodeJS.ProcessEnv, again: () => T | false, options: { mayLead: boolean; onWait?: (pid: number) => void }): T | false {
   const file = leaderFile(profile, env);
-  if (options.mayLead ? lead(file) : !holder(file, Date.now())) return false;
+  // a leader that ended between this process's miss and its own marker left the note: one more look
+  if (options.mayLead ? lead(file) : !holder(file, Date.now())) return options.mayLead ? again() : false;
   const started = Date.now();
   const leader = holder(file, started);
   if (!leader) {
@@ -84,15 +102,9 @@ export function waitForLeader<T>(profile: string, env: NodeJS.ProcessEnv, again:
     } catch {
       // another waiter took it away
     }
-    if (options.mayLead) lead(file);
-    return false;
+    return options.mayLead && lead(file) ? again() : false;
   }
-  // a marker not written yet: its pid, for the message, once its leader has written it
-  for (let tries = 0; leader.pid === undefined && tries < 50; tries++) {
-    Atomics.wait(sleeper, 0, 0, 2);
-    leader.pid = holder(file, Date.now())?.pid;
-  }
-  if (leader.pid !== undefined) options.onWait?.(leader.pid);
+  options.onWait?.(leader.pid);
   while (Date.now() - started < LEADER_WAIT_MS) {
     Atomics.wait(sleeper, 0, 0, POLL_MS);
     const answer = again();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { leaderFile, waitForLeader } from './refreshLeader.cjs';
@@ -13,31 +13,38 @@ function place(): { env: NodeJS.ProcessEnv; file: string; done: () => void } {
   return { env, file, done: () => rmSync(home, { recursive: true, force: true }) };
 }
 
-test("a marker just made and not yet written is a leader starting: the waiter waits for its answer, not the full path", () => {
+test('the leader leaves its marker in one step, a link whose target is its pid and time; a second process waits for it, naming the pid', () => {
   const { env, file, done } = place();
   try {
-    writeFileSync(file, '', { mode: 0o600 });
+    assert.equal(waitForLeader('admin', env, () => false, { mayLead: true }), false, 'the first to miss leads: the full path');
+    assert.ok(lstatSync(file).isSymbolicLink());
+    const marker = JSON.parse(readlinkSync(file)) as { pid: number; created: number };
+    assert.equal(marker.pid, process.pid);
+    assert.ok(Math.abs(Date.now() - marker.created) < 60_000);
     let asked = 0;
     const waits: number[] = [];
-    const answer = waitForLeader('admin', env, () => (++asked >= 3 ? 'from the note' : false), { mayLead: false, onWait: (pid) => waits.push(pid) });
+    const answer = waitForLeader('admin', env, () => (++asked >= 2 ? 'from the note' : false), { mayLead: true, onWait: (pid) => waits.push(pid) });
     assert.equal(answer, 'from the note');
-    assert.deepEqual(waits, [], 'no pid to name while the marker is empty');
+    assert.deepEqual(waits, [process.pid]);
   } finally {
     done();
   }
 });
 
-test('an empty marker a killed leader left (older than 2 s) is stale: the waiter takes the full path at once, and a leader replaces it', () => {
+test('an empty or torn file marker (an older rolegate killed while writing it) is stale at once: no wait, and the next leader replaces it', () => {
   const { env, file, done } = place();
   try {
-    writeFileSync(file, '', { mode: 0o600 });
-    const old = new Date(Date.now() - 10_000);
-    utimesSync(file, old, old);
-    let asked = 0;
-    assert.equal(waitForLeader('admin', env, () => (++asked, false), { mayLead: false }), false);
-    assert.equal(asked, 0);
-    assert.equal(waitForLeader('admin', env, () => false, { mayLead: true }), false);
-    assert.equal((JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid, process.pid, 'this process leads: its marker replaced the empty one');
+    for (const text of ['', '{"pid":']) {
+      rmSync(file, { force: true });
+      writeFileSync(file, text, { mode: 0o600 });
+      let asked = 0;
+      const started = Date.now();
+      assert.equal(waitForLeader('admin', env, () => (++asked, false), { mayLead: false }), false);
+      assert.equal(asked, 0);
+      assert.ok(Date.now() - started < 1000, 'no wait on a dead writer\'s marker');
+      assert.equal(waitForLeader('admin', env, () => false, { mayLead: true }), false);
+      assert.equal((JSON.parse(readlinkSync(file)) as { pid: number }).pid, process.pid, 'this process leads: its marker replaced the broken one');
+    }
   } finally {
     done();
   }
