@@ -77,7 +77,7 @@ export async function refreshRoleFromNote(start: RoleRefreshStart, env: NodeJS.P
       const signing = await lookupSession(role.session, env, Date.now());
       if (!signing.credentials) throw FULL_PATH;
       return assumeWithSessionCredentials(role, signing.credentials, options);
-    });
+    }, cached);
   } catch (error) {
     if (error === FULL_PATH) return undefined;
     const { failWith } = await import('./credentialProcessFailure.js');

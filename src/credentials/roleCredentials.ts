@@ -78,10 +78,16 @@ function roleLockName(role: RoleSpec): string {
 /**
  * Fresh role credentials from the entry, else from `assume()` under the entry's lock (the entry
  * read again once the lock is held), written to the entry (the AWS CLI's cache for the guide's layout).
+ * `looked`: the entry as the caller has just read it (with the same wantedMs), not read again.
  */
-export async function refreshRole(role: RoleSpec, options: RoleRefreshOptions, assume: () => Promise<AssumedRole>): Promise<TemporaryCredentials> {
+export async function refreshRole(
+  role: RoleSpec,
+  options: RoleRefreshOptions,
+  assume: () => Promise<AssumedRole>,
+  looked?: Awaited<ReturnType<typeof lookupRole>>,
+): Promise<TemporaryCredentials> {
   const env = options.env ?? process.env;
-  const first = await lookupRole(role, env, Date.now(), options.wantedMs);
+  const first = looked ?? (await lookupRole(role, env, Date.now(), options.wantedMs));
   if (first.credentials) return first.credentials;
   for (const warning of first.warnings) options.onWarning?.(warning);
   return withLock(
