@@ -10,8 +10,12 @@
  * Every subject runs the shipped bundle (dist/bundle/cli/main.cjs) and the tsc tree
  * (dist/src/cli/main.cjs); the module count is what a module hook records for one run (own files
  * and node_modules files; Node's built-ins not counted).
- * Run: npm run bench:cold [-- --runs 21] [--list] [--tree NAME=ENTRY ...] (--list prints each path's modules)
+ * With --instructions, each run is counted by valgrind's callgrind instead (instructionCount.ts): the
+ * user-space instructions of the process, in millions, which a shared machine's load does not move
+ * (3 runs by default; the burst is left out).
+ * Run: npm run bench:cold [-- --runs 21] [--list] [--instructions] [--tree NAME=ENTRY ...] (--list prints each path's modules)
  */
+import type { SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:http';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,9 +25,12 @@ import { deleteSessionEntry, roleEntryName, writeSessionEntry } from '../src/cac
 import { credentialProcessCommand } from '../src/credentials/credentialProcessCommand.js';
 import { rolegateCacheDir } from '../src/files/rolegatePaths.cjs';
 import { spawnTimed, type Timing } from './cpuTime.js';
+import { canCountInstructions, spawnCounted } from './instructionCount.js';
 
+const COUNTED = process.argv.includes('--instructions');
+if (COUNTED && !canCountInstructions()) throw new Error('bench: --instructions needs valgrind (callgrind) on PATH');
 const runsFlag = process.argv.indexOf('--runs');
-const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 21;
+const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : COUNTED ? 3 : 21;
 const BURST = 20;
 // --tree NAME=ENTRY (repeatable) measures other builds instead, e.g. another checkout's bundle, for a
 // before/after comparison in one interleaved run
@@ -128,9 +135,13 @@ interface Ran extends Timing {
   stderr: string;
 }
 
-function runNode(args: string[]): Promise<Ran> {
+/** One run of node: timed, or with `counted`, its instructions (millions) in place of its CPU time, and no wall time. */
+function runNode(args: string[], counted = false): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const { child, timing } = spawnTimed(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const options: SpawnOptions = { env, stdio: ['ignore', 'pipe', 'pipe'] };
+    const { child, timing } = counted
+      ? ((run) => ({ child: run.child, timing: run.instructions.then((n) => (n === undefined ? undefined : { wallMs: NaN, cpuMs: n })) }))(spawnCounted(process.execPath, args, options))
+      : spawnTimed(process.execPath, args, options);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -156,11 +167,11 @@ function useCacheOf(tree: string): void {
   env.XDG_CACHE_HOME = folder;
 }
 
-/** One timed run of a subject: for a burst, the processes' CPU summed and the longest wall time. */
-async function once(tree: string, subject: Subject): Promise<Timing> {
+/** One timed (or counted) run of a subject: for a burst, the processes' CPU summed and the longest wall time. */
+async function once(tree: string, subject: Subject, counted = false): Promise<Timing> {
   useCacheOf(tree);
   await subject.before?.();
-  const results = await Promise.all(Array.from({ length: subject.burst ?? 1 }, () => runNode([tree, ...subject.args])));
+  const results = await Promise.all(Array.from({ length: subject.burst ?? 1 }, () => runNode([tree, ...subject.args], counted)));
   for (const result of results) {
     if (result.code !== 0 || !result.stdout.includes(subject.expect)) throw new Error(`${subject.name} failed (${result.code}): ${result.stdout}${result.stderr}`);
   }
@@ -234,38 +245,43 @@ try {
   const loadBefore = loadavg();
   // interleaved, so drift in machine load touches every row alike
   for (let i = 0; i < RUNS; i++) {
-    for (const floor of floors) floorTimes.get(floor.name)!.push(await runNode(floor.args));
-    for (const { tree, subject } of columns) times.get(`${tree} ${subject.name}`)!.push(await once(trees[tree]!, subject));
+    for (const floor of floors) floorTimes.get(floor.name)!.push(await runNode(floor.args, COUNTED));
+    // 20 processes under callgrind at once measure the machine, not rolegate: a burst is timed only
+    for (const { tree, subject } of columns) if (!(COUNTED && subject.burst)) times.get(`${tree} ${subject.name}`)!.push(await once(trees[tree]!, subject, COUNTED));
   }
   const med = (runs: Timing[]) => ({ wall: median(runs.map((r) => r.wallMs)), cpu: median(runs.map((r) => r.cpuMs)) });
   const node = med(floorTimes.get('node -e 0')!);
   const row = (name: string, tree: string, runs: Timing[], modules: string) => {
+    if (runs.length === 0) return [name, tree, '-', '', 'not counted', '', modules];
     const m = med(runs);
-    return [name, tree, m.wall.toFixed(1), (m.wall / node.wall).toFixed(2) + 'x', m.cpu.toFixed(1), (m.cpu / node.cpu).toFixed(2) + 'x', modules];
+    const wall = COUNTED ? ['-', ''] : [m.wall.toFixed(1), (m.wall / node.wall).toFixed(2) + 'x'];
+    return [name, tree, ...wall, m.cpu.toFixed(1), (m.cpu / node.cpu).toFixed(2) + 'x', modules];
   };
   const rows = floors.map((f) => row(f.name, '', floorTimes.get(f.name)!, ''));
   for (const [name, t] of times) rows.push(row(name.replace(/^\S+ /, ''), name.split(' ')[0]!, t, counts.get(name) ?? ''));
-  const header = ['command', 'tree', 'wall ms', 'vs node', 'CPU ms', 'vs node', 'modules (own+deps)'];
+  const header = ['command', 'tree', 'wall ms', 'vs node', COUNTED ? 'M instr' : 'CPU ms', 'vs node', 'modules (own+deps)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(`${RUNS} runs each, interleaved, medians; node ${process.version}; /proc/loadavg ${loadBefore} before, ${loadavg()} after`);
+  const what = COUNTED ? 'instructions counted by callgrind (millions, without V8\'s random hash-seed primes)' : 'timed';
+  console.log(`${RUNS} runs each, ${what}, interleaved, medians; node ${process.version}; /proc/loadavg ${loadBefore} before, ${loadavg()} after`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
-  // the targets of issue 21, in CPU time
+  // the targets of issue 21, in CPU time (or instructions)
   const cpu = (name: string) => med(floorTimes.get(name) ?? [])?.cpu;
-  console.log('\nTargets (CPU time, medians):');
+  console.log(`\nTargets (${COUNTED ? 'instructions' : 'CPU time'}, medians):`);
   for (const tree of Object.keys(trees)) {
     const of = (subject: string) => med(times.get(`${tree} ${subject}`)!).cpu;
     const refresh = of(subjects[4]!.name);
     const exec = of(subjects[3]!.name);
     const cold = of(subjects[5]!.name);
-    const burst = of(subjects[6]!.name);
     const bound = cold + (BURST - 1) * 1.5 * node.cpu;
+    const burstLine = COUNTED
+      ? `${BURST} cold calls at once: timed only`
+      : ((burst) => `${BURST} cold calls at once ${burst.toFixed(0)} ms, bound one cold call + ${BURST - 1} x 1.5 x node -e 0 = ${bound.toFixed(0)} ms (${burst <= bound ? 'within' : 'over'})`)(of(subjects[6]!.name));
     console.log(
       `${tree}: role refresh ${(refresh / cpu(floors[2]!.name)).toFixed(2)}x node's one HTTP request (at most 1.5x); ` +
         `exec with the endpoint ${(exec / cpu(floors[1]!.name)).toFixed(2)}x node spawning true (at most 1.5x); ` +
-        `${BURST} cold calls at once ${burst.toFixed(0)} ms, bound one cold call + ${BURST - 1} x 1.5 x node -e 0 = ${bound.toFixed(0)} ms (${burst <= bound ? 'within' : 'over'}); ` +
-        `one burst: ${burstCounts.get(tree)}`,
+        `${burstLine}; one burst: ${burstCounts.get(tree)}`,
     );
   }
 } finally {
