@@ -94,7 +94,19 @@ export function cutsOffEndpoint(failure: { kind: FailureKind }): boolean {
   return !['reset', 'server-error', 'throttled'].includes(failure.kind);
 }
 
+/** The mark every AwsTransientError carries, whichever copy of this module made it. */
+const AWS_TRANSIENT = Symbol.for('rolegate.AwsTransientError');
+
 export class AwsTransientError extends UserError {
+  /**
+   * As UserError's: the bundle's entries each carry a copy of this class (the console sign-in's
+   * provider throws from its own), so an error made by one copy is judged by its mark.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AwsTransientError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [AWS_TRANSIENT]?: unknown })[AWS_TRANSIENT] === true;
+  }
+
   readonly kind: FailureKind;
   readonly endpoint: AwsEndpoint;
   /** `iam:CreateAccessKey`. */
@@ -105,6 +117,7 @@ export class AwsTransientError extends UserError {
 
   constructor(init: { kind: FailureKind; endpoint: AwsEndpoint; operation: string; mayHaveRun: boolean; reason: string; next: string; cause: unknown }) {
     super(`${init.operation} failed: ${init.reason}`, { next: init.next, cause: init.cause });
+    Object.defineProperty(this, AWS_TRANSIENT, { value: true });
     this.name = 'AwsTransientError';
     this.kind = init.kind;
     this.endpoint = init.endpoint;
