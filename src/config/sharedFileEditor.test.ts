@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, test } from 'node:test';
 import { isUserError } from '../userError.js';
 import { editSharedFile } from './sharedFileEditor.js';
+import { OTHER_USER, otherUserCannotRun } from '../../test/harness/otherUser.js';
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -123,8 +125,6 @@ import { hostname } from 'node:os';
 import { lchownSync, lstatSync, mkdirSync, readdirSync, symlinkSync, truncateSync, utimesSync } from 'node:fs';
 import { processStartTime } from '../files/atomicFile.js';
 
-const root = process.getuid?.() === 0;
-
 test("a symlink planted at the backup's name is replaced, not written through: the victim keeps its content and mode", async () => {
   mkdirSync(join(home, 'aws'));
   writeFileSync(configFile, '[default]\ncli_pager = more\n', { mode: 0o600 });
@@ -140,17 +140,17 @@ test("a symlink planted at the backup's name is replaced, not written through: t
   assert.deepEqual(readdirSync(join(home, 'aws')).sort(), ['config', 'config.rolegate.bak']);
 });
 
-test("a link chain through another user's link is refused; the file it points at is unchanged", { skip: !root && 'needs root to give a link away' }, async () => {
+test("a link chain through another user's link is refused; the file it points at is unchanged", { skip: otherUserCannotRun([fileURLToPath(new URL('./sharedFileEditor.js', import.meta.url))]) }, async () => {
   mkdirSync(join(home, 'aws'));
   const target = join(home, 'dotfiles-config');
   writeFileSync(target, '[default]\nregion = a\n');
   symlinkSync(target, configFile);
   lchownSync(configFile, 4242, 4242);
   // run as another (unprivileged) user who owns the folder but not the link
-  execFileSync('chown', ['-R', '4343:4343', home]);
+  execFileSync('chown', ['-R', `${OTHER_USER}:${OTHER_USER}`, home]);
   lchownSync(configFile, 4242, 4242);
   const script = `import(${JSON.stringify(new URL('./sharedFileEditor.js', import.meta.url).href)}).then(({ editSharedFile }) => editSharedFile('config', (doc) => doc.setValue('default', 'region', 'b'), ${JSON.stringify(env)})).then(() => console.log('written'), (e) => { console.log(e.message); process.exit(3); })`;
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', uid: 4343, gid: 4343, timeout: 20_000 });
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', uid: OTHER_USER, gid: OTHER_USER, timeout: 20_000 });
   assert.equal(result.status, 3, result.stdout + result.stderr);
   assert.match(result.stdout, /symbolic link that belongs to another user .*uid 4242/);
   assert.equal(readFileSync(target, 'utf8'), '[default]\nregion = a\n');

@@ -12,6 +12,7 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate, type RunResult } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
+import { OTHER_USER, otherUserCannotRun } from '../harness/otherUser.js';
 import { keyFilePath, sessionCacheFile } from '../../src/files/rolegatePaths.cjs';
 import { journalPath } from '../../src/setups/rotationJournal.js';
 import { shortcutFile } from '../../src/cache/credentialProcessShortcut.cjs';
@@ -143,8 +144,8 @@ test('config set refuses a value with a NUL byte; a 200 MB config is refused wit
   assert.equal(lstatSync(box.configFile).size, 200 * 1024 * 1024);
 });
 
-test("as another user: a FIFO or a file of root's planted in a world-writable sessions folder is never read or served", { skip: process.getuid?.() !== 0 && 'needs root to act as two users' }, async () => {
-  const user = 4343;
+test("as another user: a FIFO or a file of root's planted in a world-writable sessions folder is never read or served", { skip: otherUserCannotRun([rolegateBin]) }, async () => {
+  const user = OTHER_USER;
   // everything of the sandbox belongs to the unprivileged user who runs rolegate
   execFileSync('chown', ['-R', `${user}:${user}`, box.home]);
   const env = { ...box.env };

@@ -13,6 +13,7 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { run, runRolegate } from '../harness/run.js';
 import { rolegateBin } from '../harness/paths.js';
+import { OTHER_USER, otherUserCannotRun } from '../harness/otherUser.js';
 import { useCredAccount, mfaProcessRuns, type Account } from './credFixture.js';
 
 const moto = useMotoServer();
@@ -104,8 +105,8 @@ test('verify --mfa-code-command runs the command given on its command line, even
   assert.ok((await moto.requests()).some((r) => r.action === 'AssumeRole' && !r.refused), output);
 });
 
-test('as the user, with ~/.aws left world-writable: another user replaces the config; its mfa_process never runs', { skip: !asRoot && 'needs root to act as two users' }, async () => {
-  const user = 4343;
+test('as the user, with ~/.aws left world-writable: another user replaces the config; its mfa_process never runs', { skip: otherUserCannotRun([rolegateBin]) }, async () => {
+  const user = OTHER_USER;
   execFileSync('chown', ['-R', `${user}:${user}`, box.home]);
   chmodSync(join(box.home, '.aws'), 0o777);
   const marker = join(box.home, 'ran-as-the-user');
