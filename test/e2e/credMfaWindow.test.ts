@@ -44,11 +44,23 @@ function afterPairingWindows(): void {
 
 const refused = async () => (await moto.requests()).filter((r) => r.refused);
 
+/**
+ * rolegate counts windows on real time, not the tests' clock: two calls meant to share a window must
+ * not straddle the end of a real one (then the second finds its window unused and rightly says
+ * nothing). Waits for the next real window when less than `ms` is left of this one (at most `ms`).
+ */
+async function roomInRealWindow(ms: number): Promise<void> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < ms) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}
+
 test('mfa_process on both profiles, direct chain: credential-process default, then admin within 2 s: both served, the second waits for the next code window, no code refused', async () => {
   directChainWithClockCodes();
   afterPairingWindows();
   await moto.clearRequests();
-  // rolegate counts windows on real time (the tests' TOTP clock may be steps ahead of it)
+  // rolegate counts windows on real time (the tests' TOTP clock may be steps ahead of it); the two
+  // calls take 2-4 s (CI: one of them straddled a window's end, and the wait it tests did not happen)
+  await roomInRealWindow(10_000);
   const started = Date.now();
   const first = await runRolegate(['credential-process', 'default'], { env: box.env, timeoutMs: 60_000 });
   assert.equal(first.code, 0, first.stderr);
