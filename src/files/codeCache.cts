@@ -7,13 +7,13 @@
  * the user's, like every cache of ours (a code cache is code: it is read only from a private
  * regular file of the user's, never through a link).
  *
- * The key is a SHA-256 of the file's identity (inode, size, modification and change times) and
- * the Node and V8 versions, so a new build, a new install or another Node never takes an old cache
- * (V8 itself checks only the source's length; npm gives every installed file the same mtime, but
- * writing a file sets its change time, which nothing sets back); the file
- * starts with a SHA-1 of the rest, so a torn or damaged file is ignored, not handed to V8 (SHA-1, not
- * SHA-256: it guards against damage, not against someone who can write the user's private folder, and
- * hashing the ~80 kB cache with SHA-256 was over 1% of the hourly role refresh's instructions). Any
+ * The key is a SHA-1 of the file's identity (inode, size, modification and change times) and the
+ * Node and V8 versions, so a new build, a new install or another Node never takes an old cache (V8
+ * itself checks only the source's length; npm gives every installed file the same mtime, but
+ * writing a file sets its change time, which nothing sets back); the file starts with a SHA-1 of
+ * the rest, so a torn or damaged file is ignored, not handed to V8. SHA-1, not SHA-256: both guard
+ * against accidents, not against someone who can write the user's private folder, and hashing the
+ * ~80 kB cache with SHA-256 was over 1% of the hourly role refresh's instructions. Any
  * failure (no cache folder, a refused file, V8 rejecting the data) only means compiling as
  * require() does. Only the bundle loads through here (scripts/bundle.mjs); the tsc tree imports.
  */
@@ -23,7 +23,7 @@ import { ownedByAnotherUser, readCheckedFile } from './checkedFile.cjs';
 import { rolegateCacheDir } from './rolegatePaths.cjs';
 
 const MAX_BYTES = 32 * 1024 * 1024;
-/** The body's SHA-1 */
+/** A SHA-1 */
 const DIGEST_BYTES = 20;
 /**
  * Set (aws/queryRequest.ts) when a run makes an AWS call: a cache made by a run that only read the
@@ -35,8 +35,8 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 type Crypto = typeof import('node:crypto');
 
-const digest = (crypto: Crypto, algorithm: 'sha1' | 'sha256', ...parts: Array<string | Uint8Array>) => {
-  const hash = crypto.createHash(algorithm);
+const digest = (crypto: Crypto, ...parts: Array<string | Uint8Array>) => {
+  const hash = crypto.createHash('sha1');
   for (const part of parts) hash.update(part);
   return hash.digest();
 };
@@ -59,7 +59,7 @@ function writeCache(crypto: Crypto, path: string, data: Buffer, refreshed: boole
   try {
     try {
       const body = Buffer.concat([Buffer.from([refreshed ? 1 : 0]), data]);
-      writeSync(fd, digest(crypto, 'sha1', body));
+      writeSync(fd, digest(crypto, body));
       writeSync(fd, body);
     } finally {
       closeSync(fd);
@@ -86,7 +86,7 @@ function readCache(crypto: Crypto, path: string): { data: Buffer; refreshed: boo
   const bytes = readCheckedFile(path, { maxBytes: MAX_BYTES, private: true, noFollow: true });
   if (!bytes || bytes.length <= DIGEST_BYTES + 1) return undefined;
   const body = bytes.subarray(DIGEST_BYTES);
-  if (!digest(crypto, 'sha1', body).equals(bytes.subarray(0, DIGEST_BYTES))) return undefined;
+  if (!digest(crypto, body).equals(bytes.subarray(0, DIGEST_BYTES))) return undefined;
   return { data: body.subarray(1), refreshed: body[0] === 1 };
 }
 
@@ -106,7 +106,7 @@ export function requireWithCodeCache(file: string, env: NodeJS.ProcessEnv = proc
   // which no tool sets back) and the Node that compiles it, hashed into the cache's name
   const stat = statSync(file);
   const identity = [process.version, process.versions.v8, process.platform, process.arch, stat.dev, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs, Buffer.byteLength(source)];
-  const key = digest(crypto, 'sha256', identity.join('\0')).toString('hex').slice(0, 32);
+  const key = digest(crypto, identity.join('\0')).toString('hex').slice(0, 32);
   let cachePath: string | undefined;
   let cachedData: Buffer | undefined;
   let madeByRefresh = false;

@@ -13,7 +13,7 @@ import { useMotoServer } from '../harness/moto.js';
 import type { Sandbox } from '../harness/sandbox.js';
 import { runRolegate } from '../harness/run.js';
 import { codeStateFile } from '../harness/mfaCodes.js';
-import { currentStep } from '../harness/totp.js';
+import { currentStep, STEP_SECONDS } from '../harness/totp.js';
 import { advanceTotpClock, totpNow } from '../harness/totpClock.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -50,7 +50,8 @@ const refused = async () => (await moto.requests()).filter((r) => r.refused);
  * nothing). Waits for the next real window when less than `ms` is left of this one (at most `ms`).
  */
 async function roomInRealWindow(ms: number): Promise<void> {
-  const left = 30_000 - (Date.now() % 30_000);
+  const step = STEP_SECONDS * 1000;
+  const left = step - (Date.now() % step);
   if (left < ms) await new Promise((resolve) => setTimeout(resolve, left + 100));
 }
 
