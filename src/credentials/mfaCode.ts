@@ -57,14 +57,18 @@ export async function codeFromCommand(
   const spent = options.spent;
   const used = options.usedWindow ?? (spent ? totpWindow(Date.now()) : undefined);
   let window = totpWindow(Date.now());
-  if (used !== undefined && window <= used) {
-    const target = used + 1;
-    // TEST HOOK: the tests' code sources move their own TOTP clock on to ROLEGATE_TOTP_TIME
-    const waitMs = skipTotpWaitForCodes(env) ? 0 : Math.max(0, target * TOTP_STEP_MS - Date.now()) + 500;
+  const mustWait = used !== undefined && window <= used;
+  // TEST HOOK: the tests' code sources move their own TOTP clock on to ROLEGATE_TOTP_TIME
+  const waitMs = !mustWait || skipTotpWaitForCodes(env) ? 0 : Math.max(0, (used + 1) * TOTP_STEP_MS - Date.now()) + 500;
+  // after a lost answer the person is told why the command runs again, even when the window has
+  // already turned and there is nothing to wait for
+  if (spent || mustWait) {
     const why = spent ? spentCodeText(spent) : USED_WINDOW_TEXT;
     options.onNotice?.(`${why}: running ${options.label} again${waitMs > 0 ? ` in ${Math.ceil(waitMs / 1000)} s, when its code changes` : ' for the next code'}`);
+  }
+  if (mustWait) {
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
-    window = Math.max(target, totpWindow(Date.now()));
+    window = Math.max(used + 1, totpWindow(Date.now()));
   }
   // the time named is in `window` itself, the one recorded, even if that window ended meanwhile
   const at = Math.min(Math.max(Date.now(), window * TOTP_STEP_MS + 1000), (window + 1) * TOTP_STEP_MS - 1000);
