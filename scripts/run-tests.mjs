@@ -150,6 +150,8 @@ const cpu = {};
 // the counts node's runner closes each file with, added up for the run's closing line
 const counts = { pass: 0, fail: 0, skipped: 0 };
 const failedFiles = [];
+/** A failed file's output, printed again at the end: CI keeps only the log's tail. */
+const failedOutputs = new Map();
 /** Each job's shell process, which the zygotes' forks name (their CPU is added at the end). */
 const jobPids = new Map();
 const children = new Set();
@@ -214,6 +216,7 @@ function runFile({ file, node, key }) {
       if (code !== 0 || overrun) {
         status = 1;
         failedFiles.push(key);
+        failedOutputs.set(key, text.toString());
       }
       resolve();
     });
@@ -251,6 +254,14 @@ try {
   }
 } catch {
   // no zygote, or no fork
+}
+// the failures' own words again, last, where a log cut to its tail still shows them (the end of
+// each file's output, where node's runner reports the failing tests)
+const REPEAT_CHARS = 12_000;
+for (const [key, text] of failedOutputs) {
+  const repeat = `\n# run-tests: the output of failed ${key} again${text.length > REPEAT_CHARS ? ` (its last ${REPEAT_CHARS} characters)` : ''}:\n${text.slice(-REPEAT_CHARS)}\n# run-tests: end of ${key}\n`;
+  process.stdout.write(repeat);
+  output.write(repeat);
 }
 await new Promise((resolve) => output.end(resolve));
 const slowest = Object.entries(durations).sort((a, b) => b[1] - a[1]);
