@@ -170,7 +170,7 @@ for (const peer of peers) {
     `${median(readCached.get(peer)!).toFixed(0)} / ${median(elevatedCached.get(peer)!).toFixed(0)} ms`,
     `${median(cold.get(peer)!).toFixed(0)} ms / ${median(coldCpu.get(peer)!).toFixed(0)} ms`,
     `${d.sts} / ${d.prompts}`,
-    `${b.seconds.toFixed(1)} s / ${b.cpuSeconds.toFixed(1)} s CPU, ${b.ok}/${BURST} ok, ${b.sts} STS, ${b.prompts} prompts`,
+    `${b.seconds.toFixed(1)} s / ${b.cpuSeconds.toFixed(1)} s CPU, ${b.ok}/${BURST} ok, ${b.sts} STS, ${b.prompts} prompt${b.prompts === 1 ? '' : 's'}`,
   ]);
 }
 for (const peer of absent) rows.push([peer.name, '', `absent: ${peer.reason}`, '', '', '', '']);
