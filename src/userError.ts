@@ -9,18 +9,24 @@ export type ExitCode = 1 | 2 | 130;
 /** The mark every UserError carries, whichever copy of this module made it. */
 const USER_ERROR = Symbol.for('rolegate.UserError');
 
+/**
+ * `instanceof` for a class the bundle holds more than one copy of (credentialProcess.cjs, and each
+ * ES module entry it imports: the console sign-in's and the IAM Identity Center sign-in's): the
+ * class itself (`base`) judges by the registered `mark` its constructor sets, so an error thrown by
+ * one copy is recognised by another; a subclass keeps the usual prototype test.
+ */
+export function isMarkedInstance(self: Function, base: Function, mark: symbol, value: unknown): boolean {
+  if (self !== base) return Function.prototype[Symbol.hasInstance].call(self, value);
+  return typeof value === 'object' && value !== null && (value as { [key: symbol]: unknown })[mark] === true;
+}
+
 export class UserError extends Error {
   readonly next: string | undefined;
   readonly exitCode: ExitCode;
 
-  /**
-   * The bundle holds more than one copy of this class (credentialProcess.cjs, and each ES module
-   * entry it imports: the console sign-in's and the IAM Identity Center sign-in's), so an error
-   * thrown by one copy is judged by its mark, not by its prototype. Subclasses keep the usual test.
-   */
+  /** Judged by its mark across the bundle's copies of this class (isMarkedInstance). */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this !== UserError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === 'object' && value !== null && (value as { [USER_ERROR]?: unknown })[USER_ERROR] === true;
+    return isMarkedInstance(this, UserError, USER_ERROR, value);
   }
 
   constructor(message: string, options: { next?: string; exitCode?: ExitCode; cause?: unknown } = {}) {

@@ -5,7 +5,7 @@
  * call, the endpoint and what happened, and says whether the request may have been carried out
  * (a create whose answer was lost may have created something).
  */
-import { UserError } from '../userError.js';
+import { UserError, isMarkedInstance } from '../userError.js';
 
 export interface AwsEndpoint {
   service: string;
@@ -98,13 +98,9 @@ export function cutsOffEndpoint(failure: { kind: FailureKind }): boolean {
 const AWS_TRANSIENT = Symbol.for('rolegate.AwsTransientError');
 
 export class AwsTransientError extends UserError {
-  /**
-   * As UserError's: the bundle's entries each carry a copy of this class (the console sign-in's
-   * provider throws from its own), so an error made by one copy is judged by its mark.
-   */
+  /** As UserError's: the console sign-in's provider throws from its own copy of this class. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this !== AwsTransientError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === 'object' && value !== null && (value as { [AWS_TRANSIENT]?: unknown })[AWS_TRANSIENT] === true;
+    return isMarkedInstance(this, AwsTransientError, AWS_TRANSIENT, value);
   }
 
   readonly kind: FailureKind;
